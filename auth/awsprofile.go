@@ -1,0 +1,63 @@
+// Package auth finds the credentials a request is signed with: static keys,
+// AWS shared-config profiles (SSO and assume-role through the SDK), and
+// later Cognito identity pools.
+package auth
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/config"
+	"github.com/aws/aws-sdk-go-v2/feature/ec2/imds"
+)
+
+// ProfileCredentials resolves credentials the way the AWS CLI does: the
+// environment, then the shared config and credentials files (profile, or
+// AWS_PROFILE, or default), SSO and assume-role included. The EC2 instance
+// metadata service is never asked: sigscope talks to no host the user did
+// not name. The returned region is the profile's or the environment's, if any.
+func ProfileCredentials(ctx context.Context, profile string) (aws.Credentials, string, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
+	}
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Credentials{}, "", describeProfileError(profile, err)
+	}
+	if cfg.Credentials == nil {
+		return aws.Credentials{}, cfg.Region, noCredentials(profile)
+	}
+	creds, err := cfg.Credentials.Retrieve(ctx)
+	if err != nil {
+		if profile == "" {
+			// The SDK's message lists every source of its chain; the short
+			// one says what to do.
+			return aws.Credentials{}, cfg.Region, noCredentials(profile)
+		}
+		return aws.Credentials{}, cfg.Region, fmt.Errorf("%w: %v", noCredentials(profile), err)
+	}
+	return creds, cfg.Region, nil
+}
+
+func noCredentials(profile string) error {
+	if profile != "" {
+		return fmt.Errorf("profile %q gave no credentials: check ~/.aws/credentials and ~/.aws/config, or run 'aws sso login --profile %s'", profile, profile)
+	}
+	return errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile, or pass the keys as flags")
+}
+
+func describeProfileError(profile string, err error) error {
+	var missing config.SharedConfigProfileNotExistError
+	if errors.As(err, &missing) {
+		return fmt.Errorf("profile %q is not in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)", profile)
+	}
+	return fmt.Errorf("load AWS configuration: %w", err)
+}

@@ -1,0 +1,226 @@
+package cli
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/sigscope/sigscope/sign"
+)
+
+var binary string // the sigscope binary built by TestMain
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "sigscope-cli-test")
+	if err != nil {
+		panic(err)
+	}
+	binary = filepath.Join(dir, "sigscope")
+	build := exec.Command("go", "build", "-o", binary, "..")
+	build.Stderr = os.Stderr
+	if err := build.Run(); err != nil {
+		os.RemoveAll(dir)
+		panic("build sigscope: " + err.Error())
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
+const suiteDir = "../sign/testdata/sigv4-suite/v4"
+
+// TestSignBinaryOnSuite runs the built binary on a sample of the AWS test
+// suite, in header and query mode, and checks the JSON against the suite.
+func TestSignBinaryOnSuite(t *testing.T) {
+	sample := []string{
+		"get-vanilla", "get-vanilla-query-order-key-case", "get-utf8", "get-space-normalized",
+		"get-slashes-unnormalized", "get-header-value-multiline", "get-vanilla-with-session-token",
+		"post-sts-header-after", "post-x-www-form-urlencoded", "get-vanilla-utf8-query",
+	}
+	for _, name := range sample {
+		dir := filepath.Join(suiteDir, name)
+		var ctx struct {
+			Credentials struct {
+				AccessKeyID     string `json:"access_key_id"`
+				SecretAccessKey string `json:"secret_access_key"`
+				Token           string `json:"token"`
+			} `json:"credentials"`
+			Expiration       int64  `json:"expiration_in_seconds"`
+			Normalize        bool   `json:"normalize"`
+			Region           string `json:"region"`
+			Service          string `json:"service"`
+			SignBody         bool   `json:"sign_body"`
+			Timestamp        string `json:"timestamp"`
+			OmitSessionToken bool   `json:"omit_session_token"`
+		}
+		mustJSON(t, readFile(t, filepath.Join(dir, "context.json")), &ctx)
+		for _, mode := range []string{"header", "query"} {
+			t.Run(name+"/"+mode, func(t *testing.T) {
+				args := []string{"sign", "--request-file", filepath.Join(dir, "request.txt"), "-o", "json",
+					"--region", ctx.Region, "--service", ctx.Service, "--time", ctx.Timestamp,
+					"--access-key", ctx.Credentials.AccessKeyID,
+					"--normalize-path=" + strconv.FormatBool(ctx.Normalize), "--show-secrets"}
+				env := append(os.Environ(), "HOME="+t.TempDir())
+				args = append(args, "--secret-key", ctx.Credentials.SecretAccessKey)
+				if ctx.Credentials.Token != "" {
+					args = append(args, "--session-token", ctx.Credentials.Token)
+				}
+				if ctx.OmitSessionToken {
+					args = append(args, "--omit-session-token")
+				}
+				if ctx.SignBody {
+					args = append(args, "--sign-body")
+				}
+				if mode == "query" {
+					args = append(args, "--presign", "--expires", strconv.FormatInt(ctx.Expiration, 10))
+				}
+				stdout, stderr, code := run(t, env, nil, args...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				var out map[string]any
+				mustJSON(t, stdout, &out)
+				for field, file := range map[string]string{
+					"canonical_request": "canonical-request.txt",
+					"string_to_sign":    "string-to-sign.txt",
+					"signature":         "signature.txt",
+				} {
+					if want := readFile(t, filepath.Join(dir, mode+"-"+file)); out[field] != want {
+						t.Errorf("%s = %q, want %q", field, out[field], want)
+					}
+				}
+				for _, field := range []string{"canonical_request_sha256", "credential_scope", "signed_headers", "signing_key", "signed_request"} {
+					if s, _ := out[field].(string); s == "" {
+						t.Errorf("JSON lacks %s", field)
+					}
+				}
+				key := map[string]string{"header": "authorization", "query": "presigned_url"}[mode]
+				if s, _ := out[key].(string); !strings.Contains(s, readFile(t, filepath.Join(dir, mode+"-signature.txt"))) {
+					t.Errorf("%s = %q does not carry the signature", key, s)
+				}
+			})
+		}
+	}
+}
+
+func TestSignMasksSessionToken(t *testing.T) {
+	token := "IQoJb3JpZ2luX2VjEHYaCXVzLWVhc3QtMSJHMEUCIQ"
+	req := "GET /prod/pets HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\n\n"
+	for _, args := range [][]string{{"sign"}, {"sign", "-o", "json"}, {"sign", "--presign"}} {
+		args = append(args, "--access-key", "ASIAEXAMPLE", "--secret-key", "secret", "--session-token", token, "--region", "us-east-1")
+		stdout, stderr, code := run(t, nil, []byte(req), args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if strings.Contains(stdout, token[8:]) || strings.Contains(stdout, sign.URIEncode(token)[8:]) {
+			t.Errorf("%v printed the session token in clear", args)
+		}
+		if !strings.Contains(stdout, "IQoJ…") {
+			t.Errorf("%v: no masked token in the output", args)
+		}
+	}
+	stdout, _, _ := run(t, nil, []byte(req), "sign", "--access-key", "ASIAEXAMPLE", "--secret-key", "secret", "--session-token", token, "--region", "us-east-1", "--show-secrets")
+	if !strings.Contains(stdout, token) {
+		t.Error("--show-secrets did not print the token")
+	}
+}
+
+func TestSignBadInput(t *testing.T) {
+	keys := []string{"--access-key", "AKID", "--secret-key", "SECRET", "--region", "us-east-1"}
+	tests := []struct {
+		name  string
+		stdin string
+		args  []string
+		code  int
+		want  string
+	}{
+		{"no host", "GET /x HTTP/1.1\n\n", nil, 1, "no Host header"},
+		{"no protocol", "GET /x\nHost: h\n\n", nil, 1, "line 1, col 7"},
+		{"bad header", "GET /x HTTP/1.1\nHost: h\nBad Header: x\n\n", nil, 1, "line 3"},
+		{"bad escape", "GET /x?a=%zz HTTP/1.1\nHost: h\n\n", nil, 1, "invalid percent-encoding"},
+		{"bad time", "GET / HTTP/1.1\nHost: h\n\n", []string{"--time", "yesterday"}, 2, "--time"},
+		{"unknown flag", "GET / HTTP/1.1\nHost: h\n\n", []string{"--bogus"}, 2, "unknown flag"},
+		{"bad expires", "GET / HTTP/1.1\nHost: h\n\n", []string{"--presign", "--expires", "0"}, 1, "1 second to 7 days"},
+		{"bad output", "GET / HTTP/1.1\nHost: h\n\n", []string{"-o", "yaml"}, 2, "text or json"},
+		{"missing file", "", []string{"--request-file", "/nonexistent/req.txt"}, 1, "no such file"},
+		{"upper-case region", "GET / HTTP/1.1\nHost: h\n\n", []string{"--region", "US-EAST-1"}, 1, "lower case"},
+		{"half credentials", "GET / HTTP/1.1\nHost: h\n\n", []string{"--access-key", "AKID", "--secret-key", ""}, 2, "go together"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			args := append([]string{"sign"}, keys...)
+			args = append(args, tc.args...)
+			_, stderr, code := run(t, nil, []byte(tc.stdin), args...)
+			if code != tc.code || !strings.Contains(stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestSignCredentialsFromEnvironment(t *testing.T) {
+	env := []string{"HOME=" + t.TempDir(), "AWS_ACCESS_KEY_ID=AKIDFROMENV", "AWS_SECRET_ACCESS_KEY=secret", "AWS_REGION=eu-west-1", "PATH=" + os.Getenv("PATH")}
+	stdout, stderr, code := run(t, env, []byte("GET / HTTP/1.1\nHost: h\n\n"), "sign", "-o", "json")
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if !strings.Contains(stdout, "AKIDFROMENV/") || !strings.Contains(stdout, "/eu-west-1/execute-api/aws4_request") {
+		t.Errorf("environment credentials or region not used:\n%s", stdout)
+	}
+	env = []string{"HOME=" + t.TempDir(), "PATH=" + os.Getenv("PATH")}
+	_, stderr, code = run(t, env, []byte("GET / HTTP/1.1\nHost: h\n\n"), "sign", "--region", "us-east-1")
+	if code != 1 || !strings.Contains(stderr, "no AWS credentials found") {
+		t.Errorf("without credentials: exit %d, %q", code, stderr)
+	}
+}
+
+func TestVersionAndCompletion(t *testing.T) {
+	stdout, _, code := run(t, nil, nil, "version")
+	if code != 0 || !strings.HasPrefix(stdout, "sigscope ") {
+		t.Errorf("version: exit %d, %q", code, stdout)
+	}
+	stdout, _, code = run(t, nil, nil, "completion", "bash")
+	if code != 0 || !strings.Contains(stdout, "sigscope") {
+		t.Errorf("completion bash: exit %d", code)
+	}
+}
+
+func run(t *testing.T, env []string, stdin []byte, args ...string) (string, string, int) {
+	t.Helper()
+	cmd := exec.Command(binary, args...)
+	cmd.Env = env
+	if env == nil {
+		cmd.Env = append(os.Environ(), "HOME="+t.TempDir())
+	}
+	cmd.Stdin = bytes.NewReader(stdin)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	err := cmd.Run()
+	if ee, ok := err.(*exec.ExitError); ok {
+		return stdout.String(), stderr.String(), ee.ExitCode()
+	} else if err != nil {
+		t.Fatalf("run %v: %v", args, err)
+	}
+	return stdout.String(), stderr.String(), 0
+}
+
+func readFile(t *testing.T, path string) string {
+	t.Helper()
+	data, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
+
+func mustJSON(t *testing.T, data string, v any) {
+	t.Helper()
+	if err := json.Unmarshal([]byte(data), v); err != nil {
+		t.Fatalf("bad JSON: %v\n%s", err, data)
+	}
+}

@@ -1,0 +1,34 @@
+// Package peer lets tests that need an outside program (node, curl, tmux)
+// skip on a bare machine and fail in CI, where SIGSCOPE_REQUIRE_PEERS=1 says
+// every peer has been installed.
+package peer
+
+import (
+	"os"
+	"os/exec"
+	"testing"
+)
+
+// Required reports whether missing peers must fail tests rather than skip them.
+func Required() bool { return os.Getenv("SIGSCOPE_REQUIRE_PEERS") == "1" }
+
+// Missing stops the test because a peer is unavailable: a skip on a bare
+// machine, a failure when peers are required.
+func Missing(t testing.TB, format string, args ...any) {
+	t.Helper()
+	if Required() {
+		t.Fatalf("SIGSCOPE_REQUIRE_PEERS=1 but "+format, args...)
+	}
+	t.Skipf("skipping: "+format, args...)
+}
+
+// Command returns the path of an executable on PATH, or stops the test
+// through Missing when it is absent.
+func Command(t testing.TB, name string) string {
+	t.Helper()
+	path, err := exec.LookPath(name)
+	if err != nil {
+		Missing(t, "%s not found on PATH (bash .ci/run installs it)", name)
+	}
+	return path
+}
