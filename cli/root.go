@@ -66,6 +66,8 @@ Exit codes: 0 success, 1 bad input or failed operation, 2 usage error.`,
 
 // commands lists the constructors of every subcommand, in help order.
 var commands = []func() *cobra.Command{
+	newDemoCmd,
+	newEmulatorCmd,
 	newSignCmd,
 	newVersionCmd,
 }

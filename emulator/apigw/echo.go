@@ -1,0 +1,189 @@
+package apigw
+
+import (
+	"encoding/base64"
+	"encoding/json"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"time"
+	"unicode/utf8"
+)
+
+// respond writes the route's answer once the caller is authorized.
+func (g *Gateway) respond(w http.ResponseWriter, r *http.Request, rc *reqCtx) *apiError {
+	rt := rc.match.route
+	for k, v := range rt.Response.Headers {
+		w.Header().Set(k, v)
+	}
+	switch rt.Response.Kind {
+	case KindEcho:
+		writeJSON(w, http.StatusOK, g.echo(r, rc))
+	case KindStatic:
+		status := rt.Response.Status
+		if status == 0 {
+			status = http.StatusOK
+		}
+		writeJSON(w, status, jsonBody(rt.Response.Body))
+	case KindSetCookies:
+		return g.setCookies(w, r, rc)
+	case KindCookieProtected:
+		return g.cookieProtected(w, r, rc)
+	}
+	return nil
+}
+
+// jsonBody turns a YAML-decoded body into something encoding/json accepts
+// (yaml.v3 gives map[string]any already; nil becomes {}).
+func jsonBody(b any) any {
+	if b == nil {
+		return map[string]any{}
+	}
+	return b
+}
+
+// echo builds a Lambda-proxy-style picture of the request as received.
+func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
+	rt := rc.match.route
+	_, rest := splitStage(wirePath(r))
+	decodedPath := rest
+	if d, err := url.PathUnescape(rest); err == nil {
+		decodedPath = d
+	}
+
+	multiHeaders := map[string][]string{}
+	headers := map[string]string{}
+	addHeader := func(k string, vs []string) {
+		for _, v := range vs {
+			v = maskHeaderValue(k, v)
+			multiHeaders[k] = append(multiHeaders[k], v)
+			headers[k] = v
+		}
+	}
+	addHeader("Host", []string{r.Host})
+	for k, vs := range r.Header {
+		addHeader(k, vs)
+	}
+
+	var query, multiQuery any
+	if q := r.URL.Query(); len(q) > 0 {
+		single := map[string]string{}
+		for k, vs := range q {
+			if len(vs) > 0 {
+				single[k] = vs[len(vs)-1]
+			}
+		}
+		query, multiQuery = single, map[string][]string(q)
+	}
+	var pathParams any
+	if len(rc.match.params) > 0 {
+		pathParams = rc.match.params
+	}
+	body, b64 := encodeBody(rc.body)
+	var bodyVal any = body
+	if len(rc.body) == 0 {
+		bodyVal = nil
+	}
+
+	identity := map[string]any{"sourceIp": remoteIP(r), "userAgent": r.UserAgent()}
+	for k, v := range rc.identity {
+		identity[k] = v
+	}
+	rctx := map[string]any{
+		"accountId":         g.deps.AccountID,
+		"apiId":             g.cfg.ID,
+		"stage":             rc.stage,
+		"resourcePath":      rt.Path,
+		"httpMethod":        r.Method,
+		"path":              wirePath(r),
+		"protocol":          r.Proto,
+		"requestId":         rc.requestID,
+		"requestTimeEpoch":  g.now().UnixMilli(),
+		"domainName":        r.Host,
+		"authorizationType": rt.Authorizer,
+		"identity":          identity,
+	}
+	if rc.claims != nil {
+		rctx["authorizer"] = map[string]any{"claims": rc.claims}
+	}
+	return map[string]any{
+		"resource":                        rt.Path,
+		"path":                            decodedPath,
+		"rawPath":                         wirePath(r),
+		"rawQuery":                        r.URL.RawQuery,
+		"httpMethod":                      r.Method,
+		"headers":                         headers,
+		"multiValueHeaders":               multiHeaders,
+		"queryStringParameters":           query,
+		"multiValueQueryStringParameters": multiQuery,
+		"pathParameters":                  pathParams,
+		"stageVariables":                  nil,
+		"requestContext":                  rctx,
+		"body":                            bodyVal,
+		"isBase64Encoded":                 b64,
+	}
+}
+
+// maskHeaderValue hides secrets a client sent: a session token, and an
+// Authorization header that is not a SigV4 one (an id_token is a bearer
+// secret; a SigV4 header holds none).
+func maskHeaderValue(name, v string) string {
+	switch strings.ToLower(name) {
+	case "x-amz-security-token":
+		return mask(v)
+	case "authorization":
+		if !strings.HasPrefix(v, sigAlgorithm+" ") {
+			return mask(v)
+		}
+	}
+	return v
+}
+
+func mask(s string) string {
+	if len(s) <= 4 {
+		return "…"
+	}
+	return s[:4] + "…"
+}
+
+// encodeBody returns the body as text, or as base64 and true when it is not
+// valid UTF-8.
+func encodeBody(b []byte) (string, bool) {
+	if utf8.Valid(b) {
+		return string(b), false
+	}
+	return base64.StdEncoding.EncodeToString(b), true
+}
+
+func remoteIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// tokenExpired reads the exp claim of a JWT without verifying it, to tell
+// "expired" from other failures as API Gateway does.
+func tokenExpired(token string, now time.Time) bool {
+	parts := strings.Split(token, ".")
+	if len(parts) != 3 {
+		return false
+	}
+	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
+	if err != nil {
+		return false
+	}
+	var c struct {
+		Exp json.Number `json:"exp"`
+	}
+	if json.Unmarshal(raw, &c) != nil {
+		return false
+	}
+	exp, err := c.Exp.Int64()
+	if err != nil {
+		return false
+	}
+	return now.Unix() >= exp
+}

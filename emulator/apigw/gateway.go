@@ -1,0 +1,302 @@
+// Package apigw emulates an Amazon API Gateway REST API on loopback: routes
+// under /<stage>/, with AWS_IAM (SigV4, header or presigned query),
+// COGNITO_USER_POOLS (raw id_token in Authorization) and NONE authorizers,
+// and answers that echo the request, return a fixed body, or hand out and
+// check CloudFront signed cookies.
+//
+// Signatures are recomputed with aws-sdk-go-v2's signer, never with
+// sigscope's own, so that the two implementations check each other. The
+// request is rebuilt from exactly the headers the client listed as signed,
+// with their received values, the path as it was on the wire (encoded once
+// more, as for every service but S3) and the query as received.
+//
+// Known differences from AWS, all due to rebuilding through the SDK signer:
+//   - a signed "content-length: 0" cannot be reproduced (the signer only
+//     signs a positive length), so such a request is reported as a mismatch;
+//   - a request that dates itself with the Date header alone (no X-Amz-Date),
+//     or that does not sign X-Amz-Date, is reported as a mismatch, because
+//     the signer always signs X-Amz-Date;
+//   - the query is decoded and re-encoded by Go's url.ParseQuery, so "+" is
+//     a space and a pair with ';' is dropped.
+//
+// A COGNITO_USER_POOLS route takes the raw id_token in Authorization, as
+// API Gateway REST APIs do; "Bearer <token>" is refused with 401.
+package apigw
+
+import (
+	"crypto/rsa"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// MaxBody is API Gateway's payload limit.
+const MaxBody = 10 << 20
+
+// Credential is what the IAM authorizer needs to know about an access key.
+type Credential struct {
+	SecretAccessKey string
+	SessionToken    string    // empty for long-term IAM user keys
+	Expiration      time.Time // zero: never expires
+	// Caller fills requestContext.identity in echo answers (caller, userArn,
+	// cognitoIdentityId, cognitoIdentityPoolId, cognitoAuthenticationType...).
+	Caller map[string]any
+}
+
+// CredentialLookup finds the secret behind an access key id.
+type CredentialLookup interface {
+	LookupCredentials(accessKeyID string) (Credential, bool)
+}
+
+// CredentialLookupFunc adapts a function to CredentialLookup.
+type CredentialLookupFunc func(accessKeyID string) (Credential, bool)
+
+// LookupCredentials calls f.
+func (f CredentialLookupFunc) LookupCredentials(id string) (Credential, bool) { return f(id) }
+
+// TokenVerifier checks a Cognito user-pool id_token and returns its claims.
+type TokenVerifier interface {
+	VerifyIDToken(token string) (map[string]any, error)
+}
+
+// Deps are the services a Gateway relies on.
+type Deps struct {
+	Region      string
+	AccountID   string           // requestContext.accountId; default 123456789012
+	Now         func() time.Time // default time.Now
+	Credentials CredentialLookup // required by AWS_IAM routes
+	Tokens      TokenVerifier    // required by COGNITO_USER_POOLS routes
+	// CookieKey signs CloudFront cookies; nil: a fresh 2048-bit key.
+	CookieKey *rsa.PrivateKey
+	// CookieKeyPairID names CookieKey in CloudFront-Key-Pair-Id; default
+	// derived from the key.
+	CookieKeyPairID string
+	// SecureCookies adds Secure to the cookies set (when serving TLS).
+	SecureCookies bool
+	Log           io.Writer // one line per request; nil: silent
+}
+
+// Gateway serves one REST API.
+type Gateway struct {
+	cfg     Config
+	deps    Deps
+	region  string
+	now     func() time.Time
+	stages  map[string]bool
+	routes  []*compiledRoute
+	signer  *v4.Signer
+	cookies *cookieSigner
+	logMu   sync.Mutex
+}
+
+// New checks cfg and builds the gateway.
+func New(cfg Config, deps Deps) (*Gateway, error) {
+	if err := Validate(cfg); err != nil {
+		return nil, err
+	}
+	if deps.Region == "" {
+		return nil, errors.New("apigw: Deps.Region is required")
+	}
+	g := &Gateway{cfg: cfg, deps: deps, region: deps.Region, now: deps.Now, stages: map[string]bool{}, signer: v4.NewSigner()}
+	if g.now == nil {
+		g.now = time.Now
+	}
+	if g.deps.AccountID == "" {
+		g.deps.AccountID = "123456789012"
+	}
+	for _, s := range cfg.Stages {
+		g.stages[s] = true
+	}
+	needCookies := false
+	for i, rt := range cfg.Routes {
+		segs, _ := parsePath(rt.Path)
+		g.routes = append(g.routes, &compiledRoute{Route: rt, method: strings.ToUpper(rt.Method), segs: segs, shape: shapeOf(segs)})
+		switch rt.Authorizer {
+		case AuthIAM:
+			if deps.Credentials == nil {
+				return nil, fmt.Errorf("apigw: routes[%d] (%s %s) uses AWS_IAM but Deps.Credentials is nil", i, rt.Method, rt.Path)
+			}
+		case AuthCognito:
+			if deps.Tokens == nil {
+				return nil, fmt.Errorf("apigw: routes[%d] (%s %s) uses COGNITO_USER_POOLS but Deps.Tokens is nil", i, rt.Method, rt.Path)
+			}
+		}
+		if rt.Response.Kind == KindSetCookies || rt.Response.Kind == KindCookieProtected {
+			needCookies = true
+		}
+	}
+	if needCookies {
+		cs, err := newCookieSigner(deps.CookieKey, deps.CookieKeyPairID)
+		if err != nil {
+			return nil, fmt.Errorf("apigw: cookie key: %w", err)
+		}
+		g.cookies = cs
+	}
+	return g, nil
+}
+
+// Config returns the configuration the gateway serves.
+func (g *Gateway) Config() Config { return g.cfg }
+
+// CookieKeyPairID is the key pair id put in CloudFront-Key-Pair-Id cookies
+// (empty when no route uses cookies).
+func (g *Gateway) CookieKeyPairID() string {
+	if g.cookies == nil {
+		return ""
+	}
+	return g.cookies.keyPairID
+}
+
+// reqCtx is what an authorized request carries to its response.
+type reqCtx struct {
+	requestID string
+	stage     string
+	match     match
+	body      []byte
+	identity  map[string]any // IAM caller
+	claims    map[string]any // Cognito claims
+}
+
+// ServeHTTP routes, authorizes and answers one request.
+func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	rc := &reqCtx{requestID: newRequestID()}
+	w.Header().Set("x-amzn-RequestId", rc.requestID)
+	status, errType := g.serve(w, r, rc)
+	if errType != "" {
+		errType = " " + errType
+	}
+	g.logf("apigw %s %s -> %d%s", r.Method, r.URL.EscapedPath(), status, errType)
+}
+
+func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int, string) {
+	fail := func(e *apiError) (int, string) {
+		writeError(w, e)
+		return e.status, e.errType
+	}
+	stage, rest := splitStage(wirePath(r))
+	if !g.stages[stage] {
+		return fail(errMissingToken())
+	}
+	m, ok := route(g.routes, r.Method, splitWirePath(rest))
+	if !ok {
+		return fail(errMissingToken())
+	}
+	rc.stage, rc.match = stage, m
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err != nil {
+		return fail(&apiError{status: http.StatusBadRequest, errType: "BadRequestException", message: "could not read the request body: " + err.Error()})
+	}
+	if len(body) > MaxBody {
+		return fail(&apiError{status: http.StatusRequestEntityTooLarge, errType: ErrRequestTooLarge, message: fmt.Sprintf("HTTP content length exceeded %d bytes.", MaxBody)})
+	}
+	rc.body = body
+	switch m.route.Authorizer {
+	case AuthIAM:
+		id, e := g.authorizeIAM(r, body)
+		if e != nil {
+			return fail(e)
+		}
+		rc.identity = id
+	case AuthCognito:
+		claims, e := g.authorizeCognito(r)
+		if e != nil {
+			return fail(e)
+		}
+		rc.claims = claims
+	}
+	if e := g.respond(w, r, rc); e != nil {
+		return fail(e)
+	}
+	return http.StatusOK, ""
+}
+
+// splitStage cuts "/prod/pets/1" into "prod" and "/pets/1".
+func splitStage(p string) (stage, rest string) {
+	p = strings.TrimPrefix(p, "/")
+	stage, rest, _ = strings.Cut(p, "/")
+	return stage, "/" + rest
+}
+
+// authorizeIAM runs the AWS_IAM checks in AWS's order and returns the
+// caller's identity.
+func (g *Gateway) authorizeIAM(r *http.Request, body []byte) (map[string]any, *apiError) {
+	in, e := readSigInput(r)
+	if e != nil {
+		return nil, e
+	}
+	now := g.now()
+	if e := checkTime(in, now); e != nil {
+		return nil, e
+	}
+	if e := checkScope(in, g.region); e != nil {
+		return nil, e
+	}
+	cred, ok := g.deps.Credentials.LookupCredentials(in.akid)
+	if !ok {
+		return nil, errForbidden(ErrUnrecognizedClient, MsgInvalidToken)
+	}
+	exp, err := g.recompute(r, in, body, cred.SecretAccessKey)
+	if err != nil {
+		return nil, &apiError{status: http.StatusInternalServerError, errType: "InternalServerErrorException", message: "Internal server error"}
+	}
+	if subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) != 1 {
+		return nil, errForbidden(ErrInvalidSignature, "%s", mismatchMessage(exp))
+	}
+	// A session token must be the one issued with these credentials, and
+	// long-term keys take none.
+	if subtle.ConstantTimeCompare([]byte(in.token), []byte(cred.SessionToken)) != 1 {
+		return nil, errForbidden(ErrUnrecognizedClient, MsgInvalidToken)
+	}
+	if !cred.Expiration.IsZero() && !now.Before(cred.Expiration) {
+		return nil, errForbidden(ErrExpiredToken, MsgExpiredToken)
+	}
+	id := map[string]any{
+		"accessKey":                     in.akid,
+		"accountId":                     nil,
+		"caller":                        nil,
+		"cognitoAuthenticationProvider": nil,
+		"cognitoAuthenticationType":     nil,
+		"cognitoIdentityId":             nil,
+		"cognitoIdentityPoolId":         nil,
+		"user":                          nil,
+		"userArn":                       nil,
+	}
+	for k, v := range cred.Caller {
+		id[k] = v
+	}
+	return id, nil
+}
+
+// authorizeCognito checks the raw id_token in Authorization.
+func (g *Gateway) authorizeCognito(r *http.Request) (map[string]any, *apiError) {
+	token := r.Header.Get("Authorization")
+	if token == "" || strings.HasPrefix(strings.ToLower(token), "bearer ") {
+		// REST API Cognito authorizers want the raw token: "Bearer x" is
+		// not a token.
+		return nil, errUnauthorized(MsgUnauthorized)
+	}
+	claims, err := g.deps.Tokens.VerifyIDToken(token)
+	if err != nil {
+		if tokenExpired(token, g.now()) {
+			return nil, errUnauthorized(MsgTokenExpired)
+		}
+		return nil, errUnauthorized(MsgUnauthorized)
+	}
+	return claims, nil
+}
+
+func (g *Gateway) logf(format string, args ...any) {
+	if g.deps.Log == nil {
+		return
+	}
+	g.logMu.Lock()
+	defer g.logMu.Unlock()
+	fmt.Fprintf(g.deps.Log, format+"\n", args...)
+}

@@ -1,0 +1,91 @@
+package apigw
+
+import (
+	"bytes"
+	"crypto/rand"
+	"encoding/json"
+	"fmt"
+	"net/http"
+)
+
+// Error types API Gateway names in x-amzn-ErrorType.
+const (
+	ErrMissingToken        = "MissingAuthenticationTokenException"
+	ErrIncompleteSignature = "IncompleteSignatureException"
+	ErrInvalidSignature    = "InvalidSignatureException"
+	ErrUnrecognizedClient  = "UnrecognizedClientException"
+	ErrExpiredToken        = "ExpiredTokenException"
+	ErrForbidden           = "ForbiddenException"
+	ErrUnauthorized        = "UnauthorizedException"
+	ErrAccessDenied        = "AccessDeniedException"
+	ErrRequestTooLarge     = "RequestTooLongException"
+)
+
+// Messages whose exact wording clients and tutorials match on.
+const (
+	MsgMissingToken   = "Missing Authentication Token"
+	MsgInvalidToken   = "The security token included in the request is invalid."
+	MsgExpiredToken   = "The security token included in the request is expired"
+	MsgUnauthorized   = "Unauthorized"
+	MsgTokenExpired   = "The incoming token has expired"
+	MsgCookiesMissing = "Missing or invalid CloudFront signed cookies"
+	msgMismatchHead   = "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method. Consult the service documentation for details."
+)
+
+// apiError is a gateway answer that stops the request before its route runs.
+type apiError struct {
+	status  int
+	errType string
+	message string
+	extra   map[string]any // more JSON fields beside "message"
+}
+
+func (e *apiError) Error() string { return e.errType + ": " + e.message }
+
+func errMissingToken() *apiError {
+	return &apiError{status: http.StatusForbidden, errType: ErrMissingToken, message: MsgMissingToken}
+}
+
+func errForbidden(errType, format string, args ...any) *apiError {
+	return &apiError{status: http.StatusForbidden, errType: errType, message: fmt.Sprintf(format, args...)}
+}
+
+func errUnauthorized(msg string) *apiError {
+	return &apiError{status: http.StatusUnauthorized, errType: ErrUnauthorized, message: msg}
+}
+
+// newRequestID returns a random version-4 UUID, as x-amzn-RequestId carries.
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	b[6] = b[6]&0x0f | 0x40
+	b[8] = b[8]&0x3f | 0x80
+	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+}
+
+// marshalJSON encodes without HTML escaping: AWS sends '<', '>' and '&'
+// as they are, and a canonical request is full of '&'.
+func marshalJSON(v any) []byte {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
+		return []byte(`{"message":"Internal server error"}`)
+	}
+	return bytes.TrimRight(buf.Bytes(), "\n")
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_, _ = w.Write(marshalJSON(v))
+}
+
+func writeError(w http.ResponseWriter, e *apiError) {
+	body := map[string]any{"message": e.message}
+	for k, v := range e.extra {
+		body[k] = v
+	}
+	w.Header().Set("x-amzn-ErrorType", e.errType)
+	writeJSON(w, e.status, body)
+}

@@ -1,0 +1,276 @@
+package cognito
+
+import (
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+// Config is the Cognito part of the emulator's configuration file.
+type Config struct {
+	UserPools          []UserPoolConfig     `yaml:"user_pools"`
+	IdentityPools      []IdentityPoolConfig `yaml:"identity_pools"`
+	TokenLifetime      Duration             `yaml:"token_lifetime"`      // id and access tokens; default 1h
+	CredentialLifetime Duration             `yaml:"credential_lifetime"` // identity-pool credentials; default 1h
+}
+
+// UserPoolConfig describes one user pool.
+type UserPoolConfig struct {
+	ID      string         `yaml:"id"` // <region>_<name>, e.g. us-east-1_Demo1
+	Name    string         `yaml:"name"`
+	Clients []ClientConfig `yaml:"clients"`
+	Users   []UserConfig   `yaml:"users"`
+}
+
+// ClientConfig describes an app client. Client ids are unique across all
+// pools, because InitiateAuth names only the client.
+type ClientConfig struct {
+	ID     string `yaml:"id"`
+	Name   string `yaml:"name"`
+	Secret string `yaml:"secret,omitempty"` // when set, SECRET_HASH is required
+	// AuthFlows lists the enabled flows: USER_SRP_AUTH, USER_PASSWORD_AUTH,
+	// REFRESH_TOKEN_AUTH (an ALLOW_ prefix, as in the console, is accepted).
+	// Empty enables all three.
+	AuthFlows []string `yaml:"auth_flows,omitempty"`
+}
+
+// UserConfig describes a user. Username is also cognito:username.
+type UserConfig struct {
+	Username   string            `yaml:"username"`
+	Password   string            `yaml:"password"`
+	Status     string            `yaml:"status,omitempty"` // CONFIRMED (default) or FORCE_CHANGE_PASSWORD
+	Attributes map[string]string `yaml:"attributes,omitempty"`
+	MFA        *MFAConfig        `yaml:"mfa,omitempty"`
+}
+
+// MFAConfig turns on one MFA method for a user.
+type MFAConfig struct {
+	Type   string `yaml:"type"`             // totp or sms
+	Secret string `yaml:"secret,omitempty"` // totp: base32 shared secret
+	Phone  string `yaml:"phone,omitempty"`  // sms: E.164 number the code is "sent" to
+}
+
+// IdentityPoolConfig describes an identity pool.
+type IdentityPoolConfig struct {
+	ID                   string   `yaml:"id"` // <region>:<uuid>
+	AllowUnauthenticated bool     `yaml:"allow_unauthenticated"`
+	UserPools            []string `yaml:"user_pools"` // user pools whose id tokens it accepts
+}
+
+// Duration is a time.Duration written in YAML as a Go duration string
+// ("1h", "90s").
+type Duration time.Duration
+
+// UnmarshalYAML reads a duration string and reports the line on error.
+func (d *Duration) UnmarshalYAML(n *yaml.Node) error {
+	var s string
+	if err := n.Decode(&s); err != nil {
+		return fmt.Errorf("line %d: want a duration like \"1h\" or \"90s\": %w", n.Line, err)
+	}
+	v, err := time.ParseDuration(strings.TrimSpace(s))
+	if err != nil {
+		return fmt.Errorf("line %d: want a duration like \"1h\" or \"90s\", got %q", n.Line, s)
+	}
+	*d = Duration(v)
+	return nil
+}
+
+// MarshalYAML writes the duration string form.
+func (d Duration) MarshalYAML() (any, error) { return time.Duration(d).String(), nil }
+
+// String returns the Go duration form.
+func (d Duration) String() string { return time.Duration(d).String() }
+
+const (
+	flowSRP          = "USER_SRP_AUTH"
+	flowPassword     = "USER_PASSWORD_AUTH"
+	flowRefresh      = "REFRESH_TOKEN_AUTH"
+	flowRefreshAlias = "REFRESH_TOKEN"
+
+	statusConfirmed   = "CONFIRMED"
+	statusForceChange = "FORCE_CHANGE_PASSWORD"
+
+	mfaTOTP = "totp"
+	mfaSMS  = "sms"
+)
+
+var (
+	// The pattern amazon-cognito-identity-js enforces on UserPoolId.
+	userPoolIDPattern     = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	identityPoolIDPattern = regexp.MustCompile(`^[\w-]+:[0-9a-f-]+$`)
+	clientIDPattern       = regexp.MustCompile(`^[\w+]+$`)
+	phonePattern          = regexp.MustCompile(`^\+[1-9][0-9]{4,14}$`)
+)
+
+// reservedClaims are token claims that a user attribute must not shadow.
+var reservedClaims = map[string]bool{
+	"aud": true, "iss": true, "exp": true, "iat": true, "nbf": true, "jti": true, "token_use": true,
+	"auth_time": true, "cognito:username": true, "origin_jti": true, "event_id": true,
+	"client_id": true, "scope": true, "username": true,
+}
+
+// normalizeFlow maps a configured flow name to the InitiateAuth name.
+func normalizeFlow(f string) (string, bool) {
+	f = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f)), "ALLOW_")
+	switch f {
+	case flowSRP, flowPassword, flowRefresh:
+		return f, true
+	case flowRefreshAlias:
+		return flowRefresh, true
+	}
+	return "", false
+}
+
+// decodeTOTPSecret reads a base32 secret the way authenticator apps do:
+// case-insensitive, spaces ignored, padding optional.
+func decodeTOTPSecret(s string) ([]byte, error) {
+	s = strings.ToUpper(strings.ReplaceAll(s, " ", ""))
+	s = strings.TrimRight(s, "=")
+	if s == "" {
+		return nil, errors.New("empty")
+	}
+	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(s)
+	if err != nil {
+		return nil, fmt.Errorf("not base32 (letters A-Z and digits 2-7): %w", err)
+	}
+	return key, nil
+}
+
+// validate reports every problem in cfg, each naming the item it is about.
+func (cfg *Config) validate() error {
+	var errs []error
+	add := func(where, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", where, fmt.Sprintf(format, args...)))
+	}
+	if cfg.TokenLifetime < 0 {
+		add("token_lifetime", "must be positive, got %s", cfg.TokenLifetime)
+	}
+	if cfg.CredentialLifetime < 0 {
+		add("credential_lifetime", "must be positive, got %s", cfg.CredentialLifetime)
+	}
+	poolIDs := map[string]int{}
+	clientIDs := map[string]string{}
+	for i, p := range cfg.UserPools {
+		where := fmt.Sprintf("user_pools[%d]", i)
+		if p.ID != "" {
+			where += " (" + p.ID + ")"
+		}
+		switch {
+		case p.ID == "":
+			add(where, "id is empty; want <region>_<name>, e.g. us-east-1_Demo1")
+		case !userPoolIDPattern.MatchString(p.ID):
+			add(where, "id %q: want <region>_<name> with a letters-and-digits name, e.g. us-east-1_Demo1", p.ID)
+		default:
+			if j, dup := poolIDs[p.ID]; dup {
+				add(where, "duplicate id, already used by user_pools[%d]", j)
+			}
+			poolIDs[p.ID] = i
+		}
+		for j, c := range p.Clients {
+			cw := fmt.Sprintf("user_pools[%d].clients[%d]", i, j)
+			if c.ID != "" {
+				cw += " (" + c.ID + ")"
+			}
+			switch {
+			case c.ID == "":
+				add(cw, "id is empty")
+			case !clientIDPattern.MatchString(c.ID):
+				add(cw, "id may hold only letters, digits, _ and +")
+			default:
+				if prev, dup := clientIDs[c.ID]; dup {
+					add(cw, "duplicate client id, already used by %s (client ids are global)", prev)
+				}
+				clientIDs[c.ID] = fmt.Sprintf("user_pools[%d].clients[%d]", i, j)
+			}
+			for _, f := range c.AuthFlows {
+				if _, ok := normalizeFlow(f); !ok {
+					add(cw, "auth_flows: unknown flow %q; want USER_SRP_AUTH, USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH", f)
+				}
+			}
+		}
+		users := map[string]int{}
+		for j, u := range p.Users {
+			uw := fmt.Sprintf("user_pools[%d].users[%d]", i, j)
+			if u.Username != "" {
+				uw += " (" + u.Username + ")"
+			}
+			if u.Username == "" {
+				add(uw, "username is empty")
+			} else if k, dup := users[u.Username]; dup {
+				add(uw, "duplicate username, already used by users[%d]", k)
+			} else {
+				users[u.Username] = j
+			}
+			if u.Password == "" {
+				add(uw, "password is empty")
+			}
+			switch u.Status {
+			case "", statusConfirmed, statusForceChange:
+			default:
+				add(uw, "status %q: want CONFIRMED or FORCE_CHANGE_PASSWORD", u.Status)
+			}
+			for name, v := range u.Attributes {
+				if name == "" {
+					add(uw, "attributes: empty attribute name")
+				} else if reservedClaims[name] {
+					add(uw, "attributes: %q is a token claim the emulator sets itself", name)
+				} else if name == "sub" && v == "" {
+					add(uw, "attributes: sub is empty; leave it out to get a generated one")
+				}
+			}
+			if u.MFA != nil {
+				validateMFA(uw, u.MFA, add)
+			}
+		}
+	}
+	idPoolIDs := map[string]int{}
+	for i, ip := range cfg.IdentityPools {
+		where := fmt.Sprintf("identity_pools[%d]", i)
+		if ip.ID != "" {
+			where += " (" + ip.ID + ")"
+		}
+		switch {
+		case ip.ID == "":
+			add(where, "id is empty; want <region>:<uuid>")
+		case !identityPoolIDPattern.MatchString(ip.ID):
+			add(where, "id %q: want <region>:<uuid>, e.g. us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab", ip.ID)
+		default:
+			if j, dup := idPoolIDs[ip.ID]; dup {
+				add(where, "duplicate id, already used by identity_pools[%d]", j)
+			}
+			idPoolIDs[ip.ID] = i
+		}
+		for _, up := range ip.UserPools {
+			if _, ok := poolIDs[up]; !ok {
+				add(where, "user_pools: %q is not a configured user pool", up)
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func validateMFA(where string, m *MFAConfig, add func(where, format string, args ...any)) {
+	switch strings.ToLower(m.Type) {
+	case mfaTOTP:
+		if _, err := decodeTOTPSecret(m.Secret); err != nil {
+			add(where, "mfa.secret: %v", err)
+		}
+		if m.Phone != "" {
+			add(where, "mfa.phone is only for type sms")
+		}
+	case mfaSMS:
+		if !phonePattern.MatchString(m.Phone) {
+			add(where, "mfa.phone %q: want an E.164 number like +15555550100", m.Phone)
+		}
+		if m.Secret != "" {
+			add(where, "mfa.secret is only for type totp")
+		}
+	default:
+		add(where, "mfa.type %q: want totp or sms", m.Type)
+	}
+}

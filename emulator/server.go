@@ -1,0 +1,276 @@
+package emulator
+
+import (
+	"context"
+	"crypto/sha256"
+	"crypto/tls"
+	"encoding/base32"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/sigscope/sigscope/emulator/apigw"
+	"github.com/sigscope/sigscope/emulator/cognito"
+)
+
+// DefaultCAFileName is the CA certificate file written in os.TempDir() when
+// TLS is on and Options.CAFile is empty.
+const DefaultCAFileName = "sigscope-emulator-ca.pem"
+
+// Options start an emulator.
+type Options struct {
+	Addr   string  // host:port on loopback; default 127.0.0.1:0 (any free port)
+	Config *Config // nil: DefaultConfig()
+	// TLS serves HTTPS with a certificate for 127.0.0.1, ::1 and localhost
+	// from a CA generated at start, written as PEM to CAFile.
+	TLS    bool
+	CAFile string
+	Log    io.Writer        // request and Cognito log lines; nil: silent
+	Now    func() time.Time // nil: time.Now
+}
+
+// Server is a running emulator.
+type Server struct {
+	URL     string // http(s)://127.0.0.1:PORT, the endpoint for Cognito and the API
+	CAFile  string // PEM of the CA that signed the TLS certificate ("" without TLS)
+	Config  *Config
+	Cognito *cognito.Service
+	Gateway *apigw.Gateway
+
+	srv       *http.Server
+	ln        net.Listener
+	closeOnce sync.Once
+	closeErr  error
+	done      chan struct{}
+}
+
+// APIURL is the base URL of the API's first stage, e.g. http://127.0.0.1:PORT/prod.
+func (s *Server) APIURL() string {
+	if len(s.Config.API.Stages) == 0 {
+		return s.URL
+	}
+	return s.URL + "/" + s.Config.API.Stages[0]
+}
+
+// Start listens on a loopback address and serves until ctx ends or Close.
+func Start(ctx context.Context, opts Options) (*Server, error) {
+	cfg := opts.Config
+	if cfg == nil {
+		cfg = DefaultConfig()
+	}
+	addr := opts.Addr
+	if addr == "" {
+		addr = "127.0.0.1:0"
+	}
+	listenAddr, err := loopbackAddr(addr)
+	if err != nil {
+		return nil, err
+	}
+	now := opts.Now
+	if now == nil {
+		now = time.Now
+	}
+	account := cfg.AccountID
+	if account == "" {
+		account = "123456789012"
+	}
+	cog, err := cognito.New(cfg.Cognito, cognito.Options{Region: cfg.Region, Now: now, Log: opts.Log, AccountID: account})
+	if err != nil {
+		return nil, cfg.cognitoError(err)
+	}
+	creds := &credentialLookup{static: map[string]apigw.Credential{}, cognito: cog, account: account}
+	for _, sc := range cfg.Credentials {
+		creds.static[sc.AccessKeyID] = staticCredential(sc, account)
+	}
+	gw, err := apigw.New(cfg.API, apigw.Deps{
+		Region: cfg.Region, AccountID: account, Now: now,
+		Credentials: creds, Tokens: cog, SecureCookies: opts.TLS, Log: opts.Log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("%sapi: %w", cfg.src.at("api"), err)
+	}
+
+	ln, err := net.Listen("tcp", listenAddr)
+	if err != nil {
+		if errors.Is(err, syscall.EADDRINUSE) {
+			return nil, fmt.Errorf("listen on %s: the port is already in use (another emulator?); pick another port or use 127.0.0.1:0 for any free one", listenAddr)
+		}
+		return nil, fmt.Errorf("listen on %s: %w", listenAddr, err)
+	}
+	s := &Server{Config: cfg, Cognito: cog, Gateway: gw, ln: ln, done: make(chan struct{})}
+	scheme := "http"
+	if opts.TLS {
+		caFile := opts.CAFile
+		if caFile == "" {
+			caFile = filepath.Join(os.TempDir(), DefaultCAFileName)
+		}
+		cert, caPEM, err := newLoopbackCertificate(now())
+		if err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("emulator TLS certificate: %w", err)
+		}
+		if err := writeFileAtomic(caFile, caPEM, 0o644); err != nil {
+			ln.Close()
+			return nil, fmt.Errorf("write emulator CA certificate: %w", err)
+		}
+		s.CAFile = caFile
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		s.ln = ln
+		scheme = "https"
+	}
+	s.URL = scheme + "://" + ln.Addr().String()
+
+	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if cog.Handles(r) {
+			cog.ServeHTTP(w, r)
+			return
+		}
+		gw.ServeHTTP(w, r)
+	})
+	s.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	go func() {
+		defer close(s.done)
+		_ = s.srv.Serve(ln)
+	}()
+	go func() {
+		select {
+		case <-ctx.Done():
+			_ = s.Close()
+		case <-s.done:
+		}
+	}()
+	return s, nil
+}
+
+// Close stops the server, letting requests in flight finish for a few seconds.
+func (s *Server) Close() error {
+	s.closeOnce.Do(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		if err := s.srv.Shutdown(ctx); err != nil {
+			s.closeErr = s.srv.Close()
+		}
+		<-s.done
+	})
+	return s.closeErr
+}
+
+// Done is closed once the server has stopped.
+func (s *Server) Done() <-chan struct{} { return s.done }
+
+// loopbackAddr accepts only loopback hosts: the emulator's keys and
+// passwords are public demo data and must not be reachable from elsewhere.
+func loopbackAddr(addr string) (string, error) {
+	host, port, err := net.SplitHostPort(addr)
+	if err != nil {
+		return "", fmt.Errorf("emulator address %q: want host:port on loopback, e.g. 127.0.0.1:4566: %w", addr, err)
+	}
+	switch {
+	case host == "localhost":
+		host = "127.0.0.1"
+	case host == "":
+		return "", fmt.Errorf("emulator address %q would listen on every interface; the emulator listens on loopback only (e.g. 127.0.0.1:%s)", addr, port)
+	default:
+		ip := net.ParseIP(strings.Trim(host, "[]"))
+		if ip == nil || !ip.IsLoopback() {
+			return "", fmt.Errorf("emulator address %q is not a loopback address; the emulator listens on loopback only (127.0.0.1, ::1 or localhost)", addr)
+		}
+	}
+	return net.JoinHostPort(host, port), nil
+}
+
+func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), ".sigscope-ca-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Chmod(perm); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
+
+// credentialLookup adapts static IAM users and Cognito identity-pool
+// credentials to the gateway's IAM authorizer.
+type credentialLookup struct {
+	static  map[string]apigw.Credential
+	cognito *cognito.Service
+	account string
+}
+
+func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, bool) {
+	if cred, ok := c.static[akid]; ok {
+		return cred, true
+	}
+	ic, ok := c.cognito.LookupCredentials(akid)
+	if !ok {
+		return apigw.Credential{}, false
+	}
+	authType, role := "unauthenticated", "Unauth"
+	if ic.Authenticated {
+		authType, role = "authenticated", "Auth"
+	}
+	roleID := "AROA" + fakeID("role"+ic.IdentityPoolID+role)
+	caller := roleID + ":CognitoIdentityCredentials"
+	var provider any
+	if len(ic.Logins) > 0 {
+		provider = strings.Join(ic.Logins, ",")
+	}
+	return apigw.Credential{
+		SecretAccessKey: ic.SecretAccessKey,
+		SessionToken:    ic.SessionToken,
+		Expiration:      ic.Expiration,
+		Caller: map[string]any{
+			"accountId":                     c.account,
+			"caller":                        caller,
+			"user":                          caller,
+			"userArn":                       fmt.Sprintf("arn:aws:sts::%s:assumed-role/Cognito_%s_Role/CognitoIdentityCredentials", c.account, role),
+			"cognitoIdentityId":             ic.IdentityID,
+			"cognitoIdentityPoolId":         ic.IdentityPoolID,
+			"cognitoAuthenticationType":     authType,
+			"cognitoAuthenticationProvider": provider,
+		},
+	}, true
+}
+
+func staticCredential(sc StaticCredential, account string) apigw.Credential {
+	arn := sc.ARN
+	if arn == "" {
+		arn = fmt.Sprintf("arn:aws:iam::%s:user/%s", account, strings.ToLower(sc.AccessKeyID))
+	} else if m := arnRE.FindStringSubmatch(arn); m != nil {
+		account = m[1]
+	}
+	userID := "AIDA" + fakeID("user"+sc.AccessKeyID)
+	return apigw.Credential{
+		SecretAccessKey: sc.SecretAccessKey,
+		Caller: map[string]any{
+			"accountId": account,
+			"caller":    userID,
+			"user":      userID,
+			"userArn":   arn,
+		},
+	}
+}
+
+// fakeID derives a stable IAM-style unique id (17 characters of A-Z2-7).
+func fakeID(seed string) string {
+	sum := sha256.Sum256([]byte(seed))
+	return base32.StdEncoding.EncodeToString(sum[:])[:17]
+}
