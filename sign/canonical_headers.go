@@ -124,18 +124,27 @@ func checkHeaderName(name string) error {
 	return nil
 }
 
-func isTokenChar(c byte) bool {
-	return c > ' ' && c < 0x7f && !strings.ContainsRune("\"(),/:;<=>?@[\\]{}", rune(c))
-}
+func isTokenChar(c byte) bool { return tokenChars[c] }
+
+// tokenChars are the bytes allowed in an RFC 7230 token (header names, methods).
+var tokenChars = func() (t [256]bool) {
+	for c := '!'; c < 0x7f; c++ {
+		t[c] = !strings.ContainsRune("\"(),/:;<=>?@[\\]{}", c)
+	}
+	return t
+}()
 
 // canonicalHeaders builds the canonical header lines: host first in the
 // candidate list, content-length from the declared length, everything else
 // but the ignored headers.
 func canonicalHeaders(host string, contentLength int64, set *headerSet) (lines []HeaderLine, skipped []SkippedHeader) {
-	lines = make([]HeaderLine, 0, len(set.keys)+2)
-	lines = append(lines, HeaderLine{Name: "host", Values: []string{host}, Value: stripExcessSpaces(host), Source: "request"})
+	// Sort the names first and build the lines in order: moving whole
+	// HeaderLine values around in a sort costs more than building them.
+	type entry struct{ lower, key string }
+	names := make([]entry, 0, len(set.keys)+2)
+	names = append(names, entry{"host", ""})
 	if contentLength > 0 {
-		lines = append(lines, HeaderLine{Name: "content-length", Values: set.values["Content-Length"], Value: strconv.FormatInt(contentLength, 10), Source: "request"})
+		names = append(names, entry{"content-length", ""})
 	} else if _, ok := set.values["Content-Length"]; ok {
 		skipped = append(skipped, SkippedHeader{Name: "Content-Length", Reason: RuleContentLengthZero})
 	}
@@ -147,21 +156,25 @@ func canonicalHeaders(host string, contentLength int64, set *headerSet) (lines [
 		if k == "Content-Length" {
 			continue
 		}
-		lower := strings.ToLower(k)
-		if lower == "host" {
-			// A Host header beside Request.Host: the SDK appends its values.
-			lines[0].Values = append(lines[0].Values, set.values[k]...)
-			continue
-		}
-		lines = append(lines, HeaderLine{Name: lower, Values: set.values[k], Source: set.source(k)})
+		names = append(names, entry{strings.ToLower(k), k})
 	}
-	slices.SortFunc(lines, func(a, b HeaderLine) int { return strings.Compare(a.Name, b.Name) })
-	for i := range lines {
+	slices.SortFunc(names, func(a, b entry) int { return strings.Compare(a.lower, b.lower) })
+	lines = make([]HeaderLine, len(names))
+	for i, n := range names {
 		l := &lines[i]
-		if l.Name == "host" || l.Name == "content-length" {
-			continue
+		l.Name, l.Source = n.lower, "request"
+		switch n.lower {
+		case "host":
+			l.Values = []string{host}
+			l.Value = stripExcessSpaces(host)
+		case "content-length":
+			l.Values = set.values["Content-Length"]
+			l.Value = strconv.FormatInt(contentLength, 10)
+		default:
+			l.Values = set.values[n.key]
+			l.Source = set.source(n.key)
+			l.Value = canonicalValue(l.Values, &l.Rules)
 		}
-		l.Value = canonicalValue(l.Values, &l.Rules)
 	}
 	return lines, skipped
 }

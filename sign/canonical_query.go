@@ -2,7 +2,7 @@ package sign
 
 import (
 	"fmt"
-	"sort"
+	"slices"
 	"strings"
 )
 
@@ -40,11 +40,12 @@ type QueryStep struct {
 // name the pair, because a pair the signer cannot read would be dropped
 // from the signature and fail on the server.
 func parseQuery(raw string) ([]QueryParam, []string, error) {
-	var params []QueryParam
 	var rules []string
 	if raw == "" {
 		return nil, nil, nil
 	}
+	// Room for the signer's five presign parameters too.
+	params := make([]QueryParam, 0, strings.Count(raw, "&")+6)
 	for i, pair := range strings.Split(raw, "&") {
 		if pair == "" {
 			rules = appendOnce(rules, RuleEmptyPairSkipped)
@@ -103,12 +104,11 @@ func canonicalQuery(params []QueryParam) string {
 			p.Rules = appendOnce(p.Rules, RuleDecodedEncoded)
 		}
 	}
-	sort.SliceStable(params, func(i, j int) bool {
-		a, b := params[i], params[j]
-		if a.EncodedKey != b.EncodedKey {
-			return a.EncodedKey < b.EncodedKey
+	slices.SortStableFunc(params, func(a, b QueryParam) int {
+		if c := strings.Compare(a.EncodedKey, b.EncodedKey); c != 0 {
+			return c
 		}
-		return a.EncodedValue < b.EncodedValue
+		return strings.Compare(a.EncodedValue, b.EncodedValue)
 	})
 	n := 0
 	for _, p := range params {

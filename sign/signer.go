@@ -36,13 +36,21 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 		t.Mode = "query"
 	}
 	when := opts.Time.UTC()
-	t.RequestDate = when.Format(amzDateFormat)
-	day := when.Format("20060102")
+	t.RequestDate = formatAmzDate(when)
+	day := t.RequestDate[:8]
 	t.CredentialScope = day + "/" + opts.Region + "/" + opts.Service + "/aws4_request"
 	creds := opts.Credentials
 	token := creds.SessionToken
 
 	removePreviousSignature(r, opts.Presign, token != "")
+	if h, ok := r.Get("Host"); ok {
+		// Request.Host is the one Host; a header copy of it must agree.
+		if r.Host != "" && !strings.EqualFold(h, r.Host) {
+			return nil, fmt.Errorf("two hosts: Host header %q and request host %q", h, r.Host)
+		}
+		r.Host = h
+		r.Del("Host")
+	}
 	if r.Host == "" {
 		return nil, fmt.Errorf("the request has no Host: add a Host header or use an absolute URL")
 	}
@@ -128,7 +136,7 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	}
 
 	t.CanonicalRequest = buildCanonicalRequest(t)
-	t.CanonicalRequestHash = sha256Hex([]byte(t.CanonicalRequest))
+	t.CanonicalRequestHash = sha256Hex(bytesOf(t.CanonicalRequest))
 	t.StringToSign = Algorithm + "\n" + t.RequestDate + "\n" + t.CredentialScope + "\n" + t.CanonicalRequestHash
 	keys := deriveKeys(creds.SecretAccessKey, day, opts.Region, opts.Service)
 	t.Keys = keys.hex
@@ -150,6 +158,32 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	}
 	t.Signed = signedRequest(r, t, token, opts)
 	return t, nil
+}
+
+// formatAmzDate is when.Format("20060102T150405Z") without the layout
+// interpreter, which costs more than the rest of the date handling.
+func formatAmzDate(when time.Time) string {
+	y, mo, d := when.Date()
+	h, mi, sec := when.Clock()
+	if y < 0 || y > 9999 {
+		return when.Format(amzDateFormat)
+	}
+	var b [16]byte
+	put := func(i, v, n int) {
+		for j := i + n - 1; j >= i; j-- {
+			b[j] = byte('0' + v%10)
+			v /= 10
+		}
+	}
+	put(0, y, 4)
+	put(4, int(mo), 2)
+	put(6, d, 2)
+	b[8] = 'T'
+	put(9, h, 2)
+	put(11, mi, 2)
+	put(13, sec, 2)
+	b[15] = 'Z'
+	return string(b[:])
 }
 
 func checkOptions(o *Options) error {
