@@ -124,9 +124,40 @@ func (d *demo) signedRequest(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(d.w, "The gateway answered %s:\n", status)
-	fmt.Fprintln(d.w, indent(prettyJSON(body, 14), "   "))
+	fmt.Fprintf(d.w, "The gateway answered %s; its echo route says what it received and who called:\n", status)
+	fmt.Fprintln(d.w, indent(prettyJSON(echoSummary(body), 20), "   "))
 	return nil
+}
+
+// echoSummary keeps the parts of the emulator's echo answer that tell the
+// story: the request as received and the caller the signature proved.
+func echoSummary(body []byte) []byte {
+	var echo map[string]any
+	if json.Unmarshal(body, &echo) != nil {
+		return body
+	}
+	summary := map[string]any{}
+	for _, k := range []string{"httpMethod", "path", "queryStringParameters"} {
+		if v, ok := echo[k]; ok {
+			summary[k] = v
+		}
+	}
+	if rc, ok := echo["requestContext"].(map[string]any); ok {
+		if id, ok := rc["identity"].(map[string]any); ok {
+			caller := map[string]any{}
+			for _, k := range []string{"accessKey", "caller", "userArn"} {
+				if v, ok := id[k]; ok && v != nil {
+					caller[k] = v
+				}
+			}
+			summary["requestContext.identity"] = caller
+		}
+	}
+	out, err := json.Marshal(summary)
+	if err != nil {
+		return body
+	}
+	return out
 }
 
 func (d *demo) brokenRequest(ctx context.Context) error {
