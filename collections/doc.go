@@ -1,0 +1,18 @@
+// Package collections reads, validates, resolves and edits sigscope
+// collection files: YAML files of API requests with environments, auth
+// profiles, defaults and folders (the format is described in
+// docs/collections.md).
+//
+// Load, LoadBytes and LoadDir report every problem at once as Errors, each
+// with file:line:col. Resolve expands one request for sending: templates,
+// defaults from folders and the collection, body bytes and effective auth.
+// The edit methods (SetHeader, DeleteHeader, SetAuthMode, AddRequest,
+// RenameRequest, SetURL, SetBody) change only the text they must, so
+// comments and layout survive, and Save writes the file atomically.
+//
+// A Collection may serve concurrent Resolve calls; an edit or Save must
+// not run at the same time as any other call on it.
+//
+// The package never reads secrets: profiles name the environment variables
+// that hold them, and a literal secret in a file is refused.
+package collections
