@@ -63,3 +63,16 @@ func BenchmarkSDKSignHTTP(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTraceOnly is sigscope's own step-by-step computation without the
+// SDK's signature and the comparison: what the trace itself costs.
+func BenchmarkTraceOnly(b *testing.B) {
+	req := benchRequest()
+	opts := benchOpts
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, _, _, err := trace(req, opts); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

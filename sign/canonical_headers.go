@@ -156,7 +156,7 @@ func canonicalHeaders(host string, contentLength int64, set *headerSet) (lines [
 		if k == "Content-Length" {
 			continue
 		}
-		names = append(names, entry{strings.ToLower(k), k})
+		names = append(names, entry{lowerName(k), k})
 	}
 	slices.SortFunc(names, func(a, b entry) int { return strings.Compare(a.lower, b.lower) })
 	lines = make([]HeaderLine, len(names))
@@ -226,6 +226,25 @@ func stripExcessSpaces(s string) string {
 		b.WriteByte(c)
 	}
 	return b.String()
+}
+
+// commonLower spares an allocation per header for the names most requests carry.
+var commonLower = func() map[string]string {
+	m := map[string]string{}
+	for _, n := range []string{"Accept", "Accept-Encoding", "Accept-Language", "Cache-Control", "Connection",
+		"Content-Encoding", "Content-Length", "Content-Md5", "Content-Type", "Cookie", "Date", "Host", "Origin",
+		"Range", "Referer", "X-Amz-Content-Sha256", "X-Amz-Date", "X-Amz-Security-Token", "X-Amz-Target",
+		"X-Amz-User-Agent", "X-Api-Key", "X-Request-Id", "X-Requested-With"} {
+		m[n] = strings.ToLower(n)
+	}
+	return m
+}()
+
+func lowerName(k string) string {
+	if l, ok := commonLower[k]; ok {
+		return l
+	}
+	return strings.ToLower(k)
 }
 
 func joinNames(lines []HeaderLine) string {

@@ -44,8 +44,7 @@ func parseQuery(raw string) ([]QueryParam, []string, error) {
 	if raw == "" {
 		return nil, nil, nil
 	}
-	// Room for the signer's five presign parameters too.
-	params := make([]QueryParam, 0, strings.Count(raw, "&")+6)
+	params := make([]QueryParam, 0, strings.Count(raw, "&")+1)
 	for i, pair := range strings.Split(raw, "&") {
 		if pair == "" {
 			rules = appendOnce(rules, RuleEmptyPairSkipped)

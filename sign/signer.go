@@ -27,11 +27,30 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	if err := checkOptions(&opts); err != nil {
 		return nil, err
 	}
-	if err := checkToken("method", req.Method); err != nil {
+	t, in, r, err := trace(req, opts)
+	if err != nil {
 		return nil, err
 	}
-	r := req.shallowClone()
-	t := &Trace{Method: r.Method, Algorithm: Algorithm, Mode: "header", AccessKeyID: opts.Credentials.AccessKeyID}
+	sdk, err := sdkSign(in)
+	if err != nil {
+		return nil, err
+	}
+	if err := agree(t, sdk); err != nil {
+		return nil, err
+	}
+	t.Signed = signedRequest(r, t, opts.Credentials.SessionToken, opts)
+	return t, nil
+}
+
+// trace computes every step of the signature on its own, and the input
+// that makes aws-sdk-go-v2 sign the same request; r is the request as it
+// will be sent, before the signature is added.
+func trace(req *Request, opts Options) (t *Trace, in *sdkInput, r *Request, err error) {
+	if err := checkToken("method", req.Method); err != nil {
+		return nil, nil, nil, err
+	}
+	r = req.shallowClone()
+	t = &Trace{Method: r.Method, Algorithm: Algorithm, Mode: "header", AccessKeyID: opts.Credentials.AccessKeyID}
 	if opts.Presign {
 		t.Mode = "query"
 	}
@@ -46,24 +65,25 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	if h, ok := r.Get("Host"); ok {
 		// Request.Host is the one Host; a header copy of it must agree.
 		if r.Host != "" && !strings.EqualFold(h, r.Host) {
-			return nil, fmt.Errorf("two hosts: Host header %q and request host %q", h, r.Host)
+			return nil, nil, nil, fmt.Errorf("two hosts: Host header %q and request host %q", h, r.Host)
 		}
 		r.Host = h
 		r.Del("Host")
 	}
 	if r.Host == "" {
-		return nil, fmt.Errorf("the request has no Host: add a Host header or use an absolute URL")
+		return nil, nil, nil, fmt.Errorf("the request has no Host: add a Host header or use an absolute URL")
 	}
+	sdkHost := r.Host // the SDK drops a default port itself
 	host, portDropped := sanitizeHost(r.scheme(), r.Host)
 	r.Host = host
 
 	headers, err := newHeaderSet(r.Headers)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	contentLength, err := declaredLength(headers)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 
 	// Payload.
@@ -89,7 +109,7 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	// Query pairs as the request has them, then the signer's.
 	params, queryRules, err := parseQuery(r.RawQuery)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 	t.Query.Input = r.RawQuery
 	t.Query.Rules = queryRules
@@ -132,7 +152,7 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	var sdkPath string
 	t.URI, sdkPath, err = canonicalURI(r.Path, opts.normalize(), opts.S3)
 	if err != nil {
-		return nil, err
+		return nil, nil, nil, err
 	}
 
 	t.CanonicalRequest = buildCanonicalRequest(t)
@@ -143,21 +163,14 @@ func Sign(req *Request, opts Options) (*Trace, error) {
 	t.Signature = keys.sign(t.StringToSign)
 	t.Notes = notesFor(t, opts)
 
-	sdk, err := sdkSign(&sdkInput{
-		method: r.Method, scheme: r.scheme(), host: req.Host, path: sdkPath,
+	in = &sdkInput{
+		method: r.Method, scheme: r.scheme(), host: sdkHost, path: sdkPath,
 		query: sdkQuery(sdkParams), header: sdkHeader, contentLength: contentLength,
 		payloadHash: t.Payload.Hash, creds: creds, region: opts.Region, service: opts.Service,
 		time: when, presign: opts.Presign, s3: opts.S3, omitToken: opts.OmitSessionToken,
 		noHoisting: opts.DisableHeaderHoisting,
-	})
-	if err != nil {
-		return nil, err
 	}
-	if err := agree(t, sdk); err != nil {
-		return nil, err
-	}
-	t.Signed = signedRequest(r, t, token, opts)
-	return t, nil
+	return t, in, r, nil
 }
 
 // formatAmzDate is when.Format("20060102T150405Z") without the layout
