@@ -1,6 +1,9 @@
-// Package auth finds the credentials a request is signed with: static keys,
-// AWS shared-config profiles (SSO and assume-role through the SDK), and
-// later Cognito identity pools.
+// Package auth finds the credentials a request is signed with: static keys
+// from the environment, AWS shared-config profiles (SSO and assume-role
+// through the SDK), and Cognito: user pool logins (SRP, password, the
+// challenges, the hosted UI), cached and refreshed tokens, and identity pool
+// credentials. It does no terminal I/O: a Login says what it needs next and
+// a front end asks the person.
 package auth
 
 import (
@@ -20,17 +23,11 @@ import (
 // metadata service is never asked: sigscope talks to no host the user did
 // not name. The returned region is the profile's or the environment's, if any.
 func ProfileCredentials(ctx context.Context, profile string) (aws.Credentials, string, error) {
-	opts := []func(*config.LoadOptions) error{
-		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
-	}
-	if profile != "" {
-		opts = append(opts, config.WithSharedConfigProfile(profile))
-	}
 	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
 	defer cancel()
-	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	cfg, err := loadSharedConfig(ctx, profile)
 	if err != nil {
-		return aws.Credentials{}, "", describeProfileError(profile, err)
+		return aws.Credentials{}, "", err
 	}
 	if cfg.Credentials == nil {
 		return aws.Credentials{}, cfg.Region, noCredentials(profile)
@@ -45,6 +42,22 @@ func ProfileCredentials(ctx context.Context, profile string) (aws.Credentials, s
 		return aws.Credentials{}, cfg.Region, fmt.Errorf("%w: %v", noCredentials(profile), err)
 	}
 	return creds, cfg.Region, nil
+}
+
+// loadSharedConfig loads the SDK configuration for profile ("" for
+// AWS_PROFILE or default) with IMDS disabled.
+func loadSharedConfig(ctx context.Context, profile string) (aws.Config, error) {
+	opts := []func(*config.LoadOptions) error{
+		config.WithEC2IMDSClientEnableState(imds.ClientDisabled),
+	}
+	if profile != "" {
+		opts = append(opts, config.WithSharedConfigProfile(profile))
+	}
+	cfg, err := config.LoadDefaultConfig(ctx, opts...)
+	if err != nil {
+		return aws.Config{}, describeProfileError(profile, err)
+	}
+	return cfg, nil
 }
 
 func noCredentials(profile string) error {

@@ -69,6 +69,8 @@ var commands = []func() *cobra.Command{
 	newDemoCmd,
 	newEmulatorCmd,
 	newSignCmd,
+	newSendCmd,
+	newLoginCmd, newLogoutCmd,
 	newVersionCmd,
 }
 

@@ -82,6 +82,14 @@ func (s *Service) respondToAuthChallenge(body []byte) (any, *apiError) {
 		return s.answerCode(in.Session, sess, resp, "SMS_MFA_CODE", func(code string) bool {
 			return subtle.ConstantTimeCompare([]byte(code), []byte(sess.smsCode)) == 1
 		})
+	case "EMAIL_OTP":
+		return s.answerCode(in.Session, sess, resp, "EMAIL_OTP_CODE", func(code string) bool {
+			return subtle.ConstantTimeCompare([]byte(code), []byte(sess.emailCode)) == 1
+		})
+	case "SELECT_MFA_TYPE":
+		return s.answerSelectMFA(in.Session, sess, resp)
+	case "MFA_SETUP":
+		return s.answerMFASetup(in.Session, sess)
 	}
 	return nil, internalError(fmt.Errorf("session holds unknown challenge %q", sess.challenge))
 }
@@ -153,7 +161,7 @@ func (s *Service) answerCode(id string, sess *authSession, resp map[string]strin
 		if sess.attempts >= maxCodeAttempts {
 			delete(s.sessions, id)
 		}
-		if param == "SMS_MFA_CODE" {
+		if param != "SOFTWARE_TOKEN_MFA_CODE" {
 			return nil, newErr("CodeMismatchException", "Invalid code or auth state for the user.")
 		}
 		return nil, newErr("CodeMismatchException", "Invalid code received for user")

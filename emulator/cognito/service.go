@@ -1,9 +1,12 @@
 // Package cognito emulates the parts of Amazon Cognito that a browser or CLI
 // login touches: user pools (InitiateAuth with USER_SRP_AUTH,
 // USER_PASSWORD_AUTH and refresh, RespondToAuthChallenge with the password
-// verifier, new-password and MFA challenges, GetUser, JWKS) and identity
-// pools (GetId, GetCredentialsForIdentity), over the AWS JSON 1.1 protocol
-// the SDKs speak. State lives in memory; nothing here needs AWS credentials.
+// verifier, new-password and MFA challenges including SELECT_MFA_TYPE,
+// EMAIL_OTP and MFA_SETUP with AssociateSoftwareToken and
+// VerifySoftwareToken, GetUser, JWKS), the hosted UI's /oauth2/authorize and
+// /oauth2/token (authorization code with PKCE, refresh) and identity pools
+// (GetId, GetCredentialsForIdentity), over the AWS JSON 1.1 protocol the SDKs
+// speak. State lives in memory; nothing here needs AWS credentials.
 package cognito
 
 import (
@@ -61,7 +64,8 @@ type Service struct {
 	refresh    map[string]*refreshGrant
 	identities map[string]*identity
 	creds      map[string]*IssuedCredentials
-	tokens     map[string]string // session token → access key id
+	tokens     map[string]string    // session token → access key id
+	codes      map[string]*authCode // hosted UI authorization codes
 }
 
 type userPool struct {
@@ -86,9 +90,12 @@ type user struct {
 	password string
 	status   string
 	attrs    map[string]string
-	mfaType  string // "", mfaTOTP or mfaSMS
-	totpKey  []byte
+	mfaType  string // "", mfaTOTP, mfaSMS or mfaEmail: the method asked for
+	totpKey  []byte // nil with mfaTOTP: MFA_SETUP at the next login
 	phone    string
+	// mfaChoices lists the methods when there are several: the login
+	// answers SELECT_MFA_TYPE first.
+	mfaChoices []string
 }
 
 type identityPool struct {
@@ -129,6 +136,7 @@ func New(cfg Config, opts Options) (*Service, error) {
 		identities:    map[string]*identity{},
 		creds:         map[string]*IssuedCredentials{},
 		tokens:        map[string]string{},
+		codes:         map[string]*authCode{},
 	}
 	if s.tokenTTL == 0 {
 		s.tokenTTL = time.Hour
@@ -215,13 +223,7 @@ func (s *Service) buildPool(pc UserPoolConfig) (*userPool, error) {
 		if u.sub == "" {
 			u.sub = nameUUID("user:" + pc.ID + "/" + uc.Username)
 		}
-		if m := uc.MFA; m != nil {
-			u.mfaType = strings.ToLower(m.Type)
-			u.phone = m.Phone
-			if u.mfaType == mfaTOTP {
-				u.totpKey, _ = decodeTOTPSecret(m.Secret) // validated already
-			}
-		}
+		applyMFA(u, uc.MFA)
 		p.users[u.username] = u
 	}
 	return p, nil
@@ -241,6 +243,9 @@ func (s *Service) Handles(r *http.Request) bool {
 	if strings.HasPrefix(t, targetIDP) || strings.HasPrefix(t, targetIdentity) {
 		return true
 	}
+	if isOAuthPath(r.URL.Path) {
+		return true
+	}
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		return false
 	}
@@ -251,6 +256,10 @@ func (s *Service) Handles(r *http.Request) bool {
 // ServeHTTP answers Cognito API calls and JWKS requests.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("x-amzn-RequestId", newUUID())
+	if isOAuthPath(r.URL.Path) {
+		s.serveOAuth(w, r)
+		return
+	}
 	if r.Method == http.MethodGet || r.Method == http.MethodHead {
 		if p, doc, ok := s.wellKnown(r.URL.Path); ok {
 			s.serveWellKnown(w, r, p, doc)
@@ -296,6 +305,8 @@ var operations = map[string]operation{
 	targetIDP + "InitiateAuth":                   (*Service).initiateAuth,
 	targetIDP + "RespondToAuthChallenge":         (*Service).respondToAuthChallenge,
 	targetIDP + "GetUser":                        (*Service).getUser,
+	targetIDP + "AssociateSoftwareToken":         (*Service).associateSoftwareToken,
+	targetIDP + "VerifySoftwareToken":            (*Service).verifySoftwareToken,
 	targetIdentity + "GetId":                     (*Service).getID,
 	targetIdentity + "GetCredentialsForIdentity": (*Service).getCredentialsForIdentity,
 }

@@ -27,6 +27,12 @@ type authSession struct {
 	secretBlock []byte
 	// SMS_MFA
 	smsCode string
+	// EMAIL_OTP
+	emailCode string
+	// MFA_SETUP: the key handed out by AssociateSoftwareToken, and whether
+	// VerifySoftwareToken has seen a valid code for it.
+	setupKey      []byte
+	setupVerified bool
 }
 
 // refreshGrant is what an opaque refresh token stands for.
@@ -271,29 +277,9 @@ func (s *Service) afterPassword(c *appClient, u *user) (any, *apiError) {
 	return s.afterNewPassword(c, u)
 }
 
-// afterNewPassword asks for the MFA code if the user has MFA, else logs in.
+// afterNewPassword asks for the MFA the user owes (mfa.go), else logs in.
 func (s *Service) afterNewPassword(c *appClient, u *user) (any, *apiError) {
-	switch u.mfaType {
-	case mfaTOTP:
-		return authOutput{
-			ChallengeName:       "SOFTWARE_TOKEN_MFA",
-			ChallengeParameters: map[string]string{"USER_ID_FOR_SRP": u.username},
-			Session:             s.newSession(&authSession{challenge: "SOFTWARE_TOKEN_MFA", client: c, user: u}),
-		}, nil
-	case mfaSMS:
-		code := smsCode()
-		s.logf("SMS to %s: your code is %s", u.phone, code)
-		return authOutput{
-			ChallengeName: "SMS_MFA",
-			ChallengeParameters: map[string]string{
-				"CODE_DELIVERY_DELIVERY_MEDIUM": "SMS",
-				"CODE_DELIVERY_DESTINATION":     maskPhone(u.phone),
-				"USER_ID_FOR_SRP":               u.username,
-			},
-			Session: s.newSession(&authSession{challenge: "SMS_MFA", client: c, user: u, smsCode: code}),
-		}, nil
-	}
-	return s.login(c, u)
+	return s.mfaChallenge(c, u)
 }
 
 // login issues the full AuthenticationResult, refresh token included.

@@ -1,0 +1,94 @@
+package auth
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sigscope/sigscope/collections"
+)
+
+const twoPools = `name: Two pools
+environments:
+  dev: {region: eu-west-1, pool: eu-west-1_Dev1}
+auth:
+  web:
+    type: cognito
+    user_pool_id: "{{pool}}"
+    client_id: webclient123
+    client_secret_env: WEB_CLIENT_SECRET
+    endpoint: "{{emulator}}"
+  admin:
+    type: cognito
+    region: "{{region}}"
+    user_pool_id: eu-west-1_Admin2
+    client_id: adminclient456
+    flow: password
+    username: root
+  keys: {type: static, access_key_id_env: K, secret_access_key_env: S}
+requests:
+  - {name: ping, method: GET, url: "https://example.com/ping", auth: {mode: none}}
+`
+
+func loadCollection(t *testing.T, text string) *collections.Collection {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "c.yaml")
+	if err := os.WriteFile(path, []byte(text), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	c, err := collections.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c
+}
+
+func TestResolveCognitoProfile(t *testing.T) {
+	c := loadCollection(t, twoPools)
+	vars := map[string]string{"emulator": "http://127.0.0.1:7466"}
+	env := map[string]string{"WEB_CLIENT_SECRET": "s3cr3t-value-for-web-client"}
+	getenv := func(n string) (string, bool) { v, ok := env[n]; return v, ok }
+
+	// Two cognito profiles and defaults that name none: the caller must choose.
+	if _, _, err := ResolveCognitoProfile(c, "", "", vars, getenv); err == nil || !strings.Contains(err.Error(), "several cognito auth profiles (web, admin)") {
+		t.Fatalf("ambiguous: %v", err)
+	}
+	p, envName, err := ResolveCognitoProfile(c, "web", "", vars, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if envName != "dev" || p.UserPoolID != "eu-west-1_Dev1" || p.Endpoint != "http://127.0.0.1:7466" || p.Region != "eu-west-1" || p.Flow != "srp" {
+		t.Errorf("web: env %q, %+v", envName, p)
+	}
+	cp, err := CognitoProfileFrom(p, getenv)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.ClientSecret != env["WEB_CLIENT_SECRET"] || strings.Contains(cp.String(), env["WEB_CLIENT_SECRET"]) {
+		t.Error("the client secret is not read, or is shown by String")
+	}
+	if _, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false }); err == nil || !strings.Contains(err.Error(), "WEB_CLIENT_SECRET, which is not set") {
+		t.Errorf("unset secret variable: %v", err)
+	}
+	a, _, err := ResolveCognitoProfile(c, "admin", "", nil, getenv)
+	if err != nil || a.Region != "eu-west-1" || a.Username != "root" || a.Flow != "password" {
+		t.Errorf("admin: %+v %v", a, err)
+	}
+	if _, _, err := ResolveCognitoProfile(c, "keys", "", vars, getenv); err == nil || !strings.Contains(err.Error(), "is of type static") {
+		t.Errorf("static profile: %v", err)
+	}
+	if _, _, err := ResolveCognitoProfile(c, "nope", "", vars, getenv); err == nil || !strings.Contains(err.Error(), "profiles: web, admin, keys") {
+		t.Errorf("unknown profile: %v", err)
+	}
+	// {{emulator}} unset: the collection's error names the place.
+	if _, _, err := ResolveCognitoProfile(c, "web", "", nil, getenv); err == nil || !strings.Contains(err.Error(), "c.yaml:") || !strings.Contains(err.Error(), "emulator") {
+		t.Errorf("unset variable: %v", err)
+	}
+
+	// With defaults naming a cognito profile, that one is taken.
+	c = loadCollection(t, strings.Replace(twoPools, "requests:", "defaults: {auth: {mode: iam, profile: admin}}\nrequests:", 1))
+	if p, _, err := ResolveCognitoProfile(c, "", "", vars, getenv); err != nil || p.Name != "admin" {
+		t.Errorf("defaults: %v %v", p, err)
+	}
+}

@@ -1,0 +1,181 @@
+package auth
+
+import (
+	"context"
+	"errors"
+	"io"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+)
+
+// playBrowser does what a person's browser does with the authorization
+// URL: load the sign-in page, post the form, follow the 302 back to the
+// loopback listener. It returns the listener's status.
+func playBrowser(t *testing.T, authURL, username, password string) int {
+	t.Helper()
+	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+	res, err := client.Get(authURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	page, _ := io.ReadAll(res.Body)
+	res.Body.Close()
+	if res.StatusCode != http.StatusOK {
+		t.Fatalf("sign-in page: %d %.300s", res.StatusCode, page)
+	}
+	// Post back every hidden field of the form, as a browser would.
+	form := url.Values{}
+	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(string(page), -1) {
+		form.Set(m[1], htmlUnescape(m[2]))
+	}
+	form.Set("username", username)
+	form.Set("password", password)
+	action, _ := url.Parse(authURL)
+	action.Path, action.RawQuery = "/oauth2/authorize", ""
+	res, err = client.PostForm(action.String(), form)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusFound {
+		t.Fatalf("sign-in: %d, want 302", res.StatusCode)
+	}
+	res, err = client.Get(res.Header.Get("Location"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	return res.StatusCode
+}
+
+func htmlUnescape(s string) string {
+	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&#43;", "+").Replace(s)
+}
+
+func TestHostedLogin(t *testing.T) {
+	e := startEmulator(t, nil)
+	p := e.profile(FlowHosted)
+	h, err := StartHostedLogin(ctx, p, e.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	u, err := url.Parse(h.URL())
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := u.Query()
+	if u.Path != "/oauth2/authorize" || q.Get("code_challenge_method") != "S256" || len(q.Get("code_challenge")) != 43 ||
+		q.Get("state") == "" || q.Get("scope") != "openid" || !strings.HasPrefix(q.Get("redirect_uri"), "http://127.0.0.1:") {
+		t.Fatalf("authorization URL %s", h.URL())
+	}
+
+	// A callback with another state is refused and does not end the login.
+	bad := strings.Replace(h.RedirectURI(), "/callback", "/callback?code=stolen&state=forged", 1)
+	res, err := http.Get(bad)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != http.StatusBadRequest {
+		t.Errorf("forged state: %d, want 400", res.StatusCode)
+	}
+
+	if status := playBrowser(t, h.URL(), "demo", demoPassword); status != http.StatusOK {
+		t.Fatalf("callback answered %d", status)
+	}
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	tok, err := h.Wait(wctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tok.Username() != "demo" || tok.RefreshToken == "" || !tok.Expiry.After(e.clock.Now()) {
+		t.Fatalf("hosted tokens for %q, refresh token %v, expiry %s", tok.Username(), tok.RefreshToken != "", tok.Expiry)
+	}
+	s, err := h.Session(e.key(""))
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Refresh goes through the hosted UI's token endpoint.
+	e.clock.Advance(2 * time.Hour)
+	later, err := CognitoSession(ctx, e.key("demo"), p, e.opts()...)
+	if err != nil {
+		t.Fatalf("refresh through /oauth2/token: %v", err)
+	}
+	tok2, _ := later.Tokens(ctx)
+	if tok2.IDToken == tok.IDToken || !tok2.Expiry.After(e.clock.Now()) {
+		t.Error("hosted tokens were not refreshed")
+	}
+	c, err := s.Credentials(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if status, body := e.signedGet(t, c.AccessKeyID, c.SecretAccessKey, c.SessionToken); status != http.StatusOK {
+		t.Fatalf("hosted login credentials: %d %.200s", status, body)
+	}
+}
+
+func TestHostedLoginErrors(t *testing.T) {
+	e := startEmulator(t, nil)
+	p := e.profile(FlowHosted)
+	p.Endpoint = ""
+	if _, err := StartHostedLogin(ctx, p, e.opts()...); err == nil || !strings.Contains(err.Error(), "--domain") {
+		t.Errorf("no domain: %v", err)
+	}
+
+	// The hosted UI sends the browser back with an error.
+	h, err := StartHostedLogin(ctx, e.profile(FlowHosted), e.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state := mustQuery(t, h.URL()).Get("state")
+	res, err := http.Get(h.RedirectURI() + "?error=access_denied&error_description=cancelled&state=" + url.QueryEscape(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if _, err := h.Wait(ctx); err == nil || !strings.Contains(err.Error(), "cancelled or refused") {
+		t.Errorf("access_denied: %v", err)
+	}
+
+	// A code that the token endpoint refuses (here: unknown).
+	h, err = StartHostedLogin(ctx, e.profile(FlowHosted), e.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	state = mustQuery(t, h.URL()).Get("state")
+	res, err = http.Get(h.RedirectURI() + "?code=00000000-0000-4000-8000-000000000000&state=" + url.QueryEscape(state))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	_, err = h.Wait(ctx)
+	if err == nil || !errors.Is(err, errInvalidGrant) || !strings.Contains(err.Error(), "authorization code was refused") {
+		t.Errorf("refused code: %v", err)
+	}
+
+	// Giving up: the context ends the wait.
+	h, err = StartHostedLogin(ctx, e.profile(FlowHosted), e.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cctx, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	if _, err := h.Wait(cctx); !errors.Is(err, context.DeadlineExceeded) {
+		t.Errorf("timeout: %v", err)
+	}
+}
+
+func mustQuery(t *testing.T, raw string) url.Values {
+	t.Helper()
+	u, err := url.Parse(raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return u.Query()
+}

@@ -1,0 +1,484 @@
+package cli
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"strings"
+	"syscall"
+	"time"
+
+	"github.com/spf13/cobra"
+	"golang.org/x/term"
+
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/internal/secret"
+)
+
+type loginFlags struct {
+	env, profile, username, flow string
+	passwordStdin, showTokens    bool
+	mfaCode, mfaType             string
+	vars, attributes             []string
+	domain, idp                  string
+	scopes                       []string
+	redirectPort                 int
+	noBrowser                    bool
+	output                       string
+}
+
+func newLoginCmd() *cobra.Command {
+	f := &loginFlags{}
+	cmd := &cobra.Command{
+		Use:   "login COLLECTION [--env NAME] [--profile NAME] [--username U] [--password-stdin] [--mfa-code CODE]",
+		Short: "Log in to a Cognito user pool for a collection and cache the tokens",
+		Long: `Login logs in to the Cognito user pool of a collection's cognito auth profile,
+as an Amplify app would (USER_SRP_AUTH by default, or USER_PASSWORD_AUTH, or
+the hosted UI in the browser), answers the challenges (new password, SMS,
+email or authenticator codes, MFA choice, authenticator setup), and caches the
+tokens for 'sigscope send' and the TUI, per collection, environment, user pool
+and user, in the user's cache directory (files of mode 0600). With an
+identity_pool_id it also fetches the identity pool credentials.
+
+In a terminal, sigscope asks for what it needs, the password hidden. Scripts
+pass --password-stdin (the first line of standard input; a new password, if
+Cognito asks for one, is the next line) and --mfa-code; any other answer is
+read from the next line of standard input. Tokens are printed only with
+--show-tokens.
+
+{{emulator}} and other variables in the profile are filled from --var
+(e.g. --var emulator=http://127.0.0.1:7466), then the environment's variables.
+
+Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error.`,
+		Example: `  sigscope login examples/collections/demo.yaml --var emulator=http://127.0.0.1:7466
+  printf '%s\n' "$PASSWORD" | sigscope login api.yaml --env prod --username alice --password-stdin --mfa-code 123456
+  sigscope login api.yaml --flow hosted --domain https://myapp.auth.eu-west-1.amazoncognito.com --redirect-port 8765`,
+		Args: cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runLogin(ctx, cmd, args[0], f)
+		},
+	}
+	fl := cmd.Flags()
+	fl.StringVarP(&f.env, "env", "e", "", "environment of the collection (default: its default_environment, or its only one)")
+	fl.StringVarP(&f.profile, "profile", "p", "", "cognito auth profile (default: the one the collection's defaults use, or the only one)")
+	fl.StringVarP(&f.username, "username", "u", "", "user to log in (default: the profile's username)")
+	fl.BoolVar(&f.passwordStdin, "password-stdin", false, "read the password from the first line of standard input")
+	fl.StringVar(&f.mfaCode, "mfa-code", "", "the MFA code (SMS, email or authenticator), for scripts")
+	fl.StringVar(&f.mfaType, "mfa-type", "", "MFA type when Cognito lets the user choose: totp, sms or email")
+	fl.StringArrayVar(&f.attributes, "attribute", nil, "a required user attribute for a new password, name=value (repeatable)")
+	fl.StringVar(&f.flow, "flow", "", "srp (default), password or hosted (browser sign-in; default: the profile's flow)")
+	fl.StringArrayVar(&f.vars, "var", nil, "set a collection variable, name=value (repeatable), e.g. emulator=http://127.0.0.1:7466")
+	fl.BoolVar(&f.showTokens, "show-tokens", false, "print the id, access and refresh tokens in clear")
+	fl.StringVar(&f.domain, "domain", "", "hosted UI: the user pool domain, e.g. https://myapp.auth.us-east-1.amazoncognito.com (default: the endpoint)")
+	fl.StringArrayVar(&f.scopes, "scope", nil, "hosted UI: an OAuth scope to request (repeatable; default openid)")
+	fl.StringVar(&f.idp, "idp", "", "hosted UI: identity provider to go to directly, e.g. Google")
+	fl.IntVar(&f.redirectPort, "redirect-port", 0, "hosted UI: loopback port of the callback URL registered on the app client (default: any free port)")
+	fl.BoolVar(&f.noBrowser, "no-browser", false, "hosted UI: print the URL instead of opening a browser")
+	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"srp", "password", "hosted"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("mfa-type", cobra.FixedCompletions([]string{"totp", "sms", "email"}, cobra.ShellCompDirectiveNoFileComp))
+	return cmd
+}
+
+func newLogoutCmd() *cobra.Command {
+	return &cobra.Command{
+		Use:   "logout [COLLECTION]",
+		Short: "Forget the cached Cognito tokens of a collection, or of all collections",
+		Long: `Logout removes the tokens and credentials that 'sigscope login' cached for
+the collection (every environment and user), or for every collection when
+none is named. The tokens are not revoked at Cognito; they expire on their own.
+
+Exit codes: 0 done, 1 the cache could not be changed, 2 usage error.`,
+		Args: cobra.MaximumNArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			store, err := auth.DefaultStore()
+			if err != nil {
+				return err
+			}
+			coll := ""
+			if len(args) == 1 {
+				coll = args[0]
+			}
+			removed, err := store.Remove(coll)
+			if err != nil {
+				return err
+			}
+			w := cmd.OutOrStdout()
+			where := "any collection"
+			if coll != "" {
+				where = coll
+			}
+			if len(removed) == 0 {
+				fmt.Fprintf(w, "No cached login for %s.\n", where)
+				return nil
+			}
+			for _, e := range removed {
+				fmt.Fprintf(w, "Logged out %s from %s (%s%s).\n", e.Key.Username, e.Key.UserPoolID, e.Key.Collection, loginEnvSuffix(e.Key.Environment))
+			}
+			return nil
+		},
+	}
+}
+
+func loginEnvSuffix(env string) string {
+	if env == "" {
+		return ""
+	}
+	return ", environment " + env
+}
+
+// loginVars reads repeated --var name=value flags.
+func loginVars(list []string) (map[string]string, error) {
+	vars := map[string]string{}
+	for _, kv := range list {
+		k, v, ok := strings.Cut(kv, "=")
+		if !ok || strings.TrimSpace(k) == "" {
+			return nil, withCode(ExitUsage, fmt.Errorf("--var %q: want name=value, e.g. --var emulator=http://127.0.0.1:7466", kv))
+		}
+		vars[strings.TrimSpace(k)] = v
+	}
+	return vars, nil
+}
+
+func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlags) error {
+	if f.output != "text" && f.output != "json" {
+		return withCode(ExitUsage, fmt.Errorf("--output %q: use text or json", f.output))
+	}
+	vars, err := loginVars(f.vars)
+	if err != nil {
+		return err
+	}
+	c, err := collections.Load(path)
+	if err != nil {
+		return err
+	}
+	cp, envName, err := auth.ResolveCognitoProfile(c, f.profile, f.env, vars, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	p, err := auth.CognitoProfileFrom(cp, os.LookupEnv)
+	if err != nil {
+		return err
+	}
+	if f.flow != "" {
+		p.Flow = auth.Flow(f.flow)
+	}
+	p.Domain, p.Scopes, p.IdentityProvider, p.RedirectPort = f.domain, f.scopes, f.idp, f.redirectPort
+	if err := p.Validate(); err != nil {
+		return withCode(ExitUsage, err)
+	}
+	in := newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr())
+	if f.passwordStdin && in.tty {
+		return withCode(ExitUsage, errors.New("--password-stdin: standard input is a terminal; pipe the password in, or leave the flag out to be asked"))
+	}
+	key := auth.CacheKey{Collection: path, Environment: envName, UserPoolID: p.UserPoolID}
+	var sess *auth.Session
+	if p.Flow == auth.FlowHosted {
+		sess, err = hostedLogin(ctx, cmd.ErrOrStderr(), p, key, f)
+	} else {
+		sess, err = passwordLogin(ctx, in, p, cp, key, f)
+	}
+	if err != nil {
+		return err
+	}
+	return printLogin(ctx, cmd.OutOrStdout(), sess, p, f)
+}
+
+func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *collections.Profile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
+	user := f.username
+	if user == "" {
+		user = p.Username
+	}
+	if user == "" {
+		if f.passwordStdin { // the first line of stdin is the password
+			return nil, withCode(ExitUsage, errors.New("no username: pass --username or set username in the auth profile"))
+		}
+		var err error
+		if user, err = in.line("Username", "no username: pass --username or set username in the auth profile"); err != nil {
+			return nil, err
+		}
+	}
+	l, err := auth.NewLogin(p, user)
+	if err != nil {
+		return nil, err
+	}
+	attrs := map[string]string{}
+	for _, a := range f.attributes {
+		k, v, ok := strings.Cut(a, "=")
+		if !ok || k == "" {
+			return nil, withCode(ExitUsage, fmt.Errorf("--attribute %q: want name=value", a))
+		}
+		attrs[k] = v
+	}
+	mfaCode := f.mfaCode
+	for tries := 0; ; tries++ {
+		st := l.Next()
+		var a auth.Answer
+		var err error
+		switch st.Kind {
+		case auth.StepDone:
+			return l.Session(key)
+		case auth.StepPassword:
+			switch {
+			case f.passwordStdin && tries == 0:
+				a.Password, err = in.stdinLine("--password-stdin: no password on standard input")
+			case tries == 0 && cp.PasswordEnv != "" && os.Getenv(cp.PasswordEnv) != "":
+				a.Password = os.Getenv(cp.PasswordEnv)
+			default:
+				a.Password, err = in.secret(st.Prompt, "no password: pass --password-stdin, set "+orDefault(cp.PasswordEnv, "password_env")+", or run in a terminal")
+			}
+		case auth.StepNewPassword:
+			in.say("%s.", st.Prompt)
+			a.NewPassword, err = in.secret("New password", "Cognito requires a new password: give it on the line after the password (with --password-stdin)")
+			if err == nil && in.tty {
+				// Typed blind: a typo would set a password nobody knows.
+				again, rerr := in.secret("New password again", "")
+				if err = rerr; err == nil && again != a.NewPassword {
+					in.say("The two passwords differ; again, please.")
+					continue
+				}
+			}
+			if err == nil {
+				a.Attributes = map[string]string{}
+				for _, name := range st.RequiredAttributes {
+					if v, ok := attrs[name]; ok {
+						a.Attributes[name] = v
+					} else if a.Attributes[name], err = in.line(name, "Cognito requires the attribute "+name+": pass --attribute "+name+"=VALUE"); err != nil {
+						break
+					}
+				}
+			}
+		case auth.StepMFACode, auth.StepTOTPSetup:
+			if st.Kind == auth.StepTOTPSetup {
+				in.showTOTPSetup(st)
+			}
+			if mfaCode != "" {
+				a.Code, mfaCode = mfaCode, ""
+			} else {
+				a.Code, err = in.line(st.Prompt, "Cognito asks for "+st.Challenge+": pass --mfa-code, or run in a terminal")
+			}
+		case auth.StepSelectMFA:
+			a.MFAType, err = chooseMFA(in, f.mfaType, st.MFAChoices)
+		}
+		if err != nil {
+			return nil, err
+		}
+		next, err := l.Answer(ctx, a)
+		if err == nil {
+			tries = -1
+			continue
+		}
+		// A person at a terminal may try again, a few times; a script
+		// gets the error at once.
+		if !in.tty || tries >= 2 || next.Kind == auth.StepPassword && st.Kind != auth.StepPassword {
+			return nil, err
+		}
+		in.say("%v", err)
+	}
+}
+
+func orDefault(s, d string) string {
+	if s == "" {
+		return d
+	}
+	return s
+}
+
+var mfaNames = map[string]string{"totp": auth.MFATOTP, "sms": auth.MFASMS, "email": auth.MFAEmail}
+
+func chooseMFA(in *answers, flag string, choices []string) (string, error) {
+	if flag != "" {
+		if v, ok := mfaNames[strings.ToLower(flag)]; ok {
+			return v, nil
+		}
+		return strings.ToUpper(flag), nil
+	}
+	labels := map[string]string{auth.MFATOTP: "authenticator app (totp)", auth.MFASMS: "SMS (sms)", auth.MFAEmail: "email (email)"}
+	for i, c := range choices {
+		in.say("  %d) %s", i+1, orDefault(labels[c], c))
+	}
+	ans, err := in.line("MFA type", "Cognito asks to choose an MFA type: pass --mfa-type totp, sms or email")
+	if err != nil {
+		return "", err
+	}
+	for i, c := range choices {
+		if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, c) || mfaNames[strings.ToLower(ans)] == c {
+			return c, nil
+		}
+	}
+	return ans, nil
+}
+
+func hostedLogin(ctx context.Context, errw io.Writer, p auth.CognitoProfile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
+	h, err := auth.StartHostedLogin(ctx, p)
+	if err != nil {
+		return nil, err
+	}
+	defer h.Close()
+	opened := false
+	if !f.noBrowser {
+		opened = auth.OpenBrowser(h.URL()) == nil
+	}
+	if opened {
+		fmt.Fprintf(errw, "Opened the browser to sign in. If nothing shows up, open this URL:\n  %s\n", h.URL())
+	} else {
+		fmt.Fprintf(errw, "Open this URL in a browser to sign in:\n  %s\n", h.URL())
+	}
+	fmt.Fprintf(errw, "Waiting for the browser to come back to %s (Ctrl-C to give up)...\n", h.RedirectURI())
+	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	if _, err := h.Wait(wctx); err != nil {
+		return nil, err
+	}
+	return h.Session(key)
+}
+
+type loginReport struct {
+	Username       string    `json:"username"`
+	InternalName   string    `json:"cognito_username,omitempty"`
+	Email          string    `json:"email,omitempty"`
+	UserPoolID     string    `json:"user_pool_id"`
+	IDTokenExpiry  time.Time `json:"id_token_expires"`
+	AccessExpiry   time.Time `json:"access_token_expires"`
+	IdentityPoolID string    `json:"identity_pool_id,omitempty"`
+	IdentityID     string    `json:"identity_id,omitempty"`
+	AccessKeyID    string    `json:"access_key_id,omitempty"` // masked
+	CredsExpiry    time.Time `json:"credentials_expire,omitzero"`
+	IDToken        string    `json:"id_token,omitempty"`
+	AccessToken    string    `json:"access_token,omitempty"`
+	RefreshToken   string    `json:"refresh_token,omitempty"`
+}
+
+func printLogin(ctx context.Context, w io.Writer, s *auth.Session, p auth.CognitoProfile, f *loginFlags) error {
+	tok, err := s.Tokens(ctx)
+	if err != nil {
+		return err
+	}
+	r := loginReport{Username: s.Username(), UserPoolID: p.UserPoolID, IdentityPoolID: p.IdentityPoolID}
+	if c, err := tok.IDClaims(); err == nil {
+		r.InternalName, r.Email, r.IDTokenExpiry = c.String("cognito:username"), c.String("email"), c.Time("exp")
+	}
+	if c, err := tok.AccessClaims(); err == nil {
+		r.AccessExpiry = c.Time("exp")
+	}
+	if p.IdentityPoolID != "" {
+		creds, err := s.Credentials(ctx)
+		if err != nil {
+			return fmt.Errorf("logged in, but the identity pool gave no credentials: %w", err)
+		}
+		r.IdentityID, r.AccessKeyID, r.CredsExpiry = s.IdentityID(), secret.Mask(creds.AccessKeyID), creds.Expires
+	}
+	if f.showTokens {
+		r.IDToken, r.AccessToken, r.RefreshToken = tok.IDToken, tok.AccessToken, tok.RefreshToken
+	}
+	if f.output == "json" {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(r)
+	}
+	who := r.Username
+	if r.InternalName != "" && r.InternalName != r.Username {
+		who += " (cognito:username " + r.InternalName + ")"
+	}
+	fmt.Fprintf(w, "Logged in to %s as %s", r.UserPoolID, who)
+	if r.Email != "" {
+		fmt.Fprintf(w, ", email %s", r.Email)
+	}
+	fmt.Fprintln(w)
+	now := time.Now()
+	fmt.Fprintf(w, "  id token      expires %s\n", loginWhen(r.IDTokenExpiry, now))
+	fmt.Fprintf(w, "  access token  expires %s\n", loginWhen(r.AccessExpiry, now))
+	if r.IdentityID != "" {
+		fmt.Fprintf(w, "Identity pool %s: identity %s\n", r.IdentityPoolID, r.IdentityID)
+		fmt.Fprintf(w, "  AWS credentials %s expire %s\n", r.AccessKeyID, loginWhen(r.CredsExpiry, now))
+	}
+	fmt.Fprintln(w, "Tokens cached; they are refreshed when they expire. 'sigscope logout' forgets them.")
+	if f.showTokens {
+		fmt.Fprintf(w, "id_token: %s\naccess_token: %s\nrefresh_token: %s\n", r.IDToken, r.AccessToken, r.RefreshToken)
+	}
+	return nil
+}
+
+func loginWhen(t, now time.Time) string {
+	if t.IsZero() {
+		return "(unknown)"
+	}
+	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04:05 MST"), t.Sub(now).Round(time.Second))
+}
+
+// answers asks a person for what a login needs: prompts on errw, answers
+// from stdin, hidden when stdin is a terminal. Without a terminal, each
+// answer is the next line of stdin.
+type answers struct {
+	tty    bool
+	fd     int
+	r      *bufio.Reader
+	errw   io.Writer
+	closed bool
+}
+
+func newAnswers(stdin io.Reader, errw io.Writer) *answers {
+	a := &answers{r: bufio.NewReader(stdin), errw: errw}
+	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		a.tty, a.fd = true, int(f.Fd())
+	}
+	return a
+}
+
+func (a *answers) say(format string, args ...any) { fmt.Fprintf(a.errw, format+"\n", args...) }
+
+// stdinLine reads the next line without a prompt.
+func (a *answers) stdinLine(missing string) (string, error) {
+	s, err := a.r.ReadString('\n')
+	s = strings.TrimRight(s, "\r\n")
+	if s == "" && err != nil {
+		a.closed = true
+		return "", errors.New(missing)
+	}
+	return s, nil
+}
+
+func (a *answers) line(prompt, missing string) (string, error) {
+	if !a.tty && a.closed {
+		return "", errors.New(missing)
+	}
+	fmt.Fprintf(a.errw, "%s: ", prompt)
+	s, err := a.stdinLine(missing)
+	if !a.tty {
+		fmt.Fprintln(a.errw)
+	}
+	return strings.TrimSpace(s), err
+}
+
+func (a *answers) secret(prompt, missing string) (string, error) {
+	if !a.tty {
+		return a.line(prompt, missing)
+	}
+	fmt.Fprintf(a.errw, "%s: ", prompt)
+	b, err := term.ReadPassword(a.fd)
+	fmt.Fprintln(a.errw)
+	if err != nil {
+		return "", fmt.Errorf("read %s: %w", strings.ToLower(prompt), err)
+	}
+	return string(b), nil
+}
+
+// showTOTPSetup prints what a person needs to add the authenticator: the
+// QR code, and the key to type in by hand. They go to the person (stderr),
+// never to a log.
+func (a *answers) showTOTPSetup(st auth.Step) {
+	a.say("Cognito asks you to set up an authenticator app (TOTP) for %s.", st.Username)
+	if qr, err := auth.QRText(st.TOTPURI, true); err == nil {
+		a.say("Scan this QR code with the app:\n%s", qr)
+	}
+	a.say("Or add this key by hand (time-based, 6 digits, 30 s): %s", st.TOTPSecret)
+	a.say("URI: %s", st.TOTPURI)
+}

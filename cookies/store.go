@@ -1,0 +1,148 @@
+package cookies
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// fileVersion is written in every jar file so that a later format can tell
+// old files apart.
+const fileVersion = 1
+
+type jarFile struct {
+	Version    int      `json:"version"`
+	Collection string   `json:"collection,omitempty"`
+	Env        string   `json:"environment,omitempty"`
+	Cookies    []*Entry `json:"cookies"`
+}
+
+// Dir is where jars live: os.UserCacheDir()/sigscope/cookies.
+func Dir() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("cookie jar: no cache directory (set XDG_CACHE_HOME or HOME): %w", err)
+	}
+	return filepath.Join(base, "sigscope", "cookies"), nil
+}
+
+// PathFor names the jar file of a collection file and an environment: the
+// file's base name and the environment keep it readable, a hash of the
+// absolute path keeps two collections with the same name apart.
+func PathFor(collectionPath, env string) (string, error) {
+	dir, err := Dir()
+	if err != nil {
+		return "", err
+	}
+	abs, err := filepath.Abs(collectionPath)
+	if err != nil {
+		abs = collectionPath
+	}
+	sum := sha256.Sum256([]byte(abs + "\x00" + env))
+	base := strings.TrimSuffix(filepath.Base(abs), filepath.Ext(abs))
+	name := slug(base)
+	if env != "" {
+		name += "." + slug(env)
+	}
+	return filepath.Join(dir, name+"."+hex.EncodeToString(sum[:6])+".json"), nil
+}
+
+// Open reads the jar saved at path; a missing file gives an empty jar that
+// Save will create.
+func Open(path string) (*Jar, error) {
+	j := &Jar{path: path}
+	data, err := os.ReadFile(path)
+	if errors.Is(err, fs.ErrNotExist) {
+		return j, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("read cookie jar %s: %w", path, err)
+	}
+	var f jarFile
+	if err := json.Unmarshal(data, &f); err != nil {
+		return nil, fmt.Errorf("read cookie jar %s: %w (delete the file to start with an empty jar)", path, err)
+	}
+	if f.Version != fileVersion {
+		return nil, fmt.Errorf("read cookie jar %s: format version %d, this sigscope reads %d (delete the file to start again)", path, f.Version, fileVersion)
+	}
+	for _, e := range f.Cookies {
+		if e != nil && e.Cookie.Name != "" {
+			j.entries = append(j.entries, e)
+		}
+	}
+	return j, nil
+}
+
+// Path is the file the jar is saved to ("" for a jar in memory).
+func (j *Jar) Path() string { return j.path }
+
+// Save writes the jar to its file with mode 0600 (the values are secrets),
+// atomically: a temporary file in the same directory renamed over the old.
+// A jar without a file is not saved.
+func (j *Jar) Save(collection, env string) error {
+	if j.path == "" {
+		return nil
+	}
+	j.mu.Lock()
+	f := jarFile{Version: fileVersion, Collection: collection, Env: env, Cookies: append([]*Entry{}, j.entries...)}
+	data, err := json.MarshalIndent(f, "", "  ")
+	j.mu.Unlock()
+	if err != nil {
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	dir := filepath.Dir(j.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	tmp, err := os.CreateTemp(dir, ".jar-*.tmp")
+	if err != nil {
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	defer os.Remove(tmp.Name()) // no-op once renamed
+	if err := tmp.Chmod(0o600); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	if _, err := tmp.Write(append(data, '\n')); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
+	}
+	if err := os.Rename(tmp.Name(), j.path); err != nil {
+		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
+	}
+	return nil
+}
+
+// slug keeps letters, digits, '-' and '_' of a name for a file name.
+func slug(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '-', r == '_':
+			b.WriteRune(r)
+		default:
+			b.WriteByte('_')
+		}
+	}
+	out := b.String()
+	if len(out) > 40 {
+		out = out[:40]
+	}
+	if out == "" {
+		out = "_"
+	}
+	return out
+}

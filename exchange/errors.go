@@ -1,0 +1,111 @@
+package exchange
+
+import (
+	"context"
+	"crypto/tls"
+	"crypto/x509"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"time"
+)
+
+// Kinds of transport failure.
+const (
+	KindRequest  = "request"  // the request cannot be written as HTTP/1.1
+	KindDNS      = "dns"      // the host name does not resolve
+	KindRefused  = "refused"  // nothing listens on the port
+	KindTimeout  = "timeout"  // no answer in time
+	KindTLS      = "tls"      // the TLS handshake failed
+	KindConnect  = "connect"  // another network failure (unreachable, reset)
+	KindClosed   = "closed"   // the server closed the connection without an answer
+	KindProtocol = "protocol" // the answer is not HTTP/1.x
+	KindCanceled = "canceled" // the caller gave up
+)
+
+// TransportError is a failure before a complete HTTP answer arrived, with
+// what to check.
+type TransportError struct {
+	Kind    string `json:"kind"`
+	Op      string `json:"op"` // resolve, connect, tls handshake, write request, read response
+	Addr    string `json:"addr,omitempty"`
+	Message string `json:"message"`
+	Hint    string `json:"hint"`
+	Err     error  `json:"-"`
+}
+
+func (e *TransportError) Error() string {
+	return fmt.Sprintf("%s %s: %s", e.Op, e.Addr, e.Message)
+}
+
+func (e *TransportError) Unwrap() error { return e.Err }
+
+// classify turns a network error into a TransportError with a hint.
+func classify(op, addr string, err error, timeout time.Duration) *TransportError {
+	te := &TransportError{Op: op, Addr: addr, Err: err, Message: err.Error()}
+	var dnsErr *net.DNSError
+	var unknownCA x509.UnknownAuthorityError
+	var hostErr x509.HostnameError
+	var invalid x509.CertificateInvalidError
+	var recordErr tls.RecordHeaderError
+	var alert tls.AlertError
+	var certVerify *tls.CertificateVerificationError
+	var proto *protocolError
+	var netErr net.Error
+	switch {
+	case errors.Is(err, context.Canceled):
+		te.Kind, te.Hint = KindCanceled, "the request was canceled before it completed"
+	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
+		te.Kind = KindTimeout
+		te.Message = fmt.Sprintf("no progress during %s", op)
+		te.Hint = fmt.Sprintf("the server at %s did not answer within %s: is it up and reachable (VPN, firewall, security group)? Raise --timeout for a slow endpoint", addr, timeout)
+	case errors.As(err, &dnsErr):
+		te.Kind = KindDNS
+		if dnsErr.IsNotFound {
+			te.Message = fmt.Sprintf("no such host %q", dnsErr.Name)
+		}
+		te.Hint = "check the host name in the URL (base_url of the environment, the API id and region); for a private API, check the VPN or the VPC endpoint"
+	case errors.Is(err, syscall.ECONNREFUSED):
+		te.Kind = KindRefused
+		te.Message = fmt.Sprintf("connection refused by %s", addr)
+		te.Hint = "nothing listens on that port: is the server running and the port right? For the emulator, start `sigscope emulator` and pass the URL it prints with --var emulator=http://127.0.0.1:PORT"
+	case errors.As(err, &unknownCA):
+		te.Kind = KindTLS
+		te.Message = "the server's certificate is signed by an unknown authority"
+		te.Hint = "for the emulator's --tls mode pass --ca-file with the CA file it prints; for a private CA add it with --ca-file"
+	case errors.As(err, &hostErr):
+		te.Kind = KindTLS
+		te.Message = "the server's certificate is not valid for this host: " + hostErr.Error()
+		te.Hint = "connect with the name the certificate was issued for (a custom domain instead of the execute-api host, or the reverse)"
+	case errors.As(err, &invalid):
+		te.Kind = KindTLS
+		te.Message = "the server's certificate is invalid: " + invalid.Error()
+		te.Hint = "an expired or not-yet-valid certificate, or a wrong local clock"
+	case errors.As(err, &certVerify):
+		te.Kind = KindTLS
+		te.Hint = "the server's certificate could not be verified; pass --ca-file for a private CA"
+	case errors.As(err, &recordErr):
+		te.Kind = KindTLS
+		te.Message = "the server did not answer with TLS"
+		te.Hint = "the port speaks plain HTTP: use an http:// URL (the emulator serves http unless started with --tls)"
+	case errors.As(err, &alert):
+		te.Kind = KindTLS
+		te.Hint = "the server refused the TLS handshake (protocol version, cipher or client certificate)"
+	case op == "tls handshake":
+		te.Kind = KindTLS
+		te.Hint = "the TLS handshake failed: is the port an HTTPS one?"
+	case errors.As(err, &proto):
+		te.Kind = KindProtocol
+		te.Hint = "the server does not speak HTTP/1.1 on this port (HTTP/2-only, or not HTTP at all)"
+	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
+		te.Kind = KindClosed
+		te.Message = "the server closed the connection without a complete answer"
+		te.Hint = "the server (or a proxy) dropped the request: check its logs, the request size and whether the port is the right service"
+	default:
+		te.Kind = KindConnect
+		te.Hint = "a network error: check the host, the port and the route to it"
+	}
+	return te
+}

@@ -1,0 +1,103 @@
+package exchange
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net/http"
+	"strings"
+)
+
+// readResponse reads the status line and headers itself, to keep the header
+// order and spelling as received, then lets net/http read the same bytes for
+// the framing (Content-Length, chunked, read to close).
+func readResponse(br *bufio.Reader, method string, opts Options) (*Response, error) {
+	for {
+		head, err := readHead(br)
+		if err != nil {
+			return nil, err
+		}
+		hr, err := http.ReadResponse(bufio.NewReader(io.MultiReader(bytes.NewReader(head), br)), &http.Request{Method: method})
+		if err != nil {
+			return nil, &protocolError{fmt.Errorf("malformed answer: %w", err)}
+		}
+		// 1xx answers (100 Continue, 103 Early Hints) precede the real one.
+		if hr.StatusCode >= 100 && hr.StatusCode < 200 && hr.StatusCode != http.StatusSwitchingProtocols {
+			continue
+		}
+		resp := &Response{Status: hr.StatusCode, StatusText: hr.Status, Proto: hr.Proto, Headers: parseHeaders(head), TransferEncoding: hr.TransferEncoding}
+		if err := resp.readBody(hr.Body, opts); err != nil {
+			hr.Body.Close()
+			return nil, err
+		}
+		hr.Body.Close()
+		return resp, nil
+	}
+}
+
+// readHead reads up to and including the blank line after the headers.
+func readHead(br *bufio.Reader) ([]byte, error) {
+	var head []byte
+	for {
+		line, err := br.ReadSlice('\n')
+		head = append(head, line...)
+		if err == bufio.ErrBufferFull {
+			if len(head) > maxHeadBytes {
+				return nil, &protocolError{fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes)}
+			}
+			continue
+		}
+		if err != nil {
+			if err == io.EOF && len(head) == 0 {
+				return nil, io.EOF
+			}
+			if err == io.EOF {
+				return nil, &protocolError{fmt.Errorf("the connection closed in the middle of the headers")}
+			}
+			return nil, err
+		}
+		if len(head) > maxHeadBytes {
+			return nil, &protocolError{fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes)}
+		}
+		if string(line) == "\r\n" || string(line) == "\n" {
+			if !bytes.HasPrefix(head, []byte("HTTP/")) {
+				return nil, &protocolError{fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(head, 40))}
+			}
+			return head, nil
+		}
+		if len(head) == len(line) && !bytes.HasPrefix(line, []byte("HTTP/")) {
+			return nil, &protocolError{fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(line, 40))}
+		}
+	}
+}
+
+func clipBytes(b []byte, n int) []byte {
+	if len(b) > n {
+		return b[:n]
+	}
+	return b
+}
+
+// parseHeaders reads the header lines of a head in order (obsolete line
+// folding joined with a space).
+func parseHeaders(head []byte) []Header {
+	lines := strings.Split(strings.TrimRight(string(head), "\r\n"), "\n")
+	var out []Header
+	for _, l := range lines[1:] {
+		l = strings.TrimRight(l, "\r")
+		if l == "" {
+			continue
+		}
+		if (l[0] == ' ' || l[0] == '\t') && len(out) > 0 {
+			out[len(out)-1].Value += " " + strings.TrimSpace(l)
+			continue
+		}
+		name, value, ok := strings.Cut(l, ":")
+		if !ok {
+			continue
+		}
+		out = append(out, Header{Name: name, Value: strings.TrimSpace(value)})
+	}
+	return out
+}
