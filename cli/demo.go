@@ -1,13 +1,11 @@
 package cli
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
-	"net/url"
+	"os"
 	"os/signal"
 	"strings"
 	"syscall"
@@ -15,7 +13,13 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/emulator"
+	examples "github.com/sigscope/sigscope/examples/collections"
+	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -23,14 +27,18 @@ func newDemoCmd() *cobra.Command {
 	var keep bool
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Start the built-in AWS emulator and walk through a signed request step by step",
-		Long: `demo starts sigscope's AWS emulator on a free loopback port, signs a request
-to its API Gateway with SigV4 and shows each step (canonical request,
-string-to-sign, signing key, signature) and the gateway's answer. Then it
-sends a request whose Content-Type changed after signing, as many HTTP
-clients do, and shows the gateway's mismatch message and the line that differs.
+		Short: "Start the built-in AWS emulator and walk through the demo collection",
+		Long: `demo starts sigscope's AWS emulator on a free loopback port and runs the
+bundled demo collection (examples/collections/demo.yaml) against it, as an
+Amplify app would: it logs the demo user in with USER_SRP_AUTH, trades the
+id token for identity-pool credentials, signs a request with SigV4 and shows
+each step (canonical request, string-to-sign, signing key, signature), calls
+the user-pool authorizer with the raw id token, collects CloudFront signed
+cookies and sends them back, and finally shows two classic failures: a header
+changed after signing, and a signature scoped to the wrong region.
 
-No AWS account is needed; the demo's keys are public, fake demo values.`,
+No AWS account is needed; every key and password involved is public demo
+data. The demo keeps its tokens and cookies in a temporary folder.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runDemo(cmd, keep)
@@ -38,6 +46,20 @@ No AWS account is needed; the demo's keys are public, fake demo values.`,
 	}
 	cmd.Flags().BoolVar(&keep, "keep-running", false, "keep the emulator running after the walk-through, until Ctrl-C")
 	return cmd
+}
+
+// demo is one walk-through: the emulator, the collection and the state the
+// requests share (login cache, cookie jar).
+type demo struct {
+	w       io.Writer
+	srv     *emulator.Server
+	coll    *collections.Collection
+	vars    map[string]string
+	env     map[string]string // the variables the collection's profiles name
+	store   *auth.Store
+	jar     *cookies.Jar
+	secrets []string // printed masked
+	step    int
 }
 
 func runDemo(cmd *cobra.Command, keep bool) error {
@@ -48,43 +70,56 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 		return fmt.Errorf("start the emulator: %w", err)
 	}
 	defer srv.Close()
-	w := cmd.OutOrStdout()
-	cfg := srv.Config
-	if len(cfg.Credentials) == 0 {
-		return fmt.Errorf("the built-in emulator configuration has no IAM user")
-	}
-	cred := cfg.Credentials[0]
-	u, err := url.Parse(srv.URL)
+	cache, err := os.MkdirTemp("", "sigscope-demo-")
 	if err != nil {
-		return fmt.Errorf("emulator URL %q: %w", srv.URL, err)
+		return fmt.Errorf("make the demo's token cache: %w", err)
 	}
-	d := &demo{w: w, host: u.Host, scheme: u.Scheme, opts: sign.Options{
-		Credentials: sign.Credentials{AccessKeyID: cred.AccessKeyID, SecretAccessKey: cred.SecretAccessKey},
-		Region:      cfg.Region, Service: "execute-api",
-	}}
-	fmt.Fprintf(w, "sigscope demo: the AWS emulator is listening on %s (API at %s)\n", srv.URL, srv.APIURL())
-	fmt.Fprintf(w, "Signing as the demo IAM user %s (public demo keys) for execute-api in %s.\n", cred.AccessKeyID, cfg.Region)
+	defer os.RemoveAll(cache)
+	coll, err := collections.LoadBytes(examples.DemoPath, examples.Demo)
+	if err != nil {
+		return fmt.Errorf("the bundled demo collection: %w", err)
+	}
+	d := &demo{w: cmd.OutOrStdout(), srv: srv, coll: coll, store: &auth.Store{Dir: cache}, jar: cookies.NewJar(),
+		vars: map[string]string{"emulator": srv.URL}}
+	if err := d.demoEnvironment(); err != nil {
+		return err
+	}
+	fmt.Fprintf(d.w, "sigscope demo: the AWS emulator listens on %s; running the collection %q (%s).\n", srv.URL, coll.Name, examples.DemoPath)
+	fmt.Fprintln(d.w, "Every key and password below is public demo data of the emulator.")
 
-	if err := d.signedRequest(ctx); err != nil {
-		return err
+	for _, act := range []func(context.Context) error{d.login, d.listPets, d.whoAmI, d.cookieRoundTrip, d.changedHeader, d.wrongRegion} {
+		if err := act(ctx); err != nil {
+			return err
+		}
 	}
-	if err := d.brokenRequest(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintf(w, "\nNext: 'sigscope sign --help' signs your own requests; 'sigscope emulator' runs the emulator on its own.\n")
+	fmt.Fprintf(d.w, "\nNext: 'sigscope emulator' runs the emulator on its own; 'sigscope login' and 'sigscope send' run\nthis collection against it (see README); 'sigscope sign --help' signs any raw request.\n")
 	if keep {
-		fmt.Fprintf(w, "The emulator keeps running at %s; press Ctrl-C to stop it.\n", srv.URL)
+		fmt.Fprintf(d.w, "The emulator keeps running at %s; press Ctrl-C to stop it.\n", srv.URL)
 		<-ctx.Done()
 	}
 	return nil
 }
 
-type demo struct {
-	w      io.Writer
-	host   string
-	scheme string
-	opts   sign.Options
-	step   int
+// demoEnvironment gives the collection's profiles the emulator's demo
+// user and IAM keys without touching the process environment.
+func (d *demo) demoEnvironment() error {
+	cfg := d.srv.Config
+	if len(cfg.Credentials) == 0 || len(cfg.Cognito.UserPools) == 0 || len(cfg.Cognito.UserPools[0].Users) == 0 {
+		return fmt.Errorf("the emulator's built-in configuration lacks the demo IAM user or the demo user")
+	}
+	d.env = map[string]string{
+		"SIGSCOPE_DEMO_ACCESS_KEY_ID":     cfg.Credentials[0].AccessKeyID,
+		"SIGSCOPE_DEMO_SECRET_ACCESS_KEY": cfg.Credentials[0].SecretAccessKey,
+		"SIGSCOPE_DEMO_PASSWORD":          cfg.Cognito.UserPools[0].Users[0].Password,
+	}
+	return nil
+}
+
+func (d *demo) getenv(name string) (string, bool) {
+	if v, ok := d.env[name]; ok {
+		return v, true
+	}
+	return os.LookupEnv(name)
 }
 
 func (d *demo) heading(title string) {
@@ -92,41 +127,250 @@ func (d *demo) heading(title string) {
 	fmt.Fprintf(d.w, "\n━━ %d. %s\n", d.step, title)
 }
 
+// printf masks every secret the demo has met before printing.
+func (d *demo) printf(format string, args ...any) {
+	text := fmt.Sprintf(format, args...)
+	for _, s := range d.secrets {
+		if s != "" {
+			text = strings.ReplaceAll(text, s, secret.Mask(s))
+		}
+	}
+	io.WriteString(d.w, text)
+}
+
 func (d *demo) block(label, text string) {
-	fmt.Fprintf(d.w, "%s\n", label)
-	for _, line := range strings.Split(text, "\n") {
-		fmt.Fprintf(d.w, "   │%s\n", line)
+	d.printf("%s\n", label)
+	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+		d.printf("   │%s\n", line)
 	}
 }
 
-func (d *demo) request(method, target string, headers []sign.Header, body string) *sign.Request {
-	path, query, _ := strings.Cut(target, "?")
-	r := &sign.Request{Method: method, Scheme: d.scheme, Host: d.host, Path: path, RawQuery: query, Headers: headers}
-	if body != "" {
-		r.Body = []byte(body)
+func (d *demo) login(ctx context.Context) error {
+	d.heading("Log in to the user pool as Amplify does: USER_SRP_AUTH")
+	prof, env, err := auth.ResolveCognitoProfile(d.coll, "app", "", d.vars, d.getenv)
+	if err != nil {
+		return err
 	}
-	return r
-}
+	cp, err := auth.CognitoProfileFrom(prof, d.getenv)
+	if err != nil {
+		return err
+	}
+	password, _ := d.getenv("SIGSCOPE_DEMO_PASSWORD")
+	d.secrets = append(d.secrets, password)
+	l, err := auth.NewLogin(cp, "demo", auth.WithStore(d.store))
+	if err != nil {
+		return err
+	}
+	d.printf("User demo, user pool %s, app client %s.\n", cp.UserPoolID, cp.ClientID)
+	d.printf("The password never leaves sigscope: InitiateAuth sends SRP_A, Cognito answers the PASSWORD_VERIFIER\nchallenge (salt, SRP_B, secret block), and sigscope answers with a claim signed by the SRP session key.\n")
+	for step := l.Next(); step.Kind != auth.StepDone; {
+		if step.Kind != auth.StepPassword {
+			return fmt.Errorf("the demo user met an unexpected challenge: %s", step.Prompt)
+		}
+		if step, err = l.Answer(ctx, auth.Answer{Password: password}); err != nil {
+			return fmt.Errorf("log in as demo: %w", err)
+		}
+	}
+	tokens, _ := l.Tokens()
+	d.secrets = append(d.secrets, tokens.IDToken, tokens.AccessToken, tokens.RefreshToken)
+	claims, _ := tokens.IDClaims()
+	d.printf("Logged in: id token for %v (%v), expires %s.\n", claims["cognito:username"], claims["email"], tokens.Expiry.UTC().Format(time.RFC3339))
 
-func (d *demo) signedRequest(ctx context.Context) error {
-	req := d.request("GET", "/prod/pets?type=dog&limit=2", []sign.Header{{Name: "Accept", Value: "application/json"}}, "")
-	d.heading("A request signed with SigV4: GET /prod/pets?type=dog&limit=2")
-	tr, err := sign.Sign(req, d.opts)
+	d.heading("Trade the id token for AWS credentials: the identity pool")
+	sess, err := l.Session(auth.CacheKey{Collection: examples.DemoPath, Environment: env, UserPoolID: cp.UserPoolID, Username: "demo"})
 	if err != nil {
 		return err
 	}
-	d.block("Canonical request: method, canonical URI, sorted query, lower-case sorted headers, signed headers, payload hash", tr.CanonicalRequest)
-	d.block("String to sign: algorithm, date, credential scope, SHA-256 of the canonical request", tr.StringToSign)
-	fmt.Fprintf(d.w, "Signing key: HMAC chain \"AWS4\"+secret → %s → %s → execute-api → aws4_request\n   %s\n", tr.CredentialScope[:8], d.opts.Region, tr.Keys.Signing)
-	fmt.Fprintf(d.w, "Signature = HMAC(signing key, string to sign):\n   %s\n", tr.Signature)
-	fmt.Fprintf(d.w, "Authorization:\n   %s\n", tr.Authorization)
-	status, body, err := d.send(ctx, tr.Signed)
+	creds, err := sess.Credentials(ctx)
 	if err != nil {
-		return err
+		return fmt.Errorf("identity-pool credentials: %w", err)
 	}
-	fmt.Fprintf(d.w, "The gateway answered %s; its echo route says what it received and who called:\n", status)
-	fmt.Fprintln(d.w, indent(prettyJSON(echoSummary(body), 20), "   "))
+	d.secrets = append(d.secrets, creds.SecretAccessKey, creds.SessionToken)
+	d.printf("GetId and GetCredentialsForIdentity with Logins {cognito-idp.%s.amazonaws.com/%s: <id token>}\n", cp.Region, cp.UserPoolID)
+	d.printf("gave identity %s and temporary keys %s (secret and session token masked), until %s.\n",
+		sess.IdentityID(), creds.AccessKeyID, creds.Expires.UTC().Format(time.RFC3339))
 	return nil
+}
+
+// prepare resolves and signs a request of the collection; edit, when not
+// nil, changes the resolved request first.
+func (d *demo) prepare(ctx context.Context, name string, edit func(*collections.ResolvedRequest)) (*exchange.Prepared, error) {
+	rr, err := d.coll.Resolve(name, "", d.vars, d.getenv)
+	if err != nil {
+		return nil, err
+	}
+	if edit != nil {
+		edit(rr)
+	}
+	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
+		Jar: d.jar, LookupEnv: d.getenv, CollectionPath: examples.DemoPath,
+		AuthOptions: []auth.Option{auth.WithStore(d.store)},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("request %q: %w", name, err)
+	}
+	d.secrets = append(d.secrets, p.Secrets...)
+	return p, nil
+}
+
+func (d *demo) send(ctx context.Context, req *sign.Request) (*exchange.Result, error) {
+	res := exchange.Send(ctx, req, exchange.Options{Timeout: 10 * time.Second, Jar: d.jar})
+	if res.Err != nil {
+		return nil, fmt.Errorf("%s %s: %s", req.Method, req.Path, res.Err.Message)
+	}
+	return res, nil
+}
+
+func (d *demo) listPets(ctx context.Context) error {
+	d.heading("\"List pets\": signed with SigV4 using those credentials")
+	p, err := d.prepare(ctx, "List pets", nil)
+	if err != nil {
+		return err
+	}
+	tr := p.Trace
+	d.block("Canonical request: method, URI, sorted query, lower-case sorted headers, signed headers, payload hash", tr.CanonicalRequest)
+	d.block("String to sign: algorithm, date, credential scope, SHA-256 of the canonical request", tr.StringToSign)
+	d.printf("Signing key: HMAC chain \"AWS4\"+secret → %s → %s → %s → aws4_request\n   %s\n",
+		tr.CredentialScope[:8], p.Region, p.Service, tr.Keys.Signing)
+	d.printf("Signature = HMAC(signing key, string to sign):\n   %s\n", tr.Signature)
+	res, err := d.send(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	d.printf("The gateway answered %s; its echo route says what it received and who called:\n", res.Response.StatusText)
+	d.printf("%s\n", indent(prettyJSON(echoSummary(res.Response.Body), 24), "   "))
+	return nil
+}
+
+func (d *demo) whoAmI(ctx context.Context) error {
+	d.heading("\"Who am I\": the user-pool authorizer takes the raw id token, no signature")
+	p, err := d.prepare(ctx, "Who am I", nil)
+	if err != nil {
+		return err
+	}
+	d.printf("Authorization: %s\n", d.maskedHeader(p.Request, "Authorization"))
+	res, err := d.send(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	var echo struct {
+		RequestContext struct {
+			Authorizer struct {
+				Claims map[string]any `json:"claims"`
+			} `json:"authorizer"`
+		} `json:"requestContext"`
+	}
+	_ = json.Unmarshal(res.Response.Body, &echo)
+	c := echo.RequestContext.Authorizer.Claims
+	d.printf("The gateway answered %s; the authorizer passed on the claims cognito:username=%v, email=%v, token_use=%v.\n",
+		res.Response.StatusText, c["cognito:username"], c["email"], c["token_use"])
+	return nil
+}
+
+func (d *demo) maskedHeader(r *sign.Request, name string) string {
+	v, _ := r.Get(name)
+	return secret.Mask(v)
+}
+
+func (d *demo) cookieRoundTrip(ctx context.Context) error {
+	d.heading("Cookies: CloudFront signed cookies, which Amplify's API client would drop")
+	p, err := d.prepare(ctx, "Get cookies", nil)
+	if err != nil {
+		return err
+	}
+	res, err := d.send(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	d.printf("POST /prod/login-cookies answered %s with %d Set-Cookie headers:\n", res.Response.StatusText, len(res.Cookies))
+	var got []cookies.Cookie
+	for _, rc := range res.Cookies {
+		d.secrets = append(d.secrets, rc.Cookie.Value)
+		d.printf("   %s=%s; %s\n", rc.Cookie.Name, secret.Mask(rc.Cookie.Value), rc.Cookie.Attributes())
+		got = append(got, rc.Cookie)
+	}
+	if cf, ok := cookies.FindCloudFront(got); ok {
+		d.printf("CloudFront policy: resource %s, valid until %s.\n", cf.Resource, cf.Expires.UTC().Format(time.RFC3339))
+	}
+	p, err = d.prepare(ctx, "Private report", nil)
+	if err != nil {
+		return err
+	}
+	res2, err := d.send(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	defer res2.Close()
+	d.printf("\"Private report\" (no signature) went out with %d cookies from the jar and got %s:\n   %s\n",
+		len(p.CookiesSent), res2.Response.StatusText, strings.TrimSpace(string(res2.Response.Body)))
+	return nil
+}
+
+func (d *demo) changedHeader(ctx context.Context) error {
+	d.heading("A signature mismatch: Content-Type changed after signing")
+	p, err := d.prepare(ctx, "Create pet", nil)
+	if err != nil {
+		return err
+	}
+	sent := p.Request.Clone()
+	sent.Set("Content-Type", "application/json; charset=utf-8")
+	d.printf("\"Create pet\" was signed with 'Content-Type: application/json' and sent with '; charset=utf-8'\nappended, as some HTTP clients do on their own.\n")
+	res, err := d.send(ctx, sent)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	m, ok := exchange.DiagnoseMismatch(res.Response.Body, p.Trace)
+	if !ok {
+		return fmt.Errorf("the emulator did not answer with a signature mismatch: %s", res.Response.StatusText)
+	}
+	d.printf("The gateway answered %s:\n   %s\n", res.Response.StatusText, m.Message)
+	d.block("and the canonical request it computed from what it received:", m.ServerCanonicalRequest)
+	d.printf("sigscope compared it with what it signed: %s line %d (%s) differs\n   signed:   %s\n   received: %s\nHint: %s\n",
+		m.Step, m.Line, m.Part, m.Signed, m.Server, m.Hint)
+	return nil
+}
+
+func (d *demo) wrongRegion(ctx context.Context) error {
+	d.heading("A signature scoped to the wrong region")
+	p, err := d.prepare(ctx, "teaching/Wrong region (deliberate mismatch)", nil)
+	if err != nil {
+		return err
+	}
+	d.printf("Signed for %s while the stage is in us-east-1: credential scope %s\n", p.Region, p.Trace.CredentialScope)
+	res, err := d.send(ctx, p.Request)
+	if err != nil {
+		return err
+	}
+	defer res.Close()
+	d.printf("The gateway answered %s: %s\n", res.Response.StatusText, strings.TrimSpace(string(res.Response.Body)))
+	if hint := exchange.ExplainError(res.Response.Status, res.Response.Body); hint != "" {
+		d.printf("Hint: %s\n", hint)
+	}
+	return nil
+}
+
+// prettyJSON indents a JSON body and keeps at most maxLines lines.
+func prettyJSON(body []byte, maxLines int) string {
+	var v any
+	text := string(body)
+	if json.Unmarshal(body, &v) == nil {
+		var b strings.Builder
+		enc := json.NewEncoder(&b)
+		enc.SetEscapeHTML(false) // a query's '&' stays readable
+		enc.SetIndent("", "  ")
+		if enc.Encode(v) == nil {
+			text = b.String()
+		}
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) > maxLines {
+		lines = append(lines[:maxLines], fmt.Sprintf("… (%d more lines)", len(lines)-maxLines))
+	}
+	return strings.Join(lines, "\n")
 }
 
 // echoSummary keeps the parts of the emulator's echo answer that tell the
@@ -137,7 +381,7 @@ func echoSummary(body []byte) []byte {
 		return body
 	}
 	summary := map[string]any{}
-	for _, k := range []string{"httpMethod", "path", "queryStringParameters"} {
+	for _, k := range []string{"httpMethod", "path", "rawQuery"} {
 		if v, ok := echo[k]; ok {
 			summary[k] = v
 		}
@@ -145,7 +389,7 @@ func echoSummary(body []byte) []byte {
 	if rc, ok := echo["requestContext"].(map[string]any); ok {
 		if id, ok := rc["identity"].(map[string]any); ok {
 			caller := map[string]any{}
-			for _, k := range []string{"accessKey", "caller", "userArn"} {
+			for _, k := range []string{"cognitoAuthenticationType", "cognitoIdentityId", "userArn"} {
 				if v, ok := id[k]; ok && v != nil {
 					caller[k] = v
 				}
@@ -158,79 +402,6 @@ func echoSummary(body []byte) []byte {
 		return body
 	}
 	return out
-}
-
-func (d *demo) brokenRequest(ctx context.Context) error {
-	d.heading("A signature mismatch: Content-Type changed after signing")
-	req := d.request("POST", "/prod/pets", []sign.Header{{Name: "Content-Type", Value: "application/json"}}, `{"name":"Rex"}`)
-	tr, err := sign.Sign(req, d.opts)
-	if err != nil {
-		return err
-	}
-	sent := tr.Signed.Clone()
-	sent.Set("Content-Type", "application/json; charset=utf-8")
-	fmt.Fprintln(d.w, "Signed with 'Content-Type: application/json', then sent with '; charset=utf-8' appended,")
-	fmt.Fprintln(d.w, "as some HTTP clients do on their own.")
-	status, body, err := d.send(ctx, sent)
-	if err != nil {
-		return err
-	}
-	exp, ok := sign.ParseMismatch(body)
-	fmt.Fprintf(d.w, "The gateway answered %s:\n", status)
-	if !ok {
-		fmt.Fprintln(d.w, indent(prettyJSON(body, 14), "   "))
-		return fmt.Errorf("the emulator did not answer with a signature mismatch")
-	}
-	head, _, _ := strings.Cut(exp.Message, "\n")
-	fmt.Fprintf(d.w, "   %s\n", head)
-	d.block("and the canonical request it computed from what it received:", exp.CanonicalRequest)
-	if p := sign.DiffCanonicalRequest(tr.CanonicalRequest, exp.CanonicalRequest); p != nil {
-		fmt.Fprintf(d.w, "sigscope compared it with the canonical request it signed: %s\n", p.Detail)
-		fmt.Fprintf(d.w, "   signed:   %s\n   received: %s\n", p.Ours, p.Theirs)
-		fmt.Fprintln(d.w, "Fix: sign the request exactly as it is sent, or stop the client from changing a signed header.")
-	}
-	return nil
-}
-
-// send puts the signed request on the wire as signed: the path goes out
-// as is (URL.Opaque), so net/http does not re-encode it.
-func (d *demo) send(ctx context.Context, r *sign.Request) (string, []byte, error) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	u := &url.URL{Scheme: d.scheme, Host: r.Host, Opaque: "//" + r.Host + r.Path, RawQuery: r.RawQuery}
-	req, err := http.NewRequestWithContext(ctx, r.Method, u.String(), bytes.NewReader(r.Body))
-	if err != nil {
-		return "", nil, fmt.Errorf("build request: %w", err)
-	}
-	req.URL = u
-	req.Host = r.Host
-	for _, h := range r.Headers {
-		req.Header.Add(h.Name, h.Value)
-	}
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		return "", nil, fmt.Errorf("send %s %s: %w", r.Method, r.Path, err)
-	}
-	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, 1<<20))
-	if err != nil {
-		return "", nil, fmt.Errorf("read the answer: %w", err)
-	}
-	return resp.Status, body, nil
-}
-
-// prettyJSON indents a JSON body and keeps at most maxLines lines.
-func prettyJSON(body []byte, maxLines int) string {
-	var buf bytes.Buffer
-	text := string(body)
-	if json.Indent(&buf, body, "", "  ") == nil {
-		text = buf.String()
-	}
-	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
-	if len(lines) > maxLines {
-		lines = append(lines[:maxLines], fmt.Sprintf("… (%d more lines)", len(lines)-maxLines))
-	}
-	return strings.Join(lines, "\n")
 }
 
 func indent(s, prefix string) string {

@@ -1,0 +1,16 @@
+// Package collections carries the example collections inside the binary,
+// so that `sigscope demo` runs the bundled demo collection wherever the
+// binary is. Import it under another name beside sigscope's collections
+// package.
+package collections
+
+import _ "embed"
+
+// DemoPath is where the demo collection lives in the repository; it names
+// the collection in messages and in the demo's (temporary) token cache.
+const DemoPath = "examples/collections/demo.yaml"
+
+// Demo is the text of examples/collections/demo.yaml.
+//
+//go:embed demo.yaml
+var Demo []byte
