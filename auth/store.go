@@ -13,6 +13,8 @@ import (
 	"strings"
 	"time"
 	"unicode"
+
+	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
 // CacheKey names one cached login: tokens are kept per collection,
@@ -163,27 +165,7 @@ func (s *Store) save(r *record) error {
 	if err != nil {
 		return fmt.Errorf("token cache: encode: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".tokens-*.tmp")
-	if err != nil {
-		return fmt.Errorf("token cache: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // after a successful rename there is nothing left to remove
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: chmod %s: %w", tmp.Name(), err)
-	}
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: write %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("token cache: sync %s: %w", tmp.Name(), err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("token cache: close %s: %w", tmp.Name(), err)
-	}
-	if err := os.Rename(tmp.Name(), path); err != nil {
+	if err := atomicfile.Write(path, data, 0o600); err != nil {
 		return fmt.Errorf("token cache: %w", err)
 	}
 	return nil

@@ -341,7 +341,7 @@ func TestSendReportsMismatchLine(t *testing.T) {
 	for _, want := range []string{
 		"signature mismatch: The request signature we calculated does not match",
 		"first difference: canonical request, line ",
-		"(headers)",
+		"(canonical headers)",
 		"signed:   content-type:application/json\n",
 		"received: content-type:application/json; charset=utf-8\n",
 		`hint: the signed header "content-type" reached the server with another value`,
@@ -366,7 +366,7 @@ func TestSendReportsMismatchLine(t *testing.T) {
 	}
 	mustJSON(t, stdout, &out)
 	m := out.Mismatch
-	if code != ExitHTTPError || m.Part != "headers" || m.Server != "content-type:application/json; charset=utf-8" {
+	if code != ExitHTTPError || m.Part != "canonical headers" || m.Server != "content-type:application/json; charset=utf-8" {
 		t.Fatalf("json mismatch: exit %d %+v", code, m)
 	}
 	// The line number points at the content-type line of what was signed.

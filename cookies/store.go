@@ -10,6 +10,8 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
 // fileVersion is written in every jar file so that a later format can tell
@@ -100,28 +102,8 @@ func (j *Jar) Save(collection, env string) error {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return fmt.Errorf("save cookie jar: %w", err)
 	}
-	tmp, err := os.CreateTemp(dir, ".jar-*.tmp")
-	if err != nil {
+	if err := atomicfile.Write(j.path, append(data, '\n'), 0o600); err != nil {
 		return fmt.Errorf("save cookie jar: %w", err)
-	}
-	defer os.Remove(tmp.Name()) // no-op once renamed
-	if err := tmp.Chmod(0o600); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save cookie jar: %w", err)
-	}
-	if _, err := tmp.Write(append(data, '\n')); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
-	}
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
-	}
-	if err := tmp.Close(); err != nil {
-		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
-	}
-	if err := os.Rename(tmp.Name(), j.path); err != nil {
-		return fmt.Errorf("save cookie jar %s: %w", j.path, err)
 	}
 	return nil
 }

@@ -19,6 +19,7 @@ import (
 
 	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
+	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
 // DefaultCAFileName is the CA certificate file written in os.TempDir() when
@@ -117,7 +118,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			ln.Close()
 			return nil, fmt.Errorf("emulator TLS certificate: %w", err)
 		}
-		if err := writeFileAtomic(caFile, caPEM, 0o644); err != nil {
+		if err := atomicfile.Write(caFile, caPEM, 0o644); err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("write emulator CA certificate: %w", err)
 		}
@@ -185,26 +186,6 @@ func loopbackAddr(addr string) (string, error) {
 		}
 	}
 	return net.JoinHostPort(host, port), nil
-}
-
-func writeFileAtomic(path string, data []byte, perm os.FileMode) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".sigscope-ca-*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Chmod(perm); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }
 
 // credentialLookup adapts static IAM users and Cognito identity-pool

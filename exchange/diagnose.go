@@ -47,7 +47,7 @@ type Mismatch struct {
 	// Line is the first line that differs from what sigscope signed.
 	Step   string `json:"step,omitempty"` // canonical request or string to sign
 	Line   int    `json:"line,omitempty"`
-	Part   string `json:"part,omitempty"` // method, canonical URI, canonical query, headers, signed headers, payload hash
+	Part   string `json:"part,omitempty"` // sign.PartMethod, sign.PartURI, ... sign.PartCredentialScope
 	Signed string `json:"signed,omitempty"`
 	Server string `json:"server,omitempty"`
 	Hint   string `json:"hint"`
@@ -74,20 +74,17 @@ func DiagnoseMismatch(body []byte, tr *sign.Trace) (m Mismatch, ok bool) {
 			m.Hint = "the canonical requests agree, so the keys differ: check the secret access key, the session token, the region and the service in the credential scope"
 			if exp.StringToSign != "" {
 				if q := sign.DiffStringToSign(tr.StringToSign, exp.StringToSign); q != nil {
-					m.Step, m.Line, m.Signed, m.Server = q.Step, q.Line, q.Ours, q.Theirs
-					m.Part = stringToSignPart(q.Line)
+					m.Step, m.Line, m.Part, m.Signed, m.Server = q.Step, q.Line, q.Part, q.Ours, q.Theirs
 					m.Hint = stringToSignHint(m.Part)
 				}
 			}
 			return m, true
 		}
-		m.Step, m.Line, m.Signed, m.Server = p.Step, p.Line, p.Ours, p.Theirs
-		m.Part = canonicalPart(tr.CanonicalRequest, p.Line)
+		m.Step, m.Line, m.Part, m.Signed, m.Server = p.Step, p.Line, p.Part, p.Ours, p.Theirs
 		m.Hint = canonicalHint(m.Part, p.Ours, p.Theirs)
 	case exp.StringToSign != "":
 		if q := sign.DiffStringToSign(tr.StringToSign, exp.StringToSign); q != nil {
-			m.Step, m.Line, m.Signed, m.Server = q.Step, q.Line, q.Ours, q.Theirs
-			m.Part = stringToSignPart(q.Line)
+			m.Step, m.Line, m.Part, m.Signed, m.Server = q.Step, q.Line, q.Part, q.Ours, q.Theirs
 			m.Hint = stringToSignHint(m.Part)
 		} else {
 			m.Hint = "the strings to sign agree, so the signing keys differ: check the secret access key"
@@ -98,48 +95,15 @@ func DiagnoseMismatch(body []byte, tr *sign.Trace) (m Mismatch, ok bool) {
 	return m, true
 }
 
-// canonicalPart names the part of the canonical request a 1-based line is
-// in: method, URI, query, the headers up to the blank line, then the
-// signed headers and the payload hash.
-func canonicalPart(canonical string, line int) string {
-	lines := strings.Split(canonical, "\n")
-	switch {
-	case line == 1:
-		return "method"
-	case line == 2:
-		return "canonical URI"
-	case line == 3:
-		return "canonical query"
-	}
-	blank := -1
-	for i := 3; i < len(lines); i++ {
-		if lines[i] == "" {
-			blank = i + 1
-			break
-		}
-	}
-	switch {
-	case blank < 0 || line < blank:
-		return "headers"
-	case line == blank:
-		return "end of headers"
-	case line == blank+1:
-		return "signed headers"
-	case line == blank+2:
-		return "payload hash"
-	}
-	return "extra line"
-}
-
 func canonicalHint(part, ours, theirs string) string {
 	switch part {
-	case "method":
+	case sign.PartMethod:
 		return "the method changed between signing and arrival (a proxy or a redirect turned it into another)"
-	case "canonical URI":
+	case sign.PartURI:
 		return "the path was encoded differently: API Gateway and most services encode the path twice, S3 once (auth.s3); also check the stage prefix and a proxy that rewrites the path"
-	case "canonical query":
+	case sign.PartQuery:
 		return "the query was encoded or sorted differently: '+' is read as a space, write %2B for a plus; check for parameters added or dropped on the way"
-	case "headers", "end of headers":
+	case sign.PartHeaders, sign.PartEndOfHeaders:
 		oname, _, _ := strings.Cut(ours, ":")
 		tname, _, _ := strings.Cut(theirs, ":")
 		if oname == tname && oname != "" {
@@ -149,29 +113,21 @@ func canonicalHint(part, ours, theirs string) string {
 			return fmt.Sprintf("the signed header %q reached the server with another value: something between sigscope and the server (a proxy, a load balancer, a client library) changed it after signing", oname)
 		}
 		return "the set of signed headers differs: a header was added, removed or renamed after signing"
-	case "signed headers":
+	case sign.PartSignedHeaders:
 		return "the server signs other headers than the ones listed: a signed header did not arrive"
-	case "payload hash":
+	case sign.PartPayloadHash:
 		return "the body changed after signing, or the service expects x-amz-content-sha256 (S3: auth.s3 or unsigned_payload)"
 	}
 	return "the canonical requests differ at a line sigscope cannot place"
 }
 
-func stringToSignPart(line int) string {
-	parts := []string{"algorithm", "request date", "credential scope", "hash of the canonical request"}
-	if line >= 1 && line <= len(parts) {
-		return parts[line-1]
-	}
-	return "extra line"
-}
-
 func stringToSignHint(part string) string {
 	switch part {
-	case "request date":
+	case sign.PartRequestDate:
 		return "the X-Amz-Date the server read differs: check the local clock and any proxy that rewrites headers"
-	case "credential scope":
+	case sign.PartCredentialScope:
 		return "the credential scope differs: sign for the region and service the endpoint is in (auth.region, auth.service)"
-	case "hash of the canonical request":
+	case sign.PartRequestHash:
 		return "the canonical requests differ; the server did not send its own"
 	}
 	return "the strings to sign differ"

@@ -35,9 +35,9 @@ func TestDiagnoseMismatchParts(t *testing.T) {
 		hint   string
 	}{
 		{change(1, "/prod/a%20b"), "canonical URI", "encode the path twice"},
-		{change(2, "x=2"), "canonical query", "%2B"},
-		{change(3, "accept:text/html"), "headers", `"accept" reached the server with another value`},
-		{change(4, "host:other.example.com"), "headers", "the Host differs"},
+		{change(2, "x=2"), "canonical query string", "%2B"},
+		{change(3, "accept:text/html"), "canonical headers", `"accept" reached the server with another value`},
+		{change(4, "host:other.example.com"), "canonical headers", "the Host differs"},
 		{change(n-1, "UNSIGNED-PAYLOAD"), "payload hash", "body changed"},
 	}
 	for _, tc := range cases {

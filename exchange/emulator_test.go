@@ -370,7 +370,7 @@ func TestMismatchThroughTamperingProxy(t *testing.T) {
 	if !ok {
 		t.Fatalf("not read as a mismatch: %s", res.Response.Body)
 	}
-	if m.Step != "canonical request" || m.Part != "headers" {
+	if m.Step != "canonical request" || m.Part != "canonical headers" {
 		t.Errorf("step %q part %q", m.Step, m.Part)
 	}
 	if m.Signed != "content-type:application/json" || m.Server != "content-type:application/json; charset=utf-8" {

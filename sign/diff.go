@@ -14,7 +14,8 @@ func DiffCanonicalRequest(ours, theirs string) *Problem {
 	}
 	p := firstDifference(ours, theirs)
 	p.Step = "canonical request"
-	p.Detail = fmt.Sprintf("line %d (%s) differs", p.Line, canonicalPart(ours, p.Line))
+	p.Part = CanonicalPart(ours, p.Line)
+	p.Detail = fmt.Sprintf("line %d (%s) differs", p.Line, p.Part)
 	return p
 }
 
@@ -25,13 +26,26 @@ func DiffStringToSign(ours, theirs string) *Problem {
 	}
 	p := firstDifference(ours, theirs)
 	p.Step = "string to sign"
-	parts := []string{"algorithm", "request date", "credential scope", "hash of the canonical request"}
-	part := "extra line"
-	if p.Line >= 1 && p.Line <= len(parts) {
-		part = parts[p.Line-1]
-	}
-	p.Detail = fmt.Sprintf("line %d (%s) differs", p.Line, part)
+	p.Part = StringToSignPart(p.Line)
+	p.Detail = fmt.Sprintf("line %d (%s) differs", p.Line, p.Part)
 	return p
+}
+
+// Parts of a string to sign, by line.
+const (
+	PartAlgorithm       = "algorithm"
+	PartRequestDate     = "request date"
+	PartCredentialScope = "credential scope"
+	PartRequestHash     = "hash of the canonical request"
+)
+
+// StringToSignPart names the part of a string to sign a 1-based line is.
+func StringToSignPart(line int) string {
+	parts := []string{PartAlgorithm, PartRequestDate, PartCredentialScope, PartRequestHash}
+	if line >= 1 && line <= len(parts) {
+		return parts[line-1]
+	}
+	return PartExtraLine
 }
 
 func firstDifference(ours, theirs string) *Problem {
@@ -51,10 +65,22 @@ func firstDifference(ours, theirs string) *Problem {
 	return &Problem{}
 }
 
-// canonicalPart names the part of a canonical request a 1-based line is in:
+// Parts of a canonical request, by line.
+const (
+	PartMethod        = "HTTP method"
+	PartURI           = "canonical URI"
+	PartQuery         = "canonical query string"
+	PartHeaders       = "canonical headers"
+	PartEndOfHeaders  = "end of headers"
+	PartSignedHeaders = "signed headers"
+	PartPayloadHash   = "payload hash"
+	PartExtraLine     = "extra line"
+)
+
+// CanonicalPart names the part of a canonical request a 1-based line is in:
 // method, URI, query, headers until the blank line, then signed headers and
 // the payload hash.
-func canonicalPart(canonical string, line int) string {
+func CanonicalPart(canonical string, line int) string {
 	lines := strings.Split(canonical, "\n")
 	blank := -1
 	for i := 3; i < len(lines); i++ {
@@ -65,19 +91,19 @@ func canonicalPart(canonical string, line int) string {
 	}
 	switch {
 	case line == 1:
-		return "HTTP method"
+		return PartMethod
 	case line == 2:
-		return "canonical URI"
+		return PartURI
 	case line == 3:
-		return "canonical query string"
-	case blank > 0 && line < blank:
-		return "canonical headers"
+		return PartQuery
+	case blank < 0 || line < blank:
+		return PartHeaders
 	case line == blank:
-		return "end of headers"
+		return PartEndOfHeaders
 	case line == blank+1:
-		return "signed headers"
+		return PartSignedHeaders
 	case line == blank+2:
-		return "payload hash"
+		return PartPayloadHash
 	}
-	return "beyond the payload hash"
+	return PartExtraLine
 }

@@ -34,6 +34,7 @@ type Problem struct {
 	Step   string // "authorization", "date", "credential scope", "signed headers", "canonical request", "string to sign", "signature"
 	Detail string
 	Line   int    // 1-based line of the canonical request or string-to-sign, when the step is one of those
+	Part   string // which part of it that line is (PartMethod, PartURI, ... PartCredentialScope)
 	Ours   string // what sigscope computed for that step or line
 	Theirs string // what the request or the server says
 }
