@@ -387,17 +387,3 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 }
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
-
-// signingJSON is the trace in the shape `sigscope sign -o json` prints.
-func signingJSON(t *sign.Trace) signJSON {
-	return signJSON{
-		Mode: t.Mode, Method: t.Method, CanonicalURI: t.URI, CanonicalQuery: t.Query,
-		CanonicalHeaders: t.Headers, SkippedHeaders: t.Skipped, SignedHeaders: t.SignedHeaders,
-		PayloadHash: t.Payload.Hash, PayloadSource: t.Payload.Source,
-		CanonicalRequest: t.CanonicalRequest, CanonicalRequestSHA256: t.CanonicalRequestHash,
-		Algorithm: t.Algorithm, RequestDate: t.RequestDate, CredentialScope: t.CredentialScope,
-		StringToSign: t.StringToSign, SigningKey: t.Keys.Signing, DerivedKeys: t.Keys,
-		Signature: t.Signature, Authorization: t.Authorization, PresignedURL: t.PresignedURL,
-		SignedRequest: t.Signed.Display(), Notes: t.Notes,
-	}
-}

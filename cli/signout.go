@@ -163,8 +163,9 @@ type signJSON struct {
 	Notes                  []string             `json:"notes"`
 }
 
-func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string) error {
-	v := signJSON{
+// signingJSON is the trace in the shape `sigscope sign -o json` prints.
+func signingJSON(t *sign.Trace) signJSON {
+	return signJSON{
 		Mode: t.Mode, Method: t.Method, CanonicalURI: t.URI, CanonicalQuery: t.Query,
 		CanonicalHeaders: t.Headers, SkippedHeaders: t.Skipped, SignedHeaders: t.SignedHeaders,
 		PayloadHash: t.Payload.Hash, PayloadSource: t.Payload.Source,
@@ -174,6 +175,10 @@ func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string) error {
 		Signature: t.Signature, Authorization: t.Authorization, PresignedURL: t.PresignedURL,
 		SignedRequest: t.Signed.Display(), Notes: t.Notes,
 	}
+}
+
+func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string) error {
+	v := signingJSON(t)
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
