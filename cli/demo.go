@@ -10,8 +10,10 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	"unicode/utf8"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
@@ -60,6 +62,7 @@ type demo struct {
 	jar     *cookies.Jar
 	secrets []string // printed masked
 	step    int
+	width   int // wrap prose at this many columns; 0: do not wrap (not a terminal)
 }
 
 func runDemo(cmd *cobra.Command, keep bool) error {
@@ -81,20 +84,21 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 	}
 	d := &demo{w: cmd.OutOrStdout(), srv: srv, coll: coll, store: &auth.Store{Dir: cache}, jar: cookies.NewJar(),
 		vars: map[string]string{"emulator": srv.URL}}
+	d.width = terminalWidth(d.w)
 	if err := d.demoEnvironment(); err != nil {
 		return err
 	}
-	fmt.Fprintf(d.w, "sigscope demo: the AWS emulator listens on %s; running the collection %q (%s).\n", srv.URL, coll.Name, examples.DemoPath)
-	fmt.Fprintln(d.w, "Every key and password below is public demo data of the emulator.")
+	d.printf("sigscope demo: the AWS emulator listens on %s; running the collection %q (%s).\n", srv.URL, coll.Name, examples.DemoPath)
+	d.printf("Every key and password below is public demo data of the emulator.\n")
 
 	for _, act := range []func(context.Context) error{d.login, d.listPets, d.whoAmI, d.cookieRoundTrip, d.changedHeader, d.wrongRegion} {
 		if err := act(ctx); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(d.w, "\nNext: 'sigscope emulator' runs the emulator on its own; 'sigscope login' and 'sigscope send' run\nthis collection against it (see README); 'sigscope sign --help' signs any raw request.\n")
+	d.printf("\nNext: 'sigscope emulator' runs the emulator on its own; 'sigscope login' and 'sigscope send' run this collection against it (see README); 'sigscope sign --help' signs any raw request.\n")
 	if keep {
-		fmt.Fprintf(d.w, "The emulator keeps running at %s; press Ctrl-C to stop it.\n", srv.URL)
+		d.printf("The emulator keeps running at %s; press Ctrl-C to stop it.\n", srv.URL)
 		<-ctx.Done()
 	}
 	return nil
@@ -124,25 +128,74 @@ func (d *demo) getenv(name string) (string, bool) {
 
 func (d *demo) heading(title string) {
 	d.step++
-	fmt.Fprintf(d.w, "\n━━ %d. %s\n", d.step, title)
+	d.printf("\n━━ %d. %s\n", d.step, title)
 }
 
-// printf masks every secret the demo has met before printing.
+// printf masks every secret the demo has met and wraps prose to the
+// terminal's width.
 func (d *demo) printf(format string, args ...any) {
-	text := fmt.Sprintf(format, args...)
+	io.WriteString(d.w, wrapWords(d.masked(fmt.Sprintf(format, args...)), d.width))
+}
+
+func (d *demo) masked(text string) string {
 	for _, s := range d.secrets {
 		if s != "" {
 			text = strings.ReplaceAll(text, s, secret.Mask(s))
 		}
 	}
-	io.WriteString(d.w, text)
+	return text
 }
 
+// block prints exact text (a canonical request) unwrapped: its bytes matter.
 func (d *demo) block(label, text string) {
 	d.printf("%s\n", label)
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		d.printf("   │%s\n", line)
+		io.WriteString(d.w, d.masked("   │"+line+"\n"))
 	}
+}
+
+// terminalWidth is the width of w when it is a terminal, else 0.
+func terminalWidth(w io.Writer) int {
+	f, ok := w.(*os.File)
+	if !ok || !term.IsTerminal(int(f.Fd())) {
+		return 0
+	}
+	width, _, err := term.GetSize(int(f.Fd()))
+	if err != nil || width < 20 {
+		return 0
+	}
+	return width
+}
+
+// wrapWords breaks lines longer than width at spaces, indenting the
+// continuation like the line itself.
+func wrapWords(text string, width int) string {
+	if width <= 0 {
+		return text
+	}
+	var b strings.Builder
+	for i, line := range strings.Split(text, "\n") {
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		indent := line[:len(line)-len(strings.TrimLeft(line, " "))]
+		col := 0
+		for j, word := range strings.Split(line, " ") {
+			n := utf8.RuneCountInString(word)
+			if j > 0 {
+				if col > len(indent) && col+1+n > width {
+					b.WriteString("\n" + indent)
+					col = len(indent)
+				} else {
+					b.WriteByte(' ')
+					col++
+				}
+			}
+			b.WriteString(word)
+			col += n
+		}
+	}
+	return b.String()
 }
 
 func (d *demo) login(ctx context.Context) error {

@@ -36,3 +36,14 @@ func TestDemo(t *testing.T) {
 		t.Errorf("the demo printed a secret in clear: %.20s…", m)
 	}
 }
+
+func TestWrapWords(t *testing.T) {
+	got := wrapWords("   one two three four\nshort", 12)
+	want := "   one two\n   three\n   four\nshort"
+	if got != want {
+		t.Errorf("wrapWords = %q, want %q", got, want)
+	}
+	if wrapWords("a long line stays", 0) != "a long line stays" {
+		t.Error("width 0 must not wrap")
+	}
+}
