@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"bufio"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,6 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
-	"golang.org/x/term"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
@@ -136,7 +134,8 @@ func loginEnvSuffix(env string) string {
 }
 
 // loginVars reads repeated --var name=value flags.
-func loginVars(list []string) (map[string]string, error) {
+// parseVars reads repeated --var name=value flags (login and send).
+func parseVars(list []string) (map[string]string, error) {
 	vars := map[string]string{}
 	for _, kv := range list {
 		k, v, ok := strings.Cut(kv, "=")
@@ -152,7 +151,7 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	if f.output != "text" && f.output != "json" {
 		return withCode(ExitUsage, fmt.Errorf("--output %q: use text or json", f.output))
 	}
-	vars, err := loginVars(f.vars)
+	vars, err := parseVars(f.vars)
 	if err != nil {
 		return err
 	}
@@ -190,155 +189,6 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 		return err
 	}
 	return printLogin(ctx, cmd.OutOrStdout(), sess, p, f)
-}
-
-func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *collections.Profile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
-	user := f.username
-	if user == "" {
-		user = p.Username
-	}
-	if user == "" {
-		if f.passwordStdin { // the first line of stdin is the password
-			return nil, withCode(ExitUsage, errors.New("no username: pass --username or set username in the auth profile"))
-		}
-		var err error
-		if user, err = in.line("Username", "no username: pass --username or set username in the auth profile"); err != nil {
-			return nil, err
-		}
-	}
-	l, err := auth.NewLogin(p, user)
-	if err != nil {
-		return nil, err
-	}
-	attrs := map[string]string{}
-	for _, a := range f.attributes {
-		k, v, ok := strings.Cut(a, "=")
-		if !ok || k == "" {
-			return nil, withCode(ExitUsage, fmt.Errorf("--attribute %q: want name=value", a))
-		}
-		attrs[k] = v
-	}
-	mfaCode := f.mfaCode
-	for tries := 0; ; tries++ {
-		st := l.Next()
-		var a auth.Answer
-		var err error
-		switch st.Kind {
-		case auth.StepDone:
-			return l.Session(key)
-		case auth.StepPassword:
-			switch {
-			case f.passwordStdin && tries == 0:
-				a.Password, err = in.stdinLine("--password-stdin: no password on standard input")
-			case tries == 0 && cp.PasswordEnv != "" && os.Getenv(cp.PasswordEnv) != "":
-				a.Password = os.Getenv(cp.PasswordEnv)
-			default:
-				a.Password, err = in.secret(st.Prompt, "no password: pass --password-stdin, set "+orDefault(cp.PasswordEnv, "password_env")+", or run in a terminal")
-			}
-		case auth.StepNewPassword:
-			in.say("%s.", st.Prompt)
-			a.NewPassword, err = in.secret("New password", "Cognito requires a new password: give it on the line after the password (with --password-stdin)")
-			if err == nil && in.tty {
-				// Typed blind: a typo would set a password nobody knows.
-				again, rerr := in.secret("New password again", "")
-				if err = rerr; err == nil && again != a.NewPassword {
-					in.say("The two passwords differ; again, please.")
-					continue
-				}
-			}
-			if err == nil {
-				a.Attributes = map[string]string{}
-				for _, name := range st.RequiredAttributes {
-					if v, ok := attrs[name]; ok {
-						a.Attributes[name] = v
-					} else if a.Attributes[name], err = in.line(name, "Cognito requires the attribute "+name+": pass --attribute "+name+"=VALUE"); err != nil {
-						break
-					}
-				}
-			}
-		case auth.StepMFACode, auth.StepTOTPSetup:
-			if st.Kind == auth.StepTOTPSetup {
-				in.showTOTPSetup(st)
-			}
-			if mfaCode != "" {
-				a.Code, mfaCode = mfaCode, ""
-			} else {
-				a.Code, err = in.line(st.Prompt, "Cognito asks for "+st.Challenge+": pass --mfa-code, or run in a terminal")
-			}
-		case auth.StepSelectMFA:
-			a.MFAType, err = chooseMFA(in, f.mfaType, st.MFAChoices)
-		}
-		if err != nil {
-			return nil, err
-		}
-		next, err := l.Answer(ctx, a)
-		if err == nil {
-			tries = -1
-			continue
-		}
-		// A person at a terminal may try again, a few times; a script
-		// gets the error at once.
-		if !in.tty || tries >= 2 || next.Kind == auth.StepPassword && st.Kind != auth.StepPassword {
-			return nil, err
-		}
-		in.say("%v", err)
-	}
-}
-
-func orDefault(s, d string) string {
-	if s == "" {
-		return d
-	}
-	return s
-}
-
-var mfaNames = map[string]string{"totp": auth.MFATOTP, "sms": auth.MFASMS, "email": auth.MFAEmail}
-
-func chooseMFA(in *answers, flag string, choices []string) (string, error) {
-	if flag != "" {
-		if v, ok := mfaNames[strings.ToLower(flag)]; ok {
-			return v, nil
-		}
-		return strings.ToUpper(flag), nil
-	}
-	labels := map[string]string{auth.MFATOTP: "authenticator app (totp)", auth.MFASMS: "SMS (sms)", auth.MFAEmail: "email (email)"}
-	for i, c := range choices {
-		in.say("  %d) %s", i+1, orDefault(labels[c], c))
-	}
-	ans, err := in.line("MFA type", "Cognito asks to choose an MFA type: pass --mfa-type totp, sms or email")
-	if err != nil {
-		return "", err
-	}
-	for i, c := range choices {
-		if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, c) || mfaNames[strings.ToLower(ans)] == c {
-			return c, nil
-		}
-	}
-	return ans, nil
-}
-
-func hostedLogin(ctx context.Context, errw io.Writer, p auth.CognitoProfile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
-	h, err := auth.StartHostedLogin(ctx, p)
-	if err != nil {
-		return nil, err
-	}
-	defer h.Close()
-	opened := false
-	if !f.noBrowser {
-		opened = auth.OpenBrowser(h.URL()) == nil
-	}
-	if opened {
-		fmt.Fprintf(errw, "Opened the browser to sign in. If nothing shows up, open this URL:\n  %s\n", h.URL())
-	} else {
-		fmt.Fprintf(errw, "Open this URL in a browser to sign in:\n  %s\n", h.URL())
-	}
-	fmt.Fprintf(errw, "Waiting for the browser to come back to %s (Ctrl-C to give up)...\n", h.RedirectURI())
-	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
-	defer cancel()
-	if _, err := h.Wait(wctx); err != nil {
-		return nil, err
-	}
-	return h.Session(key)
 }
 
 type loginReport struct {
@@ -412,73 +262,4 @@ func loginWhen(t, now time.Time) string {
 		return "(unknown)"
 	}
 	return fmt.Sprintf("%s (in %s)", t.Local().Format("2006-01-02 15:04:05 MST"), t.Sub(now).Round(time.Second))
-}
-
-// answers asks a person for what a login needs: prompts on errw, answers
-// from stdin, hidden when stdin is a terminal. Without a terminal, each
-// answer is the next line of stdin.
-type answers struct {
-	tty    bool
-	fd     int
-	r      *bufio.Reader
-	errw   io.Writer
-	closed bool
-}
-
-func newAnswers(stdin io.Reader, errw io.Writer) *answers {
-	a := &answers{r: bufio.NewReader(stdin), errw: errw}
-	if f, ok := stdin.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
-		a.tty, a.fd = true, int(f.Fd())
-	}
-	return a
-}
-
-func (a *answers) say(format string, args ...any) { fmt.Fprintf(a.errw, format+"\n", args...) }
-
-// stdinLine reads the next line without a prompt.
-func (a *answers) stdinLine(missing string) (string, error) {
-	s, err := a.r.ReadString('\n')
-	s = strings.TrimRight(s, "\r\n")
-	if s == "" && err != nil {
-		a.closed = true
-		return "", errors.New(missing)
-	}
-	return s, nil
-}
-
-func (a *answers) line(prompt, missing string) (string, error) {
-	if !a.tty && a.closed {
-		return "", errors.New(missing)
-	}
-	fmt.Fprintf(a.errw, "%s: ", prompt)
-	s, err := a.stdinLine(missing)
-	if !a.tty {
-		fmt.Fprintln(a.errw)
-	}
-	return strings.TrimSpace(s), err
-}
-
-func (a *answers) secret(prompt, missing string) (string, error) {
-	if !a.tty {
-		return a.line(prompt, missing)
-	}
-	fmt.Fprintf(a.errw, "%s: ", prompt)
-	b, err := term.ReadPassword(a.fd)
-	fmt.Fprintln(a.errw)
-	if err != nil {
-		return "", fmt.Errorf("read %s: %w", strings.ToLower(prompt), err)
-	}
-	return string(b), nil
-}
-
-// showTOTPSetup prints what a person needs to add the authenticator: the
-// QR code, and the key to type in by hand. They go to the person (stderr),
-// never to a log.
-func (a *answers) showTOTPSetup(st auth.Step) {
-	a.say("Cognito asks you to set up an authenticator app (TOTP) for %s.", st.Username)
-	if qr, err := auth.QRText(st.TOTPURI, true); err == nil {
-		a.say("Scan this QR code with the app:\n%s", qr)
-	}
-	a.say("Or add this key by hand (time-based, 6 digits, 30 s): %s", st.TOTPSecret)
-	a.say("URI: %s", st.TOTPURI)
 }

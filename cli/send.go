@@ -202,18 +202,6 @@ func (o *sendOutcome) exit() error {
 }
 
 // parseVars reads --var k=v flags; the value is taken literally.
-func parseVars(list []string) (map[string]string, error) {
-	vars := map[string]string{}
-	for _, kv := range list {
-		k, v, ok := strings.Cut(kv, "=")
-		if !ok || strings.TrimSpace(k) == "" {
-			return nil, fmt.Errorf("--var %q: write name=value, e.g. --var emulator=http://127.0.0.1:7466", kv)
-		}
-		vars[strings.TrimSpace(k)] = v
-	}
-	return vars, nil
-}
-
 func containsString(list []string, s string) bool {
 	for _, l := range list {
 		if l == s {

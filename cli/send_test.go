@@ -79,7 +79,7 @@ func TestSendDemoExitCodes(t *testing.T) {
 		{"unknown request", []string{demoCollection, "Nope", emu}, ExitError, "", `no request "Nope"`},
 		{"emulator variable missing", []string{demoCollection, "Public"}, ExitError, "", "--var emulator=http://127.0.0.1:PORT; send does not start one"},
 		{"missing collection", []string{"no-such.yaml", "Public", emu}, ExitError, "", "no-such.yaml"},
-		{"bad --var", []string{demoCollection, "Public", "--var", "emulator"}, ExitUsage, "", "write name=value"},
+		{"bad --var", []string{demoCollection, "Public", "--var", "emulator"}, ExitUsage, "", "want name=value"},
 		{"bad --output", []string{demoCollection, "Public", emu, "-o", "yaml"}, ExitUsage, "", "use text or json"},
 		{"bad --auth", []string{demoCollection, "Public", emu, "--auth", "sigv4"}, ExitUsage, "", "--auth \"sigv4\""},
 		{"one argument", []string{demoCollection}, ExitUsage, "", "accepts 2 arg(s)"},
