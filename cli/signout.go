@@ -65,6 +65,7 @@ func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts si
 	}
 
 	heading("Canonical headers")
+	rules(t.HeaderRules)
 	for _, h := range t.Headers {
 		from := ""
 		if h.Source == "signer" {
@@ -144,6 +145,7 @@ type signJSON struct {
 	CanonicalURI           sign.URIStep         `json:"canonical_uri"`
 	CanonicalQuery         sign.QueryStep       `json:"canonical_query"`
 	CanonicalHeaders       []sign.HeaderLine    `json:"canonical_headers"`
+	HeaderRules            []string             `json:"header_rules"`
 	SkippedHeaders         []sign.SkippedHeader `json:"skipped_headers"`
 	SignedHeaders          string               `json:"signed_headers"`
 	PayloadHash            string               `json:"payload_hash"`
@@ -167,7 +169,7 @@ type signJSON struct {
 func signingJSON(t *sign.Trace) signJSON {
 	return signJSON{
 		Mode: t.Mode, Method: t.Method, CanonicalURI: t.URI, CanonicalQuery: t.Query,
-		CanonicalHeaders: t.Headers, SkippedHeaders: t.Skipped, SignedHeaders: t.SignedHeaders,
+		CanonicalHeaders: t.Headers, HeaderRules: t.HeaderRules, SkippedHeaders: t.Skipped, SignedHeaders: t.SignedHeaders,
 		PayloadHash: t.Payload.Hash, PayloadSource: t.Payload.Source,
 		CanonicalRequest: t.CanonicalRequest, CanonicalRequestSHA256: t.CanonicalRequestHash,
 		Algorithm: t.Algorithm, RequestDate: t.RequestDate, CredentialScope: t.CredentialScope,

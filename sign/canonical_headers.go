@@ -17,6 +17,7 @@ const (
 	RuleValuesJoined      = "repeated header: values joined with ',' in request order"
 	RuleDefaultPortHost   = "default port dropped from host"
 	RuleContentLengthZero = "content-length 0 is not signed (aws-sdk-go-v2 signs only a positive length)"
+	RuleHeadersSorted     = "sorted by lower-case name; each line is name:value and the list ends with a blank line"
 )
 
 // HeaderLine is one line of the canonical headers.
@@ -173,6 +174,9 @@ func canonicalHeaders(host string, contentLength int64, set *headerSet) (lines [
 		default:
 			l.Values = set.values[n.key]
 			l.Source = set.source(n.key)
+			if n.key != n.lower {
+				l.Rules = append(l.Rules, RuleLowercased)
+			}
 			l.Value = canonicalValue(l.Values, &l.Rules)
 		}
 	}

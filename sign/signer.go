@@ -136,6 +136,7 @@ func trace(req *Request, opts Options) (t *Trace, in *sdkInput, r *Request, err 
 	}
 
 	t.Headers, t.Skipped = canonicalHeaders(host, contentLength, headers)
+	t.HeaderRules = []string{RuleHeadersSorted}
 	if portDropped {
 		t.Headers[indexOfHost(t.Headers)].Rules = append(t.Headers[indexOfHost(t.Headers)].Rules, RuleDefaultPortHost)
 	}

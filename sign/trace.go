@@ -16,6 +16,8 @@ type Trace struct {
 	URI     URIStep
 	Query   QueryStep
 	Headers []HeaderLine
+	// HeaderRules are the rules that shape the header block as a whole.
+	HeaderRules []string
 	// Skipped lists request headers left out of the signature, with the reason.
 	Skipped       []SkippedHeader
 	SignedHeaders string

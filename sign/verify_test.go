@@ -158,3 +158,50 @@ func TestDiffStringToSign(t *testing.T) {
 		t.Error("equal strings reported as different")
 	}
 }
+
+func TestTraceRules(t *testing.T) {
+	req := &Request{Method: "GET", Host: "h:443", Path: "/a/./b%20c", RawQuery: "b=2&a=x+y",
+		Headers: []Header{{Name: "X-Custom", Value: "  a   b "}, {Name: "x-multi", Value: "1"}, {Name: "X-Multi", Value: "2"}, {Name: "User-Agent", Value: "ua"}}}
+	tr, err := Sign(req, gatewayOptions(false))
+	if err != nil {
+		t.Fatal(err)
+	}
+	has := func(rules []string, r string) bool {
+		for _, x := range rules {
+			if x == r {
+				return true
+			}
+		}
+		return false
+	}
+	if !has(tr.URI.Rules, RuleDotSegments) || !has(tr.URI.Rules, RuleEncodedTwice) {
+		t.Errorf("URI rules %v", tr.URI.Rules)
+	}
+	if !has(tr.Query.Rules, RuleSortedByKey) {
+		t.Errorf("query rules %v", tr.Query.Rules)
+	}
+	for _, p := range tr.Query.Params {
+		if p.Key == "a" && !has(p.Rules, RulePlusAsSpace) {
+			t.Errorf("a=x+y rules %v", p.Rules)
+		}
+	}
+	lines := map[string]HeaderLine{}
+	for _, h := range tr.Headers {
+		lines[h.Name] = h
+	}
+	if l := lines["x-custom"]; l.Value != "a b" || !has(l.Rules, RuleLowercased) || !has(l.Rules, RuleSpacesFolded) {
+		t.Errorf("x-custom %+v", l)
+	}
+	if l := lines["x-multi"]; l.Value != "1,2" || !has(l.Rules, RuleValuesJoined) {
+		t.Errorf("x-multi %+v", l)
+	}
+	if l := lines["host"]; l.Value != "h" || !has(l.Rules, RuleDefaultPortHost) {
+		t.Errorf("host %+v", l)
+	}
+	if len(tr.Skipped) != 1 || tr.Skipped[0].Name != "User-Agent" {
+		t.Errorf("skipped %+v", tr.Skipped)
+	}
+	if !has(tr.HeaderRules, RuleHeadersSorted) {
+		t.Errorf("header rules %v", tr.HeaderRules)
+	}
+}
