@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"net"
@@ -9,7 +8,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -18,6 +16,7 @@ import (
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/sigscope/sigscope/internal/peer"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 // The tests here log in against cognito-local (npm, 5.3.0), a Cognito user
@@ -25,23 +24,6 @@ import (
 // no SRP, InvalidPasswordException for a wrong password, no ExpiresIn,
 // sign-in by email with the sub as internal username, and refresh tokens
 // issued after a challenge that cannot refresh.
-
-type lockedBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (l *lockedBuffer) Write(p []byte) (int, error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.Write(p)
-}
-
-func (l *lockedBuffer) String() string {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	return l.b.String()
-}
 
 // startCognitoLocal runs cognito-local on a free loopback port with its
 // data in a temporary working directory, and returns its URL.
@@ -64,7 +46,7 @@ func startCognitoLocal(t *testing.T) string {
 	cmd := exec.Command(node, bin)
 	cmd.Dir = t.TempDir()
 	cmd.Env = append(os.Environ(), fmt.Sprintf("PORT=%d", port), "HOST=127.0.0.1", "DEBUG=")
-	var out lockedBuffer
+	var out testkit.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &out
 	if err := cmd.Start(); err != nil {
 		t.Fatalf("start cognito-local: %v", err)

@@ -1,7 +1,6 @@
 package auth
 
 import (
-	"bytes"
 	"context"
 	"crypto/hmac"
 	"crypto/sha1"
@@ -12,13 +11,13 @@ import (
 	"net/http"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
 	"github.com/sigscope/sigscope/emulator"
 	"github.com/sigscope/sigscope/emulator/cognito"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/internal/testkit"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -34,46 +33,12 @@ const (
 	totpSecretB32 = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 )
 
-type fakeClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *fakeClock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *fakeClock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 // emu is an in-process emulator with a settable clock, and a token store
 // in a temporary directory.
 type emu struct {
 	srv   *emulator.Server
-	clock *fakeClock
-	log   *syncBuffer
+	clock *testkit.Clock
+	log   *testkit.Buffer
 	store *Store
 }
 
@@ -98,7 +63,7 @@ func startEmulator(t *testing.T, mutate func(*emulator.Config)) *emu {
 	if mutate != nil {
 		mutate(cfg)
 	}
-	e := &emu{clock: &fakeClock{t: time.Now().UTC().Truncate(time.Second)}, log: &syncBuffer{}, store: &Store{Dir: t.TempDir() + "/tokens"}}
+	e := &emu{clock: testkit.NewClock(time.Now().UTC().Truncate(time.Second)), log: &testkit.Buffer{}, store: &Store{Dir: t.TempDir() + "/tokens"}}
 	ctx, cancel := context.WithCancel(context.Background())
 	srv, err := emulator.Start(ctx, emulator.Options{Config: cfg, Log: e.log, Now: e.clock.Now})
 	if err != nil {

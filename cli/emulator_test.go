@@ -11,11 +11,11 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"syscall"
 	"testing"
 	"time"
 
+	"github.com/sigscope/sigscope/internal/testkit"
 	"gopkg.in/yaml.v3"
 )
 
@@ -60,24 +60,6 @@ func TestEmulatorPrintConfig(t *testing.T) {
 	}
 }
 
-// emuBuffer is an io.Writer safe to read while the emulator writes.
-type emuBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *emuBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *emuBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 var emulatorURLRE = regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 
 // TestEmulatorRunsUntilCancelled: the command describes the endpoint, the
@@ -85,7 +67,7 @@ var emulatorURLRE = regexp.MustCompile(`on (http://127\.0\.0\.1:\d+)`)
 func TestEmulatorRunsUntilCancelled(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	var out, logw emuBuffer
+	var out, logw testkit.Buffer
 	done := make(chan error, 1)
 	go func() { done <- runEmulator(ctx, &emulatorFlags{addr: "127.0.0.1:0"}, &out, &logw) }()
 	deadline := time.Now().Add(10 * time.Second)
@@ -149,7 +131,7 @@ api:
 		t.Fatal(err)
 	}
 	ctx, cancel := context.WithCancel(context.Background())
-	var out emuBuffer
+	var out testkit.Buffer
 	done := make(chan error, 1)
 	go func() {
 		done <- runEmulator(ctx, &emulatorFlags{addr: "127.0.0.1:0", configPath: path}, &out, io.Discard)

@@ -1,7 +1,6 @@
 package cognito
 
 import (
-	"bytes"
 	"context"
 	"crypto/rsa"
 	"encoding/base64"
@@ -11,7 +10,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -23,6 +21,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/sigscope/sigscope/auth/srp"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 const (
@@ -71,54 +70,18 @@ func testConfig() Config {
 	}
 }
 
-// clock is a settable time source for Options.Now.
-type clock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func (c *clock) Now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *clock) Advance(d time.Duration) {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	c.t = c.t.Add(d)
-}
-
-// syncBuffer is a goroutine-safe Options.Log.
-type syncBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
-}
-
 type env struct {
 	svc   *Service
 	srv   *httptest.Server
 	idp   *cip.Client
 	ident *cognitoidentity.Client
-	clock *clock
-	log   *syncBuffer
+	clock *testkit.Clock
+	log   *testkit.Buffer
 }
 
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
-	e := &env{clock: &clock{t: time.Date(2025, 3, 5, 9, 4, 5, 0, time.UTC)}, log: &syncBuffer{}}
+	e := &env{clock: testkit.NewClock(time.Date(2025, 3, 5, 9, 4, 5, 0, time.UTC)), log: &testkit.Buffer{}}
 	svc, err := New(cfg, Options{Region: "us-east-1", Now: e.clock.Now, Log: e.log})
 	if err != nil {
 		t.Fatal(err)

@@ -6,10 +6,11 @@ import (
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 func TestVerifyIDToken(t *testing.T) {
-	clk := &clock{t: time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC)}
+	clk := testkit.NewClock(time.Date(2025, 1, 2, 3, 4, 5, 0, time.UTC))
 	svc, err := New(testConfig(), Options{Now: clk.Now, Region: "us-east-1"})
 	if err != nil {
 		t.Fatal(err)
