@@ -1,10 +1,8 @@
 package cli
 
 import (
-	"bufio"
 	"bytes"
 	"context"
-	"io"
 	"net"
 	"os"
 	"path/filepath"
@@ -14,6 +12,7 @@ import (
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 const demoCollection = "../examples/collections/demo.yaml"
@@ -284,54 +283,10 @@ func TestSendMasksTokensAndKeys(t *testing.T) {
 	}
 }
 
-// tamperingProxy forwards connections to upstream and rewrites one header
-// line of each request, as a proxy that "fixes" Content-Type would.
-func tamperingProxy(t *testing.T, upstream, from, to string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				up, err := net.Dial("tcp", upstream)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				br := bufio.NewReader(c)
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					if line == from+"\r\n" {
-						line = to + "\r\n"
-					}
-					io.WriteString(up, line)
-					if line == "\r\n" {
-						break
-					}
-				}
-				go io.Copy(up, br)
-				io.Copy(c, up)
-			}(c)
-		}
-	}()
-	return "http://" + ln.Addr().String()
-}
-
 func TestSendReportsMismatchLine(t *testing.T) {
 	e := newSendEnv(t)
 	coll := writeCollection(t, cookieCollection)
-	proxy := tamperingProxy(t, strings.TrimPrefix(e.srv.URL, "http://"), "Content-Type: application/json", "Content-Type: application/json; charset=utf-8")
+	proxy := "http://" + testkit.TamperingProxy(t, strings.TrimPrefix(e.srv.URL, "http://"), "Content-Type: application/json", "Content-Type: application/json; charset=utf-8")
 	emu := "--var=emulator=" + proxy
 
 	stdout, stderr, code := e.send(t, coll, "create", emu, "--no-cookies")

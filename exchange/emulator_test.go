@@ -1,12 +1,9 @@
 package exchange
 
 import (
-	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
-	"io"
-	"net"
 	"strings"
 	"testing"
 	"time"
@@ -18,6 +15,7 @@ import (
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 // testCollection exercises each auth mode against the emulator's default
@@ -311,56 +309,10 @@ func TestCookieHeaderIsSigned(t *testing.T) {
 	}
 }
 
-// tamperProxy forwards one connection at a time to upstream, rewriting a
-// header line of each request on the way, as a misbehaving proxy would.
-func tamperProxy(t *testing.T, upstream, from, to string) string {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func(c net.Conn) {
-				defer c.Close()
-				up, err := net.Dial("tcp", upstream)
-				if err != nil {
-					return
-				}
-				defer up.Close()
-				br := bufio.NewReader(c)
-				var head bytes.Buffer
-				for {
-					line, err := br.ReadString('\n')
-					if err != nil {
-						return
-					}
-					if line == from+"\r\n" {
-						line = to + "\r\n"
-					}
-					head.WriteString(line)
-					if line == "\r\n" {
-						break
-					}
-				}
-				up.Write(head.Bytes())
-				go io.Copy(up, br)
-				io.Copy(c, up)
-			}(c)
-		}
-	}()
-	return ln.Addr().String()
-}
-
 func TestMismatchThroughTamperingProxy(t *testing.T) {
 	e := startEmulator(t, emulator.Options{})
 	upstream := strings.TrimPrefix(e.srv.URL, "http://")
-	proxy := tamperProxy(t, upstream, "Content-Type: application/json", "Content-Type: application/json; charset=utf-8")
+	proxy := testkit.TamperingProxy(t, upstream, "Content-Type: application/json", "Content-Type: application/json; charset=utf-8")
 	p := e.prepare(t, "create", PrepareOptions{})
 	res := e.send(t, p, Options{Addr: proxy})
 	if res.Response.Status != 403 {
