@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"github.com/sigscope/sigscope/collections"
@@ -58,6 +59,14 @@ func CognitoProfileFrom(p *collections.Profile, getenv Getenv) (CognitoProfile, 
 	out := CognitoProfile{
 		Region: p.Region, UserPoolID: p.UserPoolID, ClientID: p.ClientID, IdentityPoolID: p.IdentityPoolID,
 		Flow: Flow(p.Flow), Endpoint: p.Endpoint, Username: p.Username,
+		Domain: p.Domain, IdentityProvider: p.IdentityProvider, Scopes: strings.Fields(p.Scopes),
+	}
+	if p.RedirectPort != "" {
+		port, err := strconv.Atoi(p.RedirectPort)
+		if err != nil || port < 1 || port > 65535 {
+			return CognitoProfile{}, fmt.Errorf("auth profile %q: redirect_port %q is not a port number", p.Name, p.RedirectPort)
+		}
+		out.RedirectPort = port
 	}
 	if p.ClientSecretEnv != "" {
 		v, ok := getenv(p.ClientSecretEnv)

@@ -92,3 +92,19 @@ func TestResolveCognitoProfile(t *testing.T) {
 		t.Errorf("defaults: %v %v", p, err)
 	}
 }
+
+func TestCognitoProfileFromHostedFields(t *testing.T) {
+	p := &collections.Profile{Name: "sso", Type: collections.ProfileCognito, Region: "eu-west-1", UserPoolID: "eu-west-1_Abc", ClientID: "abc",
+		Flow: "hosted", Domain: "https://myapp.auth.eu-west-1.amazoncognito.com", IdentityProvider: "Google", Scopes: "openid email", RedirectPort: "8765"}
+	cp, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if cp.Flow != FlowHosted || cp.Domain != p.Domain || cp.IdentityProvider != "Google" || len(cp.Scopes) != 2 || cp.RedirectPort != 8765 {
+		t.Errorf("hosted fields not carried over: %+v", cp)
+	}
+	p.RedirectPort = "http"
+	if _, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false }); err == nil {
+		t.Error("a bad redirect_port was accepted")
+	}
+}

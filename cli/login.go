@@ -170,7 +170,19 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	if f.flow != "" {
 		p.Flow = auth.Flow(f.flow)
 	}
-	p.Domain, p.Scopes, p.IdentityProvider, p.RedirectPort = f.domain, f.scopes, f.idp, f.redirectPort
+	// Flags win over the profile's hosted UI settings.
+	if f.domain != "" {
+		p.Domain = f.domain
+	}
+	if len(f.scopes) > 0 {
+		p.Scopes = f.scopes
+	}
+	if f.idp != "" {
+		p.IdentityProvider = f.idp
+	}
+	if f.redirectPort != 0 {
+		p.RedirectPort = f.redirectPort
+	}
 	if err := p.Validate(); err != nil {
 		return withCode(ExitUsage, err)
 	}

@@ -312,10 +312,16 @@ type Profile struct {
 	ClientID        string
 	ClientSecretEnv string
 	IdentityPoolID  string
-	Flow            string // srp (default) or password
+	Flow            string // srp (default), password or hosted
 	Endpoint        string // emulator base URL; "" for AWS
 	Username        string
 	PasswordEnv     string
+	// Hosted UI (flow: hosted): the user pool domain, an identity provider
+	// to go to directly, space-separated scopes, the registered callback port.
+	Domain           string
+	IdentityProvider string
+	Scopes           string
+	RedirectPort     string
 
 	// aws
 	AWSProfile string // shared config profile; "" for the default chain

@@ -16,7 +16,7 @@ var (
 	authFields       = []string{"mode", "profile", "service", "region", "presign", "expires", "s3", "unsigned_payload", "bearer", "api_key", "cookies"}
 
 	profileFields = map[ProfileType][]string{
-		ProfileCognito: {"type", "region", "user_pool_id", "client_id", "client_secret_env", "identity_pool_id", "flow", "endpoint", "username", "password_env"},
+		ProfileCognito: {"type", "region", "user_pool_id", "client_id", "client_secret_env", "identity_pool_id", "flow", "endpoint", "username", "password_env", "domain", "identity_provider", "scopes", "redirect_port"},
 		ProfileAWS:     {"type", "profile", "region"},
 		ProfileStatic:  {"type", "access_key_id_env", "secret_access_key_env", "session_token_env", "region"},
 	}
@@ -234,8 +234,10 @@ func (l *loader) profiles(n *yaml.Node) []*profile {
 			t := l.template(sn)
 			p.fields[k] = t
 			switch {
-			case k == "flow" && s != "srp" && s != "password":
-				l.errorf(sn, "%s: flow must be srp or password, got %q", what, s)
+			case k == "flow" && s != "srp" && s != "password" && s != "hosted":
+				l.errorf(sn, "%s: flow must be srp, password or hosted, got %q", what, s)
+			case k == "redirect_port" && t.static() && !isPort(s):
+				l.errorf(sn, "%s: redirect_port must be a port number from 1 to 65535, got %q", what, s)
 			case k == "user_pool_id" && t.static() && !strings.Contains(s, "_"):
 				l.errorf(sn, "%s: user_pool_id %q does not look like REGION_ID (e.g. us-east-1_AbC123)", what, s)
 			}
@@ -398,4 +400,9 @@ func isToken(s string) bool {
 		}
 	}
 	return true
+}
+
+func isPort(s string) bool {
+	n, err := strconv.Atoi(s)
+	return err == nil && n >= 1 && n <= 65535
 }

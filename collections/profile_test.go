@@ -40,3 +40,28 @@ requests: []
 		t.Errorf("DefaultAuthProfile = %q", c.DefaultAuthProfile())
 	}
 }
+
+func TestHostedUIProfile(t *testing.T) {
+	src := `name: H
+auth:
+  sso: {type: cognito, user_pool_id: eu-west-1_Abc, client_id: abc, flow: hosted,
+        domain: "https://myapp.auth.eu-west-1.amazoncognito.com", identity_provider: Google,
+        scopes: openid email, redirect_port: "8765"}
+requests: []
+`
+	c, err := LoadBytes("h.yaml", []byte(src))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _, err := c.ResolveProfile("sso", "", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if p.Flow != "hosted" || p.Domain != "https://myapp.auth.eu-west-1.amazoncognito.com" || p.IdentityProvider != "Google" || p.Scopes != "openid email" || p.RedirectPort != "8765" {
+		t.Errorf("hosted profile %+v", p)
+	}
+	bad := strings.Replace(src, `"8765"`, `"99999"`, 1)
+	if _, err := LoadBytes("h.yaml", []byte(bad)); err == nil || !strings.Contains(err.Error(), "h.yaml:5:") || !strings.Contains(err.Error(), "redirect_port") {
+		t.Errorf("bad redirect_port: %v", err)
+	}
+}

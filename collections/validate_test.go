@@ -265,7 +265,7 @@ func TestValidationErrors(t *testing.T) {
 			{"3:13", `auth profile "a": unknown type "cognitoo"; did you mean "cognito"?`},
 			{"5:5", `auth profile "b" is missing required field "client_id"`},
 			{"6:19", `does not look like REGION_ID`},
-			{"7:11", `flow must be srp or password, got "magic"`},
+			{"7:11", `flow must be srp, password or hosted, got "magic"`},
 			{"8:40", `access_key_id_env must name an environment variable`},
 		}},
 
