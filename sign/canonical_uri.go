@@ -64,6 +64,9 @@ func canonicalURI(path string, normalize, s3 bool) (step URIStep, sdkPath string
 // test suite's *-normalized cases expect: a trailing slash survives, and a
 // path that ends in a dot segment keeps a trailing slash.
 func normalizePath(path string) (string, []string) {
+	if !needsNormalizing(path) {
+		return path, nil
+	}
 	segments := strings.Split(path[1:], "/")
 	out := make([]string, 0, len(segments))
 	dots, slashes := false, false
@@ -104,6 +107,12 @@ func normalizePath(path string) (string, []string) {
 		rules = append(rules, RuleDuplicateSlash)
 	}
 	return result, rules
+}
+
+// needsNormalizing reports whether path has an empty, "." or ".." segment.
+func needsNormalizing(path string) bool {
+	return strings.Contains(path, "//") || strings.Contains(path, "/./") || strings.Contains(path, "/../") ||
+		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
 }
 
 // uriEncode is SigV4's UriEncode: every byte but the unreserved set (and '/'

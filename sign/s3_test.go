@@ -160,3 +160,14 @@ func TestResigningReplacesThePreviousSignature(t *testing.T) {
 		t.Errorf("re-signing signed the old signature:\n%s", second.CanonicalRequest)
 	}
 }
+
+func TestNormalizePathCases(t *testing.T) {
+	for in, want := range map[string]string{
+		"/": "/", "//": "/", "/a//b": "/a/b", "/a/./b": "/a/b", "/a/../b": "/b", "/a/b/..": "/a/", "/a/b/.": "/a/b/",
+		"/..": "/", "/a/..b/c": "/a/..b/c", "/a.b/c": "/a.b/c", "/a/b/": "/a/b/", "/%2E%2E/x": "/%2E%2E/x",
+	} {
+		if got, _ := normalizePath(in); got != want {
+			t.Errorf("normalizePath(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
