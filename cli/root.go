@@ -46,9 +46,14 @@ func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
 		Long: `sigscope signs HTTP requests with AWS Signature Version 4 and shows every
 step of the signature: canonical request, string-to-sign, signing key and
 signature. It is built for debugging "The request signature we calculated does
-not match the signature you provided".
+not match the signature you provided". It logs into Amazon Cognito by itself,
+sends the requests of YAML collections exactly as signed, and ships a local
+AWS emulator, so everything can be tried without an AWS account:
 
-Exit codes: 0 success, 1 bad input or failed operation, 2 usage error.`,
+  sigscope demo
+
+Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
+('send' adds 3 for an HTTP 4xx/5xx answer and 4 when no answer came).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}
