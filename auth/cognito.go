@@ -131,18 +131,14 @@ func (p CognitoProfile) Validate() error {
 	return errors.Join(errs...)
 }
 
-// Option tunes logins and sessions; tests use them to inject a clock, a
-// token store and an HTTP client.
+// Option tunes logins and sessions; tests use them to inject a clock and a
+// token store.
 type Option func(*options)
 
 type options struct {
-	httpClient *http.Client
-	now        func() time.Time
-	store      *Store
+	now   func() time.Time
+	store *Store
 }
-
-// WithHTTPClient sends every Cognito request through c.
-func WithHTTPClient(c *http.Client) Option { return func(o *options) { o.httpClient = c } }
 
 // WithClock replaces time.Now for SRP timestamps and expiry decisions.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -151,7 +147,7 @@ func WithClock(now func() time.Time) Option { return func(o *options) { o.now = 
 func WithStore(s *Store) Option { return func(o *options) { o.store = s } }
 
 func buildOptions(opts []Option) options {
-	o := options{now: time.Now, httpClient: http.DefaultClient}
+	o := options{now: time.Now}
 	for _, f := range opts {
 		f(&o)
 	}
@@ -188,11 +184,11 @@ func newClients(p CognitoProfile, o options) clients {
 	return clients{
 		idp: cip.New(cip.Options{
 			Region: p.region(), BaseEndpoint: base, Credentials: aws.AnonymousCredentials{},
-			HTTPClient: o.httpClient, RetryMaxAttempts: 1,
+			HTTPClient: http.DefaultClient, RetryMaxAttempts: 1,
 		}),
 		ident: cognitoidentity.New(cognitoidentity.Options{
 			Region: p.region(), BaseEndpoint: base, Credentials: aws.AnonymousCredentials{},
-			HTTPClient: o.httpClient, RetryMaxAttempts: 1,
+			HTTPClient: http.DefaultClient, RetryMaxAttempts: 1,
 		}),
 	}
 }

@@ -241,7 +241,7 @@ func tokenRequest(ctx context.Context, p CognitoProfile, o options, form url.Val
 	if p.ClientSecret != "" {
 		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
 	}
-	res, err := o.httpClient.Do(req)
+	res, err := http.DefaultClient.Do(req)
 	if err != nil {
 		return Tokens{}, fmt.Errorf("cannot reach the token endpoint %s: %w", endpoint, rootCause(err))
 	}

@@ -137,9 +137,6 @@ func (l *Login) restart() {
 // Next returns the current step.
 func (l *Login) Next() Step { return l.step }
 
-// Username is the name the login was started with.
-func (l *Login) Username() string { return l.username }
-
 // Tokens returns the tokens once the login is done.
 func (l *Login) Tokens() (Tokens, bool) {
 	if l.tokens == nil {

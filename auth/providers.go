@@ -9,8 +9,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/credentials"
-
-	"github.com/sigscope/sigscope/collections"
 )
 
 // Getenv reads one environment variable; os.LookupEnv in production.
@@ -67,41 +65,6 @@ func SharedConfigCredentials(ctx context.Context, profile string) (aws.Credentia
 		return nil, cfg.Region, noCredentials(profile)
 	}
 	return cfg.Credentials, cfg.Region, nil
-}
-
-// ForProfile returns the credentials provider of any collection auth
-// profile: static keys from the environment, a shared-config profile, or
-// the identity-pool credentials of the user logged in (key names the cached
-// login; the user must have run sigscope login).
-func ForProfile(ctx context.Context, p *collections.Profile, key CacheKey, getenv Getenv, opts ...Option) (aws.CredentialsProvider, error) {
-	if p == nil {
-		return nil, errors.New("no auth profile")
-	}
-	switch p.Type {
-	case collections.ProfileStatic:
-		prov, err := EnvCredentials(getenv, p.AccessKeyIDEnv, p.SecretAccessKeyEnv, p.SessionTokenEnv)
-		if err != nil {
-			return nil, fmt.Errorf("auth profile %q: %w", p.Name, err)
-		}
-		return prov, nil
-	case collections.ProfileAWS:
-		prov, _, err := SharedConfigCredentials(ctx, p.AWSProfile)
-		if err != nil {
-			return nil, fmt.Errorf("auth profile %q: %w", p.Name, err)
-		}
-		return prov, nil
-	case collections.ProfileCognito:
-		cp, err := CognitoProfileFrom(p, getenv)
-		if err != nil {
-			return nil, err
-		}
-		s, err := CognitoSession(ctx, key, cp, opts...)
-		if err != nil {
-			return nil, fmt.Errorf("auth profile %q: %w", p.Name, err)
-		}
-		return s, nil
-	}
-	return nil, fmt.Errorf("auth profile %q: unknown type %q", p.Name, p.Type)
 }
 
 // GuestCredentials returns an identity pool's unauthenticated (guest)

@@ -55,12 +55,6 @@ type CredentialLookup interface {
 	LookupCredentials(accessKeyID string) (Credential, bool)
 }
 
-// CredentialLookupFunc adapts a function to CredentialLookup.
-type CredentialLookupFunc func(accessKeyID string) (Credential, bool)
-
-// LookupCredentials calls f.
-func (f CredentialLookupFunc) LookupCredentials(id string) (Credential, bool) { return f(id) }
-
 // TokenVerifier checks a Cognito user-pool id_token and returns its claims.
 type TokenVerifier interface {
 	VerifyIDToken(token string) (map[string]any, error)
