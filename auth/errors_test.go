@@ -3,11 +3,11 @@ package auth
 import (
 	"errors"
 	"fmt"
-	"net"
 	"strings"
 	"testing"
 
 	"github.com/aws/smithy-go"
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 // TestErrorsInPlainWords feeds Cognito's documented error codes and
@@ -65,12 +65,7 @@ func TestErrorsInPlainWords(t *testing.T) {
 }
 
 func TestUnreachableEndpoint(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close() // nothing listens there now
+	addr := testkit.ClosedPort(t)
 	p := CognitoProfile{UserPoolID: demoPool, ClientID: webClient, Endpoint: "http://" + addr}
 	l, err := NewLogin(p, "demo", WithStore(&Store{Dir: t.TempDir()}))
 	if err != nil {

@@ -3,7 +3,6 @@ package cli
 import (
 	"bytes"
 	"context"
-	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -51,12 +50,7 @@ func (e *sendEnv) send(t *testing.T, args ...string) (string, string, int) {
 func TestSendDemoExitCodes(t *testing.T) {
 	e := newSendEnv(t)
 	emu := "--var=emulator=" + e.srv.URL
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
+	closed := "http://" + testkit.ClosedPort(t)
 
 	cases := []struct {
 		name   string

@@ -19,6 +19,7 @@ import (
 	"time"
 
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/internal/testkit"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -47,27 +48,13 @@ func sendOK(t *testing.T, r *sign.Request, opts Options) *Result {
 // rawServer answers every connection with fixed bytes, then closes.
 func rawServer(t *testing.T, answer string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer c.Close()
-				buf := make([]byte, 4096)
-				c.SetReadDeadline(time.Now().Add(time.Second))
-				c.Read(buf) // the request; its content does not matter here
-				io.WriteString(c, answer)
-			}()
-		}
-	}()
-	return "http://" + ln.Addr().String()
+	return "http://" + testkit.Serve(t, func(c net.Conn) {
+		defer c.Close()
+		buf := make([]byte, 4096)
+		c.SetReadDeadline(time.Now().Add(time.Second))
+		c.Read(buf) // the request; its content does not matter here
+		io.WriteString(c, answer)
+	})
 }
 
 func wantTransportError(t *testing.T, res *Result, kind string, inMessage string) {
@@ -84,12 +71,7 @@ func wantTransportError(t *testing.T, res *Result, kind string, inMessage string
 }
 
 func TestRefusedConnection(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	addr := ln.Addr().String()
-	ln.Close()
+	addr := testkit.ClosedPort(t)
 	res := Send(context.Background(), reqFor(t, "GET", "http://"+addr+"/prod/pets"), Options{Timeout: 5 * time.Second})
 	wantTransportError(t, res, KindRefused, "connection refused")
 	if res.Err.Op != "connect" || !strings.Contains(res.Err.Hint, "sigscope emulator") {

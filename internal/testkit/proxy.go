@@ -14,21 +14,7 @@ import (
 // returns its own host:port and stops with the test.
 func TamperingProxy(t testing.TB, upstream, from, to string) string {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go tamper(c, upstream, from, to)
-		}
-	}()
-	return ln.Addr().String()
+	return Serve(t, func(c net.Conn) { tamper(c, upstream, from, to) })
 }
 
 func tamper(c net.Conn, upstream, from, to string) {
