@@ -23,6 +23,7 @@ import (
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 func newDemoCmd() *cobra.Command {
@@ -53,16 +54,14 @@ data. The demo keeps its tokens and cookies in a temporary folder.`,
 // demo is one walk-through: the emulator, the collection and the state the
 // requests share (login cache, cookie jar).
 type demo struct {
-	w       io.Writer
-	srv     *emulator.Server
-	coll    *collections.Collection
-	vars    map[string]string
-	env     map[string]string // the variables the collection's profiles name
-	store   *auth.Store
-	jar     *cookies.Jar
-	secrets []string // printed masked
-	step    int
-	width   int // wrap prose at this many columns; 0: do not wrap (not a terminal)
+	w        io.Writer
+	srv      *emulator.Server
+	wb       *workbench.Workbench
+	env      map[string]string // the variables the collection's profiles name
+	secrets  []string          // printed masked
+	previews []*workbench.Preview
+	step     int
+	width    int // wrap prose at this many columns; 0: do not wrap (not a terminal)
 }
 
 func runDemo(cmd *cobra.Command, keep bool) error {
@@ -78,16 +77,19 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 		return fmt.Errorf("make the demo's token cache: %w", err)
 	}
 	defer os.RemoveAll(cache)
-	coll, err := collections.LoadBytes(examples.DemoPath, examples.Demo)
-	if err != nil {
-		return fmt.Errorf("the bundled demo collection: %w", err)
-	}
-	d := &demo{w: cmd.OutOrStdout(), srv: srv, coll: coll, store: &auth.Store{Dir: cache}, jar: cookies.NewJar(),
-		vars: map[string]string{"emulator": srv.URL}}
+	d := &demo{w: cmd.OutOrStdout(), srv: srv}
 	d.width = terminalWidth(d.w)
 	if err := d.demoEnvironment(); err != nil {
 		return err
 	}
+	d.wb, err = workbench.OpenBytes(examples.DemoPath, examples.Demo, workbench.Options{
+		Vars: map[string]string{"emulator": srv.URL},
+		Env:  workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
+	})
+	if err != nil {
+		return fmt.Errorf("the bundled demo collection: %w", err)
+	}
+	coll := d.wb.Coll
 	d.printf("sigscope demo: the AWS emulator listens on %s; running the collection %q (%s).\n", srv.URL, coll.Name, examples.DemoPath)
 	d.printf("Every key and password below is public demo data of the emulator.\n")
 
@@ -200,17 +202,13 @@ func wrapWords(text string, width int) string {
 
 func (d *demo) login(ctx context.Context) error {
 	d.heading("Log in to the user pool as Amplify does: USER_SRP_AUTH")
-	prof, env, err := auth.ResolveCognitoProfile(d.coll, "app", "", d.vars, d.getenv)
+	target, err := d.wb.LoginTarget("app")
 	if err != nil {
 		return err
 	}
-	cp, err := auth.CognitoProfileFrom(prof, d.getenv)
-	if err != nil {
-		return err
-	}
-	password, _ := d.getenv("SIGSCOPE_DEMO_PASSWORD")
+	cp, password := target.Profile, target.Password
 	d.secrets = append(d.secrets, password)
-	l, err := auth.NewLogin(cp, "demo", auth.WithStore(d.store))
+	l, err := target.Start("demo")
 	if err != nil {
 		return err
 	}
@@ -230,7 +228,7 @@ func (d *demo) login(ctx context.Context) error {
 	d.printf("Logged in: id token for %v (%v), expires %s.\n", claims["cognito:username"], claims["email"], tokens.Expiry.UTC().Format(time.RFC3339))
 
 	d.heading("Trade the id token for AWS credentials: the identity pool")
-	sess, err := l.Session(auth.CacheKey{Collection: examples.DemoPath, Environment: env, UserPoolID: cp.UserPoolID, Username: "demo"})
+	sess, err := l.Session(target.Key)
 	if err != nil {
 		return err
 	}
@@ -248,26 +246,21 @@ func (d *demo) login(ctx context.Context) error {
 // prepare resolves and signs a request of the collection; edit, when not
 // nil, changes the resolved request first.
 func (d *demo) prepare(ctx context.Context, name string, edit func(*collections.ResolvedRequest)) (*exchange.Prepared, error) {
-	rr, err := d.coll.Resolve(name, "", d.vars, d.getenv)
-	if err != nil {
-		return nil, err
-	}
-	if edit != nil {
-		edit(rr)
-	}
-	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
-		Jar: d.jar, LookupEnv: d.getenv, CollectionPath: examples.DemoPath,
-		AuthOptions: []auth.Option{auth.WithStore(d.store)},
-	})
+	pv, err := d.wb.Preview(ctx, name, workbench.Run{Edit: edit})
 	if err != nil {
 		return nil, fmt.Errorf("request %q: %w", name, err)
 	}
-	d.secrets = append(d.secrets, p.Secrets...)
-	return p, nil
+	d.secrets = append(d.secrets, pv.Prepared.Secrets...)
+	d.previews = append(d.previews, pv)
+	return pv.Prepared, nil
 }
 
+// send sends req, the request of the last preview or one changed after
+// signing on purpose.
 func (d *demo) send(ctx context.Context, req *sign.Request) (*exchange.Result, error) {
-	res := exchange.Send(ctx, req, exchange.Options{Timeout: 10 * time.Second, Jar: d.jar})
+	pv := d.previews[len(d.previews)-1]
+	oc := d.wb.SendRequest(ctx, pv, req, workbench.Run{Timeout: 10 * time.Second})
+	res := oc.Result
 	if res.Err != nil {
 		return nil, fmt.Errorf("%s %s: %s", req.Method, req.Path, res.Err.Message)
 	}

@@ -2,17 +2,14 @@ package cli
 
 import (
 	"fmt"
-	"os"
-	"sort"
 	"strings"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sigscope/sigscope/collections"
-	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
-	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // Exit codes of send, beyond the shared ones.
@@ -118,63 +115,23 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	if fi, err := os.Stat(collectionPath); err == nil && fi.IsDir() {
-		return withCode(ExitError, fmt.Errorf("%s is a folder: give the collection file (one of its .yaml files)", collectionPath))
-	}
-	coll, err := collections.Load(collectionPath)
+	wb, err := workbench.Open(collectionPath, workbench.Options{Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	if f.authMode != "" {
-		if err := coll.SetAuthMode(requestPath, collections.AuthMode(f.authMode)); err != nil {
-			return withCode(ExitError, fmt.Errorf("--auth %s: %w", f.authMode, err))
+	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets}
+	oc := wb.Send(cmd.Context(), requestPath, run)
+	if oc.Err != nil {
+		if f.authMode != "" && !exchange.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
+			return withCode(ExitError, fmt.Errorf("--auth %s: %w", f.authMode, oc.Err))
 		}
-	}
-	rr, err := coll.Resolve(requestPath, f.env, vars, os.LookupEnv)
-	if err != nil {
-		if _, given := vars["emulator"]; !given && strings.Contains(string(coll.Bytes()), "{{emulator}}") {
-			err = fmt.Errorf("%w\nhint: this collection talks to the emulator: start `sigscope emulator` (it prints its URL) and pass --var emulator=http://127.0.0.1:PORT; send does not start one", err)
+		if oc.Preview == nil && wb.NeedsEmulator() {
+			return withCode(ExitError, fmt.Errorf("%w\nhint: this collection talks to the emulator: start `sigscope emulator` (it prints its URL) and pass --var emulator=http://127.0.0.1:PORT; send does not start one", oc.Err))
 		}
-		return withCode(ExitError, err)
+		return withCode(ExitError, oc.Err)
 	}
-
-	var jar *cookies.Jar
-	useJar := rr.Auth.Cookies && !f.noCookies
-	if useJar {
-		path, err := cookies.PathFor(coll.Path, rr.Environment)
-		if err != nil {
-			return withCode(ExitError, err)
-		}
-		if jar, err = cookies.Open(path); err != nil {
-			return withCode(ExitError, err)
-		}
-	}
-	ctx := cmd.Context()
-	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{Jar: jar, NoCookies: !useJar, UserAgent: "sigscope/" + Version, CollectionPath: coll.Path})
-	if err != nil {
-		return withCode(ExitError, err)
-	}
-	opts := exchange.Options{Timeout: f.timeout, CAFile: f.caFile, FollowRedirects: f.follow, Resign: p.Resign}
-	if p.StoreCookies {
-		opts.Jar = jar
-	}
-	res := exchange.Send(ctx, p.Request, opts)
-
-	var warnings []string
-	if p.StoreCookies && len(res.Cookies) > 0 {
-		if err := jar.Save(coll.Name, rr.Environment); err != nil {
-			warnings = append(warnings, err.Error())
-		}
-	}
-	out := &sendOutcome{flags: f, prepared: p, result: res, jar: jar, warnings: warnings}
-	if res.Response != nil && res.Response.Status >= 400 && res.Response.BodyFile == "" {
-		if m, ok := exchange.DiagnoseMismatch(res.Response.Body, p.Trace); ok {
-			out.mismatch = &m
-		} else {
-			out.hint = exchange.ExplainError(res.Response.Status, res.Response.Body)
-		}
-	}
-	out.mask = newSecretMask(f.showSecrets, p, res)
+	p, res := oc.Preview.Prepared, oc.Result
+	out := &sendOutcome{flags: f, prepared: p, result: res, jar: oc.Preview.Jar, warnings: oc.Warnings, mismatch: oc.Mismatch, hint: oc.Hint, mask: oc.Redact()}
 	if f.output == "json" {
 		err = out.writeJSON(cmd.OutOrStdout())
 	} else {
@@ -196,7 +153,7 @@ func (o *sendOutcome) exit() error {
 		return withCode(ExitTransport, fmt.Errorf("no answer: %s\nhint: %s", res.Err.Error(), res.Err.Hint))
 	}
 	if res.Response.Status >= 400 {
-		return withCode(ExitHTTPError, fmt.Errorf("%s %s answered %s", o.prepared.Request.Method, o.mask.text(o.prepared.Request.URL()), res.Response.StatusText))
+		return withCode(ExitHTTPError, fmt.Errorf("%s %s answered %s", o.prepared.Request.Method, o.mask.Text(o.prepared.Request.URL()), res.Response.StatusText))
 	}
 	return nil
 }
@@ -209,101 +166,4 @@ func containsString(list []string, s string) bool {
 		}
 	}
 	return false
-}
-
-// secretMask hides the secrets one exchange involved. Tokens, session
-// tokens and API keys are replaced wherever they appear; cookie values are
-// masked in Cookie and Set-Cookie lines, and elsewhere when long enough not
-// to collide with ordinary text.
-type secretMask struct {
-	show bool
-	repl *strings.Replacer
-}
-
-func newSecretMask(show bool, p *exchange.Prepared, res *exchange.Result) *secretMask {
-	m := &secretMask{show: show}
-	if show {
-		return m
-	}
-	seen := map[string]bool{}
-	var secrets []string
-	add := func(s string, min int) {
-		if len(s) >= min && !seen[s] {
-			seen[s] = true
-			secrets = append(secrets, s)
-		}
-	}
-	for _, s := range p.Secrets {
-		add(s, 1)
-		add(sign.URIEncode(s), 1)
-	}
-	for _, c := range p.CookiesSent {
-		add(c.Cookie.Value, 8)
-	}
-	for _, c := range res.Cookies {
-		add(c.Cookie.Value, 8)
-	}
-	// Longest first, so that a secret inside another is not half-replaced.
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	var pairs []string
-	for _, s := range secrets {
-		pairs = append(pairs, s, maskSecret(s))
-	}
-	if len(pairs) > 0 {
-		m.repl = strings.NewReplacer(pairs...)
-	}
-	return m
-}
-
-func maskSecret(s string) string { return cookies.Mask(s) }
-
-// text masks the known secrets in s, and the values of Cookie and
-// Set-Cookie lines.
-func (m *secretMask) text(s string) string {
-	if m.show {
-		return s
-	}
-	s = maskCookieLines(s)
-	if m.repl != nil {
-		s = m.repl.Replace(s)
-	}
-	return s
-}
-
-// known masks only the known secrets: for bodies, whose lines are the
-// server's and not headers.
-func (m *secretMask) known(s string) string {
-	if m.show || m.repl == nil {
-		return s
-	}
-	return m.repl.Replace(s)
-}
-
-// maskCookieLines masks the values of lines that are Cookie or Set-Cookie
-// headers, in wire form ("Cookie: a=b"), display form ("Cookie:a=b") or
-// canonical form ("cookie:a=b").
-func maskCookieLines(s string) string {
-	lines := strings.Split(s, "\n")
-	for i, l := range lines {
-		name, value, ok := strings.Cut(l, ":")
-		if !ok {
-			continue
-		}
-		cr := strings.HasSuffix(value, "\r")
-		value = strings.TrimSuffix(value, "\r")
-		lead := value[:len(value)-len(strings.TrimLeft(value, " "))]
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "cookie":
-			value = lead + cookies.MaskCookieHeader(strings.TrimLeft(value, " "))
-		case "set-cookie":
-			value = lead + cookies.MaskSetCookie(strings.TrimLeft(value, " "))
-		default:
-			continue
-		}
-		if cr {
-			value += "\r"
-		}
-		lines[i] = name + ":" + value
-	}
-	return strings.Join(lines, "\n")
 }

@@ -13,6 +13,7 @@ import (
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // sendOutcome is everything send prints.
@@ -24,7 +25,7 @@ type sendOutcome struct {
 	mismatch *exchange.Mismatch
 	hint     string   // for other error answers
 	warnings []string // sigscope's own (saving the jar)
-	mask     *secretMask
+	mask     *workbench.Redactor
 }
 
 // writeText prints the body on w (after the signing steps and the head
@@ -46,7 +47,7 @@ func (o *sendOutcome) writeText(w, ew io.Writer) error {
 		}
 		b.WriteString("\n")
 	}
-	if _, err := io.WriteString(w, o.mask.text(b.String())); err != nil {
+	if _, err := io.WriteString(w, o.mask.Text(b.String())); err != nil {
 		return err
 	}
 	if err := o.writeBody(w, ew); err != nil {
@@ -54,7 +55,7 @@ func (o *sendOutcome) writeText(w, ew io.Writer) error {
 	}
 	var e strings.Builder
 	o.writeNotes(&e)
-	_, err := io.WriteString(ew, o.mask.text(e.String()))
+	_, err := io.WriteString(ew, o.mask.Text(e.String()))
 	return err
 }
 
@@ -68,7 +69,7 @@ func (o *sendOutcome) writeBody(w, ew io.Writer) error {
 		return nil
 	}
 	if r.BodyFile == "" && !r.Binary {
-		_, err := io.WriteString(w, o.mask.known(string(r.Body)))
+		_, err := io.WriteString(w, o.mask.Known(string(r.Body)))
 		return err
 	}
 	// Binary and spooled bodies go out as received.
@@ -114,7 +115,7 @@ func (o *sendOutcome) writeNotes(e *strings.Builder) {
 			note("note: %s", n)
 		}
 		for _, c := range res.Cookies {
-			note("%s", cookieLine(c, o.mask.show))
+			note("%s", cookieLine(c, o.mask.Showing()))
 		}
 		if cf, ok := cloudFront(res); ok {
 			note("%s", cloudFrontLine(cf))
@@ -303,7 +304,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 			s := string(r.Body)
 			rj.Body = &s
 		}
-		if !m.show {
+		if !m.Showing() {
 			hs := make([]exchange.Header, len(r.Headers))
 			for i, h := range r.Headers {
 				hs[i] = h
@@ -326,7 +327,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 	v.Cookies.Received = []sendCookieJSON{}
 	for _, c := range res.Cookies {
 		cj := sendCookieJSON{Cookie: c.Cookie, Stored: c.Stored, Deleted: c.Deleted, Reason: c.Reason, Error: c.Err}
-		if !m.show {
+		if !m.Showing() {
 			cj.Value = c.Cookie.Masked()
 		}
 		v.Cookies.Received = append(v.Cookies.Received, cj)
@@ -340,7 +341,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 	v.Redirects = make([]exchange.Redirect, len(res.Redirects))
 	for i, rd := range res.Redirects {
 		v.Redirects[i] = rd
-		if !m.show {
+		if !m.Showing() {
 			hs := make([]exchange.Header, len(rd.Headers))
 			for j, h := range rd.Headers {
 				hs[j] = h
@@ -353,14 +354,14 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 	}
 	// Multi-line texts are masked before encoding, where their lines are
 	// still lines; known secrets are replaced once more in the encoded text.
-	v.Request.Wire = m.text(v.Request.Wire)
+	v.Request.Wire = m.Text(v.Request.Wire)
 	if v.Signing != nil {
-		v.Signing.CanonicalRequest = m.text(v.Signing.CanonicalRequest)
-		v.Signing.SignedRequest = m.text(v.Signing.SignedRequest)
+		v.Signing.CanonicalRequest = m.Text(v.Signing.CanonicalRequest)
+		v.Signing.SignedRequest = m.Text(v.Signing.SignedRequest)
 		hs := make([]sign.HeaderLine, len(v.Signing.CanonicalHeaders))
 		copy(hs, v.Signing.CanonicalHeaders)
 		for i, h := range hs {
-			if h.Name == "cookie" && !m.show {
+			if h.Name == "cookie" && !m.Showing() {
 				hs[i].Value = cookies.MaskCookieHeader(h.Value)
 				hs[i].Values = []string{cookies.MaskCookieHeader(strings.Join(h.Values, ","))}
 			}
@@ -368,7 +369,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 		v.Signing.CanonicalHeaders = hs
 	}
 	if v.Response != nil && v.Response.Body != nil {
-		s := m.known(*v.Response.Body)
+		s := m.Known(*v.Response.Body)
 		v.Response.Body = &s
 	}
 	var b strings.Builder
@@ -379,9 +380,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 		return fmt.Errorf("encode json: %w", err)
 	}
 	out := b.String()
-	if m.repl != nil && !m.show {
-		out = m.repl.Replace(out)
-	}
+	out = m.Known(out)
 	_, err := io.WriteString(w, out)
 	return err
 }

@@ -42,6 +42,12 @@ func PathFor(collectionPath, env string) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return PathIn(dir, collectionPath, env), nil
+}
+
+// PathIn is PathFor under another directory (a test's, or a cache root
+// the caller chose).
+func PathIn(dir, collectionPath, env string) string {
 	abs, err := filepath.Abs(collectionPath)
 	if err != nil {
 		abs = collectionPath
@@ -52,7 +58,7 @@ func PathFor(collectionPath, env string) (string, error) {
 	if env != "" {
 		name += "." + slug(env)
 	}
-	return filepath.Join(dir, name+"."+hex.EncodeToString(sum[:6])+".json"), nil
+	return filepath.Join(dir, name+"."+hex.EncodeToString(sum[:6])+".json")
 }
 
 // Open reads the jar saved at path; a missing file gives an empty jar that

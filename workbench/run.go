@@ -1,0 +1,232 @@
+package workbench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/cookies"
+	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/sign"
+)
+
+// Run says how one request is prepared and sent. The auth mode is an
+// option of the run, not an edit of the collection: switching it in the
+// UI never dirties the file.
+type Run struct {
+	Mode        collections.AuthMode // "" keeps the collection's
+	NoCookies   bool
+	Time        time.Time // signing time; zero means the Env's clock
+	Timeout     time.Duration
+	CAFile      string
+	Follow      bool
+	ShowSecrets bool
+	// Edit, when not nil, changes the resolved request before it is
+	// prepared (the demo's deliberate mistakes, the TUI's unsaved edits).
+	Edit func(*collections.ResolvedRequest)
+}
+
+// Preview is a request ready to send: resolved, authorized, signed, with
+// the redactor for everything it holds.
+type Preview struct {
+	Prepared *exchange.Prepared
+	Redact   *Redactor
+	Jar      *cookies.Jar // nil when cookies are off for this request
+	Warnings []string
+}
+
+// Preview resolves, authorizes and signs a request without sending it.
+func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*Preview, error) {
+	rr, err := w.Resolve(requestPath)
+	if err != nil {
+		return nil, err
+	}
+	if run.Mode != "" && run.Mode != rr.Auth.Mode {
+		if rr, err = w.withMode(requestPath, rr, run.Mode); err != nil {
+			return nil, err
+		}
+	}
+	if run.Edit != nil {
+		run.Edit(rr)
+	}
+	pv := &Preview{}
+	if rr.Auth.Cookies && !run.NoCookies {
+		j, err := w.jar(rr.Environment)
+		if err != nil {
+			// No cache, no jar: the request still goes, once warned.
+			pv.Warnings = append(pv.Warnings, err.Error()+"; cookies are neither sent nor kept")
+		} else {
+			pv.Jar = j
+		}
+	}
+	t := run.Time
+	if t.IsZero() {
+		t = w.Env.now()
+	}
+	src := w.sources(rr.Environment)
+	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
+		Jar: pv.Jar, NoCookies: pv.Jar == nil, Time: t, UserAgent: w.Env.UserAgent,
+		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
+		CollectionPath: w.Coll.Path,
+	})
+	if err != nil {
+		return nil, err
+	}
+	pv.Prepared = p
+	pv.Redact = NewRedactor(run.ShowSecrets, p, nil)
+	return pv, nil
+}
+
+func (w *Workbench) sources(env string) exchange.Sources {
+	return exchange.Sources{LookupEnv: w.Env.lookup, CollectionPath: w.Coll.Path, Environment: env, AuthOptions: w.Env.authOptions()}
+}
+
+// withMode gives a resolved request another auth mode. A request that had
+// a mode keeps its profile, region and service; one that had none (or
+// whose profile cannot serve the mode) takes the collection's.
+func (w *Workbench) withMode(requestPath string, rr *collections.ResolvedRequest, mode collections.AuthMode) (*collections.ResolvedRequest, error) {
+	if !contains(modeNames, string(mode)) {
+		return nil, fmt.Errorf("auth mode %q: use one of %s", mode, strings.Join(modeNames, ", "))
+	}
+	if rr.Auth.Mode == collections.ModeNone || rr.Auth.Mode == "" {
+		// Nothing was resolved for auth: resolve again on a copy that has
+		// the mode, leaving the open document untouched.
+		c, err := collections.LoadBytes(w.Coll.Path, w.Coll.Bytes())
+		if err != nil {
+			return nil, err
+		}
+		if err := c.SetAuthMode(requestPath, mode); err != nil {
+			return nil, err
+		}
+		if rr, err = c.Resolve(requestPath, w.Environment(), w.Vars(), w.Env.lookup); err != nil {
+			return nil, err
+		}
+	}
+	rr.Auth.Mode = mode
+	switch mode {
+	case collections.ModeIDToken, collections.ModeAccessToken:
+		if rr.Auth.Profile == nil || rr.Auth.Profile.Type != collections.ProfileCognito {
+			p, _, err := auth.ResolveCognitoProfile(w.Coll, "", w.Environment(), w.Vars(), w.Env.lookup)
+			if err != nil {
+				return nil, fmt.Errorf("auth mode %s: %w", mode, err)
+			}
+			rr.Auth.Profile = p
+		}
+	case collections.ModeAPIKey:
+		if rr.Auth.APIKey == "" {
+			return nil, fmt.Errorf("auth mode api_key: request %q has no api_key in its auth block", requestPath)
+		}
+	}
+	return rr, nil
+}
+
+var modeNames = []string{"iam", "id_token", "access_token", "api_key", "none"}
+
+// Modes lists the auth modes a request can be switched to, in the order
+// the UI cycles them: only those the collection has a profile for.
+func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
+	var cognito, aws bool
+	for _, name := range w.Coll.AuthProfiles() {
+		typ, _ := w.Coll.ProfileType(name)
+		switch typ {
+		case collections.ProfileCognito:
+			cognito = true
+			aws = true // identity-pool credentials
+		case collections.ProfileAWS, collections.ProfileStatic:
+			aws = true
+		}
+	}
+	var apiKey bool
+	if rr, err := w.Resolve(requestPath); err == nil {
+		apiKey = rr.Auth.APIKey != ""
+		if rr.Auth.Mode == collections.ModeIAM {
+			aws = true
+		}
+	}
+	var out []collections.AuthMode
+	add := func(ok bool, m collections.AuthMode) {
+		if ok {
+			out = append(out, m)
+		}
+	}
+	add(aws, collections.ModeIAM)
+	add(cognito, collections.ModeIDToken)
+	add(cognito, collections.ModeAccessToken)
+	add(apiKey, collections.ModeAPIKey)
+	add(true, collections.ModeNone)
+	return out
+}
+
+// Outcome is one send: the request as sent with its trace, the answer,
+// cookies, timings, the diagnosis of an error answer and sigscope's own
+// warnings. Err is set when nothing could be sent (resolve, credentials,
+// signing); a transport failure is Result.Err.
+type Outcome struct {
+	Preview  *Preview
+	Result   *exchange.Result
+	Mismatch *exchange.Mismatch
+	Hint     string // for error answers that are not a mismatch
+	Warnings []string
+	Err      error
+}
+
+// Redact is the outcome's redactor (a pass-through when nothing was
+// prepared).
+func (o *Outcome) Redact() *Redactor {
+	if o.Preview != nil && o.Preview.Redact != nil {
+		return o.Preview.Redact
+	}
+	return &Redactor{show: true}
+}
+
+// Close releases the response's spooled body, if any.
+func (o *Outcome) Close() {
+	if o.Result != nil && o.Result.Err == nil {
+		o.Result.Close()
+	}
+}
+
+// Send prepares and sends a request, keeps the cookies it got, and
+// diagnoses an error answer.
+func (w *Workbench) Send(ctx context.Context, requestPath string, run Run) *Outcome {
+	pv, err := w.Preview(ctx, requestPath, run)
+	if err != nil {
+		return &Outcome{Err: err}
+	}
+	return w.SendPreview(ctx, pv, run)
+}
+
+// SendPreview sends a request already previewed, exactly as signed.
+func (w *Workbench) SendPreview(ctx context.Context, pv *Preview, run Run) *Outcome {
+	return w.SendRequest(ctx, pv, pv.Prepared.Request, run)
+}
+
+// SendRequest sends req (the previewed request, or one changed after
+// signing on purpose, as the demo's mismatch does) and diagnoses it
+// against the preview's trace.
+func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Request, run Run) *Outcome {
+	p := pv.Prepared
+	opts := exchange.Options{Timeout: run.Timeout, CAFile: run.CAFile, FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now}
+	if p.StoreCookies {
+		opts.Jar = pv.Jar
+	}
+	res := exchange.Send(ctx, req, opts)
+	out := &Outcome{Preview: pv, Result: res, Warnings: append([]string{}, pv.Warnings...)}
+	if p.StoreCookies && len(res.Cookies) > 0 {
+		if err := pv.Jar.Save(w.Coll.Name, p.Resolved.Environment); err != nil {
+			out.Warnings = append(out.Warnings, err.Error())
+		}
+	}
+	if r := res.Response; r != nil && r.Status >= 400 && r.BodyFile == "" {
+		if m, ok := exchange.DiagnoseMismatch(r.Body, p.Trace); ok {
+			out.Mismatch = &m
+		} else {
+			out.Hint = exchange.ExplainError(r.Status, r.Body)
+		}
+	}
+	pv.Redact = NewRedactor(run.ShowSecrets, p, res)
+	return out
+}

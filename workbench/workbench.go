@@ -1,0 +1,164 @@
+package workbench
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/cookies"
+)
+
+// Options open a collection: which environment, which runtime variables
+// (--var), and the process state to read.
+type Options struct {
+	Environment string
+	Vars        map[string]string
+	Env         Env
+}
+
+// Workbench is one open collection with its environment, variables and
+// cookie jars. Its methods may be called from several goroutines (the TUI
+// previews while a send is in flight).
+type Workbench struct {
+	Coll *collections.Collection
+	Env  Env
+
+	mu          sync.Mutex
+	environment string
+	vars        map[string]string
+	jars        map[string]*cookies.Jar // by environment
+}
+
+// Open loads the collection file at path.
+func Open(path string, o Options) (*Workbench, error) {
+	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
+		return nil, fmt.Errorf("%s is a folder: give the collection file (one of its .yaml files)", path)
+	}
+	c, err := collections.Load(path)
+	if err != nil {
+		return nil, err
+	}
+	return newWorkbench(c, o), nil
+}
+
+// OpenBytes opens a collection held in memory (the bundled demo); name
+// stands for its path in messages and cache keys.
+func OpenBytes(name string, data []byte, o Options) (*Workbench, error) {
+	c, err := collections.LoadBytes(name, data)
+	if err != nil {
+		return nil, err
+	}
+	return newWorkbench(c, o), nil
+}
+
+// OpenCollection wraps a collection already loaded.
+func OpenCollection(c *collections.Collection, o Options) *Workbench { return newWorkbench(c, o) }
+
+func newWorkbench(c *collections.Collection, o Options) *Workbench {
+	vars := map[string]string{}
+	for k, v := range o.Vars {
+		vars[k] = v
+	}
+	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}}
+}
+
+// Environment is the environment chosen ("" for the collection's default).
+func (w *Workbench) Environment() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.environment
+}
+
+// EffectiveEnvironment names the environment a request resolves in: the
+// chosen one, else the collection's default, else its only one.
+func (w *Workbench) EffectiveEnvironment() string {
+	if e := w.Environment(); e != "" {
+		return e
+	}
+	if w.Coll.DefaultEnvironment != "" {
+		return w.Coll.DefaultEnvironment
+	}
+	if envs := w.Coll.Environments(); len(envs) == 1 {
+		return envs[0]
+	}
+	return ""
+}
+
+// SetEnvironment switches the environment for later calls.
+func (w *Workbench) SetEnvironment(name string) error {
+	if name != "" && !contains(w.Coll.Environments(), name) {
+		return fmt.Errorf("collection %s has no environment %q (environments: %s)", w.Coll.Path, name, strings.Join(w.Coll.Environments(), ", "))
+	}
+	w.mu.Lock()
+	w.environment = name
+	w.mu.Unlock()
+	return nil
+}
+
+// Vars returns a copy of the runtime variables.
+func (w *Workbench) Vars() map[string]string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	out := make(map[string]string, len(w.vars))
+	for k, v := range w.vars {
+		out[k] = v
+	}
+	return out
+}
+
+// Resolve expands one request in the current environment.
+func (w *Workbench) Resolve(requestPath string) (*collections.ResolvedRequest, error) {
+	return w.Coll.Resolve(requestPath, w.Environment(), w.Vars(), w.Env.lookup)
+}
+
+// NeedsEmulator reports whether the collection talks to the emulator
+// ({{emulator}}) while no emulator variable was given: the hint for a
+// failed resolve.
+func (w *Workbench) NeedsEmulator() bool {
+	_, given := w.Vars()["emulator"]
+	return !given && strings.Contains(string(w.Coll.Bytes()), "{{emulator}}")
+}
+
+// collectionPath is the collection's file with symlinks resolved, the key
+// of its caches, so that two names for one file share tokens and cookies.
+func (w *Workbench) collectionPath() string {
+	p := w.Coll.Path
+	if abs, err := filepath.Abs(p); err == nil {
+		p = abs
+	}
+	if real, err := filepath.EvalSymlinks(p); err == nil {
+		p = real
+	}
+	return p
+}
+
+// jar returns the persistent cookie jar of an environment, opened once.
+func (w *Workbench) jar(env string) (*cookies.Jar, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if j, ok := w.jars[env]; ok {
+		return j, nil
+	}
+	dir, err := w.Env.cacheDir()
+	if err != nil {
+		return nil, fmt.Errorf("cookie jar: %w", err)
+	}
+	j, err := cookies.Open(cookies.PathIn(filepath.Join(dir, "cookies"), w.collectionPath(), env))
+	if err != nil {
+		return nil, err
+	}
+	w.jars[env] = j
+	return j, nil
+}
+
+func contains(list []string, s string) bool {
+	for _, l := range list {
+		if l == s {
+			return true
+		}
+	}
+	return false
+}
