@@ -23,11 +23,12 @@ import (
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/tui"
 	"github.com/sigscope/sigscope/workbench"
 )
 
 func newDemoCmd() *cobra.Command {
-	var keep bool
+	var keep, plain bool
 	cmd := &cobra.Command{
 		Use:   "demo",
 		Short: "Start the built-in AWS emulator and walk through the demo collection",
@@ -40,14 +41,23 @@ the user-pool authorizer with the raw id token, collects CloudFront signed
 cookies and sends them back, and finally shows two classic failures: a header
 changed after signing, and a signature scoped to the wrong region.
 
+In a terminal, demo opens the terminal UI on the demo collection, with the
+demo user's name and password already in the login dialog (press L, then
+enter). --plain, or a standard output that is not a terminal, prints the
+walk-through instead.
+
 No AWS account is needed; every key and password involved is public demo
 data. The demo keeps its tokens and cookies in a temporary folder.`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
+			if !plain && isTerminal(cmd.OutOrStdout()) {
+				return runDemoTUI(cmd)
+			}
 			return runDemo(cmd, keep)
 		},
 	}
 	cmd.Flags().BoolVar(&keep, "keep-running", false, "keep the emulator running after the walk-through, until Ctrl-C")
+	cmd.Flags().BoolVar(&plain, "plain", false, "print the walk-through instead of opening the terminal UI")
 	return cmd
 }
 
@@ -104,6 +114,34 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 		<-ctx.Done()
 	}
 	return nil
+}
+
+// runDemoTUI starts the emulator and opens the terminal UI on the demo
+// collection against it.
+func runDemoTUI(cmd *cobra.Command) error {
+	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM)
+	defer stop()
+	srv, err := emulator.Start(ctx, emulator.Options{})
+	if err != nil {
+		return fmt.Errorf("start the emulator: %w", err)
+	}
+	defer srv.Close()
+	cache, err := os.MkdirTemp("", "sigscope-demo-")
+	if err != nil {
+		return fmt.Errorf("make the demo's token cache: %w", err)
+	}
+	defer os.RemoveAll(cache)
+	d := &demo{srv: srv}
+	if err := d.demoEnvironment(); err != nil {
+		return err
+	}
+	cfg := tui.Config{
+		Data: examples.Demo, DataName: examples.DemoPath,
+		Vars:     map[string]string{"emulator": srv.URL},
+		Env:      workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
+		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true,
+	}
+	return tui.Run(ctx, cfg, cmd.InOrStdin(), cmd.OutOrStdout())
 }
 
 // demoEnvironment gives the collection's profiles the emulator's demo

@@ -52,6 +52,9 @@ AWS emulator, so everything can be tried without an AWS account:
 
   sigscope demo
 
+Without a command it opens the terminal UI on the collection files or
+folders given (default: the collections in the current folder).
+
 Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
 ('send' adds 3 for an HTTP 4xx/5xx answer and 4 when no answer came).`,
 		SilenceUsage:  true,
@@ -66,6 +69,7 @@ Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
 	for _, build := range commands {
 		root.AddCommand(build())
 	}
+	addRootRun(root)
 	return root
 }
 

@@ -29,8 +29,7 @@ type Line struct {
 	Source string   // where the line came from in the request: "path", "query", "header host", "signer", "body"
 }
 
-// Steps turns a trace into the four steps. region and service name the
-// scope (the trace's scope holds them too; the caller knows them plainly).
+// Steps turns a trace into the four steps; nil for an unsigned request.
 func Steps(t *sign.Trace) []Step {
 	if t == nil {
 		return nil
@@ -64,7 +63,11 @@ func canonicalStep(t *sign.Trace) Step {
 			qRules = append(qRules, fmt.Sprintf("%s: %s", p.EncodedKey, r))
 		}
 	}
-	s.Lines = append(s.Lines, Line{Label: "query", Part: sign.PartQuery, Text: t.Query.Output, Note: qNote, Source: "query", Rules: orRule(qRules, "no query: an empty line")})
+	qFallback := "no query: an empty line"
+	if t.Query.Output != "" {
+		qFallback = "each name and value URI-encoded, the pairs sorted by name then value, joined by '&'"
+	}
+	s.Lines = append(s.Lines, Line{Label: "query", Part: sign.PartQuery, Text: t.Query.Output, Note: qNote, Source: "query", Rules: orRule(qRules, qFallback)})
 	for i, h := range t.Headers {
 		l := Line{Part: sign.PartHeaders, Text: h.Name + ":" + h.Value, Source: "header " + h.Name, Rules: append(append([]string{}, t.HeaderRules...), h.Rules...)}
 		if i == 0 {

@@ -1,0 +1,50 @@
+package cli
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/sigscope/sigscope/tui"
+	"github.com/sigscope/sigscope/workbench"
+)
+
+// rootFlags are the terminal UI's flags: `sigscope [PATH...]`.
+type rootFlags struct {
+	env  string
+	vars []string
+}
+
+func addRootRun(root *cobra.Command) {
+	f := &rootFlags{}
+	root.Use = "sigscope [COLLECTION|FOLDER]..."
+	root.Args = cobra.ArbitraryArgs
+	root.RunE = func(cmd *cobra.Command, args []string) error {
+		return runTUI(cmd, f, args)
+	}
+	root.Flags().StringVarP(&f.env, "env", "e", "", "environment of the collections (default: each one's default)")
+	root.Flags().StringArrayVar(&f.vars, "var", nil, "runtime variable k=v, taken literally (repeatable)")
+}
+
+// runTUI opens the terminal UI on collection files or folders; with none,
+// on the collections in the current folder, or the start screen.
+func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
+	vars, err := parseVars(f.vars)
+	if err != nil {
+		return err
+	}
+	for _, a := range args {
+		if _, err := os.Stat(a); err != nil {
+			return withCode(ExitUsage, fmt.Errorf("%q is neither a command nor a collection file or folder (see 'sigscope --help')", a))
+		}
+	}
+	if len(args) == 0 {
+		args = []string{"."}
+	}
+	if !isTerminal(cmd.OutOrStdout()) {
+		return withCode(ExitUsage, fmt.Errorf("the terminal UI needs a terminal: for scripts use 'sigscope send' (see 'sigscope --help')"))
+	}
+	cfg := tui.Config{Paths: args, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version), Dark: true}
+	return tui.Run(cmd.Context(), cfg, cmd.InOrStdin(), cmd.OutOrStdout())
+}

@@ -1,0 +1,138 @@
+// Package tui is sigscope's terminal UI: one root model owns the layout,
+// the focus and an overlay stack; panes are small components that get
+// their sizes pushed down; every call into the workbench runs in a
+// tea.Cmd and comes back as a message tagged with its sequence number.
+package tui
+
+import (
+	"context"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/tui/bodyview"
+	"github.com/sigscope/sigscope/tui/sigv4view"
+	"github.com/sigscope/sigscope/workbench"
+)
+
+// Config says what the UI opens.
+type Config struct {
+	// Paths are collection files or folders; none and no Data: the start
+	// screen.
+	Paths []string
+	// Data is a collection held in memory (the bundled demo), named
+	// DataName in messages and cache keys.
+	Data     []byte
+	DataName string
+
+	Environment string
+	Vars        map[string]string
+	Env         workbench.Env
+
+	// Emulator is the in-process emulator's URL, shown in the header.
+	Emulator string
+	// Username and Password prefill the login dialog (the demo user).
+	Username, Password string
+	// Dark selects the dark theme; the program asks the terminal too.
+	Dark bool
+}
+
+type pane int
+
+const (
+	paneTree pane = iota
+	paneWire
+	paneResponse
+	paneSigV4
+	paneCookies // narrow only: the response's Cookies tab as a pane
+	paneDiff    // narrow only
+)
+
+// Model is the root model: the only tea.Model of the program.
+type Model struct {
+	cfg    Config
+	styles Styles
+	keys   globalKeys
+	lay    layout
+	ctx    context.Context
+
+	loading bool
+	spin    spinner.Model
+	benches []*workbench.Workbench
+	errs    []error // collections that did not load
+
+	tree   *tree
+	focus  pane
+	narrow pane // the pane shown in the narrow layout
+	zoom   bool
+
+	// The selected request and its session state.
+	coll     int
+	path     string
+	modes    map[string]collections.AuthMode // per request, for this session
+	showSecr bool
+
+	previewSeq int
+	preview    *workbench.Preview
+	previewErr error
+	wire       textPane
+	wireSrc    map[string]int
+
+	sendSeq    int
+	sending    bool
+	cancelSend context.CancelFunc
+	outcome    *workbench.Outcome
+	sentPath   string
+	respTab    int
+	body       *bodyview.Model
+	bodyID     int
+	respText   textPane
+
+	inspector *sigv4view.Inspector
+	teach     *sigv4view.Teach
+	teaching  bool
+	diff      *sigv4view.Diff
+	showDiff  bool
+	stepsVer  int
+
+	logins map[int]*workbench.LoginStatus
+
+	overlays []overlay
+	status   string
+	statusOK bool
+	quitting bool
+}
+
+// New builds the root model.
+func New(cfg Config) *Model {
+	m := &Model{
+		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
+		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
+		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{},
+	}
+	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
+	m.body = bodyview.New()
+	m.inspector = sigv4view.NewInspector()
+	m.teach = sigv4view.NewTeach()
+	m.diff = sigv4view.NewDiff()
+	m.applyStyles()
+	m.wire.mark, m.respText.mark = -1, -1
+	return m
+}
+
+// Init starts loading the collections and asks the terminal for its
+// background colour, to pick the theme.
+func (m *Model) Init() tea.Cmd {
+	return tea.Batch(loadCmd(m.cfg), m.spin.Tick, tea.RequestBackgroundColor, tickCmd())
+}
+
+// selectedBench is the workbench of the selected request.
+func (m *Model) selectedBench() *workbench.Workbench {
+	if m.coll < 0 || m.coll >= len(m.benches) {
+		return nil
+	}
+	return m.benches[m.coll]
+}
+
+func (m *Model) modeKey() string { return nodeID(m.coll, m.path) }

@@ -1,0 +1,32 @@
+// Package bodyview is the response-body pane of the sigscope TUI: a
+// scrollable, searchable, jq-filterable viewer built to stay responsive on
+// bodies of tens of megabytes.
+//
+// Design, and the reasons for it:
+//
+//   - The body is never turned into one string. SetBody keeps the byte slice
+//     and indexes it once (index.go); View renders only the lines on screen
+//     and caches them per line, so a frame costs the same for a 1 KB and a
+//     50 MB body.
+//   - The line index is sparse (a checkpoint every 32 lines or 16 KiB) plus a
+//     cursor for sequential access, so a body made of nothing but newlines
+//     costs a few percent of its size instead of 8 bytes per line.
+//   - A line longer than 64 KiB (a minified body is one line) is cut into
+//     64 KiB display lines at a UTF-8 boundary while indexing. That bounds the
+//     work of horizontal scrolling, wrapping and locating a match to one chunk,
+//     and it means bodies above 8 MiB, which are not pretty-printed because
+//     json.Indent would double the memory and take hundreds of milliseconds,
+//     still open instantly.
+//   - JSON is pretty-printed (json.Indent) when it is valid and at most 8 MiB.
+//     JSON is highlighted by a small per-line lexer run lazily on visible lines
+//     (json.go): chroma's JSON lexer needs about 170 ms and 60 MB of tokens for a
+//     1 MiB body, the lexer below a microsecond per line. XML and HTML, whose
+//     tokens span lines, go through chroma once per body, and only up to 1 MiB.
+//     Bodies above 1 MiB are shown plain.
+//   - Bytes from the network never reach the terminal raw (escape.go): control
+//     characters, C1, bidi overrides and invalid UTF-8 are shown escaped, in the
+//     Dim style. Bodies that look binary become a lazily rendered hex dump.
+//
+// The root model owns the text inputs; search and jq are driven through
+// Search, NextMatch, PrevMatch, SetFilter and ClearFilter.
+package bodyview

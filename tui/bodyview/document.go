@@ -1,0 +1,176 @@
+package bodyview
+
+import (
+	"bytes"
+	"encoding/json"
+	"strings"
+	"unicode/utf8"
+)
+
+// Size thresholds. Above prettyMax json.Indent costs more than a frame budget
+// many times over and doubles memory; above highlightMax chroma's tokens cost
+// tens of bytes per byte of body.
+const (
+	prettyMax    = 8 << 20
+	highlightMax = 1 << 20
+	sniffLen     = 8 << 10
+)
+
+type docKind uint8
+
+const (
+	kindText docKind = iota
+	kindHex
+)
+
+type language uint8
+
+const (
+	langNone language = iota
+	langJSON
+	langXML
+	langHTML
+)
+
+// document is what the view shows: the body as indexed text, a filter result,
+// or a hex dump. gen identifies it in cache keys.
+type document struct {
+	gen   uint64
+	kind  docKind
+	src   []byte
+	idx   *lineIndex // kindText only
+	lines int
+	lang  language
+	// spans is set when the whole document was tokenised up front (chroma);
+	// JSON documents are lexed per visible line instead.
+	spans []span
+	// highlight is false above highlightMax: plain text, no lexing at all.
+	highlight bool
+	// placeholder is shown, dimmed, when there are no lines.
+	placeholder string
+}
+
+// bounds returns the byte range of a text line.
+func (d *document) bounds(line int) (int, int) { return d.idx.bounds(line) }
+
+// lineOf returns the display line holding byte offset off.
+func (d *document) lineOf(off int) int {
+	if d.kind == kindHex {
+		return off / hexBytesPerLine
+	}
+	return d.idx.lineOf(off)
+}
+
+// newDocument classifies and indexes a body. It keeps body, it does not copy it.
+func newDocument(gen uint64, contentType string, body []byte) *document {
+	if isBinary(contentType, body) {
+		return &document{gen: gen, kind: kindHex, src: body, lines: (len(body) + hexBytesPerLine - 1) / hexBytesPerLine}
+	}
+	lang := detectLanguage(contentType, body)
+	src := body
+	if lang == langJSON && len(body) <= prettyMax {
+		if pretty, ok := prettyJSON(body); ok {
+			src = pretty
+		}
+	}
+	return newTextDocument(gen, src, lang, len(body) <= highlightMax)
+}
+
+func newTextDocument(gen uint64, src []byte, lang language, highlight bool) *document {
+	d := &document{gen: gen, kind: kindText, src: src, lang: lang, highlight: highlight && lang != langNone}
+	d.idx = newLineIndex(src)
+	d.lines = d.idx.n
+	if d.highlight && (lang == langXML || lang == langHTML) {
+		d.spans = chromaSpans(lang, src)
+		d.highlight = d.spans != nil
+	}
+	return d
+}
+
+// prettyJSON re-indents valid JSON; json.Indent validates as it goes, so
+// invalid JSON costs one failed pass and is shown as sent.
+func prettyJSON(body []byte) ([]byte, bool) {
+	var buf bytes.Buffer
+	buf.Grow(len(body) + len(body)/2)
+	if err := json.Indent(&buf, body, "", "  "); err != nil {
+		return nil, false
+	}
+	out := buf.Bytes()
+	// The buffer grew by doubling; kept as is, up to half of it would be
+	// held for nothing for as long as the body is shown.
+	if cap(out)-len(out) > len(out)/16 {
+		out = bytes.Clone(out)
+	}
+	return out, true
+}
+
+func detectLanguage(contentType string, body []byte) language {
+	ct := strings.ToLower(contentType)
+	if i := strings.IndexByte(ct, ';'); i >= 0 {
+		ct = ct[:i]
+	}
+	switch {
+	case strings.Contains(ct, "json"):
+		return langJSON
+	case strings.Contains(ct, "html"):
+		return langHTML
+	case strings.Contains(ct, "xml"):
+		return langXML
+	case ct != "" && ct != "text/plain" && ct != "application/octet-stream":
+		return langNone
+	}
+	// No useful content type: AWS services and emulators often omit it or
+	// say text/plain, so look at the first byte.
+	head := bytes.TrimLeft(body[:min(len(body), 512)], " \t\r\n\ufeff")
+	switch {
+	case len(head) == 0:
+		return langNone
+	case head[0] == '{' || head[0] == '[':
+		return langJSON
+	case bytes.HasPrefix(bytes.ToLower(head[:min(len(head), 15)]), []byte("<!doctype html")),
+		bytes.HasPrefix(bytes.ToLower(head[:min(len(head), 5)]), []byte("<html")):
+		return langHTML
+	case head[0] == '<':
+		return langXML
+	}
+	return langNone
+}
+
+// isBinary decides between text and hex dump from the first 8 KiB, the way
+// file(1) and git do: text has next to no NULs, stray controls or invalid
+// UTF-8. Media types that are never text skip the sniffing.
+func isBinary(contentType string, body []byte) bool {
+	if len(body) == 0 {
+		return false
+	}
+	ct := strings.ToLower(contentType)
+	for _, p := range []string{"image/", "audio/", "video/", "font/", "application/zip", "application/gzip", "application/x-gzip", "application/pdf", "application/x-protobuf", "application/vnd.google.protobuf", "application/cbor"} {
+		if strings.HasPrefix(ct, p) && !strings.Contains(ct, "svg") {
+			return true
+		}
+	}
+	sample := body[:min(len(body), sniffLen)]
+	bad := 0
+	for i := 0; i < len(sample); {
+		c := sample[i]
+		if c < utf8.RuneSelf {
+			if c == 0 {
+				bad += 4 // a NUL is a far stronger sign than a stray control
+			} else if c < 0x20 && c != '\t' && c != '\n' && c != '\r' && c != '\f' && c != 0x1b {
+				bad++
+			}
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(sample[i:])
+		if r == utf8.RuneError && size <= 1 {
+			// A rune cut by the end of the sample is not evidence.
+			if len(sample) < len(body) && !utf8.FullRune(sample[i:]) {
+				break
+			}
+			bad++
+		}
+		i += size
+	}
+	return bad*10 > len(sample)
+}

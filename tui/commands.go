@@ -1,0 +1,202 @@
+package tui
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/workbench"
+)
+
+// Every call into the workbench runs in one of these commands, never in
+// Update. Each result carries the sequence number it was started with;
+// the root drops results older than the newest request of their kind.
+
+type loadedMsg struct {
+	benches []*workbench.Workbench
+	refs    [][]collections.RequestRef
+	modes   map[string]string // nodeID → short auth label
+	errs    []error           // collections that failed to load, with file:line:col
+}
+
+// loadCmd opens the collections behind a spinner: a 5,000-request file
+// takes a while to parse, and the first frame must not wait for it.
+func loadCmd(cfg Config) tea.Cmd {
+	return func() tea.Msg {
+		msg := loadedMsg{modes: map[string]string{}}
+		add := func(wb *workbench.Workbench) {
+			ci := len(msg.benches)
+			msg.benches = append(msg.benches, wb)
+			refs := wb.Coll.Requests()
+			msg.refs = append(msg.refs, refs)
+			for _, r := range refs {
+				if rr, err := wb.Resolve(r.Path); err == nil {
+					msg.modes[nodeID(ci, r.Path)] = modeLabel(rr.Auth.Mode)
+				}
+			}
+		}
+		opts := workbench.Options{Environment: cfg.Environment, Vars: cfg.Vars, Env: cfg.Env}
+		if cfg.Data != nil {
+			wb, err := workbench.OpenBytes(cfg.DataName, cfg.Data, opts)
+			if err != nil {
+				msg.errs = append(msg.errs, err)
+			} else {
+				add(wb)
+			}
+		}
+		files, errs := collectionFiles(cfg.Paths)
+		msg.errs = append(msg.errs, errs...)
+		for _, f := range files {
+			wb, err := workbench.Open(f, opts)
+			if err != nil {
+				msg.errs = append(msg.errs, err)
+				continue
+			}
+			add(wb)
+		}
+		return msg
+	}
+}
+
+// collectionFiles expands the paths given on the command line: a file is
+// itself, a folder is every .yaml or .yml file in it that looks like a
+// collection (has a requests: key).
+func collectionFiles(paths []string) ([]string, []error) {
+	var files []string
+	var errs []error
+	for _, p := range paths {
+		fi, err := os.Stat(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("open %s: %w", p, err))
+			continue
+		}
+		if !fi.IsDir() {
+			files = append(files, p)
+			continue
+		}
+		entries, err := os.ReadDir(p)
+		if err != nil {
+			errs = append(errs, fmt.Errorf("read folder %s: %w", p, err))
+			continue
+		}
+		var found []string
+		for _, e := range entries {
+			ext := strings.ToLower(filepath.Ext(e.Name()))
+			if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
+				continue
+			}
+			full := filepath.Join(p, e.Name())
+			if looksLikeCollection(full) {
+				found = append(found, full)
+			}
+		}
+		sort.Strings(found)
+		files = append(files, found...)
+	}
+	return files, errs
+}
+
+// looksLikeCollection reads the start of a YAML file for a top-level
+// requests: key, so that other YAML in a folder is left alone.
+func looksLikeCollection(path string) bool {
+	f, err := os.Open(path)
+	if err != nil {
+		return false
+	}
+	defer f.Close()
+	buf := make([]byte, 64*1024)
+	n, _ := f.Read(buf)
+	for _, l := range strings.Split(string(buf[:n]), "\n") {
+		if strings.HasPrefix(l, "requests:") {
+			return true
+		}
+	}
+	return false
+}
+
+type previewMsg struct {
+	seq int
+	pv  *workbench.Preview
+	err error
+}
+
+func previewCmd(ctx context.Context, seq int, wb *workbench.Workbench, path string, run workbench.Run) tea.Cmd {
+	return func() tea.Msg {
+		pv, err := wb.Preview(ctx, path, run)
+		return previewMsg{seq: seq, pv: pv, err: err}
+	}
+}
+
+type sentMsg struct {
+	seq  int
+	coll int
+	path string
+	oc   *workbench.Outcome
+}
+
+func sendCmd(ctx context.Context, seq, coll int, wb *workbench.Workbench, path string, run workbench.Run) tea.Cmd {
+	return func() tea.Msg {
+		return sentMsg{seq: seq, coll: coll, path: path, oc: wb.Send(ctx, path, run)}
+	}
+}
+
+// loginStatusMsg says who is logged in with a collection's Cognito
+// profile; err is auth.ErrNotLoggedIn when nobody is.
+type loginStatusMsg struct {
+	coll   int
+	status *workbench.LoginStatus
+	err    error
+	done   bool // the end of an interactive login
+}
+
+func loginStatusCmd(coll int, t *workbench.LoginTarget) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := t.Status(ctx)
+		return loginStatusMsg{coll: coll, status: st, err: err}
+	}
+}
+
+func finishLoginCmd(coll int, t *workbench.LoginTarget, l *auth.Login) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		st, err := t.Finish(ctx, l)
+		return loginStatusMsg{coll: coll, status: st, err: err, done: true}
+	}
+}
+
+type loggedOutMsg struct {
+	coll int
+	err  error
+}
+
+func logoutCmd(coll int, t *workbench.LoginTarget) tea.Cmd {
+	return func() tea.Msg {
+		ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+		defer cancel()
+		err := t.Logout(ctx)
+		if errors.Is(err, auth.ErrNotLoggedIn) {
+			err = nil
+		}
+		return loggedOutMsg{coll: coll, err: err}
+	}
+}
+
+// tickMsg refreshes the token countdown in the header, and the login
+// status (which refreshes tokens about to expire) now and then.
+type tickMsg time.Time
+
+func tickCmd() tea.Cmd {
+	return tea.Tick(30*time.Second, func(t time.Time) tea.Msg { return tickMsg(t) })
+}

@@ -1,0 +1,147 @@
+// Package e2e drives the real sigscope binary in tmux, as a user would:
+// the keys a person presses, the screen a person reads.
+package e2e
+
+import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/sigscope/sigscope/internal/peer"
+)
+
+// screen is a tmux session running one command at a fixed size.
+type screen struct {
+	t      *testing.T
+	tmux   string
+	socket string
+}
+
+func start(t *testing.T, w, h int, args ...string) *screen {
+	t.Helper()
+	tm := peer.Command(t, "tmux")
+	bin := filepath.Join(t.TempDir(), "sigscope")
+	build := exec.Command("go", "build", "-o", bin, "github.com/sigscope/sigscope")
+	if out, err := build.CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	s := &screen{t: t, tmux: tm, socket: fmt.Sprintf("sigscope-e2e-%d", os.Getpid())}
+	home := t.TempDir()
+	cmd := fmt.Sprintf("env HOME=%s XDG_CACHE_HOME=%s/cache TERM=xterm-256color %s %s 2>%s/stderr", home, home, bin, strings.Join(args, " "), home)
+	s.run("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
+	t.Cleanup(func() {
+		exec.Command(tm, "-L", s.socket, "kill-server").Run()
+		if b, _ := os.ReadFile(filepath.Join(home, "stderr")); len(b) > 0 {
+			t.Logf("stderr of sigscope:\n%s", b)
+		}
+	})
+	return s
+}
+
+func (s *screen) run(args ...string) string {
+	s.t.Helper()
+	out, err := exec.Command(s.tmux, append([]string{"-L", s.socket}, args...)...).CombinedOutput()
+	if err != nil {
+		s.t.Fatalf("tmux %v: %v\n%s", args, err, out)
+	}
+	return string(out)
+}
+
+// keys types tmux key names ("Enter", "C-p") or literal text.
+func (s *screen) keys(keys ...string) { s.run(append([]string{"send-keys"}, keys...)...) }
+
+func (s *screen) text(t string) { s.run("send-keys", "-l", t) }
+
+func (s *screen) capture() string { return s.run("capture-pane", "-p") }
+
+// waitFor polls the screen until every want appears, or fails with the
+// screen as it was. The deadline is generous: it bounds a hang, it does
+// not measure speed.
+func (s *screen) waitFor(want ...string) string {
+	s.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		scr := s.capture()
+		missing := ""
+		for _, w := range want {
+			if !strings.Contains(scr, w) {
+				missing = w
+				break
+			}
+		}
+		if missing == "" {
+			return scr
+		}
+		if time.Now().After(deadline) {
+			s.t.Fatalf("screen never showed %q:\n%s", missing, scr)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+}
+
+// find opens ctrl+p, types the name and opens the first match.
+func (s *screen) find(name string) {
+	s.keys("C-p")
+	s.waitFor("Find a request")
+	s.text(name)
+	time.Sleep(200 * time.Millisecond)
+	s.keys("Enter")
+}
+
+func TestDemoEndToEnd(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives it in tmux")
+	}
+	s := start(t, 160, 48, "demo")
+	s.waitFor("not logged in (L)", "List pets")
+
+	s.keys("L")
+	s.waitFor("Log in · app", "demo")
+	s.keys("Enter")
+	s.waitFor("demo · id_token")
+
+	s.find("List pets")
+	s.waitFor("AWS4-HMAC-SHA256", "/prod/pets")
+	s.keys("Enter")
+	scr := s.waitFor("Response 200 OK", "AWS4-HMAC-SHA256")
+	if !strings.Contains(scr, "uri     │/prod/pets") {
+		t.Fatalf("no /prod/pets canonical line:\n%s", scr)
+	}
+
+	s.find("Who am I")
+	s.waitFor("GET /prod/me")
+	for i := 0; i < 6 && !strings.Contains(s.capture(), "auth id_token"); i++ {
+		s.keys("a")
+		time.Sleep(300 * time.Millisecond)
+	}
+	s.waitFor("auth id_token")
+	s.keys("Enter")
+	// The token's claims in the inspector, and the ones the authorizer
+	// passed on in the echoed body (found with the body search).
+	s.waitFor("Response 200 OK", "token_use id", "email     demo@example.com")
+	s.keys("/")
+	s.waitFor("Search the body")
+	s.text("cognito:username")
+	s.keys("Enter")
+	s.waitFor(`"cognito:username": "demo"`, "match 1/")
+
+	s.find("Get cookies")
+	s.waitFor("POST /prod/login-cookies")
+	s.keys("Enter")
+	s.waitFor("Response 200 OK", "Cookies 4")
+
+	s.find("Private report")
+	s.waitFor("GET /prod/private/report.txt")
+	s.keys("Enter")
+	s.waitFor("Response 200 OK")
+	s.keys("4")
+	scr = s.waitFor("Sent from the jar", "CloudFront-Policy=", "CloudFront-Signature=", "CloudFront-Key-Pair-Id=")
+	if strings.Contains(scr, "Private report") && !strings.Contains(scr, "200") {
+		t.Fatalf("private report did not answer 200:\n%s", scr)
+	}
+	s.keys("q")
+}

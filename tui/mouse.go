@@ -1,0 +1,55 @@
+package tui
+
+import tea "charm.land/bubbletea/v2"
+
+// paneAt names the pane under a screen cell, from the layout computed at
+// the last resize.
+func (m *Model) paneAt(x, y int) pane {
+	l := m.lay
+	in := func(r rect) bool { return x >= r.X && x < r.X+r.W && y >= r.Y && y < r.Y+r.H }
+	if l.Kind == layoutNarrow || m.zoom {
+		return m.focus
+	}
+	switch {
+	case in(l.Tree):
+		return paneTree
+	case in(l.Wire):
+		return paneWire
+	case in(l.Response):
+		return paneResponse
+	case in(l.SigV4):
+		return paneSigV4
+	}
+	return m.focus
+}
+
+// handleClick focuses the pane clicked; in the tree it selects the row,
+// on the narrow tab bar it switches tabs.
+func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
+	if len(m.overlays) > 0 {
+		return nil
+	}
+	mouse := msg.Mouse()
+	if m.lay.Kind == layoutNarrow && mouse.Y == m.lay.Tabs.Y {
+		// "1 Request  2 SigV4  3 Response  4 Cookies  5 Diff", from column 1.
+		bounds := []struct {
+			end int
+			p   pane
+		}{{10, paneWire}, {19, paneSigV4}, {31, paneResponse}, {42, paneCookies}, {50, paneDiff}}
+		for _, b := range bounds {
+			if mouse.X < b.end {
+				m.focusPane(b.p)
+				return nil
+			}
+		}
+		return nil
+	}
+	p := m.paneAt(mouse.X, mouse.Y)
+	m.focusPane(p)
+	if p == paneTree && mouse.Button == tea.MouseLeft {
+		if m.tree.click(mouse.Y - m.lay.Tree.Y - 1) {
+			return m.selectionChanged()
+		}
+	}
+	return nil
+}

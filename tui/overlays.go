@@ -1,0 +1,346 @@
+package tui
+
+import (
+	"fmt"
+	"strings"
+
+	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/textinput"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+	"github.com/sahilm/fuzzy"
+
+	"github.com/sigscope/sigscope/tui/bodyview"
+	"github.com/sigscope/sigscope/tui/logindialog"
+	"github.com/sigscope/sigscope/workbench"
+)
+
+// overlay is a dialog on the stack: it gets every key while on top and
+// is drawn last, centred over the panes.
+type overlay interface {
+	update(m *Model, msg tea.Msg) (cmd tea.Cmd, closed bool)
+	view(m *Model) []string
+}
+
+func (m *Model) pushOverlay(o overlay) { m.overlays = append(m.overlays, o) }
+
+func (m *Model) popOverlay() {
+	if len(m.overlays) > 0 {
+		m.overlays = m.overlays[:len(m.overlays)-1]
+	}
+}
+
+func (m *Model) topLogin() *loginOverlay {
+	for i := len(m.overlays) - 1; i >= 0; i-- {
+		if lo, ok := m.overlays[i].(*loginOverlay); ok {
+			return lo
+		}
+	}
+	return nil
+}
+
+// dialogBox draws a titled box of the given inner width around lines.
+func (m *Model) dialogBox(title string, lines []string, inner int) []string {
+	st := m.styles
+	inner = max(min(inner, m.lay.W-4), 10)
+	t := "─ " + ansi.Truncate(title, inner-3, "…") + " "
+	out := []string{st.Overlay.Render("╭" + t + strings.Repeat("─", max(inner-ansi.StringWidth(t), 0)) + "╮")}
+	for _, l := range lines {
+		out = append(out, st.Overlay.Render("│")+fit(l, inner)+st.Overlay.Render("│"))
+	}
+	out = append(out, st.Overlay.Render("╰"+strings.Repeat("─", inner)+"╯"))
+	return out
+}
+
+// loginOverlay wraps the login dialog.
+type loginOverlay struct {
+	coll   int
+	target *workbench.LoginTarget
+	dlg    *logindialog.Model
+}
+
+func (o *loginOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	var cmd tea.Cmd
+	o.dlg, cmd = o.dlg.Update(msg)
+	return cmd, false
+}
+
+func (o *loginOverlay) view(m *Model) []string {
+	o.dlg.SetSize(m.lay.W, m.lay.H)
+	return strings.Split(o.dlg.View(), "\n")
+}
+
+// finder is ctrl+p: fuzzy search over every request of every open
+// collection.
+type finder struct {
+	input   textinput.Model
+	items   []finderItem
+	matches []int
+	cursor  int
+}
+
+type finderItem struct {
+	coll int
+	path string
+	text string
+}
+
+func newFinder(m *Model) *finder {
+	f := &finder{input: textinput.New()}
+	f.input.Placeholder = "request name or folder/name"
+	f.input.Prompt = "› "
+	f.input.Focus()
+	for _, n := range m.tree.all {
+		if n.Kind == nodeRequest {
+			text := n.Key
+			if len(m.benches) > 1 {
+				text = m.benches[n.Coll].Coll.Name + " › " + text
+			}
+			f.items = append(f.items, finderItem{coll: n.Coll, path: n.Key, text: n.Method + " " + text})
+		}
+	}
+	f.filter()
+	return f
+}
+
+func (f *finder) filter() {
+	q := f.input.Value()
+	f.matches = f.matches[:0]
+	if q == "" {
+		for i := range f.items {
+			f.matches = append(f.matches, i)
+		}
+	} else {
+		src := make([]string, len(f.items))
+		for i, it := range f.items {
+			src[i] = it.text
+		}
+		for _, r := range fuzzy.Find(q, src) {
+			f.matches = append(f.matches, r.Index)
+		}
+	}
+	f.cursor = clamp(f.cursor, 0, max(len(f.matches)-1, 0))
+}
+
+func (f *finder) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, false
+	}
+	switch k.String() {
+	case "esc":
+		return nil, true
+	case "up", "ctrl+k":
+		f.cursor = max(f.cursor-1, 0)
+		return nil, false
+	case "down", "ctrl+n":
+		f.cursor = min(f.cursor+1, max(len(f.matches)-1, 0))
+		return nil, false
+	case "enter":
+		if len(f.matches) == 0 {
+			return nil, false
+		}
+		it := f.items[f.matches[f.cursor]]
+		m.tree.selectRequest(it.coll, it.path)
+		return m.selectionChanged(), true
+	}
+	var cmd tea.Cmd
+	f.input, cmd = f.input.Update(msg)
+	f.filter()
+	return cmd, false
+}
+
+func (f *finder) view(m *Model) []string {
+	w := min(72, m.lay.W-4)
+	rows := max(min(12, m.lay.H-8), 3)
+	lines := []string{f.input.View(), ""}
+	top := max(f.cursor-rows+1, 0)
+	for i := top; i < len(f.matches) && i < top+rows; i++ {
+		l := " " + bodyview.Escape(f.items[f.matches[i]].text)
+		if i == f.cursor {
+			l = m.styles.Selected.Render(fit(l, w))
+		}
+		lines = append(lines, l)
+	}
+	if len(f.matches) == 0 {
+		lines = append(lines, m.styles.Dim.Render(" no request matches"))
+	}
+	lines = append(lines, "", m.styles.Dim.Render(fmt.Sprintf(" %d of %d · enter opens · esc closes", len(f.matches), len(f.items))))
+	return m.dialogBox("Find a request", lines, w)
+}
+
+// envPicker is e: choose the environment of the selected collection.
+type envPicker struct {
+	wb     *workbench.Workbench
+	names  []string
+	cursor int
+}
+
+func newEnvPicker(m *Model, wb *workbench.Workbench) *envPicker {
+	p := &envPicker{wb: wb, names: wb.Coll.Environments()}
+	cur := wb.EffectiveEnvironment()
+	for i, n := range p.names {
+		if n == cur {
+			p.cursor = i
+		}
+	}
+	return p
+}
+
+func (p *envPicker) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, false
+	}
+	switch k.String() {
+	case "esc", "q", "e":
+		return nil, true
+	case "up", "k":
+		p.cursor = max(p.cursor-1, 0)
+	case "down", "j":
+		p.cursor = min(p.cursor+1, len(p.names)-1)
+	case "enter":
+		if err := p.wb.SetEnvironment(p.names[p.cursor]); err != nil {
+			m.setStatus(err.Error(), false)
+		} else {
+			m.setStatus("environment "+p.names[p.cursor], true)
+		}
+		return tea.Batch(m.requestPreview(), m.refreshLogins()), true
+	}
+	return nil, false
+}
+
+func (p *envPicker) view(m *Model) []string {
+	var lines []string
+	cur := p.wb.EffectiveEnvironment()
+	for i, n := range p.names {
+		mark := "  "
+		if n == cur {
+			mark = "● "
+		}
+		l := " " + mark + bodyview.Escape(n)
+		if i == p.cursor {
+			l = m.styles.Selected.Render(fit(l, 40))
+		}
+		lines = append(lines, l)
+	}
+	lines = append(lines, "", m.styles.Dim.Render(" enter selects · esc closes"))
+	return m.dialogBox("Environment", lines, 40)
+}
+
+// helpOverlay is ?: every key, the focused pane's first.
+type helpOverlay struct{ h help.Model }
+
+func newHelpOverlay(m *Model) *helpOverlay {
+	h := help.New()
+	h.ShowAll = true
+	return &helpOverlay{h: h}
+}
+
+func (o *helpOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	if _, ok := msg.(tea.KeyPressMsg); ok {
+		return nil, true
+	}
+	return nil, false
+}
+
+func (o *helpOverlay) view(m *Model) []string {
+	w := min(m.lay.W-4, 110)
+	o.h.SetWidth(w)
+	var lines []string
+	section := func(title string, km help.KeyMap) {
+		lines = append(lines, m.styles.Bold.Render(title))
+		lines = append(lines, strings.Split(o.h.View(km), "\n")...)
+		lines = append(lines, "")
+	}
+	switch m.focus {
+	case paneTree:
+		section("Requests", m.tree.keys)
+	case paneResponse:
+		section("Response body", m.body.KeyMap)
+	case paneSigV4:
+		switch {
+		case m.showDiff:
+			section("Mismatch diff", m.diff)
+		case m.teaching:
+			section("Teach SigV4", m.teach)
+		default:
+			section("SigV4", m.inspector)
+		}
+	}
+	section("Everywhere", m.keys)
+	lines = append(lines, m.styles.Dim.Render("Letter keys never act while a text field has focus. Any key closes this help."))
+	if len(lines) > m.lay.H-4 {
+		lines = lines[:max(m.lay.H-4, 1)]
+	}
+	return m.dialogBox("Help", lines, w)
+}
+
+// prompt is / (search the body) and | (jq filter): a one-line text field
+// that takes every key, letters included.
+type prompt struct {
+	kind  int
+	input textinput.Model
+	err   string
+}
+
+const (
+	promptSearch = iota
+	promptJQ
+)
+
+func newPrompt(m *Model, kind int) *prompt {
+	p := &prompt{kind: kind, input: textinput.New()}
+	p.input.Prompt = "/ "
+	if kind == promptJQ {
+		p.input.Prompt = "| "
+		p.input.Placeholder = ".items[] | .name"
+		p.input.SetValue(m.body.Filtering())
+	}
+	p.input.Focus()
+	return p
+}
+
+func (p *prompt) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
+	k, ok := msg.(tea.KeyPressMsg)
+	if !ok {
+		return nil, false
+	}
+	switch k.String() {
+	case "esc":
+		return nil, true
+	case "ctrl+j":
+		return m.send(), true
+	case "enter":
+		q := p.input.Value()
+		if p.kind == promptSearch {
+			m.body.Search(q)
+			return nil, true
+		}
+		if q == "" {
+			m.body.ClearFilter()
+			return nil, true
+		}
+		if err := m.body.SetFilter(q); err != nil {
+			p.err = err.Error()
+			return nil, false
+		}
+		return nil, true
+	}
+	var cmd tea.Cmd
+	p.input, cmd = p.input.Update(msg)
+	return cmd, false
+}
+
+func (p *prompt) view(m *Model) []string {
+	title := "Search the body"
+	if p.kind == promptJQ {
+		title = "jq filter on the body"
+	}
+	lines := []string{p.input.View()}
+	if p.err != "" {
+		lines = append(lines, m.styles.Error.Render(bodyview.Escape(p.err)))
+	}
+	lines = append(lines, m.styles.Dim.Render("enter applies · esc closes"))
+	return m.dialogBox(title, lines, min(70, m.lay.W-4))
+}

@@ -1,0 +1,193 @@
+package tui
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/sigscope/sigscope/cookies"
+	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/tui/bodyview"
+	"github.com/sigscope/sigscope/workbench"
+)
+
+// Response tabs.
+const (
+	tabBody = iota
+	tabHeaders
+	tabCookies
+	tabTiming
+	numTabs
+)
+
+var tabNames = [numTabs]string{"Body", "Headers", "Cookies", "Timing"}
+
+// responseTitle is the pane's title: status, time, size and clock skew.
+func responseTitle(oc *workbench.Outcome) string {
+	if oc == nil || oc.Result == nil {
+		return "Response"
+	}
+	res := oc.Result
+	if res.Err != nil {
+		return "Response · no answer: " + res.Err.Kind
+	}
+	r := res.Response
+	parts := []string{"Response " + bodyview.Escape(r.StatusText), ms(res.Timings.Total), byteSize(r.Size)}
+	if res.SkewKnown {
+		parts = append(parts, fmt.Sprintf("skew %+.1f s", res.ClockSkew.Seconds()))
+	}
+	return strings.Join(parts, " · ")
+}
+
+func ms(d time.Duration) string {
+	if d < 10*time.Millisecond {
+		return fmt.Sprintf("%.1f ms", float64(d.Microseconds())/1000)
+	}
+	return fmt.Sprintf("%d ms", d.Milliseconds())
+}
+
+func byteSize(n int64) string {
+	switch {
+	case n < 1000:
+		return fmt.Sprintf("%d B", n)
+	case n < 1000*1000:
+		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	}
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
+}
+
+// headerLines is the Headers tab: the status line and every header as
+// received, escaped and masked.
+func headerLines(st Styles, oc *workbench.Outcome) []string {
+	res := oc.Result
+	if res.Response == nil {
+		return nil
+	}
+	red := oc.Redact()
+	r := res.Response
+	lines := []string{st.status(r.Status).Render(bodyview.Escape(r.Proto + " " + r.StatusText))}
+	for _, h := range r.Headers {
+		lines = append(lines, st.Bold.Render(bodyview.Escape(h.Name)+":")+" "+bodyview.Escape(red.Text(h.Name + ": " + h.Value)[len(h.Name)+2:]))
+	}
+	for _, rd := range res.Redirects {
+		lines = append(lines, "", st.Dim.Render(fmt.Sprintf("redirect %d %s → %s", rd.Status, bodyview.Escape(red.Text(rd.URL)), bodyview.Escape(red.Text(rd.Next)))))
+	}
+	return lines
+}
+
+// cookieLines is the Cookies tab: what went out from the jar, what came
+// back (stored or rejected, and why), and a CloudFront policy decoded.
+func cookieLines(st Styles, oc *workbench.Outcome, jar []cookies.Entry) []string {
+	var lines []string
+	p := oc.Preview.Prepared
+	lines = append(lines, st.Bold.Render(fmt.Sprintf("Sent from the jar (%d)", len(p.CookiesSent))))
+	if len(p.CookiesSent) == 0 {
+		lines = append(lines, st.Dim.Render("  none"))
+	}
+	for _, c := range p.CookiesSent {
+		lines = append(lines, "  "+bodyview.Escape(c.Cookie.Name)+"="+cookies.Mask(c.Cookie.Value)+st.Dim.Render("  "+c.Domain+c.Path))
+	}
+	lines = append(lines, "")
+	res := oc.Result
+	lines = append(lines, st.Bold.Render(fmt.Sprintf("Received (%d)", len(res.Cookies))))
+	if len(res.Cookies) == 0 {
+		lines = append(lines, st.Dim.Render("  none"))
+	}
+	var got []cookies.Cookie
+	for _, rc := range res.Cookies {
+		state := st.OK.Render("stored")
+		switch {
+		case rc.Err != "":
+			state = st.Error.Render("unreadable: " + bodyview.Escape(rc.Err))
+		case rc.Deleted:
+			state = st.Warn.Render("deleted (expired)")
+		case !rc.Stored:
+			state = st.Warn.Render("rejected: " + bodyview.Escape(rc.Reason))
+		}
+		lines = append(lines, "  "+bodyview.Escape(rc.Cookie.Name)+"="+cookies.Mask(rc.Cookie.Value)+"  "+state)
+		if a := rc.Cookie.Attributes(); a != "" {
+			lines = append(lines, st.Dim.Render("    "+bodyview.Escape(a)))
+		}
+		got = append(got, rc.Cookie)
+	}
+	if cf, ok := cookies.FindCloudFront(got); ok {
+		lines = append(lines, "", st.Bold.Render("CloudFront signed cookies"))
+		lines = append(lines, "  key pair  "+bodyview.Escape(cf.KeyPairID))
+		if cf.Resource != "" {
+			lines = append(lines, "  resource  "+bodyview.Escape(cf.Resource))
+		}
+		if !cf.Expires.IsZero() {
+			lines = append(lines, "  expires   "+cf.Expires.UTC().Format(time.RFC3339))
+		}
+		if cf.SourceIP != "" {
+			lines = append(lines, "  source ip "+bodyview.Escape(cf.SourceIP))
+		}
+		if cf.Policy != "" {
+			lines = append(lines, "  policy    "+bodyview.Escape(cf.Policy))
+		}
+		for _, pr := range cf.Problems {
+			lines = append(lines, st.Warn.Render("  ! "+bodyview.Escape(pr)))
+		}
+	}
+	lines = append(lines, "", st.Bold.Render(fmt.Sprintf("In the jar (%d)", len(jar))))
+	sort.Slice(jar, func(i, j int) bool { return jar[i].Cookie.Name < jar[j].Cookie.Name })
+	for _, e := range jar {
+		exp := "session"
+		if !e.Expires.IsZero() {
+			exp = "until " + e.Expires.UTC().Format(time.RFC3339)
+		}
+		lines = append(lines, "  "+bodyview.Escape(e.Cookie.Name)+st.Dim.Render("  "+bodyview.Escape(e.Domain+e.Path)+"  "+exp))
+	}
+	return lines
+}
+
+// timingLines is the Timing tab, with the TLS summary and warnings.
+func timingLines(st Styles, oc *workbench.Outcome) []string {
+	res := oc.Result
+	t := res.Timings
+	rows := []struct {
+		name string
+		d    time.Duration
+	}{{"dns", t.DNS}, {"connect", t.Connect}, {"tls", t.TLS}, {"send", t.Send}, {"first byte", t.FirstByte}, {"transfer", t.Transfer}, {"total", t.Total}}
+	var lines []string
+	for _, r := range rows {
+		bar := ""
+		if t.Total > 0 {
+			bar = strings.Repeat("█", int(30*r.d/t.Total))
+		}
+		lines = append(lines, fmt.Sprintf("%-11s %10s  ", r.name, ms(r.d))+st.Accent.Render(bar))
+	}
+	if res.TLS != nil {
+		lines = append(lines, "", st.Bold.Render("TLS"), "  "+bodyview.Escape(res.TLS.Version+" "+res.TLS.CipherSuite), "  "+bodyview.Escape(res.TLS.Subject)+st.Dim.Render(" issued by "+bodyview.Escape(res.TLS.Issuer)))
+	}
+	if res.SkewKnown {
+		lines = append(lines, "", fmt.Sprintf("clock skew  %+.1f s (server Date minus local clock; SigV4 allows 5 min)", res.ClockSkew.Seconds()))
+	}
+	for _, w := range append(append([]string{}, oc.Warnings...), res.Warnings...) {
+		lines = append(lines, st.Warn.Render("warning: "+bodyview.Escape(w)))
+	}
+	for _, n := range res.Notes {
+		lines = append(lines, st.Dim.Render("note: "+bodyview.Escape(n)))
+	}
+	return lines
+}
+
+// errorLines explains an outcome without an answer, or a failed preview.
+func errorLines(st Styles, title string, err error, hint string) []string {
+	lines := []string{st.Error.Render(title)}
+	for _, l := range strings.Split(bodyview.Escape(strings.ReplaceAll(err.Error(), "\n", "\x00")), `\x00`) {
+		lines = append(lines, l)
+	}
+	if hint != "" {
+		lines = append(lines, "", st.Warn.Render("hint: ")+bodyview.Escape(hint))
+	}
+	return lines
+}
+
+// transportLines is the body area when no answer came.
+func transportLines(st Styles, e *exchange.TransportError) []string {
+	return errorLines(st, "No answer ("+e.Kind+", "+e.Op+")", fmt.Errorf("%s", e.Message), e.Hint)
+}

@@ -1,0 +1,93 @@
+package tui
+
+import (
+	tea "charm.land/bubbletea/v2"
+)
+
+// textPane scrolls prebuilt, styled lines: the wire view and the small
+// response tabs. Lines are built once per content version; view only
+// slices the window and fits each line to the width.
+type textPane struct {
+	lines []string
+	top   int
+	w, h  int
+	mark  int // a line to highlight (teaching), -1 for none
+}
+
+func (p *textPane) setLines(lines []string) {
+	p.lines = lines
+	p.top = clamp(p.top, 0, max(len(lines)-p.h, 0))
+}
+
+func (p *textPane) setSize(w, h int) {
+	p.w, p.h = w, h
+	p.top = clamp(p.top, 0, max(len(p.lines)-h, 0))
+}
+
+func (p *textPane) scrollBy(n int) {
+	p.top = clamp(p.top+n, 0, max(len(p.lines)-p.h, 0))
+}
+
+// update scrolls on keys and the wheel; it reports whether it used msg.
+func (p *textPane) update(msg tea.Msg) bool {
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "up", "k":
+			p.scrollBy(-1)
+		case "down", "j":
+			p.scrollBy(1)
+		case "pgup", "ctrl+u":
+			p.scrollBy(-max(p.h-1, 1))
+		case "pgdown", "ctrl+d", "space":
+			p.scrollBy(max(p.h-1, 1))
+		case "g", "home":
+			p.top = 0
+		case "G", "end":
+			p.scrollBy(len(p.lines))
+		default:
+			return false
+		}
+		return true
+	case tea.MouseWheelMsg:
+		switch msg.Mouse().Button {
+		case tea.MouseWheelUp:
+			p.scrollBy(-3)
+		case tea.MouseWheelDown:
+			p.scrollBy(3)
+		}
+		return true
+	}
+	return false
+}
+
+// reveal scrolls line i into view.
+func (p *textPane) reveal(i int) {
+	if i < p.top {
+		p.top = i
+	} else if i >= p.top+p.h {
+		p.top = i - p.h + 1
+	}
+	p.top = clamp(p.top, 0, max(len(p.lines)-p.h, 0))
+}
+
+func (p *textPane) view(st Styles) []string {
+	out := make([]string, 0, p.h)
+	for i := p.top; i < len(p.lines) && len(out) < p.h; i++ {
+		l := fitCols(p.lines[i], p.w)
+		if i == p.mark {
+			l = st.Highlight.Render(stripANSI(l))
+		}
+		out = append(out, l)
+	}
+	return fitLines(out, p.w, p.h)
+}
+
+func (p *textPane) text() string {
+	var b []byte
+	for _, l := range p.lines {
+		b = append(b, stripANSI(l)...)
+		b = append(b, '\n')
+	}
+	return string(b)
+}

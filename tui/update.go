@@ -1,0 +1,329 @@
+package tui
+
+import (
+	"errors"
+	"fmt"
+	"os"
+	"strings"
+
+	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/tui/logindialog"
+)
+
+// Update routes a message: sizes to the layout, results to their panes
+// (stale ones dropped), keys to the top overlay or else to the global
+// keys and the focused pane.
+func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
+	switch msg := msg.(type) {
+	case tea.WindowSizeMsg:
+		m.resize(msg.Width, msg.Height)
+		return m, nil
+	case tea.BackgroundColorMsg:
+		m.styles = NewStyles(msg.IsDark())
+		m.applyStyles()
+		m.rebuildPanes()
+		return m, nil
+	case spinner.TickMsg:
+		if !m.loading && !m.sending && !m.overlayBusy() {
+			return m, nil
+		}
+		var cmd tea.Cmd
+		m.spin, cmd = m.spin.Update(msg)
+		return m, tea.Batch(cmd, m.updateOverlayMsg(msg))
+	case loadedMsg:
+		return m, m.loaded(msg)
+	case previewMsg:
+		if msg.seq != m.previewSeq {
+			return m, nil // the selection moved on
+		}
+		m.preview, m.previewErr = msg.pv, msg.err
+		m.rebuildPreview()
+		return m, nil
+	case sentMsg:
+		if msg.seq != m.sendSeq {
+			msg.oc.Close()
+			return m, nil
+		}
+		return m, m.sent(msg)
+	case bodyLoadedMsg:
+		if msg.seq == m.sendSeq {
+			m.bodyID++
+			m.body.SetBody(m.bodyID, msg.contentType, msg.body)
+		}
+		return m, nil
+	case loginStatusMsg:
+		return m, m.loginStatus(msg)
+	case loggedOutMsg:
+		if msg.err != nil {
+			m.setStatus("log out: "+msg.err.Error(), false)
+		} else {
+			delete(m.logins, msg.coll)
+			m.setStatus("logged out", true)
+		}
+		return m, m.requestPreview()
+	case tickMsg:
+		return m, tea.Batch(tickCmd(), m.refreshLogins())
+	case logindialog.DoneMsg:
+		lo := m.topLogin()
+		m.popOverlay()
+		return m, m.finishLogin(lo, msg)
+	case logindialog.CanceledMsg:
+		m.popOverlay()
+		return m, nil
+	case editedMsg:
+		if msg.err != nil {
+			m.setStatus("editor: "+msg.err.Error(), false)
+		}
+		return m, m.reload()
+	case tea.KeyPressMsg:
+		return m, m.handleKey(msg)
+	case tea.MouseClickMsg:
+		return m, m.handleClick(msg)
+	case tea.MouseWheelMsg:
+		if len(m.overlays) > 0 {
+			return m, m.updateOverlayMsg(msg)
+		}
+		return m, m.routeToPane(m.paneAt(msg.Mouse().X, msg.Mouse().Y), msg)
+	}
+	return m, m.updateOverlayMsg(msg)
+}
+
+func (m *Model) overlayBusy() bool {
+	for _, o := range m.overlays {
+		if _, ok := o.(*loginOverlay); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// updateOverlayMsg hands a non-key message to the top overlay (spinner
+// ticks, a login step's answer).
+func (m *Model) updateOverlayMsg(msg tea.Msg) tea.Cmd {
+	if len(m.overlays) == 0 {
+		return nil
+	}
+	top := m.overlays[len(m.overlays)-1]
+	cmd, closed := top.update(m, msg)
+	if closed {
+		m.popOverlay()
+	}
+	return cmd
+}
+
+func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
+	if key.Matches(msg, m.keys.ForceQuit) {
+		return m.quit()
+	}
+	if len(m.overlays) > 0 {
+		return m.updateOverlayMsg(msg)
+	}
+	k := m.keys
+	switch {
+	case key.Matches(msg, k.Quit):
+		return m.quit()
+	case key.Matches(msg, k.Help):
+		m.pushOverlay(newHelpOverlay(m))
+	case key.Matches(msg, k.Cancel):
+		return m.escape()
+	case key.Matches(msg, k.Send, k.SendAnywhere):
+		if m.focus == paneTree && msg.String() == "enter" {
+			if n, ok := m.tree.selected(); ok && n.Kind != nodeRequest {
+				m.tree.update(tea.KeyPressMsg{Code: tea.KeySpace, Text: " "})
+				return nil
+			}
+		}
+		return m.send()
+	case key.Matches(msg, k.Find):
+		if len(m.benches) > 0 {
+			m.pushOverlay(newFinder(m))
+		}
+	case key.Matches(msg, k.Env):
+		if wb := m.selectedBench(); wb != nil {
+			if len(wb.Coll.Environments()) == 0 {
+				m.setStatus("this collection has no environments", false)
+			} else {
+				m.pushOverlay(newEnvPicker(m, wb))
+			}
+		}
+	case key.Matches(msg, k.Auth):
+		return m.cycleAuth()
+	case key.Matches(msg, k.Login):
+		return m.openLogin()
+	case key.Matches(msg, k.Logout):
+		return m.logout()
+	case key.Matches(msg, k.Teach):
+		m.teaching = !m.teaching
+		if m.teaching {
+			m.showDiff = false
+			m.focusPane(paneSigV4)
+		}
+		m.syncTeachMark()
+	case key.Matches(msg, k.Diff):
+		return m.toggleDiff()
+	case key.Matches(msg, k.Search):
+		m.pushOverlay(newPrompt(m, promptSearch))
+		m.focusPane(paneResponse)
+		m.respTab = tabBody
+	case key.Matches(msg, k.JQ):
+		m.pushOverlay(newPrompt(m, promptJQ))
+		m.focusPane(paneResponse)
+		m.respTab = tabBody
+	case key.Matches(msg, k.Next):
+		m.body.NextMatch()
+	case key.Matches(msg, k.Prev):
+		m.body.PrevMatch()
+	case key.Matches(msg, k.Focus):
+		m.cycleFocus(1)
+	case key.Matches(msg, k.FocusBack):
+		m.cycleFocus(-1)
+	case key.Matches(msg, k.Zoom):
+		m.zoom = !m.zoom
+		m.resize(m.lay.W, m.lay.H)
+	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5):
+		m.jumpPane(msg.String())
+	case key.Matches(msg, k.Copy):
+		return m.copyPane()
+	case key.Matches(msg, k.CopyCurl):
+		return m.copyCurl()
+	case key.Matches(msg, k.Edit):
+		return m.editInEditor()
+	case key.Matches(msg, k.Secrets):
+		m.showSecr = !m.showSecr
+		m.inspector.SetShowSecrets(m.showSecr)
+		m.setStatus(map[bool]string{true: "secrets shown in clear: S masks them again", false: "secrets masked"}[m.showSecr], true)
+		return m.requestPreview()
+	case key.Matches(msg, k.Reload):
+		return m.reload()
+	case key.Matches(msg, k.Theme):
+		m.styles = NewStyles(!m.styles.Dark)
+		m.applyStyles()
+		m.rebuildPanes()
+	case key.Matches(msg, k.TabNext, k.TabPrev) && m.focus == paneResponse && !m.showDiff:
+		d := 1
+		if msg.String() == "[" {
+			d = numTabs - 1
+		}
+		m.respTab = (m.respTab + d) % numTabs
+		m.rebuildResponse()
+	default:
+		return m.routeToPane(m.focus, msg)
+	}
+	return nil
+}
+
+// routeToPane gives a key or wheel message to one pane.
+func (m *Model) routeToPane(p pane, msg tea.Msg) tea.Cmd {
+	switch p {
+	case paneTree:
+		if m.tree.update(msg) {
+			return m.selectionChanged()
+		}
+	case paneWire:
+		m.wire.update(msg)
+	case paneSigV4:
+		switch {
+		case m.showDiff:
+			m.diff.Update(msg)
+		case m.teaching:
+			m.teach.Update(msg)
+			m.syncTeachMark()
+		default:
+			m.inspector.Update(msg)
+		}
+	case paneDiff:
+		m.diff.Update(msg)
+	case paneResponse, paneCookies:
+		if m.respTab == tabBody && p == paneResponse {
+			var cmd tea.Cmd
+			m.body, cmd = m.body.Update(msg)
+			return cmd
+		}
+		m.respText.update(msg)
+	}
+	return nil
+}
+
+func (m *Model) escape() tea.Cmd {
+	switch {
+	case m.sending:
+		if m.cancelSend != nil {
+			m.cancelSend()
+		}
+		m.setStatus("request canceled", false)
+	case m.body.Filtering() != "":
+		m.body.ClearFilter()
+	case m.showDiff:
+		m.showDiff = false
+	case m.teaching:
+		m.teaching = false
+		m.syncTeachMark()
+	case m.zoom:
+		m.zoom = false
+		m.resize(m.lay.W, m.lay.H)
+	}
+	return nil
+}
+
+func (m *Model) quit() tea.Cmd {
+	if m.cancelSend != nil {
+		m.cancelSend()
+	}
+	m.quitting = true
+	return tea.Quit
+}
+
+func (m *Model) setStatus(s string, ok bool) {
+	m.status, m.statusOK = strings.ReplaceAll(s, "\n", " · "), ok
+}
+
+// loginStatus records who is logged in; after an interactive login it
+// previews again, since credentials now exist.
+func (m *Model) loginStatus(msg loginStatusMsg) tea.Cmd {
+	switch {
+	case msg.err == nil:
+		m.logins[msg.coll] = msg.status
+		if msg.done {
+			m.setStatus(fmt.Sprintf("logged in as %s", msg.status.Username), true)
+		}
+	case errors.Is(msg.err, auth.ErrNotLoggedIn):
+		delete(m.logins, msg.coll)
+	default:
+		if msg.status != nil {
+			m.logins[msg.coll] = msg.status
+		}
+		m.setStatus(msg.err.Error(), false)
+	}
+	if msg.done || msg.coll == m.coll {
+		return m.requestPreview()
+	}
+	return nil
+}
+
+// editedMsg ends an $EDITOR session.
+type editedMsg struct{ err error }
+
+func (m *Model) editInEditor() tea.Cmd {
+	wb := m.selectedBench()
+	if wb == nil || wb.Coll.Path == "" || m.cfg.Data != nil && m.coll == 0 {
+		m.setStatus("this collection is not a file (the bundled demo): nothing to edit", false)
+		return nil
+	}
+	editor := os.Getenv("VISUAL")
+	if editor == "" {
+		editor = os.Getenv("EDITOR")
+	}
+	if editor == "" {
+		editor = "vi"
+	}
+	line := 1
+	if n, ok := m.tree.selected(); ok && n.Kind == nodeRequest {
+		line = n.Ref.Line
+	}
+	c := editorCommand(editor, wb.Coll.Path, line)
+	return tea.ExecProcess(c, func(err error) tea.Msg { return editedMsg{err: err} })
+}

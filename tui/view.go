@@ -1,0 +1,278 @@
+package tui
+
+import (
+	"fmt"
+	"net/url"
+	"strings"
+	"time"
+
+	tea "charm.land/bubbletea/v2"
+
+	"github.com/sigscope/sigscope/tui/bodyview"
+)
+
+// View draws the screen: header, panes, footer, then the overlays on top.
+// Every line is exactly the terminal's width and there are exactly as
+// many lines as it is high.
+func (m *Model) View() tea.View {
+	v := tea.NewView(m.render())
+	v.AltScreen = true
+	v.MouseMode = tea.MouseModeCellMotion
+	v.WindowTitle = "sigscope"
+	return v
+}
+
+func (m *Model) render() string {
+	l := m.lay
+	if l.W <= 0 || l.H <= 0 {
+		return ""
+	}
+	lines := make([]string, 0, l.H)
+	lines = append(lines, fit(m.header(), l.W))
+	lines = append(lines, m.panesView()...)
+	if l.H > 1 {
+		lines = append(lines, fit(m.footer(), l.W))
+	}
+	for _, o := range m.overlays {
+		lines = drawOver(lines, o.view(m), l.W)
+	}
+	lines = fitLines(lines, l.W, l.H)
+	return strings.Join(lines, "\n")
+}
+
+// header: the collection, environment, auth, scope, login and emulator.
+func (m *Model) header() string {
+	st := m.styles
+	parts := []string{st.HeaderKey.Render(" sigscope ")}
+	if m.loading {
+		return parts[0] + " " + m.spin.View() + st.HeaderDim.Render(" loading collections …")
+	}
+	wb := m.selectedBench()
+	if wb != nil {
+		name := wb.Coll.Path
+		if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
+			name = name[i+1:]
+		}
+		parts = append(parts, st.Header.Render(bodyview.Escape(name)))
+		if env := wb.EffectiveEnvironment(); env != "" {
+			parts = append(parts, st.HeaderDim.Render("env ")+st.Header.Render(bodyview.Escape(env)))
+		}
+	}
+	if p := m.preview; p != nil {
+		mode := string(p.Prepared.Mode)
+		if pr := p.Prepared.Resolved.Auth.Profile; pr != nil {
+			mode += " ▸ " + pr.Name
+		}
+		parts = append(parts, st.HeaderDim.Render("auth ")+st.Header.Render(bodyview.Escape(mode)))
+		if p.Prepared.Trace != nil {
+			parts = append(parts, st.HeaderDim.Render(p.Prepared.Region+"/"+p.Prepared.Service))
+		}
+	}
+	if lg := m.logins[m.coll]; lg != nil {
+		left := time.Until(lg.Expiry)
+		s := st.HeaderOK
+		if left < 5*time.Minute {
+			s = st.HeaderWarn
+		}
+		parts = append(parts, s.Render(fmt.Sprintf("%s · id_token %s", bodyview.Escape(lg.Username), shortDuration(left))))
+	} else if wb != nil && len(wb.CognitoProfiles()) > 0 {
+		parts = append(parts, st.HeaderWarn.Render("not logged in (L)"))
+	}
+	if m.cfg.Emulator != "" {
+		host := m.cfg.Emulator
+		if u, err := url.Parse(host); err == nil {
+			host = u.Host
+		}
+		parts = append(parts, st.HeaderDim.Render("emulator "+host)+st.HeaderOK.Render(" ●"))
+	}
+	if m.showSecr {
+		parts = append(parts, st.FooterError.Render("SECRETS SHOWN"))
+	}
+	return strings.Join(parts, "  ")
+}
+
+func shortDuration(d time.Duration) string {
+	switch {
+	case d <= 0:
+		return "expired"
+	case d < time.Minute:
+		return "<1m"
+	case d < time.Hour:
+		return fmt.Sprintf("%dm", int(d.Minutes()))
+	}
+	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
+}
+
+// footer: the status line when there is one, else the keys.
+func (m *Model) footer() string {
+	st := m.styles
+	if m.status != "" {
+		s := st.FooterInfo
+		if !m.statusOK {
+			s = st.FooterError
+		}
+		return " " + s.Render(bodyview.Escape(m.status))
+	}
+	var b []string
+	for _, k := range m.keys.ShortHelp() {
+		h := k.Help()
+		b = append(b, st.FooterKey.Render(h.Key)+" "+st.Footer.Render(h.Desc))
+	}
+	return " " + strings.Join(b, "  ")
+}
+
+// panesView draws the panes of the current layout.
+func (m *Model) panesView() []string {
+	l := m.lay
+	if m.loading && len(m.benches) == 0 {
+		return fitLines([]string{"", "  " + m.spin.View() + " loading collections …"}, l.W, l.Body.H)
+	}
+	if l.Kind == layoutWide && !m.zoom {
+		tree := m.frame(m.treeTitle(), m.tree.view(m.styles, m.focus == paneTree), l.Tree.W, l.Tree.H, m.focus == paneTree)
+		wire := m.frame(m.wireTitle(), m.wire.view(m.styles), l.Wire.W, l.Wire.H, m.focus == paneWire)
+		resp := m.frame(m.respTitle(), m.responseView(paneResponse), l.Response.W, l.Response.H, m.focus == paneResponse)
+		right := m.frame(m.sigv4Title(), m.sigv4View(), l.SigV4.W, l.SigV4.H, m.focus == paneSigV4)
+		mid := append(wire, resp...)
+		return joinColumns(tree, mid, right)
+	}
+	if l.Kind == layoutWide { // zoomed
+		return m.frame(m.paneTitle(m.focus), m.paneView(m.focus), l.Body.W, l.Body.H, true)
+	}
+	tabs := m.tabBar()
+	p := m.narrow
+	if p == paneTree {
+		p = paneWire
+	}
+	return append([]string{fit(tabs, l.W)}, m.frame(m.paneTitle(p), m.paneView(p), l.Single.W, l.Single.H, true)...)
+}
+
+func (m *Model) tabBar() string {
+	st := m.styles
+	names := []struct {
+		p    pane
+		name string
+	}{{paneWire, "1 Request"}, {paneSigV4, "2 SigV4"}, {paneResponse, "3 Response"}, {paneCookies, "4 Cookies"}, {paneDiff, "5 Diff"}}
+	var parts []string
+	for _, n := range names {
+		s := st.Tab
+		if n.p == m.narrow || (m.narrow == paneTree && n.p == paneWire) {
+			s = st.TabActive
+		}
+		parts = append(parts, s.Render(n.name))
+	}
+	req := ""
+	if m.path != "" {
+		req = st.Dim.Render("  · " + bodyview.Escape(m.path) + "  ctrl+p finds another")
+	}
+	return " " + strings.Join(parts, "  ") + req
+}
+
+func (m *Model) paneTitle(p pane) string {
+	switch p {
+	case paneTree:
+		return m.treeTitle()
+	case paneWire:
+		return m.wireTitle()
+	case paneResponse:
+		return m.respTitle()
+	case paneCookies:
+		return "Cookies"
+	case paneDiff:
+		return "Mismatch diff"
+	}
+	return m.sigv4Title()
+}
+
+func (m *Model) paneView(p pane) []string {
+	switch p {
+	case paneTree:
+		return m.tree.view(m.styles, true)
+	case paneWire:
+		return m.wire.view(m.styles)
+	case paneResponse, paneCookies:
+		return m.responseView(p)
+	case paneDiff:
+		if m.outcome == nil || m.outcome.Mismatch == nil {
+			return []string{m.styles.Dim.Render("No signature mismatch: the diff shows when the server answers that the signature does not match.")}
+		}
+		return strings.Split(m.diff.View(), "\n")
+	}
+	return m.sigv4View()
+}
+
+func (m *Model) treeTitle() string { return "Requests" }
+
+func (m *Model) wireTitle() string {
+	if m.preview != nil && m.preview.Prepared.Trace != nil {
+		return "Request · wire bytes as signed"
+	}
+	return "Request · wire bytes"
+}
+
+func (m *Model) respTitle() string {
+	if m.sending {
+		return "Response · " + m.spin.View() + " sending"
+	}
+	return responseTitle(m.outcome)
+}
+
+func (m *Model) sigv4Title() string {
+	switch {
+	case m.showDiff:
+		return "Signature mismatch · ] [ next/prev"
+	case m.teaching:
+		return fmt.Sprintf("Teach SigV4 · step %d of 4 · ←/→", m.teach.Step())
+	}
+	return "SigV4 · 4 steps"
+}
+
+func (m *Model) sigv4View() []string {
+	switch {
+	case m.showDiff:
+		return strings.Split(m.diff.View(), "\n")
+	case m.teaching:
+		return strings.Split(m.teach.View(), "\n")
+	}
+	return strings.Split(m.inspector.View(), "\n")
+}
+
+// responseView is the response pane: the tab bar, then the tab.
+func (m *Model) responseView(p pane) []string {
+	st := m.styles
+	tab := m.respTab
+	if p == paneCookies {
+		tab = tabCookies
+	}
+	var parts []string
+	for i, n := range tabNames {
+		label := n
+		if i == tabCookies && m.outcome != nil && m.outcome.Result != nil && len(m.outcome.Result.Cookies) > 0 {
+			label = fmt.Sprintf("%s %d", n, len(m.outcome.Result.Cookies))
+		}
+		if i == tab {
+			parts = append(parts, st.TabActive.Render("["+label+"]"))
+		} else {
+			parts = append(parts, st.Tab.Render(" "+label+" "))
+		}
+	}
+	bar := strings.Join(parts, " ")
+	if tab == tabBody {
+		if cur, total := m.body.MatchInfo(); total > 0 {
+			bar += st.Dim.Render(fmt.Sprintf("  match %d/%d", cur, total))
+		}
+		if f := m.body.Filtering(); f != "" {
+			bar += st.Accent.Render("  jq " + bodyview.Escape(f))
+		}
+	}
+	lines := []string{bar}
+	if tab == tabBody && m.outcome != nil && m.outcome.Err == nil && m.outcome.Result.Err == nil {
+		extra := m.respText.lines
+		if len(extra) > 0 && m.outcome.Mismatch != nil {
+			lines = append(lines, extra...)
+			body := strings.Split(m.body.View(), "\n")
+			return append(lines, body[:max(len(body)-len(extra), 0)]...)
+		}
+		return append(lines, strings.Split(m.body.View(), "\n")...)
+	}
+	return append(lines, m.respText.view(st)...)
+}
