@@ -240,7 +240,7 @@ func (m *Model) send() tea.Cmd {
 	m.sending = true
 	m.tree.inflight[m.modeKey()] = true
 	m.setStatus("sending "+m.path+" …  esc cancels", true)
-	return tea.Batch(sendCmd(ctx, m.sendSeq, m.coll, wb, m.path, m.run()), m.spin.Tick)
+	return tea.Batch(sendCmd(ctx, m.sendSeq, m.coll, wb, m.path, m.run()), m.spinTick())
 }
 
 // bodyLoadedMsg carries a body read from its spool file.
@@ -554,7 +554,7 @@ func (m *Model) copyCurl() tea.Cmd {
 // reload opens the collections again (after an edit or a fix).
 func (m *Model) reload() tea.Cmd {
 	m.loading = true
-	return tea.Batch(loadCmd(m.cfg), m.spin.Tick)
+	return tea.Batch(loadCmd(m.cfg), m.spinTick())
 }
 
 func editorCommand(editor, path string, line int) *exec.Cmd {

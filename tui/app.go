@@ -99,6 +99,9 @@ type Model struct {
 	logins map[int]*workbench.LoginStatus
 
 	overlays []overlay
+	// still stops the spinner and the header's clock: tests render
+	// frames that do not depend on time.
+	still    bool
 	status   string
 	statusOK bool
 	quitting bool
@@ -124,7 +127,7 @@ func New(cfg Config) *Model {
 // Init starts loading the collections and asks the terminal for its
 // background colour, to pick the theme.
 func (m *Model) Init() tea.Cmd {
-	return tea.Batch(loadCmd(m.cfg), m.spin.Tick, tea.RequestBackgroundColor, tickCmd())
+	return tea.Batch(loadCmd(m.cfg), m.spinTick(), tea.RequestBackgroundColor, m.tick())
 }
 
 // selectedBench is the workbench of the selected request.
@@ -136,3 +139,18 @@ func (m *Model) selectedBench() *workbench.Workbench {
 }
 
 func (m *Model) modeKey() string { return nodeID(m.coll, m.path) }
+
+// spinTick and tick start the timers, unless the model is still.
+func (m *Model) spinTick() tea.Cmd {
+	if m.still {
+		return nil
+	}
+	return m.spin.Tick
+}
+
+func (m *Model) tick() tea.Cmd {
+	if m.still {
+		return nil
+	}
+	return tickCmd()
+}

@@ -66,7 +66,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.requestPreview()
 	case tickMsg:
-		return m, tea.Batch(tickCmd(), m.refreshLogins())
+		return m, tea.Batch(m.tick(), m.refreshLogins())
 	case logindialog.DoneMsg:
 		lo := m.topLogin()
 		m.popOverlay()

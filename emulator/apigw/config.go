@@ -37,6 +37,10 @@ type Route struct {
 	Path       string   `yaml:"path"`   // /pets/{id}, /files/{proxy+}
 	Authorizer string   `yaml:"authorizer"`
 	Response   Response `yaml:"response"`
+	// ProxyHeaders are set on the request before it is verified, as a
+	// proxy in front of the gateway might (one that appends a charset to
+	// Content-Type, say): a teaching aid for headers changed after signing.
+	ProxyHeaders map[string]string `yaml:"proxy_headers,omitempty"`
 }
 
 // Response says what a route answers once the caller is authorized.

@@ -183,6 +183,9 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 		return fail(errMissingToken())
 	}
 	rc.stage, rc.match = stage, m
+	for k, v := range m.route.ProxyHeaders {
+		r.Header.Set(k, v)
+	}
 	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
 	if err != nil {
 		return fail(&apiError{status: http.StatusBadRequest, errType: "BadRequestException", message: "could not read the request body: " + err.Error()})

@@ -209,46 +209,27 @@ func escapeUnit(buf []byte, u unit, scratch *[10]byte) []byte {
 
 // painter writes styled text, switching styles only when the class changes.
 type painter struct {
-	sb      *strings.Builder
-	sgr     *[numClasses]sgr
-	cur     class
-	active  bool
-	pending []byte // text of the current run when its style must be Rendered
-	esc     [10]byte
-}
-
-func (p *painter) set(c class) {
-	if p.active && p.cur == c {
-		return
-	}
-	p.end()
-	p.cur, p.active = c, true
-	if s := &p.sgr[c]; s.render == nil {
-		p.sb.WriteString(s.open)
-	}
+	sb     *strings.Builder
+	sgr    *[numClasses]sgr
+	cur    class
+	active bool
+	esc    [10]byte
 }
 
 func (p *painter) write(c class, b []byte) {
-	p.set(c)
-	if p.sgr[c].render != nil {
-		p.pending = append(p.pending, b...)
-		return
+	if !p.active || p.cur != c {
+		p.end()
+		p.cur, p.active = c, true
+		p.sb.WriteString(p.sgr[c].open)
 	}
 	p.sb.Write(b)
 }
 
 func (p *painter) end() {
-	if !p.active {
-		return
+	if p.active {
+		p.sb.WriteString(p.sgr[p.cur].close)
+		p.active = false
 	}
-	s := &p.sgr[p.cur]
-	if s.render != nil {
-		p.sb.WriteString(s.render(string(p.pending)))
-		p.pending = p.pending[:0]
-	} else {
-		p.sb.WriteString(s.close)
-	}
-	p.active = false
 }
 
 func (p *painter) spaces(n int) {

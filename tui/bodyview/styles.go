@@ -7,10 +7,8 @@ import (
 )
 
 // Styles are the looks of the body pane. Only colours and text attributes
-// are honoured; padding, margins, borders or widths would break the
-// cell-exact layout, so a style that produces any visible cells around its
-// text is applied with Render per segment instead of precompiled, which is
-// slower but still correct.
+// are used: padding, margins, borders or widths would break the cell-exact
+// layout, so they are ignored.
 type Styles struct {
 	Key          lipgloss.Style // JSON object keys, XML attribute names
 	String       lipgloss.Style
@@ -81,25 +79,36 @@ func (s *Styles) byClass(c class) lipgloss.Style {
 // lipgloss's Render does a great deal of work per call (line splitting, width
 // measuring); calling it for every token of every line would be most of a
 // frame, so each style is rendered once around a sentinel and split.
-type sgr struct {
-	open, close string
-	// render is set when the style cannot be split (it adds cells).
-	render func(...string) string
-}
+type sgr struct{ open, close string }
 
 const sentinel = "\ue000"
 
 func compileStyles(s Styles) [numClasses]sgr {
 	var out [numClasses]sgr
 	for c := class(0); c < numClasses; c++ {
-		st := s.byClass(c)
-		r := st.Render(sentinel)
+		r := textOnly(s.byClass(c)).Render(sentinel)
 		i := strings.Index(r, sentinel)
 		if i < 0 || lipgloss.Width(r) != lipgloss.Width(sentinel) {
-			out[c] = sgr{render: st.Render}
-			continue
+			continue // cannot happen with text attributes; stay unstyled
 		}
 		out[c] = sgr{open: r[:i], close: r[i+len(sentinel):]}
 	}
 	return out
+}
+
+// textOnly keeps the colours and attributes of s and drops the rest.
+func textOnly(s lipgloss.Style) lipgloss.Style {
+	t := lipgloss.NewStyle().
+		Foreground(s.GetForeground()).
+		Background(s.GetBackground()).
+		Bold(s.GetBold()).
+		Italic(s.GetItalic()).
+		Faint(s.GetFaint()).
+		Reverse(s.GetReverse()).
+		Blink(s.GetBlink()).
+		Strikethrough(s.GetStrikethrough())
+	if s.GetUnderline() {
+		t = t.UnderlineStyle(s.GetUnderlineStyle()).UnderlineColor(s.GetUnderlineColor())
+	}
+	return t
 }

@@ -1,0 +1,155 @@
+package tui
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"charm.land/bubbles/v2/spinner"
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sigscope/sigscope/workbench"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files")
+
+// goldenTime is the signing time of every golden screen.
+var goldenTime = time.Date(2026, 12, 1, 12, 36, 0, 0, time.UTC)
+
+// harness runs the root model without a terminal: messages in, commands
+// run synchronously, frames out. Timers are off (the model is still), and
+// spinner ticks are dropped, so every frame is a function of the keys.
+type harness struct {
+	t *testing.T
+	m *Model
+}
+
+func goldenEnv(t testing.TB) workbench.Env {
+	env := map[string]string{
+		"GOLDEN_ACCESS_KEY_ID":     "AKIDEXAMPLE",
+		"GOLDEN_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+		"GOLDEN_SESSION_TOKEN":     "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue0123456789",
+	}
+	return workbench.Env{
+		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
+		Now:       func() time.Time { return goldenTime },
+		CacheDir:  t.TempDir(), UserAgent: "sigscope/test",
+	}
+}
+
+func newHarness(t *testing.T, cfg Config, w, h int) *harness {
+	t.Helper()
+	m := New(cfg)
+	m.still = true
+	hs := &harness{t: t, m: m}
+	hs.do(tea.WindowSizeMsg{Width: w, Height: h})
+	hs.run(m.Init())
+	return hs
+}
+
+func goldenHarness(t *testing.T, w, h int) *harness {
+	return newHarness(t, Config{Paths: []string{"testdata/golden.yaml"}, Env: goldenEnv(t), Dark: true}, w, h)
+}
+
+// do hands one message to Update and runs what it returns.
+func (hs *harness) do(msg tea.Msg) {
+	hs.t.Helper()
+	_, cmd := hs.m.Update(msg)
+	hs.run(cmd)
+}
+
+// run executes commands and feeds their messages back until none is left.
+func (hs *harness) run(cmd tea.Cmd) {
+	hs.t.Helper()
+	queue := []tea.Cmd{cmd}
+	for steps := 0; len(queue) > 0; steps++ {
+		if steps > 1000 {
+			hs.t.Fatal("commands never settle")
+		}
+		c := queue[0]
+		queue = queue[1:]
+		if c == nil {
+			continue
+		}
+		switch msg := c().(type) {
+		case nil, spinner.TickMsg, tickMsg, tea.QuitMsg:
+		case tea.BatchMsg:
+			queue = append(queue, msg...)
+		default:
+			_, next := hs.m.Update(msg)
+			queue = append(queue, next)
+		}
+	}
+}
+
+// press types keys: "enter", "ctrl+p", "tab", or text typed rune by rune.
+func (hs *harness) press(keys ...string) {
+	hs.t.Helper()
+	for _, k := range keys {
+		hs.do(keyMsg(k))
+	}
+}
+
+func (hs *harness) typeText(s string) {
+	hs.t.Helper()
+	for _, r := range s {
+		hs.do(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+}
+
+func keyMsg(k string) tea.KeyPressMsg {
+	named := map[string]rune{"enter": tea.KeyEnter, "esc": tea.KeyEscape, "tab": tea.KeyTab, "up": tea.KeyUp, "down": tea.KeyDown,
+		"left": tea.KeyLeft, "right": tea.KeyRight, "space": tea.KeySpace, "pgdown": tea.KeyPgDown, "backspace": tea.KeyBackspace}
+	if c, ok := named[k]; ok {
+		return tea.KeyPressMsg{Code: c}
+	}
+	if k == "shift+tab" {
+		return tea.KeyPressMsg{Code: tea.KeyTab, Mod: tea.ModShift}
+	}
+	if strings.HasPrefix(k, "ctrl+") {
+		return tea.KeyPressMsg{Code: rune(k[5]), Mod: tea.ModCtrl}
+	}
+	r := []rune(k)[0]
+	return tea.KeyPressMsg{Code: r, Text: k}
+}
+
+// screen renders the frame without colours and checks its shape: exactly
+// as many lines as the terminal is high, each exactly as wide.
+func (hs *harness) screen() string {
+	hs.t.Helper()
+	frame := hs.m.render()
+	lines := strings.Split(frame, "\n")
+	if len(lines) != hs.m.lay.H {
+		hs.t.Fatalf("frame has %d lines, terminal %d", len(lines), hs.m.lay.H)
+	}
+	for i, l := range lines {
+		if w := ansi.StringWidth(l); w != hs.m.lay.W {
+			hs.t.Fatalf("line %d is %d cells wide, terminal %d:\n%q", i+1, w, hs.m.lay.W, ansi.Strip(l))
+		}
+	}
+	return ansi.Strip(frame)
+}
+
+// golden compares the screen with testdata/<name>.golden.
+func (hs *harness) golden(name string) {
+	hs.t.Helper()
+	got := hs.screen()
+	path := filepath.Join("testdata", name+".golden")
+	if *update {
+		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
+			hs.t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		hs.t.Fatalf("%v (run go test ./tui -update)", err)
+	}
+	if got != string(want) {
+		hs.t.Errorf("screen %s differs from %s (go test ./tui -update rewrites it):\n%s", name, path, got)
+	}
+}
