@@ -54,7 +54,7 @@ func fakeAnswer(t *testing.T, hs *harness, status string, body string, setCookie
 		Response: &exchange.Response{Status: code, StatusText: status, Proto: "HTTP/1.1",
 			Headers: []exchange.Header{{Name: "Content-Type", Value: "application/json"}, {Name: "X-Amzn-RequestId", Value: "c0ffee00-0000-4000-8000-000000000001"}},
 			Body:    []byte(body), Size: int64(len(body))},
-		Timings: exchange.Timings{Connect: 3 * time.Millisecond, Send: time.Millisecond, FirstByte: 80 * time.Millisecond, Transfer: 2 * time.Millisecond, Total: 84 * time.Millisecond},
+		Timings:   exchange.Timings{Connect: 3 * time.Millisecond, Send: time.Millisecond, FirstByte: 80 * time.Millisecond, Transfer: 2 * time.Millisecond, Total: 84 * time.Millisecond},
 		ClockSkew: 400 * time.Millisecond, SkewKnown: true,
 	}
 	jar := cookies.NewJar()
