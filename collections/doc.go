@@ -6,9 +6,14 @@
 // Load, LoadBytes and LoadDir report every problem at once as Errors, each
 // with file:line:col. Resolve expands one request for sending: templates,
 // defaults from folders and the collection, body bytes and effective auth.
-// The edit methods (SetHeader, DeleteHeader, SetAuthMode, AddRequest,
-// RenameRequest, SetURL, SetBody) change only the text they must, so
-// comments and layout survive, and Save writes the file atomically.
+// The edit methods (SetHeader, DeleteHeader, SetHeaders, SetQuery,
+// SetMethod, SetAuthMode, SetURL, SetBody, AddRequest, RenameRequest,
+// DuplicateRequest, DeleteRequest, AddFolder, RenameFolder, DeleteFolder)
+// change only the text they must, so comments and layout survive;
+// RequestSpec reads a request back as written, for an editor form. Save
+// writes the file atomically; Dirty, ChangedOnDisk and Reload tell the UI
+// whether there is something to save and whether the file changed under
+// it.
 //
 // A Collection may serve concurrent Resolve calls; an edit or Save must
 // not run at the same time as any other call on it.

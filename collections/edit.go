@@ -133,15 +133,21 @@ func (c *Collection) AddRequest(folderPath string, r Request) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", op, err)
 	}
+	return c.appendItem(op, fm, rn)
+}
+
+// appendItem adds a request or folder node at the end of a folder's (or
+// the top level's) requests list, creating the list when there is none.
+func (c *Collection) appendItem(op string, fm, item *yaml.Node) error {
 	e := c.newEditor()
 	ri := mapIndex(fm, "requests")
 	switch {
 	case ri < 0:
-		e.appendEntry(fm, "requests", seqNode(rn))
+		e.appendEntry(fm, "requests", seqNode(item))
 	case deref(fm.Content[ri+1]).Kind != yaml.SequenceNode:
-		e.replaceValue(fm, ri, seqNode(rn))
+		e.replaceValue(fm, ri, seqNode(item))
 	default:
-		e.appendItem(deref(fm.Content[ri+1]), rn)
+		e.appendItem(deref(fm.Content[ri+1]), item)
 	}
 	return e.commit(op)
 }
@@ -286,11 +292,14 @@ func requestNode(r Request) (*yaml.Node, error) {
 		strNode("name", 0), strNode(r.Name, 0),
 		strNode("method", 0), strNode(method, 0),
 		strNode("url", 0), strNode(r.URL, 0))
+	if r.Description != "" {
+		n.Content = append(n.Content[:2:2], append([]*yaml.Node{strNode("description", 0), strNode(r.Description, 0)}, n.Content[2:]...)...)
+	}
 	if len(r.Query) > 0 {
 		n.Content = append(n.Content, strNode("query", 0), kvNode(r.Query))
 	}
-	if len(r.Headers) > 0 {
-		n.Content = append(n.Content, strNode("headers", 0), kvNode(r.Headers))
+	if len(r.Headers) > 0 || len(r.RemoveHeaders) > 0 {
+		n.Content = append(n.Content, strNode("headers", 0), pairsNode(r.RemoveHeaders, groupPairs(r.Headers), false))
 	}
 	if r.Body != nil {
 		b, err := bodyNode(r.Body)

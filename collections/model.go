@@ -90,8 +90,9 @@ type Collection struct {
 	now  func() time.Time
 	uuid func() string
 
-	// The bytes last read from or written to Path, to refuse saving over a
-	// file that someone changed in the meantime.
+	// The bytes last loaded (from Path, or given to LoadBytes) or written
+	// to Path: Dirty compares the text with them and, when fromDisk, Save
+	// refuses to write over a file that no longer holds them.
 	diskData []byte
 	fromDisk bool
 
@@ -223,15 +224,20 @@ type RequestRef struct {
 	Col     int
 }
 
-// Request is a new request for AddRequest.
+// Request is a request as written in a file: the argument of AddRequest
+// and the result of RequestSpec.
 type Request struct {
-	Name    string
-	Method  string
-	URL     string
-	Query   []KV // a repeated key is written as a list
-	Headers []KV
-	Body    *BodySpec
-	Auth    *AuthSpec
+	Name        string
+	Description string
+	Method      string // GET when empty
+	URL         string
+	Query       []KV // a repeated key is written as a list
+	Headers     []KV
+	// RemoveHeaders names headers inherited from defaults that the request
+	// drops (written `Name: null`).
+	RemoveHeaders []string
+	Body          *BodySpec
+	Auth          *AuthSpec
 }
 
 // BodySpec is a body for AddRequest and SetBody. Set Kind and the one

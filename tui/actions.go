@@ -26,6 +26,9 @@ func (m *Model) resize(w, h int) {
 	if l.Kind == layoutWide && !m.zoom {
 		m.tree.setSize(inner(l.Tree))
 		m.wire.setSize(inner(l.Wire))
+		if m.editing != nil {
+			m.editing.setSize(inner(l.Wire))
+		}
 		rw, rh := inner(l.Response)
 		m.setResponseSize(rw, rh)
 		sw, sh := inner(l.SigV4)
@@ -38,6 +41,9 @@ func (m *Model) resize(w, h int) {
 		w, h := inner(r)
 		m.tree.setSize(w, h)
 		m.wire.setSize(w, h)
+		if m.editing != nil {
+			m.editing.setSize(w, h)
+		}
 		m.setResponseSize(w, h)
 		m.setSigV4Size(w, h)
 	}
@@ -87,6 +93,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	if len(m.errs) > 0 {
 		m.setStatus(fmt.Sprintf("%d collection(s) did not load: see the Request pane", len(m.errs)), false)
 	}
+	m.rebuildPreview()
 	cmds := []tea.Cmd{m.selectionChanged(), m.refreshLogins()}
 	return tea.Batch(cmds...)
 }
@@ -397,8 +404,7 @@ func (m *Model) openLogin() tea.Cmd {
 		flow = "srp"
 	}
 	if flow == "hosted" {
-		m.setStatus("the hosted UI login runs in the browser: use `sigscope login --flow hosted` for now", false)
-		return nil
+		return m.openHosted(m.coll, t)
 	}
 	cfg := logindialog.Config{
 		Title: t.ProfileName, Pool: t.Profile.UserPoolID, Flow: flow, Username: user, Password: pass,

@@ -6,6 +6,7 @@ package tui
 
 import (
 	"context"
+	"time"
 
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
@@ -98,6 +99,9 @@ type Model struct {
 
 	logins map[int]*workbench.LoginStatus
 
+	editing   *editor
+	editDelay time.Duration
+
 	overlays []overlay
 	// still stops the spinner and the header's clock: tests render
 	// frames that do not depend on time.
@@ -112,7 +116,7 @@ func New(cfg Config) *Model {
 	m := &Model{
 		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
 		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
-		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{},
+		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay,
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.body = bodyview.New()

@@ -114,7 +114,7 @@ func wrapText(s string, w int) []string {
 	if w <= 0 {
 		return nil
 	}
-	return strings.Split(ansi.Wordwrap(s, w, ""), "\n")
+	return strings.Split(ansi.Wrap(s, w, ""), "\n")
 }
 
 func lipglossWidth(s string) int { return ansi.StringWidth(s) }

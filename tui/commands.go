@@ -32,39 +32,47 @@ type loadedMsg struct {
 // takes a while to parse, and the first frame must not wait for it.
 func loadCmd(cfg Config) tea.Cmd {
 	return func() tea.Msg {
-		msg := loadedMsg{modes: map[string]string{}}
-		add := func(wb *workbench.Workbench) {
-			ci := len(msg.benches)
-			msg.benches = append(msg.benches, wb)
-			refs := wb.Coll.Requests()
-			msg.refs = append(msg.refs, refs)
-			for _, r := range refs {
-				if rr, err := wb.Resolve(r.Path); err == nil {
-					msg.modes[nodeID(ci, r.Path)] = modeLabel(rr.Auth.Mode)
-				}
-			}
-		}
+		var benches []*workbench.Workbench
+		var errs []error
+		add := func(wb *workbench.Workbench) { benches = append(benches, wb) }
 		opts := workbench.Options{Environment: cfg.Environment, Vars: cfg.Vars, Env: cfg.Env}
 		if cfg.Data != nil {
 			wb, err := workbench.OpenBytes(cfg.DataName, cfg.Data, opts)
 			if err != nil {
-				msg.errs = append(msg.errs, err)
+				errs = append(errs, err)
 			} else {
 				add(wb)
 			}
 		}
-		files, errs := collectionFiles(cfg.Paths)
-		msg.errs = append(msg.errs, errs...)
+		files, ferrs := collectionFiles(cfg.Paths)
+		errs = append(errs, ferrs...)
 		for _, f := range files {
 			wb, err := workbench.Open(f, opts)
 			if err != nil {
-				msg.errs = append(msg.errs, err)
+				errs = append(errs, err)
 				continue
 			}
 			add(wb)
 		}
+		msg := treeOf(benches)
+		msg.errs = errs
 		return msg
 	}
+}
+
+// treeOf lists every request of the collections with its auth mode.
+func treeOf(benches []*workbench.Workbench) loadedMsg {
+	msg := loadedMsg{benches: benches, modes: map[string]string{}}
+	for ci, wb := range benches {
+		refs := wb.Requests()
+		msg.refs = append(msg.refs, refs)
+		for _, r := range refs {
+			if rr, err := wb.Resolve(r.Path); err == nil {
+				msg.modes[nodeID(ci, r.Path)] = modeLabel(rr.Auth.Mode)
+			}
+		}
+	}
+	return msg
 }
 
 // collectionFiles expands the paths given on the command line: a file is
@@ -156,6 +164,7 @@ type loginStatusMsg struct {
 	status *workbench.LoginStatus
 	err    error
 	done   bool // the end of an interactive login
+	hosted bool // of a hosted-UI login: its dialog closes
 }
 
 func loginStatusCmd(coll int, t *workbench.LoginTarget) tea.Cmd {

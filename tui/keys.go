@@ -11,6 +11,7 @@ type globalKeys struct {
 	Pane3, Pane4, Pane5                        key.Binding
 	Copy, CopyCurl, Edit, Secrets, Help, Quit  key.Binding
 	ForceQuit, TabNext, TabPrev, Reload, Theme key.Binding
+	Save, EditRequest                          key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -52,6 +53,8 @@ func newGlobalKeys() globalKeys {
 		TabPrev:      b([]string{"["}, "[", "previous tab"),
 		Reload:       b([]string{"ctrl+r"}, "ctrl+r", "reload collections"),
 		Theme:        b([]string{"T"}, "T", "light/dark"),
+		Save:         b([]string{"ctrl+s"}, "ctrl+s", "save to the YAML file"),
+		EditRequest:  b([]string{"i"}, "i", "edit the request"),
 	}
 }
 
@@ -61,8 +64,8 @@ func (k globalKeys) ShortHelp() []key.Binding {
 
 func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.Reload},
-		{k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
+		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.Save, k.Reload},
+		{k.EditRequest, k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
 		{k.Focus, k.FocusBack, k.Zoom, k.Pane1, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"charm.land/bubbles/v2/help"
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -86,7 +87,7 @@ type finderItem struct {
 }
 
 func newFinder(m *Model) *finder {
-	f := &finder{input: textinput.New()}
+	f := &finder{input: newTextInput()}
 	f.input.Placeholder = "request name or folder/name"
 	f.input.Prompt = "› "
 	f.input.Focus()
@@ -228,14 +229,11 @@ func (p *envPicker) view(m *Model) []string {
 	return m.dialogBox("Environment", lines, 40)
 }
 
-// helpOverlay is ?: every key, the focused pane's first.
-type helpOverlay struct{ h help.Model }
+// helpOverlay is ?: every key, the focused pane's first, laid out in as
+// many columns as the width holds.
+type helpOverlay struct{}
 
-func newHelpOverlay(m *Model) *helpOverlay {
-	h := help.New()
-	h.ShowAll = true
-	return &helpOverlay{h: h}
-}
+func newHelpOverlay(m *Model) *helpOverlay { return &helpOverlay{} }
 
 func (o *helpOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	if _, ok := msg.(tea.KeyPressMsg); ok {
@@ -246,12 +244,10 @@ func (o *helpOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 
 func (o *helpOverlay) view(m *Model) []string {
 	w := min(m.lay.W-4, 110)
-	o.h.SetWidth(w)
 	var lines []string
 	section := func(title string, km help.KeyMap) {
 		lines = append(lines, m.styles.Bold.Render(title))
-		lines = append(lines, strings.Split(o.h.View(km), "\n")...)
-		lines = append(lines, "")
+		lines = append(lines, keyColumns(m.styles, km, w)...)
 	}
 	switch m.focus {
 	case paneTree:
@@ -269,19 +265,73 @@ func (o *helpOverlay) view(m *Model) []string {
 		}
 	}
 	section("Everywhere", m.keys)
-	lines = append(lines, m.styles.Dim.Render("Letter keys never act while a text field has focus. Any key closes this help."))
-	if len(lines) > m.lay.H-4 {
-		lines = lines[:max(m.lay.H-4, 1)]
+	lines = append(lines, m.styles.Dim.Render("Letters never act while a text field has focus · any key closes this help"))
+	if max(m.lay.H-4, 1) < len(lines) {
+		lines = append(lines[:max(m.lay.H-5, 0)], m.styles.Dim.Render("… (a taller terminal shows every key)"))
 	}
 	return m.dialogBox("Help", lines, w)
+}
+
+// keyColumns lays bindings out column-major in columns of equal width.
+func keyColumns(st Styles, km help.KeyMap, w int) []string {
+	var binds []key.Binding
+	for _, g := range km.FullHelp() {
+		for _, b := range g {
+			if b.Enabled() && b.Help().Key != "" {
+				binds = append(binds, b)
+			}
+		}
+	}
+	kw, dw := 0, 0
+	for _, b := range binds {
+		kw = max(kw, ansi.StringWidth(b.Help().Key))
+		dw = max(dw, ansi.StringWidth(b.Help().Desc))
+	}
+	colW := kw + dw + 4
+	cols := max(min(w/colW, 4), 1)
+	rows := (len(binds) + cols - 1) / cols
+	out := make([]string, rows)
+	for i, b := range binds {
+		cell := " " + st.FooterKey.Render(fmt.Sprintf("%-*s", kw, b.Help().Key)) + " " + st.Dim.Render(b.Help().Desc)
+		out[i%rows] += fit(cell, colW)
+	}
+	return out
 }
 
 // prompt is / (search the body) and | (jq filter): a one-line text field
 // that takes every key, letters included.
 type prompt struct {
-	kind  int
-	input textinput.Model
-	err   string
+	kind    int
+	input   textinput.Model
+	err     string
+	running bool
+}
+
+// filterMsg is a jq filter's result; dropped when the body changed.
+type filterMsg struct {
+	p      *prompt
+	bodyID int
+	expr   string
+	out    []byte
+	err    error
+}
+
+func (m *Model) filtered(msg filterMsg) {
+	msg.p.running = false
+	if msg.bodyID != m.bodyID {
+		return
+	}
+	if msg.err != nil {
+		msg.p.err = msg.err.Error()
+		return
+	}
+	m.body.ApplyFilter(msg.expr, msg.out)
+	for i, o := range m.overlays {
+		if o == overlay(msg.p) {
+			m.overlays = append(m.overlays[:i], m.overlays[i+1:]...)
+			break
+		}
+	}
 }
 
 const (
@@ -290,7 +340,7 @@ const (
 )
 
 func newPrompt(m *Model, kind int) *prompt {
-	p := &prompt{kind: kind, input: textinput.New()}
+	p := &prompt{kind: kind, input: newTextInput()}
 	p.input.Prompt = "/ "
 	if kind == promptJQ {
 		p.input.Prompt = "| "
@@ -321,11 +371,15 @@ func (p *prompt) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 			m.body.ClearFilter()
 			return nil, true
 		}
-		if err := m.body.SetFilter(q); err != nil {
-			p.err = err.Error()
-			return nil, false
-		}
-		return nil, true
+		// gojq decodes the whole body: run it in a command, keep the
+		// prompt open until the answer (or its error) comes back.
+		run, id := m.body.FilterFunc(q), m.bodyID
+		p.err = ""
+		p.running = true
+		return func() tea.Msg {
+			out, err := run()
+			return filterMsg{p: p, bodyID: id, expr: q, out: out, err: err}
+		}, false
 	}
 	var cmd tea.Cmd
 	p.input, cmd = p.input.Update(msg)
@@ -338,6 +392,9 @@ func (p *prompt) view(m *Model) []string {
 		title = "jq filter on the body"
 	}
 	lines := []string{p.input.View()}
+	if p.running {
+		lines = append(lines, m.spin.View()+" running jq …")
+	}
 	if p.err != "" {
 		lines = append(lines, m.styles.Error.Render(bodyview.Escape(p.err)))
 	}

@@ -36,6 +36,25 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.updateOverlayMsg(msg))
 	case loadedMsg:
 		return m, m.loaded(msg)
+	case savedMsg:
+		return m, m.saved(msg)
+	case savedAllMsg:
+		if msg.err != nil {
+			m.setStatus("not saved: "+msg.err.Error(), false)
+			return m, nil
+		}
+		if msg.quit {
+			return m, m.quit()
+		}
+		m.setStatus("saved", true)
+		return m, nil
+	case reloadedMsg:
+		if msg.err != nil {
+			m.setStatus("reload: "+msg.err.Error(), false)
+			return m, nil
+		}
+		m.setStatus("reloaded from disk", true)
+		return m, tea.Batch(treeCmd(m.benches), m.requestPreview())
 	case previewMsg:
 		if msg.seq != m.previewSeq {
 			return m, nil // the selection moved on
@@ -56,7 +75,12 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, nil
 	case loginStatusMsg:
+		if msg.hosted {
+			m.closeHosted()
+		}
 		return m, m.loginStatus(msg)
+	case hostedStartedMsg:
+		return m, msg.o.started(msg)
 	case loggedOutMsg:
 		if msg.err != nil {
 			m.setStatus("log out: "+msg.err.Error(), false)
@@ -73,6 +97,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.finishLogin(lo, msg)
 	case logindialog.CanceledMsg:
 		m.popOverlay()
+		return m, nil
+	case filterMsg:
+		m.filtered(msg)
+		return m, nil
+	case editTickMsg:
+		if m.editing != nil && msg.seq == m.editing.seq {
+			return m, m.applyEdits()
+		}
 		return m, nil
 	case editedMsg:
 		if msg.err != nil {
@@ -94,11 +126,22 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 
 func (m *Model) overlayBusy() bool {
 	for _, o := range m.overlays {
-		if _, ok := o.(*loginOverlay); ok {
+		switch o.(type) {
+		case *loginOverlay, *hostedOverlay:
 			return true
 		}
 	}
 	return false
+}
+
+// closeHosted removes the hosted-UI dialog once its sign-in ended.
+func (m *Model) closeHosted() {
+	for i, o := range m.overlays {
+		if _, ok := o.(*hostedOverlay); ok {
+			m.overlays = append(m.overlays[:i], m.overlays[i+1:]...)
+			return
+		}
+	}
 }
 
 // updateOverlayMsg hands a non-key message to the top overlay (spinner
@@ -122,10 +165,15 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if len(m.overlays) > 0 {
 		return m.updateOverlayMsg(msg)
 	}
+	if m.editing != nil {
+		return m.editKey(msg)
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
-		return m.quit()
+		return m.askQuit()
+	case key.Matches(msg, k.Save):
+		return m.save()
 	case key.Matches(msg, k.Help):
 		m.pushOverlay(newHelpOverlay(m))
 	case key.Matches(msg, k.Cancel):
@@ -138,6 +186,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			}
 		}
 		return m.send()
+	case key.Matches(msg, k.EditRequest):
+		return m.openEditor()
 	case key.Matches(msg, k.Find):
 		if len(m.benches) > 0 {
 			m.pushOverlay(newFinder(m))
@@ -198,6 +248,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.setStatus(map[bool]string{true: "secrets shown in clear: S masks them again", false: "secrets masked"}[m.showSecr], true)
 		return m.requestPreview()
 	case key.Matches(msg, k.Reload):
+		if m.dirty() {
+			m.ask("Unsaved changes", "Reloading opens the collections from disk again and drops the edits not saved.",
+				choice{key: "r", label: "reload anyway", do: m.reload})
+			return nil
+		}
 		return m.reload()
 	case key.Matches(msg, k.Theme):
 		m.styles = NewStyles(!m.styles.Dark)

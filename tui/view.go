@@ -129,7 +129,7 @@ func (m *Model) panesView() []string {
 	}
 	if l.Kind == layoutWide && !m.zoom {
 		tree := m.frame(m.treeTitle(), m.tree.view(m.styles, m.focus == paneTree), l.Tree.W, l.Tree.H, m.focus == paneTree)
-		wire := m.frame(m.wireTitle(), m.wire.view(m.styles), l.Wire.W, l.Wire.H, m.focus == paneWire)
+		wire := m.frame(m.wireTitle(), m.wireView(), l.Wire.W, l.Wire.H, m.focus == paneWire)
 		resp := m.frame(m.respTitle(), m.responseView(paneResponse), l.Response.W, l.Response.H, m.focus == paneResponse)
 		right := m.frame(m.sigv4Title(), m.sigv4View(), l.SigV4.W, l.SigV4.H, m.focus == paneSigV4)
 		mid := append(wire, resp...)
@@ -188,7 +188,7 @@ func (m *Model) paneView(p pane) []string {
 	case paneTree:
 		return m.tree.view(m.styles, true)
 	case paneWire:
-		return m.wire.view(m.styles)
+		return m.wireView()
 	case paneResponse, paneCookies:
 		return m.responseView(p)
 	case paneDiff:
@@ -202,7 +202,18 @@ func (m *Model) paneView(p pane) []string {
 
 func (m *Model) treeTitle() string { return "Requests" }
 
+// wireView is the wire bytes, or the editor while editing.
+func (m *Model) wireView() []string {
+	if m.editing != nil {
+		return m.editing.view(m.styles)
+	}
+	return m.wire.view(m.styles)
+}
+
 func (m *Model) wireTitle() string {
+	if m.editing != nil {
+		return "Request · editing " + m.editing.path
+	}
 	if m.preview != nil && m.preview.Prepared.Trace != nil {
 		return "Request · wire bytes as signed"
 	}

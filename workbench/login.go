@@ -26,7 +26,9 @@ type LoginTarget struct {
 // LoginTarget resolves the Cognito profile name ("" for the collection's
 // default or only one).
 func (w *Workbench) LoginTarget(name string) (*LoginTarget, error) {
+	w.doc.RLock()
 	cp, env, err := auth.ResolveCognitoProfile(w.Coll, name, w.Environment(), w.Vars(), w.Env.lookup)
+	w.doc.RUnlock()
 	if err != nil {
 		return nil, err
 	}
@@ -117,6 +119,8 @@ func (t *LoginTarget) Logout(ctx context.Context) error {
 
 // CognitoProfiles names the collection's profiles of type cognito.
 func (w *Workbench) CognitoProfiles() []string {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
 	var out []string
 	for _, n := range w.Coll.AuthProfiles() {
 		if typ, _ := w.Coll.ProfileType(n); typ == collections.ProfileCognito {
@@ -124,4 +128,25 @@ func (w *Workbench) CognitoProfiles() []string {
 		}
 	}
 	return out
+}
+
+// StartHosted begins a hosted-UI sign-in: it listens on loopback for the
+// browser's redirect (I/O) and returns the URL to open.
+func (t *LoginTarget) StartHosted(ctx context.Context) (*auth.HostedLogin, error) {
+	p := t.Profile
+	p.Flow = auth.FlowHosted
+	return auth.StartHostedLogin(ctx, p, t.opts...)
+}
+
+// FinishHosted waits for the browser to come back (until ctx ends), then
+// caches the tokens like Finish.
+func (t *LoginTarget) FinishHosted(ctx context.Context, h *auth.HostedLogin) (*LoginStatus, error) {
+	if _, err := h.Wait(ctx); err != nil {
+		return nil, err
+	}
+	sess, err := h.Session(t.Key)
+	if err != nil {
+		return nil, err
+	}
+	return t.status(ctx, sess)
 }

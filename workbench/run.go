@@ -40,14 +40,9 @@ type Preview struct {
 
 // Preview resolves, authorizes and signs a request without sending it.
 func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*Preview, error) {
-	rr, err := w.Resolve(requestPath)
+	rr, err := w.resolveWithMode(requestPath, run.Mode)
 	if err != nil {
 		return nil, err
-	}
-	if run.Mode != "" && run.Mode != rr.Auth.Mode {
-		if rr, err = w.withMode(requestPath, rr, run.Mode); err != nil {
-			return nil, err
-		}
 	}
 	if run.Edit != nil {
 		run.Edit(rr)
@@ -78,6 +73,21 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	pv.Prepared = p
 	pv.Redact = NewRedactor(run.ShowSecrets, p, nil)
 	return pv, nil
+}
+
+// resolveWithMode resolves a request and gives it the run's auth mode,
+// holding the document for reading only while it does.
+func (w *Workbench) resolveWithMode(requestPath string, mode collections.AuthMode) (*collections.ResolvedRequest, error) {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
+	rr, err := w.resolve(requestPath)
+	if err != nil {
+		return nil, err
+	}
+	if mode != "" && mode != rr.Auth.Mode {
+		return w.withMode(requestPath, rr, mode)
+	}
+	return rr, nil
 }
 
 func (w *Workbench) sources(env string) exchange.Sources {
@@ -128,6 +138,8 @@ var modeNames = []string{"iam", "id_token", "access_token", "api_key", "none"}
 // Modes lists the auth modes a request can be switched to, in the order
 // the UI cycles them: only those the collection has a profile for.
 func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
 	var cognito, aws bool
 	for _, name := range w.Coll.AuthProfiles() {
 		typ, _ := w.Coll.ProfileType(name)
@@ -140,7 +152,7 @@ func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
 		}
 	}
 	var apiKey bool
-	if rr, err := w.Resolve(requestPath); err == nil {
+	if rr, err := w.resolve(requestPath); err == nil {
 		apiKey = rr.Auth.APIKey != ""
 		if rr.Auth.Mode == collections.ModeIAM {
 			aws = true

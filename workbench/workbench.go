@@ -26,6 +26,10 @@ type Workbench struct {
 	Coll *collections.Collection
 	Env  Env
 
+	// doc guards the collection document: the TUI edits it in Update
+	// while previews read it in commands.
+	doc sync.RWMutex
+
 	mu          sync.Mutex
 	environment string
 	vars        map[string]string
@@ -111,13 +115,45 @@ func (w *Workbench) Vars() map[string]string {
 
 // Resolve expands one request in the current environment.
 func (w *Workbench) Resolve(requestPath string) (*collections.ResolvedRequest, error) {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
+	return w.resolve(requestPath)
+}
+
+func (w *Workbench) resolve(requestPath string) (*collections.ResolvedRequest, error) {
 	return w.Coll.Resolve(requestPath, w.Environment(), w.Vars(), w.Env.lookup)
+}
+
+// Requests lists the collection's requests in file order.
+func (w *Workbench) Requests() []collections.RequestRef {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
+	return w.Coll.Requests()
+}
+
+// Edit changes the open document in memory: no I/O, so the UI may call
+// it from its update loop. Nothing reaches the file until Save.
+func (w *Workbench) Edit(fn func(c *collections.Collection) error) error {
+	w.doc.Lock()
+	defer w.doc.Unlock()
+	return fn(w.Coll)
+}
+
+// Save writes the document to its file, keeping comments and untouched
+// formatting; it refuses when the file changed on disk meanwhile
+// (collections.ErrChangedOnDisk).
+func (w *Workbench) Save() error {
+	w.doc.Lock()
+	defer w.doc.Unlock()
+	return w.Coll.Save()
 }
 
 // NeedsEmulator reports whether the collection talks to the emulator
 // ({{emulator}}) while no emulator variable was given: the hint for a
 // failed resolve.
 func (w *Workbench) NeedsEmulator() bool {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
 	_, given := w.Vars()["emulator"]
 	return !given && strings.Contains(string(w.Coll.Bytes()), "{{emulator}}")
 }
@@ -161,4 +197,18 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// Dirty reports whether the document has edits not yet saved.
+func (w *Workbench) Dirty() bool {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
+	return w.Coll.Dirty()
+}
+
+// Reload reads the file again, dropping unsaved edits.
+func (w *Workbench) Reload() error {
+	w.doc.Lock()
+	defer w.doc.Unlock()
+	return w.Coll.Reload()
 }

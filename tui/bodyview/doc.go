@@ -8,9 +8,9 @@
 //     and indexes it once (index.go); View renders only the lines on screen
 //     and caches them per line, so a frame costs the same for a 1 KB and a
 //     50 MB body.
-//   - The line index is sparse (a checkpoint every 32 lines or 16 KiB) plus a
-//     cursor for sequential access, so a body made of nothing but newlines
-//     costs a few percent of its size instead of 8 bytes per line.
+//   - The line index is sparse (a checkpoint every 256 lines or 16 KiB) plus
+//     a cursor for neighbouring lines, so it stays under 1% of a typical body
+//     and scrolling still finds each new line with one IndexByte.
 //   - A line longer than 64 KiB (a minified body is one line) is cut into
 //     64 KiB display lines at a UTF-8 boundary while indexing. That bounds the
 //     work of horizontal scrolling, wrapping and locating a match to one chunk,

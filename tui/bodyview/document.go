@@ -7,9 +7,11 @@ import (
 	"unicode/utf8"
 )
 
-// Size thresholds. Above prettyMax json.Indent costs more than a frame budget
-// many times over and doubles memory; above highlightMax chroma's tokens cost
-// tens of bytes per byte of body.
+// Size thresholds. Above prettyMax json.Indent would stall the UI for half a
+// second or more and add a copy of the body. Above highlightMax bodies are
+// shown plain: past prettyMax their lines are mostly 64 KiB chunks of
+// minified text, where a per-line lexer would start inside strings, and
+// below it the budget keeps the cost of a frame independent of the body.
 const (
 	prettyMax    = 8 << 20
 	highlightMax = 1 << 20

@@ -35,16 +35,32 @@ func (m *Model) SetFilter(expr string) error {
 		m.ClearFilter()
 		return nil
 	}
-	out, err := runFilter(expr, m.body, m.raw)
+	out, err := m.FilterFunc(expr)()
 	if err != nil {
 		return err
 	}
+	m.ApplyFilter(expr, out)
+	return nil
+}
+
+// FilterFunc is the work of SetFilter without touching the view, for a
+// caller that runs it off the UI loop (gojq decodes the whole body: most
+// of a second on 50 MB); ApplyFilter shows its result. The body is only
+// read, so the view may scroll meanwhile.
+func (m *Model) FilterFunc(expr string) func() ([]byte, error) {
+	body, raw := m.body, m.raw
+	expr = strings.TrimSpace(expr)
+	return func() ([]byte, error) { return runFilter(expr, body, raw) }
+}
+
+// ApplyFilter shows the output of a FilterFunc of expr.
+func (m *Model) ApplyFilter(expr string, out []byte) {
+	expr = strings.TrimSpace(expr)
 	d := newTextDocument(m.nextGen(), out, langJSON, len(out) <= highlightMax)
 	d.placeholder = "(no results)"
 	m.filtered, m.filterExpr = d, expr
 	m.top, m.topRow, m.hoff = 0, 0, 0
 	m.research()
-	return nil
 }
 
 // ClearFilter shows the body again.

@@ -12,11 +12,13 @@ import (
 // visible break every 64 KiB, which no one reads across anyway.
 const maxLineBytes = 64 << 10
 
-// Checkpoint spacing of the sparse index. A lookup scans at most markLines
-// lines or markBytes+maxLineBytes bytes with IndexByte, a few microseconds,
-// while the index stays around 1–2% of the body even for a body of newlines.
+// Checkpoint spacing of the sparse index. A random lookup scans at most
+// markLines lines or markBytes+maxLineBytes bytes with IndexByte, a few
+// microseconds; the index is under 1% of a typical body and an eighth of a
+// body made of nothing but newlines (a dense index would be eight times it).
+// Scrolling does not pay even that: see the cursor.
 const (
-	markLines = 32
+	markLines = 256
 	markBytes = 16 << 10
 )
 
@@ -32,8 +34,9 @@ type lineIndex struct {
 	src   []byte
 	n     int
 	marks []mark
-	// cursor remembers the last line looked up, so that scrolling, which asks
-	// for neighbouring lines, costs one IndexByte instead of a scan from the
+	// cursor remembers the last line looked up. Scrolling asks for the
+	// neighbours of the lines it asked for last, so one IndexByte forwards
+	// or one LastIndexByte backwards finds them, not a scan from the
 	// previous checkpoint.
 	cursor mark
 }
@@ -90,8 +93,14 @@ func (ix *lineIndex) next(start int) (end, next int) {
 func (ix *lineIndex) bounds(line int) (start, end int) {
 	i := sort.Search(len(ix.marks), func(i int) bool { return ix.marks[i].line > line }) - 1
 	base := ix.marks[i]
-	if c := ix.cursor; c.line <= line && c.line > base.line {
+	c := ix.cursor
+	switch {
+	case c.line <= line && c.line > base.line:
 		base = c
+	case c.line == line+1 && c.line > base.line:
+		if prev, ok := ix.before(c); ok {
+			base = prev
+		}
 	}
 	if base.line < line {
 		off := base.next
@@ -103,6 +112,31 @@ func (ix *lineIndex) bounds(line int) (start, end int) {
 	}
 	ix.cursor = base
 	return base.off, base.end
+}
+
+// before returns the line above c when it can be found by looking back for
+// the newline before it: that works unless the line above is a chunk of a
+// long line, whose cuts are only known from the line's start.
+func (ix *lineIndex) before(c mark) (mark, bool) {
+	nl := c.off - 1
+	if c.line == 0 || nl < 0 || ix.src[nl] != '\n' {
+		return mark{}, false
+	}
+	from := max(0, nl-maxLineBytes-1)
+	start := from
+	if j := bytes.LastIndexByte(ix.src[from:nl], '\n'); j >= 0 {
+		start = from + j + 1
+	} else if from > 0 {
+		return mark{}, false
+	}
+	if nl-start > maxLineBytes {
+		return mark{}, false
+	}
+	end := nl
+	if end > start && ix.src[end-1] == '\r' {
+		end--
+	}
+	return mark{c.line - 1, start, end, c.off}, true
 }
 
 // start returns the offset of line's first byte.

@@ -52,15 +52,18 @@ func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	case tea.KeyPressMsg:
 		m.handleKey(msg)
 	case tea.MouseWheelMsg:
-		switch msg.Mouse().Button {
-		case tea.MouseWheelUp:
-			m.scrollUp(wheelStep)
-		case tea.MouseWheelDown:
-			m.scrollDown(wheelStep)
-		case tea.MouseWheelLeft:
+		mouse := msg.Mouse()
+		// Shift turns the wheel sideways, for mice without a tilt wheel.
+		shift := mouse.Mod&tea.ModShift != 0
+		switch {
+		case mouse.Button == tea.MouseWheelLeft, mouse.Button == tea.MouseWheelUp && shift:
 			m.scrollLeft()
-		case tea.MouseWheelRight:
+		case mouse.Button == tea.MouseWheelRight, mouse.Button == tea.MouseWheelDown && shift:
 			m.scrollRight()
+		case mouse.Button == tea.MouseWheelUp:
+			m.scrollUp(wheelStep)
+		case mouse.Button == tea.MouseWheelDown:
+			m.scrollDown(wheelStep)
 		}
 	}
 	return m, nil

@@ -9,20 +9,18 @@ import (
 type Model struct {
 	KeyMap KeyMap
 
-	styles    Styles
 	sgr       [numClasses]sgr
 	stylesGen int
 
 	width, height int
 
-	id          int
-	hasBody     bool
-	raw         []byte
-	contentType string
-	gen         uint64 // last document generation handed out
-	body        *document
-	filtered    *document // the jq result, when a filter is set
-	filterExpr  string
+	id         int
+	hasBody    bool
+	raw        []byte // as received, for jq
+	gen        uint64 // last document generation handed out
+	body       *document
+	filtered   *document // the jq result, when a filter is set
+	filterExpr string
 
 	wrap              bool
 	top, topRow, hoff int // topRow: first visible row of the top line when wrapping
@@ -84,7 +82,6 @@ func New() *Model {
 
 // SetStyles replaces the styles; the next View re-renders everything.
 func (m *Model) SetStyles(s Styles) {
-	m.styles = s
 	m.sgr = compileStyles(s)
 	m.stylesGen++
 }
@@ -104,7 +101,7 @@ func (m *Model) SetBody(id int, contentType string, body []byte) {
 	if m.hasBody && id == m.id {
 		return
 	}
-	m.id, m.hasBody, m.raw, m.contentType = id, true, body, contentType
+	m.id, m.hasBody, m.raw = id, true, body
 	m.body = newDocument(m.nextGen(), contentType, body)
 	if len(body) == 0 {
 		m.body.placeholder = "(empty body)"
