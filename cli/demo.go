@@ -178,12 +178,7 @@ func (d *demo) printf(format string, args ...any) {
 }
 
 func (d *demo) masked(text string) string {
-	for _, s := range d.secrets {
-		if s != "" {
-			text = strings.ReplaceAll(text, s, secret.Mask(s))
-		}
-	}
-	return text
+	return workbench.NewSecretsRedactor(d.secrets...).Known(text)
 }
 
 // block prints exact text (a canonical request) unwrapped: its bytes matter.

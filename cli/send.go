@@ -122,7 +122,7 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets}
 	oc := wb.Send(cmd.Context(), requestPath, run)
 	if oc.Err != nil {
-		if f.authMode != "" && !exchange.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
+		if f.authMode != "" && !workbench.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
 			return withCode(ExitError, fmt.Errorf("--auth %s: %w", f.authMode, oc.Err))
 		}
 		if oc.Preview == nil && wb.NeedsEmulator() {

@@ -111,6 +111,9 @@ func (e *env) prepare(t *testing.T, name string, po PrepareOptions) *Prepared {
 		t.Fatalf("resolve %s: %v", name, err)
 	}
 	po.LookupEnv = e.lookup
+	if po.Credentials == nil {
+		po.Credentials = staticCredentials(e.lookup)
+	}
 	p, err := Prepare(context.Background(), rr, po)
 	if err != nil {
 		t.Fatalf("prepare %s: %v", name, err)

@@ -27,9 +27,7 @@ func NewRedactor(show bool, p *exchange.Prepared, res *exchange.Result) *Redacto
 		return m
 	}
 	var secrets []string
-	for _, s := range p.Secrets {
-		secrets = append(secrets, s, sign.URIEncode(s))
-	}
+	secrets = append(secrets, p.Secrets...)
 	var cookieValues []string
 	for _, c := range p.CookiesSent {
 		cookieValues = append(cookieValues, c.Cookie.Value)
@@ -63,6 +61,7 @@ func replacer(secrets, cookieValues []string) *strings.Replacer {
 	}
 	for _, s := range secrets {
 		add(s, 1)
+		add(sign.URIEncode(s), 1)
 	}
 	for _, s := range cookieValues {
 		add(s, 8)

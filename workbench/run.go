@@ -65,7 +65,6 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
 		Jar: pv.Jar, NoCookies: pv.Jar == nil, Time: t, UserAgent: w.Env.UserAgent,
 		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
-		CollectionPath: w.Coll.Path,
 	})
 	if err != nil {
 		return nil, err
@@ -90,8 +89,8 @@ func (w *Workbench) resolveWithMode(requestPath string, mode collections.AuthMod
 	return rr, nil
 }
 
-func (w *Workbench) sources(env string) exchange.Sources {
-	return exchange.Sources{LookupEnv: w.Env.lookup, CollectionPath: w.Coll.Path, Environment: env, AuthOptions: w.Env.authOptions()}
+func (w *Workbench) sources(env string) Sources {
+	return Sources{LookupEnv: w.Env.lookup, CollectionPath: w.Coll.Path, Environment: env, AuthOptions: w.Env.authOptions()}
 }
 
 // withMode gives a resolved request another auth mode. A request that had

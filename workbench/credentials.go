@@ -1,0 +1,178 @@
+package workbench
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/sign"
+)
+
+// LoginRequiredError says that a Cognito profile has no usable cached
+// login: the user must log in first.
+type LoginRequiredError struct {
+	Profile    string
+	Need       string // "identity-pool AWS credentials", "an id token"...
+	Collection string // the collection file, for the command to run
+	Err        error  // what the session cache said
+}
+
+func (e *LoginRequiredError) Error() string {
+	coll := e.Collection
+	if coll == "" {
+		coll = "COLLECTION"
+	}
+	reason := ""
+	if e.Err != nil {
+		// The cache's own advice to log in is said once, below.
+		r, _, _ := strings.Cut(e.Err.Error(), ": run 'sigscope login")
+		reason = " (" + r + ")"
+	}
+	return fmt.Sprintf("auth profile %q is a Cognito login and there is no usable cached session to take %s from%s: run `sigscope login %s` first", e.Profile, e.Need, reason, coll)
+}
+
+func (e *LoginRequiredError) Unwrap() error { return e.Err }
+
+// Sources are where credentials and tokens come from by default: static
+// keys from the environment variables a static profile names, the AWS
+// shared config for an aws profile (and for no profile at all), and the
+// cached login of a Cognito profile (sigscope login), refreshed as needed.
+type Sources struct {
+	LookupEnv      func(string) (string, bool) // nil: os.LookupEnv
+	CollectionPath string
+	Environment    string
+	AuthOptions    []auth.Option
+}
+
+// Credentials returns the AWS credentials of a profile and its region.
+func (s Sources) Credentials(ctx context.Context, p *collections.Profile) (sign.Credentials, string, error) {
+	lookupEnv := s.LookupEnv
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	if p == nil {
+		return awsProfile(ctx, "", "the default AWS credentials")
+	}
+	switch p.Type {
+	case collections.ProfileStatic:
+		get := func(what, name string, required bool) (string, error) {
+			if name == "" {
+				if required {
+					return "", fmt.Errorf("auth profile %q: no %s_env set in the collection", p.Name, what)
+				}
+				return "", nil
+			}
+			v, ok := lookupEnv(name)
+			if (!ok || v == "") && required {
+				return "", fmt.Errorf("auth profile %q: environment variable %s is not set (it holds the %s)", p.Name, name, strings.ReplaceAll(what, "_", " "))
+			}
+			return v, nil
+		}
+		var c sign.Credentials
+		var err error
+		if c.AccessKeyID, err = get("access_key_id", p.AccessKeyIDEnv, true); err != nil {
+			return c, "", err
+		}
+		if c.SecretAccessKey, err = get("secret_access_key", p.SecretAccessKeyEnv, true); err != nil {
+			return c, "", err
+		}
+		if c.SessionToken, err = get("session_token", p.SessionTokenEnv, false); err != nil {
+			return c, "", err
+		}
+		return c, p.Region, nil
+	case collections.ProfileAWS:
+		c, region, err := awsProfile(ctx, p.AWSProfile, fmt.Sprintf("auth profile %q", p.Name))
+		if p.Region != "" {
+			region = p.Region
+		}
+		return c, region, err
+	case collections.ProfileCognito:
+		sess, err := s.session(ctx, p, "identity-pool AWS credentials")
+		if err != nil {
+			return sign.Credentials{}, "", err
+		}
+		c, err := sess.Retrieve(ctx)
+		if err != nil {
+			return sign.Credentials{}, "", s.loginError(p, "identity-pool AWS credentials", err)
+		}
+		return sign.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, p.Region, nil
+	}
+	return sign.Credentials{}, "", fmt.Errorf("auth profile %q: type %q cannot give AWS credentials", p.Name, p.Type)
+}
+
+// Token returns the id or access token of a Cognito profile's cached login.
+func (s Sources) Token(ctx context.Context, p *collections.Profile, mode collections.AuthMode) (string, error) {
+	if p == nil {
+		return "", fmt.Errorf("auth mode %s needs a Cognito auth profile (auth.profile)", mode)
+	}
+	if p.Type != collections.ProfileCognito {
+		return "", fmt.Errorf("auth mode %s: auth profile %q is of type %s; a user-pool token needs a cognito profile", mode, p.Name, p.Type)
+	}
+	need := "an id token"
+	if mode == collections.ModeAccessToken {
+		need = "an access token"
+	}
+	sess, err := s.session(ctx, p, need)
+	if err != nil {
+		return "", err
+	}
+	t, err := sess.Tokens(ctx)
+	if err != nil {
+		return "", s.loginError(p, need, err)
+	}
+	if mode == collections.ModeAccessToken {
+		return t.AccessToken, nil
+	}
+	return t.IDToken, nil
+}
+
+func (s Sources) session(ctx context.Context, p *collections.Profile, need string) (*auth.Session, error) {
+	if s.CollectionPath == "" {
+		return nil, &LoginRequiredError{Profile: p.Name, Need: need}
+	}
+	lookupEnv := s.LookupEnv
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	cp, err := auth.CognitoProfileFrom(p, lookupEnv)
+	if err != nil {
+		return nil, fmt.Errorf("auth profile %q: %w", p.Name, err)
+	}
+	coll := s.CollectionPath
+	if abs, err := filepath.Abs(coll); err == nil {
+		coll = abs
+	}
+	// An empty Username means the user who logged in last.
+	key := auth.CacheKey{Collection: coll, Environment: s.Environment, UserPoolID: cp.UserPoolID}
+	sess, err := auth.CognitoSession(ctx, key, cp, s.AuthOptions...)
+	if err != nil {
+		return nil, s.loginError(p, need, err)
+	}
+	return sess, nil
+}
+
+func (s Sources) loginError(p *collections.Profile, need string, err error) error {
+	if errors.Is(err, auth.ErrNotLoggedIn) {
+		return &LoginRequiredError{Profile: p.Name, Need: need, Collection: s.CollectionPath, Err: err}
+	}
+	return fmt.Errorf("auth profile %q: %w", p.Name, err)
+}
+
+func awsProfile(ctx context.Context, name, what string) (sign.Credentials, string, error) {
+	c, region, err := auth.ProfileCredentials(ctx, name)
+	if err != nil {
+		return sign.Credentials{}, "", fmt.Errorf("%s: %w", what, err)
+	}
+	return sign.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, region, nil
+}
+
+// IsLoginRequired reports whether err asks the user to log in first.
+func IsLoginRequired(err error) bool {
+	var le *LoginRequiredError
+	return errors.As(err, &le)
+}
