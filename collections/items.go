@@ -409,3 +409,7 @@ func splitPath(p string) []string {
 	}
 	return append(parts, cur.String())
 }
+
+// JoinPath appends a request or folder name to a folder path, escaping
+// '/' and '\' in the name: the form every path argument takes.
+func JoinPath(parent, name string) string { return joinPath(parent, name) }

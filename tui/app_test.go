@@ -179,3 +179,44 @@ func TestEditingSignsAgainAndSaveKeepsComments(t *testing.T) {
 	}
 	_ = collections.ModeIAM
 }
+
+func TestTreeEditsNewDuplicateRenameDelete(t *testing.T) {
+	dir := t.TempDir()
+	src, _ := os.ReadFile("testdata/golden.yaml")
+	path := filepath.Join(dir, "api.yaml")
+	os.WriteFile(path, src, 0o600)
+	hs := newHarness(t, Config{Paths: []string{path}, Env: goldenEnv(t)}, 160, 48)
+	requests := func() string {
+		var names []string
+		for _, r := range hs.m.benches[0].Requests() {
+			names = append(names, r.Path)
+		}
+		return strings.Join(names, ",")
+	}
+	hs.press("D")
+	if got := requests(); !strings.Contains(got, "List pets copy") || hs.m.path != "List pets copy" {
+		t.Fatalf("duplicate: %s, selected %q", got, hs.m.path)
+	}
+	hs.press("R")
+	hs.press("ctrl+u")
+	hs.typeText("Find pets")
+	hs.press("enter")
+	if got := requests(); !strings.Contains(got, "Find pets") || strings.Contains(got, "List pets copy") || hs.m.path != "Find pets" {
+		t.Fatalf("rename: %s, selected %q", got, hs.m.path)
+	}
+	hs.press("x", "y")
+	if got := requests(); strings.Contains(got, "Find pets") {
+		t.Fatalf("delete: %s", got)
+	}
+	hs.press("F")
+	hs.typeText("/pets")
+	hs.press("enter")
+	if got := requests(); !strings.Contains(got, "new folder/pets/New request") && !strings.Contains(got, `new folder\/pets/New request`) {
+		t.Fatalf("new folder: %s (status %q)", got, hs.m.status)
+	}
+	hs.press("ctrl+s")
+	saved, _ := os.ReadFile(path)
+	if !strings.Contains(string(saved), "folder: new folder/pets") || !strings.Contains(string(saved), "# A collection for the UI's golden screens") {
+		t.Fatalf("saved:\n%s", saved)
+	}
+}

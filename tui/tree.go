@@ -31,22 +31,28 @@ const (
 
 // treeKeys are the tree pane's keys.
 type treeKeys struct {
-	Up, Down, Toggle, Top, Bottom key.Binding
+	Up, Down, Toggle, Top, Bottom          key.Binding
+	New, Folder, Duplicate, Rename, Delete key.Binding
 }
 
 func newTreeKeys() treeKeys {
 	return treeKeys{
-		Up:     key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
-		Down:   key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
-		Toggle: key.NewBinding(key.WithKeys("space", "right", "left", "l", "h"), key.WithHelp("space", "fold/unfold")),
-		Top:    key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
-		Bottom: key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		Up:        key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+		Down:      key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+		Toggle:    key.NewBinding(key.WithKeys("space", "right", "left", "l", "h"), key.WithHelp("space", "fold/unfold")),
+		Top:       key.NewBinding(key.WithKeys("g", "home"), key.WithHelp("g", "top")),
+		Bottom:    key.NewBinding(key.WithKeys("G", "end"), key.WithHelp("G", "bottom")),
+		New:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
+		Folder:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "new folder")),
+		Duplicate: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "duplicate")),
+		Rename:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rename")),
+		Delete:    key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete")),
 	}
 }
 
 func (k treeKeys) ShortHelp() []key.Binding { return []key.Binding{k.Up, k.Down, k.Toggle} }
 func (k treeKeys) FullHelp() [][]key.Binding {
-	return [][]key.Binding{{k.Up, k.Down, k.Toggle, k.Top, k.Bottom}}
+	return [][]key.Binding{{k.Up, k.Down, k.Toggle, k.Top, k.Bottom}, {k.New, k.Folder, k.Duplicate, k.Rename, k.Delete}}
 }
 
 // tree is the collection tree pane. It keeps every node and the list of
@@ -89,7 +95,11 @@ func (t *tree) setCollections(names []string, refs [][]collections.RequestRef) {
 			open = open[:common]
 			for _, f := range r.Folders[common:] {
 				open = append(open, f)
-				t.all = append(t.all, node{Coll: ci, Kind: nodeFolder, Key: strings.Join(open, "/"), Name: f, Depth: depth + len(open) - 1})
+				key := ""
+				for _, o := range open {
+					key = collections.JoinPath(key, o)
+				}
+				t.all = append(t.all, node{Coll: ci, Kind: nodeFolder, Key: key, Name: f, Depth: depth + len(open) - 1})
 			}
 			t.all = append(t.all, node{Coll: ci, Kind: nodeRequest, Key: r.Path, Name: r.Name, Depth: depth + len(r.Folders), Method: r.Method, Ref: r})
 		}

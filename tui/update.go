@@ -168,6 +168,11 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing != nil {
 		return m.editKey(msg)
 	}
+	if m.focus == paneTree && m.lay.Kind == layoutWide {
+		if cmd, used := m.treeKey(msg); used {
+			return cmd
+		}
+	}
 	k := m.keys
 	switch {
 	case key.Matches(msg, k.Quit):
