@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+
+	"github.com/charmbracelet/x/ansi"
 	"net/url"
 	"strings"
 	"time"
@@ -41,21 +43,29 @@ func (m *Model) render() string {
 }
 
 // header: the collection, environment, auth, scope, login and emulator.
+// When the width is short, the parts that matter least give way first,
+// so who is logged in stays visible at 80 columns.
 func (m *Model) header() string {
 	st := m.styles
-	parts := []string{st.HeaderKey.Render(" sigscope ")}
+	brand := st.HeaderKey.Render(" sigscope ")
 	if m.loading {
-		return parts[0] + " " + m.spin.View() + st.HeaderDim.Render(" loading collections …")
+		return brand + " " + m.spin.View() + st.HeaderDim.Render(" loading collections …")
 	}
+	type part struct {
+		text string
+		prio int // lower shows first when short of room
+	}
+	var parts []part
+	add := func(prio int, text string) { parts = append(parts, part{text, prio}) }
 	wb := m.selectedBench()
 	if wb != nil {
 		name := wb.Coll.Path
 		if i := strings.LastIndexAny(name, "/\\"); i >= 0 {
 			name = name[i+1:]
 		}
-		parts = append(parts, st.Header.Render(bodyview.Escape(name)))
+		add(1, st.Header.Render(bodyview.Escape(name)))
 		if env := wb.EffectiveEnvironment(); env != "" {
-			parts = append(parts, st.HeaderDim.Render("env ")+st.Header.Render(bodyview.Escape(env)))
+			add(4, st.HeaderDim.Render("env ")+st.Header.Render(bodyview.Escape(env)))
 		}
 	}
 	if p := m.preview; p != nil {
@@ -63,9 +73,9 @@ func (m *Model) header() string {
 		if pr := p.Prepared.Resolved.Auth.Profile; pr != nil {
 			mode += " ▸ " + pr.Name
 		}
-		parts = append(parts, st.HeaderDim.Render("auth ")+st.Header.Render(bodyview.Escape(mode)))
+		add(3, st.HeaderDim.Render("auth ")+st.Header.Render(bodyview.Escape(mode)))
 		if p.Prepared.Trace != nil {
-			parts = append(parts, st.HeaderDim.Render(p.Prepared.Region+"/"+p.Prepared.Service))
+			add(5, st.HeaderDim.Render(p.Prepared.Region+"/"+p.Prepared.Service))
 		}
 	}
 	if lg := m.logins[m.coll]; lg != nil {
@@ -74,21 +84,43 @@ func (m *Model) header() string {
 		if left < 5*time.Minute {
 			s = st.HeaderWarn
 		}
-		parts = append(parts, s.Render(fmt.Sprintf("%s · id_token %s", bodyview.Escape(lg.Username), shortDuration(left))))
+		add(2, s.Render(fmt.Sprintf("%s · id_token %s", bodyview.Escape(lg.Username), shortDuration(left))))
 	} else if wb != nil && len(wb.CognitoProfiles()) > 0 {
-		parts = append(parts, st.HeaderWarn.Render("not logged in (L)"))
+		add(2, st.HeaderWarn.Render("not logged in (L)"))
 	}
 	if m.cfg.Emulator != "" {
 		host := m.cfg.Emulator
 		if u, err := url.Parse(host); err == nil {
 			host = u.Host
 		}
-		parts = append(parts, st.HeaderDim.Render("emulator "+host)+st.HeaderOK.Render(" ●"))
+		add(6, st.HeaderDim.Render("emulator "+host)+st.HeaderOK.Render(" ●"))
 	}
 	if m.showSecr {
-		parts = append(parts, st.FooterError.Render("SECRETS SHOWN"))
+		add(0, st.FooterError.Render("SECRETS SHOWN"))
 	}
-	return strings.Join(parts, "  ")
+	if m.dirty() {
+		add(0, st.HeaderWarn.Render("● unsaved"))
+	}
+	// Drop the least important parts until the rest fits.
+	for {
+		w := ansi.StringWidth(brand)
+		worst := -1
+		for i, p := range parts {
+			w += 2 + ansi.StringWidth(p.text)
+			if worst < 0 || p.prio > parts[worst].prio {
+				worst = i
+			}
+		}
+		if w <= m.lay.W || len(parts) <= 1 {
+			break
+		}
+		parts = append(parts[:worst], parts[worst+1:]...)
+	}
+	out := brand
+	for _, p := range parts {
+		out += "  " + p.text
+	}
+	return out
 }
 
 func shortDuration(d time.Duration) string {
