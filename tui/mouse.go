@@ -46,6 +46,21 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	}
 	p := m.paneAt(mouse.X, mouse.Y)
 	m.focusPane(p)
+	if p == paneResponse && m.lay.Kind == layoutWide && !m.zoom && mouse.Y == m.lay.Response.Y+1 {
+		// The tab bar: "[Body]  Headers   Cookies n   Timing", tabs in order.
+		x := mouse.X - m.lay.Response.X - 1
+		bounds := []int{7, 17, 29}
+		tab := numTabs - 1
+		for i, b := range bounds {
+			if x < b {
+				tab = i
+				break
+			}
+		}
+		m.respTab = tab
+		m.rebuildResponse()
+		return nil
+	}
 	if p == paneTree && mouse.Button == tea.MouseLeft {
 		if m.tree.click(mouse.Y - m.lay.Tree.Y - 1) {
 			return m.selectionChanged()

@@ -131,6 +131,14 @@ func (f *finder) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	switch k.String() {
 	case "esc":
 		return nil, true
+	case "ctrl+j": // send the highlighted request at once
+		if len(f.matches) == 0 {
+			return nil, false
+		}
+		it := f.items[f.matches[f.cursor]]
+		m.tree.selectRequest(it.coll, it.path)
+		m.coll, m.path = it.coll, it.path
+		return m.send(), true
 	case "up", "ctrl+k":
 		f.cursor = max(f.cursor-1, 0)
 		return nil, false

@@ -228,6 +228,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.pushOverlay(newPrompt(m, promptJQ))
 		m.focusPane(paneResponse)
 		m.respTab = tabBody
+	case key.Matches(msg, k.Wrap):
+		m.body.SetWrap(!m.body.Wrap())
 	case key.Matches(msg, k.Next):
 		m.body.NextMatch()
 	case key.Matches(msg, k.Prev):
@@ -250,6 +252,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Secrets):
 		m.showSecr = !m.showSecr
 		m.inspector.SetShowSecrets(m.showSecr)
+		m.teach.SetShowSecrets(m.showSecr)
+		m.diff.SetShowSecrets(m.showSecr)
 		m.setStatus(map[bool]string{true: "secrets shown in clear: S masks them again", false: "secrets masked"}[m.showSecr], true)
 		return m.requestPreview()
 	case key.Matches(msg, k.Reload):
