@@ -2,11 +2,6 @@ package auth
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/base32"
-	"encoding/binary"
-	"fmt"
 	"io"
 	"net/http"
 	"regexp"
@@ -90,21 +85,7 @@ func (e *emu) key(user string) CacheKey {
 	return CacheKey{Collection: "/collections/demo.yaml", Environment: "local", UserPoolID: demoPool, Username: user}
 }
 
-// totp is the test's own RFC 6238 code (SHA-1, 6 digits, 30 s), written
-// from the RFC rather than taken from the emulator.
-func totp(t *testing.T, secretB32 string, at time.Time) string {
-	t.Helper()
-	key, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secretB32)
-	if err != nil {
-		t.Fatal(err)
-	}
-	mac := hmac.New(sha1.New, key)
-	binary.Write(mac, binary.BigEndian, at.Unix()/30)
-	sum := mac.Sum(nil)
-	o := sum[19] & 15
-	code := (int(sum[o])&0x7f)<<24 | int(sum[o+1])<<16 | int(sum[o+2])<<8 | int(sum[o+3])
-	return fmt.Sprintf("%06d", code%1000000)
-}
+func totp(t *testing.T, secretB32 string, at time.Time) string { return testkit.TOTP(t, secretB32, at) }
 
 var codeLine = regexp.MustCompile(`(?:SMS|Email) to ([^ ]+): your code is ([0-9]{6})`)
 

@@ -3,57 +3,22 @@ package auth
 import (
 	"context"
 	"errors"
-	"io"
+	"github.com/sigscope/sigscope/internal/testkit"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 )
 
-// playBrowser does what a person's browser does with the authorization
-// URL: load the sign-in page, post the form, follow the 302 back to the
-// loopback listener. It returns the listener's status.
+// playBrowser signs in through the hosted UI as a browser would.
 func playBrowser(t *testing.T, authURL, username, password string) int {
 	t.Helper()
-	client := &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
-	res, err := client.Get(authURL)
+	status, err := testkit.PlayBrowser(authURL, username, password)
 	if err != nil {
 		t.Fatal(err)
 	}
-	page, _ := io.ReadAll(res.Body)
-	res.Body.Close()
-	if res.StatusCode != http.StatusOK {
-		t.Fatalf("sign-in page: %d %.300s", res.StatusCode, page)
-	}
-	// Post back every hidden field of the form, as a browser would.
-	form := url.Values{}
-	for _, m := range regexp.MustCompile(`<input type="hidden" name="([^"]+)" value="([^"]*)">`).FindAllStringSubmatch(string(page), -1) {
-		form.Set(m[1], htmlUnescape(m[2]))
-	}
-	form.Set("username", username)
-	form.Set("password", password)
-	action, _ := url.Parse(authURL)
-	action.Path, action.RawQuery = "/oauth2/authorize", ""
-	res, err = client.PostForm(action.String(), form)
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	if res.StatusCode != http.StatusFound {
-		t.Fatalf("sign-in: %d, want 302", res.StatusCode)
-	}
-	res, err = client.Get(res.Header.Get("Location"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	res.Body.Close()
-	return res.StatusCode
-}
-
-func htmlUnescape(s string) string {
-	return strings.NewReplacer("&amp;", "&", "&lt;", "<", "&gt;", ">", "&#34;", `"`, "&#39;", "'", "&#43;", "+").Replace(s)
+	return status
 }
 
 func TestHostedLogin(t *testing.T) {

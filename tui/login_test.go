@@ -2,16 +2,13 @@ package tui
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha1"
-	"encoding/binary"
-	"fmt"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/sigscope/sigscope/emulator"
 	examples "github.com/sigscope/sigscope/examples/collections"
+	"github.com/sigscope/sigscope/internal/testkit"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -40,15 +37,9 @@ func demoHarness(t *testing.T, user string, w, h int) *harness {
 	return newHarness(t, cfg, w, h)
 }
 
-// totp is RFC 6238's code for the emulator's test key at now.
-func totp(now time.Time) string {
-	mac := hmac.New(sha1.New, []byte("12345678901234567890"))
-	binary.Write(mac, binary.BigEndian, uint64(now.Unix()/30))
-	sum := mac.Sum(nil)
-	off := sum[len(sum)-1] & 0x0f
-	v := binary.BigEndian.Uint32(sum[off:]) & 0x7fffffff
-	return fmt.Sprintf("%06d", v%1000000)
-}
+// totpKey is the emulator's TOTP secret for its test users (RFC 6238's
+// "12345678901234567890").
+const totpKey = "GEZDGNBVGY3TQOJQGEZDGNBVGY3TQOJQ"
 
 func TestGoldenLoginSteps(t *testing.T) {
 	for _, sz := range sizes {
@@ -63,7 +54,7 @@ func TestGoldenLoginSteps(t *testing.T) {
 			hs.golden("login-password-" + name)
 			hs.press("enter")
 			hs.golden("login-totp-" + name)
-			hs.typeText(totp(time.Now()))
+			hs.typeText(testkit.TOTP(t, totpKey, time.Now()))
 			hs.press("enter")
 			scr = hs.screen()
 			if !strings.Contains(scr, "totp-user · id_token") || len(hs.m.overlays) != 0 {
@@ -87,7 +78,7 @@ func TestGoldenLoginNewPasswordAndMFAChoice(t *testing.T) {
 	if !strings.Contains(scr, "SOFTWARE_TOKEN_MFA") && !strings.Contains(scr, "authenticator") {
 		t.Fatalf("after choosing TOTP:\n%s", scr)
 	}
-	hs.typeText(totp(time.Now()))
+	hs.typeText(testkit.TOTP(t, totpKey, time.Now()))
 	hs.press("enter")
 	if !strings.Contains(hs.screen(), "choosy-user · id_token") {
 		t.Fatalf("not logged in:\n%s", hs.screen())
@@ -105,5 +96,46 @@ func TestLoginThenSendAndLogout(t *testing.T) {
 	hs.press("O")
 	if !strings.Contains(hs.screen(), "not logged in (L)") {
 		t.Fatalf("after logout:\n%s", hs.screen())
+	}
+}
+
+// TestHostedLoginDialog signs in through the emulator's hosted UI: the
+// dialog shows the URL, a "browser" signs in, the header shows the user.
+func TestHostedLoginDialog(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	t.Cleanup(cancel)
+	srv, err := emulator.Start(ctx, emulator.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { srv.Close() })
+	coll := strings.Replace(string(examples.Demo), "    username: demo\n", "    username: demo\n    flow: hosted\n", 1)
+	cfg := Config{
+		Data: []byte(coll), DataName: "hosted.yaml", Vars: map[string]string{"emulator": srv.URL},
+		Env: workbench.Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: t.TempDir(), UserAgent: "sigscope/test"},
+	}
+	hs := newHarness(t, cfg, 120, 30)
+	// The sign-in waits for the browser: run its steps by hand so that the
+	// browser can act between them.
+	_, start := hs.m.Update(keyMsg("L"))
+	_, wait := hs.m.Update(start())
+	o, ok := hs.m.overlays[len(hs.m.overlays)-1].(*hostedOverlay)
+	if !ok || !strings.HasPrefix(o.url, srv.URL+"/oauth2/authorize?") {
+		t.Fatalf("no hosted dialog with the URL: %+v", hs.m.overlays)
+	}
+	if scr := hs.screen(); !strings.Contains(scr, "Open this URL in a browser") {
+		t.Fatalf("dialog:\n%s", scr)
+	}
+	browser := make(chan error, 1)
+	go func() {
+		_, err := testkit.PlayBrowser(o.url, "demo", "Passw0rd!")
+		browser <- err
+	}()
+	hs.run(wait)
+	if err := <-browser; err != nil {
+		t.Fatal(err)
+	}
+	if scr := hs.screen(); !strings.Contains(scr, "demo · id_token") || len(hs.m.overlays) != 0 {
+		t.Fatalf("after the browser came back:\n%s", scr)
 	}
 }
