@@ -306,12 +306,12 @@ func (d *demo) listPets(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	tr := p.Trace
-	d.block("Canonical request: method, URI, sorted query, lower-case sorted headers, signed headers, payload hash", tr.CanonicalRequest)
-	d.block("String to sign: algorithm, date, credential scope, SHA-256 of the canonical request", tr.StringToSign)
-	d.printf("Signing key: HMAC chain \"AWS4\"+secret → %s → %s → %s → aws4_request\n   %s\n",
-		tr.CredentialScope[:8], p.Region, p.Service, tr.Keys.Signing)
-	d.printf("Signature = HMAC(signing key, string to sign):\n   %s\n", tr.Signature)
+	steps := workbench.Steps(p.Trace)
+	d.block("Canonical request: method, URI, sorted query, lower-case sorted headers, signed headers, payload hash", steps[0].Block)
+	d.block("String to sign: algorithm, date, credential scope, SHA-256 of the canonical request", steps[1].Block)
+	d.printf("Signing key: HMAC chain \"AWS4\"+secret → %s → %s → %s → aws4_request\n   %s (masked: it signs for the whole day)\n",
+		p.Trace.CredentialScope[:8], p.Region, p.Service, secret.Mask(steps[2].Lines[3].Text))
+	d.printf("Signature = HMAC(signing key, string to sign):\n   %s\n", steps[3].Digest)
 	res, err := d.send(ctx, p.Request)
 	if err != nil {
 		return err

@@ -34,8 +34,8 @@ func (o *sendOutcome) writeText(w, ew io.Writer) error {
 	p, res, f := o.prepared, o.result, o.flags
 	var b strings.Builder
 	if f.showSigning {
-		if tr := p.Trace; tr != nil {
-			fmt.Fprintf(&b, "Canonical request:\n%s\n\nString to sign:\n%s\n\n", tr.CanonicalRequest, tr.StringToSign)
+		if steps := workbench.Steps(p.Trace); steps != nil {
+			fmt.Fprintf(&b, "Canonical request:\n%s\n\nString to sign:\n%s\n\n", steps[0].Block, steps[1].Block)
 		} else {
 			fmt.Fprintf(&b, "Not signed: auth mode %s (SigV4 signing is auth mode iam)\n\n", p.Mode)
 		}

@@ -121,7 +121,7 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	if f.output == "json" {
 		return writeSignJSON(out, tr, mask)
 	}
-	return writeSignText(out, tr, mask, opts)
+	return writeSignText(out, tr, mask, opts, f.showSecrets)
 }
 
 // readRequest reads the raw request from a file or standard input.

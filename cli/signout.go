@@ -3,123 +3,31 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/workbench"
 	"io"
 	"strings"
 
 	"github.com/sigscope/sigscope/sign"
 )
 
-// writeSignText prints the steps of a signature under numbered headings,
-// in the order AWS documents them, for someone learning SigV4.
-func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts sign.Options) error {
+// writeSignText prints the four SigV4 steps, for someone learning SigV4
+// or hunting a mismatch: every canonical line with its label, the rules
+// that made it and the input it came from, then the exact blocks, the key
+// chain (masked unless showSecrets: the derived keys sign for a whole day)
+// and the signature. It renders workbench.Steps, as the TUI does.
+func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts sign.Options, showSecrets bool) error {
 	var b strings.Builder
 	mode := "Authorization header"
 	if t.Mode == "query" {
 		mode = "presigned URL (query string)"
 	}
 	fmt.Fprintf(&b, "Signing %s %s for %s in %s at %s, into the %s\n", t.Method, t.URI.Input, opts.Service, opts.Region, t.RequestDate, mode)
-	step := 0
-	heading := func(title string) {
-		step++
-		fmt.Fprintf(&b, "\n%d. %s\n", step, title)
+	for _, st := range workbench.Steps(t) {
+		writeStep(&b, st, showSecrets)
 	}
-	rules := func(rs []string) {
-		for _, r := range rs {
-			fmt.Fprintf(&b, "     - %s\n", r)
-		}
-	}
-
-	heading("HTTP method")
-	fmt.Fprintf(&b, "   %s\n", t.Method)
-
-	heading("Canonical URI")
-	fmt.Fprintf(&b, "   %s\n", t.URI.Output)
-	if t.URI.Input != t.URI.Output {
-		fmt.Fprintf(&b, "   from the path %q\n", t.URI.Input)
-	}
-	rules(t.URI.Rules)
-
-	heading("Canonical query string")
-	if t.Query.Output == "" {
-		b.WriteString("   (empty: the request has no query)\n")
-	} else {
-		fmt.Fprintf(&b, "   %s\n", t.Query.Output)
-		rules(t.Query.Rules)
-		for _, p := range t.Query.Params {
-			from := "from the request"
-			switch {
-			case p.Source == "signer":
-				from = "added by the signer"
-			case strings.HasPrefix(p.Source, "header "):
-				from = "from the " + strings.TrimPrefix(p.Source, "header ") + " header"
-			case p.RawKey+"="+p.RawValue != p.EncodedKey+"="+p.EncodedValue:
-				from = fmt.Sprintf("from %q", p.RawKey+"="+p.RawValue)
-			}
-			fmt.Fprintf(&b, "   %s=%s  (%s)\n", p.EncodedKey, p.EncodedValue, from)
-			for _, r := range p.Rules {
-				if r != sign.RuleAddedBySigner && r != sign.RuleHoistedHeader {
-					fmt.Fprintf(&b, "     - %s\n", r)
-				}
-			}
-		}
-	}
-
-	heading("Canonical headers")
-	rules(t.HeaderRules)
-	for _, h := range t.Headers {
-		from := ""
-		if h.Source == "signer" {
-			from = "  (added by the signer)"
-		}
-		fmt.Fprintf(&b, "   %s:%s%s\n", h.Name, h.Value, from)
-		rules(h.Rules)
-	}
-	for _, s := range t.Skipped {
-		fmt.Fprintf(&b, "   not signed: %s (%s)\n", s.Name, s.Reason)
-	}
-
-	heading("Signed headers")
-	fmt.Fprintf(&b, "   %s\n", t.SignedHeaders)
-
-	heading("Payload hash")
-	fmt.Fprintf(&b, "   %s\n", t.Payload.Hash)
-	switch t.Payload.Source {
-	case "body":
-		fmt.Fprintf(&b, "   SHA-256 of the %d-byte body\n", t.Payload.Size)
-	case "unsigned":
-		b.WriteString("   the body is not signed\n")
-	default:
-		fmt.Fprintf(&b, "   taken from the request's %s\n", t.Payload.Source)
-	}
-
-	heading("Canonical request (method, URI, query, headers, blank line, signed headers, payload hash)")
-	writeBlock(&b, t.CanonicalRequest)
-	fmt.Fprintf(&b, "   SHA-256: %s\n", t.CanonicalRequestHash)
-
-	heading("String to sign (algorithm, date, credential scope, hash of the canonical request)")
-	writeBlock(&b, t.StringToSign)
-
-	heading("Signing key (HMAC-SHA256 chain from the secret key)")
-	day, _, _ := strings.Cut(t.CredentialScope, "/")
-	fmt.Fprintf(&b, "   kDate    = HMAC(\"AWS4\" + secret, %q) = %s\n", day, t.Keys.Date)
-	fmt.Fprintf(&b, "   kRegion  = HMAC(kDate, %q) = %s\n", opts.Region, t.Keys.Region)
-	fmt.Fprintf(&b, "   kService = HMAC(kRegion, %q) = %s\n", opts.Service, t.Keys.Service)
-	fmt.Fprintf(&b, "   kSigning = HMAC(kService, \"aws4_request\") = %s\n", t.Keys.Signing)
-
-	heading("Signature = hex(HMAC(kSigning, string to sign))")
-	fmt.Fprintf(&b, "   %s\n", t.Signature)
-
-	if t.Mode == "header" {
-		heading("Authorization header")
-		fmt.Fprintf(&b, "   %s\n", t.Authorization)
-	} else {
-		heading("Presigned URL")
-		fmt.Fprintf(&b, "   %s\n", t.PresignedURL)
-	}
-
-	heading("Signed request")
+	b.WriteString("\nSigned request\n")
 	writeBlock(&b, t.Signed.Display())
-
 	if len(t.Notes) > 0 {
 		b.WriteString("\nNotes: where other signers differ\n")
 		for _, n := range t.Notes {
@@ -128,6 +36,50 @@ func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts si
 	}
 	_, err := io.WriteString(w, mask(b.String()))
 	return err
+}
+
+// writeStep prints one step: heading, labelled lines with their rules,
+// the headers left unsigned, and the step's exact text.
+func writeStep(b *strings.Builder, st workbench.Step, showSecrets bool) {
+	fmt.Fprintf(b, "\n%d. %s", st.N, st.Title)
+	if st.Digest != "" && st.N != 4 {
+		fmt.Fprintf(b, "  (%s)", st.Digest)
+	}
+	b.WriteString("\n")
+	for _, l := range st.Lines {
+		text := l.Text
+		if st.N == 3 && !showSecrets {
+			text = secret.Mask(text) + " (--show-secrets prints it)"
+		}
+		if text == "" {
+			text = "(empty line)"
+		}
+		fmt.Fprintf(b, "   %-8s %s", l.Label, text)
+		if l.Note != "" {
+			fmt.Fprintf(b, "  (%s)", l.Note)
+		}
+		b.WriteString("\n")
+		if l.From != "" {
+			fmt.Fprintf(b, "            %s\n", l.From)
+		}
+		if len(l.Parts) == 0 {
+			for _, r := range l.Rules {
+				fmt.Fprintf(b, "              - %s\n", r)
+			}
+		}
+		for _, p := range l.Parts {
+			fmt.Fprintf(b, "            %s  (%s)\n", p.Text, p.From)
+			for _, r := range p.Rules {
+				fmt.Fprintf(b, "              - %s\n", r)
+			}
+		}
+	}
+	for _, sk := range st.Skipped {
+		fmt.Fprintf(b, "   not signed: %s\n", sk)
+	}
+	if st.Block != "" {
+		writeBlock(b, st.Block)
+	}
 }
 
 func writeBlock(b *strings.Builder, text string) {

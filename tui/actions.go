@@ -160,7 +160,11 @@ func (m *Model) rebuildPreview() {
 			hint = "press L to log in"
 		}
 		m.wire.setLines(wrapLines(errorLines(st, "Cannot prepare "+m.path, m.previewErr, hint), m.wire.w))
-		m.inspector.SetSteps(m.stepsVer, nil, "nothing signed: the request could not be prepared")
+		why := "Nothing signed: the request could not be prepared (the Request pane says why)."
+		if workbench.IsLoginRequired(m.previewErr) {
+			why = "Nothing signed yet: this request takes its credentials from a Cognito login.\nPress L to log in; the signature appears here at once."
+		}
+		m.inspector.SetSteps(m.stepsVer, nil, why)
 	case m.preview != nil:
 		lines, src := wireLines(st, m.preview, 200)
 		m.wire.setLines(lines)
@@ -193,7 +197,7 @@ func (m *Model) unsignedText() string {
 		var b strings.Builder
 		fmt.Fprintf(&b, "No signature: auth mode %s.\nThe Authorization header carries the raw Cognito %s (masked), as API Gateway's user-pool authorizer expects.\n", p.Mode, strings.ReplaceAll(string(p.Mode), "_", " "))
 		if st := m.logins[m.coll]; st != nil {
-			fmt.Fprintf(&b, "\nuser      %s\npool      %s\nexpires   %s (in %s)\n", st.Username, st.UserPoolID, st.Expiry.Local().Format("15:04:05"), time.Until(st.Expiry).Round(time.Minute))
+			fmt.Fprintf(&b, "\nuser      %s\npool      %s\nexpires   %s (in %s)\n\nclaims of the id token:\n", st.Username, st.UserPoolID, st.Expiry.Local().Format("15:04:05"), time.Until(st.Expiry).Round(time.Minute))
 			for _, k := range []string{"cognito:username", "email", "token_use", "aud", "iss"} {
 				if v := st.Claims.String(k); v != "" {
 					fmt.Fprintf(&b, "%-9s %s\n", strings.TrimPrefix(k, "cognito:"), v)

@@ -16,6 +16,12 @@ type Step struct {
 	Digest  string // the step's result in short: a hash, the signature
 	Explain string // one paragraph for someone learning SigV4
 	Lines   []Line
+	// Skipped are request headers left out of the signature, and why
+	// ("user-agent: clients and proxies rewrite it"); step 1 only.
+	Skipped []string
+	// Block is the step's exact text: the canonical request, the string to
+	// sign; "" for the key chain and the signature.
+	Block string
 }
 
 // Line is one line of a step: a canonical request line, a string-to-sign
@@ -27,6 +33,15 @@ type Line struct {
 	Note   string   // short: "encoded twice", "added by signer"
 	Rules  []string // every rule that made the line, for the walk-through
 	Source string   // where the line came from in the request: "path", "query", "header host", "signer", "body"
+	From   string   // the input it was made from, when it differs: the path as sent
+	Parts  []Part   // the query line's parameters, one by one
+}
+
+// Part is one parameter of the canonical query.
+type Part struct {
+	Text  string   // key=value as in the canonical query
+	From  string   // "from \"a+b\"", "added by the signer", "from the X-Amz-Date header"
+	Rules []string // the rules particular to this parameter
 }
 
 // Steps turns a trace into the four steps; nil for an unsigned request.
@@ -52,7 +67,11 @@ func canonicalStep(t *sign.Trace) Step {
 	case t.URI.Input != t.URI.Normalized:
 		uriNote = "normalized"
 	}
-	s.Lines = append(s.Lines, Line{Label: "uri", Part: sign.PartURI, Text: t.URI.Output, Note: uriNote, Source: "path", Rules: orRule(t.URI.Rules, "the path as sent, each segment URI-encoded")})
+	uri := Line{Label: "uri", Part: sign.PartURI, Text: t.URI.Output, Note: uriNote, Source: "path", Rules: orRule(t.URI.Rules, "the path as sent, each segment URI-encoded")}
+	if t.URI.Input != t.URI.Output {
+		uri.From = fmt.Sprintf("from the path %q", t.URI.Input)
+	}
+	s.Lines = append(s.Lines, uri)
 	qNote := ""
 	if len(t.Query.Params) > 1 {
 		qNote = "sorted by encoded key"
@@ -67,11 +86,31 @@ func canonicalStep(t *sign.Trace) Step {
 	if t.Query.Output != "" {
 		qFallback = "each name and value URI-encoded, the pairs sorted by name then value, joined by '&'"
 	}
-	s.Lines = append(s.Lines, Line{Label: "query", Part: sign.PartQuery, Text: t.Query.Output, Note: qNote, Source: "query", Rules: orRule(qRules, qFallback)})
+	query := Line{Label: "query", Part: sign.PartQuery, Text: t.Query.Output, Note: qNote, Source: "query", Rules: orRule(qRules, qFallback)}
+	for _, p := range t.Query.Params {
+		pt := Part{Text: p.EncodedKey + "=" + p.EncodedValue, From: "from the request"}
+		switch {
+		case p.Source == "signer":
+			pt.From = "added by the signer"
+		case strings.HasPrefix(p.Source, "header "):
+			pt.From = "from the " + strings.TrimPrefix(p.Source, "header ") + " header"
+		case p.RawKey+"="+p.RawValue != pt.Text:
+			pt.From = fmt.Sprintf("from %q", p.RawKey+"="+p.RawValue)
+		}
+		for _, r := range p.Rules {
+			if r != sign.RuleAddedBySigner && r != sign.RuleHoistedHeader {
+				pt.Rules = append(pt.Rules, r)
+			}
+		}
+		query.Parts = append(query.Parts, pt)
+	}
+	s.Lines = append(s.Lines, query)
 	for i, h := range t.Headers {
-		l := Line{Part: sign.PartHeaders, Text: h.Name + ":" + h.Value, Source: "header " + h.Name, Rules: append(append([]string{}, t.HeaderRules...), h.Rules...)}
+		l := Line{Part: sign.PartHeaders, Text: h.Name + ":" + h.Value, Source: "header " + h.Name, Rules: h.Rules}
 		if i == 0 {
+			// The rules of the whole block are said once, on its first line.
 			l.Label = "headers"
+			l.Rules = append(append([]string{}, t.HeaderRules...), h.Rules...)
 		}
 		if h.Source == "signer" {
 			l.Note, l.Source = "added by signer", "signer"
@@ -90,6 +129,10 @@ func canonicalStep(t *sign.Trace) Step {
 		pNote, pRule = "from "+t.Payload.Source, "taken from the request's "+t.Payload.Source
 	}
 	s.Lines = append(s.Lines, Line{Label: "payload", Part: sign.PartPayloadHash, Text: t.Payload.Hash, Note: pNote, Source: "body", Rules: []string{pRule}})
+	for _, sk := range t.Skipped {
+		s.Skipped = append(s.Skipped, sk.Name+": "+sk.Reason)
+	}
+	s.Block = t.CanonicalRequest
 	return s
 }
 
@@ -101,7 +144,7 @@ func orRule(rules []string, fallback string) []string {
 }
 
 func stringToSignStep(t *sign.Trace) Step {
-	return Step{N: 2, Title: "STRING TO SIGN",
+	return Step{N: 2, Title: "STRING TO SIGN", Block: t.StringToSign,
 		Explain: "What is actually signed: the algorithm, the request time, the credential scope (day, region, service) and the SHA-256 of the canonical request. The server rebuilds it from the request's X-Amz-Date and Credential; a wrong region or service, or a clock off by more than 5 minutes, fails here.",
 		Lines: []Line{
 			{Label: "algo", Part: sign.PartAlgorithm, Text: t.Algorithm, Rules: []string{"always AWS4-HMAC-SHA256 for SigV4"}},
