@@ -556,7 +556,7 @@ func (m *Model) copyCurl() tea.Cmd {
 	if m.preview == nil {
 		return nil
 	}
-	cmd := curlCommand(m.preview.Prepared.Request)
+	cmd := workbench.CurlCommand(m.preview.Prepared.Request)
 	m.setStatus("copied as curl (with live credentials; the signature expires in 15 min)", true)
 	return tea.SetClipboard(cmd)
 }

@@ -3,11 +3,6 @@ package tui
 import (
 	"context"
 	"errors"
-	"fmt"
-	"os"
-	"path/filepath"
-	"sort"
-	"strings"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -44,14 +39,9 @@ func loadCmd(cfg Config) tea.Cmd {
 				add(wb)
 			}
 		}
-		files, ferrs := collectionFiles(cfg.Paths)
-		errs = append(errs, ferrs...)
-		for _, f := range files {
-			wb, err := workbench.Open(f, opts)
-			if err != nil {
-				errs = append(errs, err)
-				continue
-			}
+		opened, oerrs := workbench.OpenAll(cfg.Paths, opts)
+		errs = append(errs, oerrs...)
+		for _, wb := range opened {
 			add(wb)
 		}
 		msg := treeOf(benches)
@@ -73,62 +63,6 @@ func treeOf(benches []*workbench.Workbench) loadedMsg {
 		}
 	}
 	return msg
-}
-
-// collectionFiles expands the paths given on the command line: a file is
-// itself, a folder is every .yaml or .yml file in it that looks like a
-// collection (has a requests: key).
-func collectionFiles(paths []string) ([]string, []error) {
-	var files []string
-	var errs []error
-	for _, p := range paths {
-		fi, err := os.Stat(p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("open %s: %w", p, err))
-			continue
-		}
-		if !fi.IsDir() {
-			files = append(files, p)
-			continue
-		}
-		entries, err := os.ReadDir(p)
-		if err != nil {
-			errs = append(errs, fmt.Errorf("read folder %s: %w", p, err))
-			continue
-		}
-		var found []string
-		for _, e := range entries {
-			ext := strings.ToLower(filepath.Ext(e.Name()))
-			if e.IsDir() || (ext != ".yaml" && ext != ".yml") {
-				continue
-			}
-			full := filepath.Join(p, e.Name())
-			if looksLikeCollection(full) {
-				found = append(found, full)
-			}
-		}
-		sort.Strings(found)
-		files = append(files, found...)
-	}
-	return files, errs
-}
-
-// looksLikeCollection reads the start of a YAML file for a top-level
-// requests: key, so that other YAML in a folder is left alone.
-func looksLikeCollection(path string) bool {
-	f, err := os.Open(path)
-	if err != nil {
-		return false
-	}
-	defer f.Close()
-	buf := make([]byte, 64*1024)
-	n, _ := f.Read(buf)
-	for _, l := range strings.Split(string(buf[:n]), "\n") {
-		if strings.HasPrefix(l, "requests:") {
-			return true
-		}
-	}
-	return false
 }
 
 type previewMsg struct {

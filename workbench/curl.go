@@ -1,4 +1,4 @@
-package tui
+package workbench
 
 import (
 	"strings"
@@ -6,10 +6,10 @@ import (
 	"github.com/sigscope/sigscope/sign"
 )
 
-// curlCommand writes the request as a curl command that sends the same
+// CurlCommand writes the request as a curl command that sends the same
 // bytes: the method, the URL as on the wire (--path-as-is keeps curl from
 // normalizing it), every header in order, and the body.
-func curlCommand(r *sign.Request) string {
+func CurlCommand(r *sign.Request) string {
 	var b strings.Builder
 	b.WriteString("curl --path-as-is")
 	if r.Method != "GET" || len(r.Body) > 0 {
