@@ -110,7 +110,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		if msg.err != nil {
 			m.setStatus("editor: "+msg.err.Error(), false)
 		}
-		return m, m.reload()
+		// Read the file back; the environment chosen and the logins stay.
+		return m, reloadCmd(msg.coll, m.benches[msg.coll])
 	case tea.KeyPressMsg:
 		return m, m.handleKey(msg)
 	case tea.MouseClickMsg:
@@ -368,8 +369,11 @@ func (m *Model) loginStatus(msg loginStatusMsg) tea.Cmd {
 	return nil
 }
 
-// editedMsg ends an $EDITOR session.
-type editedMsg struct{ err error }
+// editedMsg ends an $EDITOR session on a collection's file.
+type editedMsg struct {
+	coll int
+	err  error
+}
 
 func (m *Model) editInEditor() tea.Cmd {
 	wb := m.selectedBench()
@@ -388,6 +392,11 @@ func (m *Model) editInEditor() tea.Cmd {
 	if n, ok := m.tree.selected(); ok && n.Kind == nodeRequest {
 		line = n.Ref.Line
 	}
+	if wb.Dirty() {
+		m.setStatus("this collection has edits not saved: ctrl+s saves them before $EDITOR opens the file", false)
+		return nil
+	}
 	c := editorCommand(editor, wb.Coll.Path, line)
-	return tea.ExecProcess(c, func(err error) tea.Msg { return editedMsg{err: err} })
+	coll := m.coll
+	return tea.ExecProcess(c, func(err error) tea.Msg { return editedMsg{coll: coll, err: err} })
 }
