@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/tui/logindialog"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // Update routes a message: sizes to the layout, results to their panes
@@ -349,6 +350,7 @@ func (m *Model) setStatus(s string, ok bool) {
 // loginStatus records who is logged in; after an interactive login it
 // previews again, since credentials now exist.
 func (m *Model) loginStatus(msg loginStatusMsg) tea.Cmd {
+	before := m.logins[msg.coll]
 	switch {
 	case msg.err == nil:
 		m.logins[msg.coll] = msg.status
@@ -363,10 +365,20 @@ func (m *Model) loginStatus(msg loginStatusMsg) tea.Cmd {
 		}
 		m.setStatus(msg.err.Error(), false)
 	}
-	if msg.done || msg.coll == m.coll {
+	// A new login, a refresh or a logout changes the credentials: sign
+	// again. A periodic check that changed nothing leaves the preview (and
+	// the walk-through's marks) alone.
+	if msg.coll == m.coll && (msg.done || !sameLogin(before, m.logins[msg.coll])) {
 		return m.requestPreview()
 	}
 	return nil
+}
+
+func sameLogin(a, b *workbench.LoginStatus) bool {
+	if a == nil || b == nil {
+		return a == b
+	}
+	return a.Username == b.Username && a.Expiry.Equal(b.Expiry) && a.CredsExpiry.Equal(b.CredsExpiry)
 }
 
 // editedMsg ends an $EDITOR session on a collection's file.

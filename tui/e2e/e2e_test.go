@@ -11,6 +11,10 @@ import (
 	"testing"
 	"time"
 
+	// The binary under test is built at run time, which go test's cache
+	// cannot see: linking the program's packages into this test makes any
+	// change to them invalidate a cached result.
+	_ "github.com/sigscope/sigscope/cli"
 	"github.com/sigscope/sigscope/internal/peer"
 )
 
