@@ -260,8 +260,16 @@ func (o *helpOverlay) view(m *Model) []string {
 	switch m.focus {
 	case paneTree:
 		section("Requests", m.tree.keys)
+	case paneWire:
+		section("Request", textPaneKeys)
 	case paneResponse:
-		section("Response body", m.body.KeyMap)
+		if m.respTab == tabBody {
+			section("Response body", m.body.KeyMap)
+		} else {
+			section("Response", textPaneKeys)
+		}
+	case paneCookies:
+		section("Cookies", textPaneKeys)
 	case paneSigV4:
 		switch {
 		case m.showDiff:

@@ -1,8 +1,23 @@
 package tui
 
 import (
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 )
+
+// scrollKeys are the keys of a text pane (the wire view, the response's
+// Headers, Cookies and Timing tabs), for the help.
+type scrollKeys struct{ Up, Down, Page, Top key.Binding }
+
+var textPaneKeys = scrollKeys{
+	Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
+	Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
+	Page: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", "page")),
+	Top:  key.NewBinding(key.WithKeys("g", "G"), key.WithHelp("g/G", "top/bottom")),
+}
+
+func (k scrollKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Up, k.Down, k.Page, k.Top} }
+func (k scrollKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // textPane scrolls prebuilt, styled lines: the wire view and the small
 // response tabs. Lines are built once per content version; view only
