@@ -217,6 +217,10 @@ func wrapLines(lines []string, w int) []string {
 	}
 	var out []string
 	for _, l := range lines {
+		if strings.Contains(l, "\t") {
+			out = append(out, l) // a twoCol line: fitted, not wrapped
+			continue
+		}
 		out = append(out, wrapText(l, w)...)
 	}
 	return out

@@ -88,7 +88,7 @@ func cookieLines(st Styles, oc *workbench.Outcome, jar []cookies.Entry) []string
 		lines = append(lines, st.Dim.Render("  none"))
 	}
 	for _, c := range p.CookiesSent {
-		lines = append(lines, "  "+bodyview.Escape(c.Cookie.Name)+"="+cookies.Mask(c.Cookie.Value)+st.Dim.Render("  "+c.Domain+c.Path))
+		lines = append(lines, twoCol("  "+bodyview.Escape(c.Cookie.Name)+"="+cookies.Mask(c.Cookie.Value), st.Dim.Render(bodyview.Escape(c.Domain+c.Path))))
 	}
 	lines = append(lines, "")
 	res := oc.Result
@@ -139,7 +139,7 @@ func cookieLines(st Styles, oc *workbench.Outcome, jar []cookies.Entry) []string
 		if !e.Expires.IsZero() {
 			exp = "until " + e.Expires.UTC().Format(time.RFC3339)
 		}
-		lines = append(lines, "  "+bodyview.Escape(e.Cookie.Name)+st.Dim.Render("  "+bodyview.Escape(e.Domain+e.Path)+"  "+exp))
+		lines = append(lines, twoCol("  "+bodyview.Escape(e.Cookie.Name), st.Dim.Render(bodyview.Escape(e.Domain+e.Path)+"  "+exp)))
 	}
 	return lines
 }
