@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -100,10 +101,15 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	if err != nil {
 		return err
 	}
-	req, err := sign.ParseRaw(data, f.scheme)
+	raw, err := rawhttp.Parse(data)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	req, err := sign.FromRaw(raw, f.scheme)
+	if err != nil {
+		return fmt.Errorf("%s: %w", name, err)
+	}
+	warnings := raw.Warnings()
 	opts, err := signOptions(cmd, f)
 	if err != nil {
 		return err
@@ -119,7 +125,10 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	out := cmd.OutOrStdout()
 	mask := masker(opts.Credentials.SessionToken, f.showSecrets)
 	if f.output == "json" {
-		return writeSignJSON(out, tr, mask)
+		return writeSignJSON(out, tr, mask, warnings)
+	}
+	for _, w := range warnings {
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: %s\n", name, w)
 	}
 	return writeSignText(out, tr, mask, opts, f.showSecrets)
 }

@@ -115,6 +115,7 @@ type signJSON struct {
 	PresignedURL           string               `json:"presigned_url,omitempty"`
 	SignedRequest          string               `json:"signed_request"`
 	Notes                  []string             `json:"notes"`
+	Warnings               []string             `json:"warnings,omitempty"` // sign only: what a server reads differently from the text
 }
 
 // signingJSON is the trace in the shape `sigscope sign -o json` prints.
@@ -131,8 +132,9 @@ func signingJSON(t *sign.Trace) signJSON {
 	}
 }
 
-func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string) error {
+func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warnings []string) error {
 	v := signingJSON(t)
+	v.Warnings = warnings
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)

@@ -1,9 +1,14 @@
 package exchange
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"encoding/json"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
 	"strings"
 	"testing"
 	"time"
@@ -16,6 +21,8 @@ import (
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/emulator"
 	"github.com/sigscope/sigscope/internal/testkit"
+	"github.com/sigscope/sigscope/rawhttp"
+	"github.com/sigscope/sigscope/sign"
 )
 
 // testCollection exercises each auth mode against the emulator's default
@@ -75,6 +82,12 @@ requests:
       q: café & crème
       reserved: "!'()*;:@&=+$,"
       "sp ace": "a b"
+  - name: plus
+    method: GET
+    url: "{{base_url}}/pets?a+b=c+d&e%2Bf=g%2Bh&i%20j=k%20l"
+    query:
+      "m n": "o p"
+      "q+r": "s+t"
 `
 
 type env struct {
@@ -370,5 +383,77 @@ func TestAwkwardTargetArrivesAsSigned(t *testing.T) {
 	}
 	if got := field(m, "path"); got != "/pets/Mr Whiskers/ñandú/!'()*;:@&=+$,/a/b/c/x y" {
 		t.Errorf("decoded path %q", got)
+	}
+}
+
+// TestPlusSpaceAndEscapesAccepted: a literal '+', %2B, %20 and a space in
+// query keys and values, sent exactly as signed, pass the emulator, which
+// reads the raw query as AWS servers do ('+' is a plus).
+func TestPlusSpaceAndEscapesAccepted(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	p := e.prepare(t, "plus", PrepareOptions{})
+	if !strings.Contains(p.Request.RawQuery, "a+b=c+d") {
+		t.Fatalf("the URL's own '+' was not sent as written: %s", p.Request.RawQuery)
+	}
+	wantCanonical := "a%2Bb=c%2Bd&e%2Bf=g%2Bh&i%20j=k%20l&m%20n=o%20p&q%2Br=s%2Bt"
+	if p.Trace.Query.Output != wantCanonical {
+		t.Fatalf("canonical query %s\nwant              %s", p.Trace.Query.Output, wantCanonical)
+	}
+	res := e.send(t, p, Options{})
+	if res.Response.Status != 200 {
+		m, _ := DiagnoseMismatch(res.Response.Body, p.Trace)
+		t.Fatalf("status %d: %s (%+v)", res.Response.Status, res.Response.Body, m)
+	}
+	if got := jsonBody(t, res)["rawQuery"]; got != p.Request.RawQuery {
+		t.Errorf("query received %q, signed %q", got, p.Request.RawQuery)
+	}
+}
+
+// TestChunkedBodySignedAsDecoded: a raw request with a chunked body,
+// signed from its text, passes the emulator (which, like AWS, hashes the
+// payload after removing the framing). The framing goes out as written.
+func TestChunkedBodySignedAsDecoded(t *testing.T) {
+	e := startEmulator(t, emulator.Options{})
+	u, _ := url.Parse(e.srv.URL)
+	raw := "POST /prod/pets HTTP/1.1\r\nHost: " + u.Host + "\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" +
+		"7\r\n{\"name\"\r\n7\r\n:\"Rex\"}\r\n0\r\n\r\n"
+	parsed, err := rawhttp.Parse([]byte(raw))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, err := sign.FromRaw(parsed, "http")
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := sign.Sign(req, sign.Options{
+		Credentials: sign.Credentials{AccessKeyID: e.keys["TEST_ACCESS_KEY_ID"], SecretAccessKey: e.keys["TEST_SECRET_ACCESS_KEY"]},
+		Region:      "us-east-1", Service: "execute-api", Time: time.Now(),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tr.Payload.Size != len(`{"name":"Rex"}`) {
+		t.Fatalf("payload of %d bytes: the framing was hashed", tr.Payload.Size)
+	}
+	// The request as written, with the signer's headers before the blank line.
+	date, _ := tr.Signed.Get("X-Amz-Date")
+	head, body, _ := strings.Cut(raw, "\r\n\r\n")
+	wire := head + "\r\nX-Amz-Date: " + date + "\r\nAuthorization: " + tr.Authorization + "\r\nConnection: close\r\n\r\n" + body
+	conn, err := net.Dial("tcp", u.Host)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close()
+	if _, err := conn.Write([]byte(wire)); err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.ReadResponse(bufio.NewReader(conn), nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer res.Body.Close()
+	if res.StatusCode != 200 {
+		b, _ := io.ReadAll(res.Body)
+		t.Fatalf("status %d: %s", res.StatusCode, b)
 	}
 }

@@ -7,7 +7,7 @@ import (
 )
 
 const (
-	RulePlusAsSpace      = "'+' read as a space (form decoding, as aws-sdk-go-v2 and botocore do); write %2B for a literal plus"
+	RulePlusLiteral      = "'+' is a literal plus, as AWS servers read the raw query (RFC 3986): signed as %2B; write %20 for a space"
 	RuleDecodedEncoded   = "percent-decoded, then URI-encoded: every byte but A-Z a-z 0-9 - . _ ~ becomes %XX"
 	RuleNoEquals         = "no '=': signed with an empty value"
 	RuleEmptyPairSkipped = "empty pair between '&' skipped"
@@ -84,8 +84,12 @@ func queryUnescape(s string, rules *[]string) (string, error) {
 			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
 			i += 2
 		case '+':
-			*rules = appendOnce(*rules, RulePlusAsSpace)
-			b.WriteByte(' ')
+			// What the server computes from the bytes it receives: AWS
+			// services read the raw query per RFC 3986, where '+' is a plus
+			// (curl issue 20543, smithy-rs issue 4227). Form decoding to a
+			// space, as aws-sdk-go-v2 does, would sign what no server checks.
+			*rules = appendOnce(*rules, RulePlusLiteral)
+			b.WriteByte('+')
 		default:
 			b.WriteByte(c)
 		}

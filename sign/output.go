@@ -60,7 +60,7 @@ func notesFor(t *Trace, opts Options) []string {
 	}
 	for _, p := range t.Query.Params {
 		if strings.Contains(p.RawKey+p.RawValue, "+") {
-			notes = append(notes, "A '+' in the query was signed as a space (%20). The AWS SDK for JavaScript v3 signs it as a literal plus (%2B); send %20 or %2B to remove the doubt.")
+			notes = append(notes, "A '+' in the query was signed as a literal plus (%2B), as AWS servers read the raw query. aws-sdk-go-v2, botocore, the aws4 npm package and Amplify sign it as a space (%20): a request they sign with a raw '+' fails. Send %2B or %20 to remove the doubt.")
 			break
 		}
 	}

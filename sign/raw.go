@@ -8,9 +8,18 @@ import (
 )
 
 // FromRaw turns a parsed raw request into a Request to sign. The Host
-// header becomes Request.Host; scheme is "https" or "http".
+// header becomes Request.Host; scheme is "https" or "http". A chunked body
+// is decoded: its payload hash is the decoded data's.
 func FromRaw(raw *rawhttp.Request, scheme string) (*Request, error) {
 	r := &Request{Method: raw.Method, Scheme: scheme, Path: raw.Path(), RawQuery: raw.RawQuery(), Body: raw.Body}
+	if raw.Chunked() {
+		// The server hashes the payload, not the chunk framing.
+		body, err := rawhttp.DecodeChunked(raw.Body)
+		if err != nil {
+			return nil, err
+		}
+		r.Body = body
+	}
 	hosts := 0
 	for _, h := range raw.Headers {
 		if strings.EqualFold(h.Name, "Host") {

@@ -181,7 +181,7 @@ func TestTraceRules(t *testing.T) {
 		t.Errorf("query rules %v", tr.Query.Rules)
 	}
 	for _, p := range tr.Query.Params {
-		if p.Key == "a" && !has(p.Rules, RulePlusAsSpace) {
+		if p.Key == "a" && !has(p.Rules, RulePlusLiteral) {
 			t.Errorf("a=x+y rules %v", p.Rules)
 		}
 	}

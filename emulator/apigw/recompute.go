@@ -23,6 +23,12 @@ type expected struct {
 	stringToSign    string
 }
 
+// serverQuery reads the raw query as AWS servers do, per RFC 3986: a '+'
+// is a plus. The SDK form-decodes its input (a '+' would become a space),
+// so each '+' is handed to it as %2B: a client that signed a raw '+' as a
+// space is rejected here, as real AWS rejects it.
+func serverQuery(raw string) string { return strings.ReplaceAll(raw, "+", "%2B") }
+
 // recompute signs, with aws-sdk-go-v2's signer (not with any sigscope code,
 // so that sigscope's signer and this verifier check each other), a copy of
 // the request rebuilt from what the client said it signed.
@@ -32,7 +38,7 @@ func (g *Gateway) recompute(r *http.Request, in *sigInput, body []byte, secret s
 		Method: r.Method,
 		// Opaque keeps the path exactly as received; the signer then
 		// encodes it once more, as SigV4 wants for every service but S3.
-		URL:    &url.URL{Opaque: "//" + host + wirePath(r), RawQuery: r.URL.RawQuery},
+		URL:    &url.URL{Opaque: "//" + host + wirePath(r), RawQuery: serverQuery(r.URL.RawQuery)},
 		Host:   host,
 		Header: http.Header{},
 	}

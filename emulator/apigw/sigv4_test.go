@@ -302,3 +302,27 @@ func TestPresigned(t *testing.T) {
 		t.Errorf("presigned canonical query missing %q in %q", wantQuery, res.message)
 	}
 }
+
+// TestRawPlusReadAsAWSReadsIt: AWS servers read a raw '+' in the query as
+// a plus (RFC 3986). aws-sdk-go-v2 form-decodes it to a space, so a request
+// it signs with a raw '+' carries a signature for %20 that AWS rejects; the
+// emulator must reject it too. The same request signed for %2B passes.
+func TestRawPlusReadAsAWSReadsIt(t *testing.T) {
+	_, srv := newTestServer(t, testNow)
+	// The SDK, given the raw '+', signs a space (and would rewrite the query
+	// it sends to %20); a client that sends the '+' as written, as aws4 and
+	// Amplify do, carries that signature with the raw '+'.
+	req := signed(t, "GET", srv.URL+"/prod/pets?q=a+b", "", staticCreds(), testRegion, "execute-api", testNow, nil)
+	req.URL.RawQuery = "q=a+b"
+	res := do(t, nil, req)
+	if res.status != 403 || res.header.Get("x-amzn-ErrorType") != ErrInvalidSignature || !strings.Contains(res.message, "q=a%2Bb") {
+		t.Fatalf("a raw '+' signed as a space: status %d: %s", res.status, res.message)
+	}
+	// Signed for what the server reads (the SDK given %2B), sent with the
+	// raw '+': accepted.
+	req = signed(t, "GET", srv.URL+"/prod/pets?q=a%2Bb", "", staticCreds(), testRegion, "execute-api", testNow, nil)
+	req.URL.RawQuery = "q=a+b"
+	if res := do(t, nil, req); res.status != 200 {
+		t.Fatalf("a raw '+' signed as a plus: status %d: %s", res.status, res.message)
+	}
+}
