@@ -49,6 +49,20 @@ type Jar struct {
 	mu      sync.Mutex
 	entries []*Entry
 	path    string // file for Save; "" for a jar in memory only
+	// changes are this process's stores and removals since the last
+	// Save, by cookie key (nil: removed). Save applies them to what is on
+	// disk then, so that two processes never lose each other's cookies.
+	changes map[string]*Entry
+}
+
+// key names a cookie in a jar: name, domain and path, as RFC 6265 does.
+func (e *Entry) key() string { return e.Cookie.Name + "\x00" + e.Domain + "\x00" + e.Path }
+
+func (j *Jar) changed(key string, e *Entry) {
+	if j.changes == nil {
+		j.changes = map[string]*Entry{}
+	}
+	j.changes[key] = e
 }
 
 // NewJar returns an empty jar kept in memory.
@@ -116,17 +130,23 @@ func (j *Jar) store(o Origin, c Cookie, now time.Time) (stored, deleted bool, re
 		if old.Cookie.Name == c.Name && old.Domain == e.Domain && old.Path == e.Path {
 			if expired {
 				j.entries = append(j.entries[:i], j.entries[i+1:]...)
+				j.changed(e.key(), nil)
 				return false, true, "expired: removed from the jar"
 			}
 			e.Created = old.Created
 			j.entries[i] = e
+			j.changed(e.key(), e)
 			return true, false, ""
 		}
 	}
 	if expired {
+		// A cookie this jar does not hold may be in another process's:
+		// the server asked for it to go.
+		j.changed(e.key(), nil)
 		return false, true, "expired on arrival"
 	}
 	j.entries = append(j.entries, e)
+	j.changed(e.key(), e)
 	if len(j.entries) > maxEntries {
 		sort.SliceStable(j.entries, func(a, b int) bool { return j.entries[a].Created.Before(j.entries[b].Created) })
 		j.entries = j.entries[len(j.entries)-maxEntries:]
@@ -191,6 +211,9 @@ func (j *Jar) All(now time.Time) []Entry {
 // Clear empties the jar.
 func (j *Jar) Clear() {
 	j.mu.Lock()
+	for _, e := range j.entries {
+		j.changed(e.key(), nil)
+	}
 	j.entries = nil
 	j.mu.Unlock()
 }

@@ -9,6 +9,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"sort"
 	"strings"
 
 	"github.com/sigscope/sigscope/internal/atomicfile"
@@ -91,21 +92,53 @@ func Open(path string) (*Jar, error) {
 func (j *Jar) Path() string { return j.path }
 
 // Save writes the jar to its file with mode 0600 (the values are secrets),
-// atomically: a temporary file in the same directory renamed over the old.
-// A jar without a file is not saved.
+// atomically, and without losing what other processes saved meanwhile:
+// under a lock on the file, it reads the jar on disk again, applies this
+// jar's own stores and removals since the last Save, and writes the
+// merge. A jar without a file is not saved.
 func (j *Jar) Save(collection, env string) error {
 	if j.path == "" {
 		return nil
 	}
-	j.mu.Lock()
-	f := jarFile{Version: fileVersion, Collection: collection, Env: env, Cookies: append([]*Entry{}, j.entries...)}
-	data, err := json.MarshalIndent(f, "", "  ")
-	j.mu.Unlock()
+	dir := filepath.Dir(j.path)
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	unlock, err := lockFile(j.path + ".lock")
 	if err != nil {
 		return fmt.Errorf("save cookie jar: %w", err)
 	}
-	dir := filepath.Dir(j.path)
-	if err := os.MkdirAll(dir, 0o700); err != nil {
+	defer unlock()
+	disk, err := Open(j.path)
+	if err != nil {
+		return fmt.Errorf("save cookie jar: %w", err)
+	}
+	j.mu.Lock()
+	merged := disk.entries
+	for key, e := range j.changes {
+		kept := merged[:0]
+		for _, d := range merged {
+			if d.key() != key {
+				kept = append(kept, d)
+			}
+		}
+		merged = kept
+		if e != nil {
+			merged = append(merged, e)
+		}
+	}
+	sort.SliceStable(merged, func(a, b int) bool { return merged[a].Created.Before(merged[b].Created) })
+	if len(merged) > maxEntries {
+		merged = merged[len(merged)-maxEntries:]
+	}
+	f := jarFile{Version: fileVersion, Collection: collection, Env: env, Cookies: merged}
+	data, err := json.MarshalIndent(f, "", "  ")
+	if err == nil {
+		// This process now sees what the others saved, too.
+		j.entries, j.changes = append([]*Entry{}, merged...), nil
+	}
+	j.mu.Unlock()
+	if err != nil {
 		return fmt.Errorf("save cookie jar: %w", err)
 	}
 	if err := atomicfile.Write(j.path, append(data, '\n'), 0o600); err != nil {
