@@ -53,7 +53,8 @@ read from the next line of standard input. Tokens are printed only with
 {{emulator}} and other variables in the profile are filled from --var
 (e.g. --var emulator=http://127.0.0.1:7466), then the environment's variables.
 
-Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error.`,
+Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error,
+130 interrupted (Ctrl-C).`,
 		Example: `  sigscope login examples/collections/demo.yaml --var emulator=http://127.0.0.1:7466
   printf '%s\n' "$PASSWORD" | sigscope login api.yaml --env prod --username alice --password-stdin --mfa-code 123456
   sigscope login api.yaml --flow hosted --domain https://myapp.auth.eu-west-1.amazoncognito.com --redirect-port 8765`,
@@ -61,7 +62,12 @@ Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
-			return runLogin(ctx, cmd, args[0], f)
+			err := runLogin(ctx, cmd, args[0], f)
+			if ctx.Err() != nil && err != nil {
+				// Ctrl-C, at a prompt or while Cognito answered.
+				return withCode(ExitInterrupted, errors.New("interrupted: nothing was cached"))
+			}
+			return err
 		},
 	}
 	fl := cmd.Flags()
@@ -187,6 +193,7 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 		return withCode(ExitUsage, err)
 	}
 	in := newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr())
+	in.ctx = ctx
 	if f.passwordStdin && in.tty {
 		return withCode(ExitUsage, errors.New("--password-stdin: standard input is a terminal; pipe the password in, or leave the flag out to be asked"))
 	}

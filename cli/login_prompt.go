@@ -177,6 +177,36 @@ type answers struct {
 	r      *bufio.Reader
 	errw   io.Writer
 	closed bool
+	// ctx ends with Ctrl-C (login's signal context): a prompt waiting for
+	// a line gives up at once instead of taking the next line typed.
+	ctx context.Context
+}
+
+// errInterrupted is Ctrl-C at a prompt; login exits 130 with it.
+var errInterrupted = errors.New("interrupted")
+
+// wait runs a blocking read, giving up when ctx ends. The read itself
+// cannot be stopped; the process exits right after, so it is left.
+func (a *answers) wait(read func() (string, error)) (string, error) {
+	if a.ctx == nil {
+		return read()
+	}
+	type result struct {
+		s   string
+		err error
+	}
+	ch := make(chan result, 1)
+	go func() {
+		s, err := read()
+		ch <- result{s, err}
+	}()
+	select {
+	case r := <-ch:
+		return r.s, r.err
+	case <-a.ctx.Done():
+		fmt.Fprintln(a.errw)
+		return "", errInterrupted
+	}
 }
 
 func newAnswers(stdin io.Reader, errw io.Writer) *answers {
@@ -191,7 +221,10 @@ func (a *answers) say(format string, args ...any) { fmt.Fprintf(a.errw, format+"
 
 // stdinLine reads the next line without a prompt.
 func (a *answers) stdinLine(missing string) (string, error) {
-	s, err := a.r.ReadString('\n')
+	s, err := a.wait(func() (string, error) { return a.r.ReadString('\n') })
+	if errors.Is(err, errInterrupted) {
+		return "", err
+	}
 	s = strings.TrimRight(s, "\r\n")
 	if s == "" && err != nil {
 		a.closed = true
@@ -217,12 +250,24 @@ func (a *answers) secret(prompt, missing string) (string, error) {
 		return a.line(prompt, missing)
 	}
 	fmt.Fprintf(a.errw, "%s: ", prompt)
-	b, err := term.ReadPassword(a.fd)
+	// ReadPassword turns echo off; a Ctrl-C that abandons it must turn it
+	// back on.
+	state, _ := term.GetState(a.fd)
+	b, err := a.wait(func() (string, error) {
+		b, err := term.ReadPassword(a.fd)
+		return string(b), err
+	})
+	if errors.Is(err, errInterrupted) {
+		if state != nil {
+			term.Restore(a.fd, state)
+		}
+		return "", err
+	}
 	fmt.Fprintln(a.errw)
 	if err != nil {
 		return "", fmt.Errorf("read %s: %w", strings.ToLower(prompt), err)
 	}
-	return string(b), nil
+	return b, nil
 }
 
 // showTOTPSetup prints what a person needs to add the authenticator: the
