@@ -281,3 +281,30 @@ func (s *Store) Delete(k CacheKey) error {
 	}
 	return nil
 }
+
+// CheckWritable makes sure tokens for key can be cached before anything is
+// sent: a login should not spend the password (or an MFA code) only to
+// find the cache read-only at the end.
+func (s *Store) CheckWritable(key CacheKey) error {
+	dir := filepath.Dir(s.file(key))
+	if err := s.ensureDir(dir); err != nil {
+		return err
+	}
+	f, err := os.CreateTemp(dir, ".write-check-*")
+	if err != nil {
+		return fmt.Errorf("token cache: %s is not writable: %w (fix its permissions, or set XDG_CACHE_HOME to a writable folder)", dir, err)
+	}
+	name := f.Name()
+	f.Close()
+	return os.Remove(name)
+}
+
+// CheckCache is Store.CheckWritable on the store the options name (the
+// default one when none).
+func CheckCache(key CacheKey, opts ...Option) error {
+	o := buildOptions(opts)
+	if err := o.withStore(); err != nil {
+		return err
+	}
+	return o.store.CheckWritable(key)
+}

@@ -198,6 +198,10 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 		return withCode(ExitUsage, errors.New("--password-stdin: standard input is a terminal; pipe the password in, or leave the flag out to be asked"))
 	}
 	key := auth.CacheKey{Collection: path, Environment: envName, UserPoolID: p.UserPoolID}
+	// Before any password or code is asked for or sent.
+	if err := auth.CheckCache(key); err != nil {
+		return err
+	}
 	var sess *auth.Session
 	if p.Flow == auth.FlowHosted {
 		sess, err = hostedLogin(ctx, cmd.ErrOrStderr(), p, key, f)
