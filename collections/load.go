@@ -132,18 +132,18 @@ func parseYAML(name string, data []byte) (doc *yaml.Node, err error) {
 		if errors.Is(err, io.EOF) {
 			return nil, Errors{{File: name, Line: 1, Col: 1, Msg: "empty file: a collection needs at least a name"}}
 		}
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	var extra yaml.Node
 	if err := dec.Decode(&extra); err == nil {
 		return nil, Errors{{File: name, Line: extra.Line, Col: extra.Column, Msg: "a second YAML document: one file holds one collection; move it to a file of its own"}}
 	} else if !errors.Is(err, io.EOF) {
-		return nil, yamlError(name, err)
+		return nil, yamlError(name, data, err)
 	}
 	return &n, nil
 }
 
-func yamlError(name string, err error) error {
+func yamlError(name string, data []byte, err error) error {
 	var es Errors
 	msgs := []string{err.Error()}
 	var te *yaml.TypeError
@@ -154,6 +154,7 @@ func yamlError(name string, err error) error {
 		e := &Error{File: name, Msg: "YAML syntax: " + strings.TrimPrefix(m, "yaml: ")}
 		if sm := yamlLineMsg.FindStringSubmatch(m); sm != nil {
 			e.Line, _ = strconv.Atoi(sm[1])
+			e.Line = realLine(data, sm[2], e.Line)
 			e.Msg = "YAML syntax: " + sm[2]
 		}
 		es = append(es, e)
