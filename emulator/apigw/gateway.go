@@ -26,10 +26,12 @@ package apigw
 import (
 	"crypto/rsa"
 	"crypto/subtle"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -286,7 +288,42 @@ func (g *Gateway) authorizeCognito(r *http.Request) (map[string]any, *apiError) 
 		}
 		return nil, errUnauthorized(MsgUnauthorized)
 	}
-	return claims, nil
+	return claimsAsStrings(claims), nil
+}
+
+// claimsAsStrings is what a REST API's Cognito authorizer hands on: every
+// claim a string. Times (exp, iat, auth_time) are written like
+// "Tue Dec 01 05:40:08 UTC 2026", numbers and booleans as their text, and
+// lists (cognito:groups) joined with commas.
+func claimsAsStrings(claims map[string]any) map[string]any {
+	out := make(map[string]any, len(claims))
+	for k, v := range claims {
+		switch x := v.(type) {
+		case string:
+			out[k] = x
+		case float64:
+			if k == "exp" || k == "iat" || k == "auth_time" {
+				out[k] = time.Unix(int64(x), 0).UTC().Format("Mon Jan 02 15:04:05 MST 2006")
+			} else {
+				out[k] = strconv.FormatFloat(x, 'f', -1, 64)
+			}
+		case json.Number:
+			out[k] = x.String()
+		case bool:
+			out[k] = strconv.FormatBool(x)
+		case []any:
+			parts := make([]string, len(x))
+			for i, p := range x {
+				parts[i] = fmt.Sprint(p)
+			}
+			out[k] = strings.Join(parts, ",")
+		case nil:
+			out[k] = ""
+		default:
+			out[k] = fmt.Sprint(x)
+		}
+	}
+	return out
 }
 
 func (g *Gateway) logf(format string, args ...any) {

@@ -226,3 +226,22 @@ func TestBodyTooLarge(t *testing.T) {
 		t.Fatalf("status %d", res.status)
 	}
 }
+
+// TestClaimsPassedAsStrings: a REST API's Cognito authorizer hands every
+// claim on as a string: times in its date format, numbers and booleans as
+// text, lists joined by commas.
+func TestClaimsPassedAsStrings(t *testing.T) {
+	got := claimsAsStrings(map[string]any{
+		"exp": float64(1796102408), "iat": float64(1796098808), "email_verified": true,
+		"custom:level": float64(3), "cognito:groups": []any{"admin", "users"}, "sub": "0000-sub",
+	})
+	want := map[string]string{
+		"exp": "Tue Dec 01 05:20:08 UTC 2026", "iat": "Tue Dec 01 04:20:08 UTC 2026", "email_verified": "true",
+		"custom:level": "3", "cognito:groups": "admin,users", "sub": "0000-sub",
+	}
+	for k, w := range want {
+		if got[k] != w {
+			t.Errorf("%s = %#v, want %q", k, got[k], w)
+		}
+	}
+}
