@@ -3,6 +3,7 @@ package auth
 import (
 	"errors"
 	"fmt"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"net/http"
 	"net/url"
 	"strings"
@@ -34,10 +35,14 @@ const (
 // ClientSecret is in clear: it was read from the environment variable the
 // collection names, and String masks it.
 type CognitoProfile struct {
-	Region         string // default: the user pool id's prefix
-	UserPoolID     string
-	ClientID       string
-	ClientSecret   string // for app clients with a secret; "" otherwise
+	Region       string // default: the user pool id's prefix
+	UserPoolID   string
+	ClientID     string
+	ClientSecret string // for app clients with a secret; "" otherwise
+	// UnsetSecretEnv names the variable that should hold the client secret
+	// when it was not set: only a call that needs the secret (a login, a
+	// refresh) fails for it, so a fresh cached token still works.
+	UnsetSecretEnv string
 	IdentityPoolID string // "" when the profile only logs in to the user pool
 	Flow           Flow   // "" means FlowSRP
 	// Endpoint is the base URL of an emulator serving the Cognito APIs (and
@@ -136,9 +141,29 @@ func (p CognitoProfile) Validate() error {
 type Option func(*options)
 
 type options struct {
-	now   func() time.Time
-	store *Store
+	now    func() time.Time
+	store  *Store
+	caFile string
 }
+
+// WithCAFile trusts the CAs in a PEM file besides the system's, for every
+// Cognito call (the emulator's --tls CA, a private CA); "" changes nothing.
+func WithCAFile(path string) Option { return func(o *options) { o.caFile = path } }
+
+// httpClient is the client for Cognito's APIs and the hosted UI's token
+// endpoint. A CA file that cannot be read fails the first call, with the
+// file named.
+func (o options) httpClient() *http.Client {
+	c, err := cabundle.Client(o.caFile)
+	if err != nil {
+		return &http.Client{Transport: failingTransport{err}}
+	}
+	return c
+}
+
+type failingTransport struct{ err error }
+
+func (f failingTransport) RoundTrip(*http.Request) (*http.Response, error) { return nil, f.err }
 
 // WithClock replaces time.Now for SRP timestamps and expiry decisions.
 func WithClock(now func() time.Time) Option { return func(o *options) { o.now = now } }
@@ -179,16 +204,17 @@ func newClients(p CognitoProfile, o options) clients {
 	if p.Endpoint != "" {
 		base = aws.String(strings.TrimRight(p.Endpoint, "/"))
 	}
+	client := o.httpClient()
 	// One attempt: a retried RespondToAuthChallenge could spend a
 	// single-use session twice, and a person is there to try again.
 	return clients{
 		idp: cip.New(cip.Options{
 			Region: p.region(), BaseEndpoint: base, Credentials: aws.AnonymousCredentials{},
-			HTTPClient: http.DefaultClient, RetryMaxAttempts: 1,
+			HTTPClient: client, RetryMaxAttempts: 1,
 		}),
 		ident: cognitoidentity.New(cognitoidentity.Options{
 			Region: p.region(), BaseEndpoint: base, Credentials: aws.AnonymousCredentials{},
-			HTTPClient: http.DefaultClient, RetryMaxAttempts: 1,
+			HTTPClient: client, RetryMaxAttempts: 1,
 		}),
 	}
 }
@@ -199,6 +225,15 @@ func (p CognitoProfile) secretHash(username string) string {
 		return ""
 	}
 	return srp.SecretHash(p.ClientID, p.ClientSecret, username)
+}
+
+// needSecret fails a call that needs the client secret when the variable
+// meant to hold it is not set.
+func (p CognitoProfile) needSecret() error {
+	if p.UnsetSecretEnv == "" {
+		return nil
+	}
+	return fmt.Errorf("the app client has a secret and client_secret_env names %s, which is not set: export the secret in it", p.UnsetSecretEnv)
 }
 
 // withSecretHash adds SECRET_HASH to params when the client has a secret.

@@ -69,11 +69,12 @@ func CognitoProfileFrom(p *collections.Profile, getenv Getenv) (CognitoProfile, 
 		out.RedirectPort = port
 	}
 	if p.ClientSecretEnv != "" {
-		v, ok := getenv(p.ClientSecretEnv)
-		if !ok || v == "" {
-			return CognitoProfile{}, fmt.Errorf("auth profile %q: client_secret_env names %s, which is not set: export the app client's secret in it", p.Name, p.ClientSecretEnv)
+		// Read now, needed later: only a login or a refresh sends it.
+		if v, ok := getenv(p.ClientSecretEnv); ok && v != "" {
+			out.ClientSecret = v
+		} else {
+			out.UnsetSecretEnv = p.ClientSecretEnv
 		}
-		out.ClientSecret = v
 	}
 	if err := out.Validate(); err != nil {
 		return CognitoProfile{}, fmt.Errorf("auth profile %q: %w", p.Name, err)

@@ -68,8 +68,10 @@ func TestResolveCognitoProfile(t *testing.T) {
 	if cp.ClientSecret != env["WEB_CLIENT_SECRET"] || strings.Contains(cp.String(), env["WEB_CLIENT_SECRET"]) {
 		t.Error("the client secret is not read, or is shown by String")
 	}
-	if _, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false }); err == nil || !strings.Contains(err.Error(), "WEB_CLIENT_SECRET, which is not set") {
-		t.Errorf("unset secret variable: %v", err)
+	// An unset secret variable is an error only where the secret is needed
+	// (TestClientSecretReadOnlyWhenNeeded): loading the profile names it.
+	if cp, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false }); err != nil || cp.UnsetSecretEnv != "WEB_CLIENT_SECRET" {
+		t.Errorf("unset secret variable: %+v %v", cp, err)
 	}
 	a, _, err := ResolveCognitoProfile(c, "admin", "", nil, getenv)
 	if err != nil || a.Region != "eu-west-1" || a.Username != "root" || a.Flow != "password" {
@@ -106,5 +108,24 @@ func TestCognitoProfileFromHostedFields(t *testing.T) {
 	p.RedirectPort = "http"
 	if _, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false }); err == nil {
 		t.Error("a bad redirect_port was accepted")
+	}
+}
+
+// TestClientSecretReadOnlyWhenNeeded: a profile whose client_secret_env is
+// not set still gives a profile (a fresh cached token needs no secret);
+// a login, which needs it, names the variable.
+func TestClientSecretReadOnlyWhenNeeded(t *testing.T) {
+	p := &collections.Profile{Name: "web", Type: collections.ProfileCognito, Region: "us-east-1",
+		UserPoolID: "us-east-1_Demo1", ClientID: "client123", ClientSecretEnv: "WEB_CLIENT_SECRET"}
+	cp, err := CognitoProfileFrom(p, func(string) (string, bool) { return "", false })
+	if err != nil || cp.UnsetSecretEnv != "WEB_CLIENT_SECRET" {
+		t.Fatalf("profile without the secret: %+v, %v", cp, err)
+	}
+	if _, err := NewLogin(cp, "demo"); err == nil || !strings.Contains(err.Error(), "client_secret_env names WEB_CLIENT_SECRET") {
+		t.Fatalf("login without the secret: %v", err)
+	}
+	cp, err = CognitoProfileFrom(p, func(string) (string, bool) { return "s3cr3t", true })
+	if err != nil || cp.ClientSecret != "s3cr3t" || cp.UnsetSecretEnv != "" {
+		t.Fatalf("profile with the secret: %v", err)
 	}
 }

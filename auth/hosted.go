@@ -231,6 +231,9 @@ func (s *Session) refreshHosted(ctx context.Context, refreshToken string) (Token
 // tokenRequest calls the hosted UI's /oauth2/token. The client
 // authenticates with HTTP Basic when it has a secret, else by client_id.
 func tokenRequest(ctx context.Context, p CognitoProfile, o options, form url.Values) (Tokens, error) {
+	if err := p.needSecret(); err != nil {
+		return Tokens{}, err
+	}
 	endpoint := p.hostedDomain() + "/oauth2/token"
 	form.Set("client_id", p.ClientID)
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, strings.NewReader(form.Encode()))
@@ -241,7 +244,7 @@ func tokenRequest(ctx context.Context, p CognitoProfile, o options, form url.Val
 	if p.ClientSecret != "" {
 		req.SetBasicAuth(url.QueryEscape(p.ClientID), url.QueryEscape(p.ClientSecret))
 	}
-	res, err := http.DefaultClient.Do(req)
+	res, err := o.httpClient().Do(req)
 	if err != nil {
 		return Tokens{}, fmt.Errorf("cannot reach the token endpoint %s: %w", endpoint, rootCause(err))
 	}

@@ -121,6 +121,9 @@ func NewLogin(p CognitoProfile, username string, opts ...Option) (*Login, error)
 	if strings.TrimSpace(username) == "" {
 		return nil, errors.New("no username: set username in the auth profile or pass --username")
 	}
+	if err := p.needSecret(); err != nil {
+		return nil, err
+	}
 	o := buildOptions(opts)
 	l := &Login{p: p, o: o, c: newClients(p, o), username: username, internal: username}
 	l.x = explainer{p: p, username: username}

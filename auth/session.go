@@ -223,6 +223,9 @@ func (s *Session) refresh(ctx context.Context) error {
 }
 
 func (s *Session) refreshUserPool(ctx context.Context, old Tokens) (Tokens, error) {
+	if err := s.p.needSecret(); err != nil {
+		return Tokens{}, fmt.Errorf("refresh the tokens: %w", err)
+	}
 	// SECRET_HASH on refresh is over the internal username, not the alias
 	// (an email, say) typed at login.
 	internal := old.Username()

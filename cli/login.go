@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"io"
 	"os"
 	"os/signal"
@@ -29,6 +30,17 @@ type loginFlags struct {
 	redirectPort                 int
 	noBrowser                    bool
 	output                       string
+	caFile                       string
+}
+
+// authOptions are the options of every Cognito call the login makes: the
+// CA file (--ca-file, else AWS_CA_BUNDLE, as the AWS CLI reads it).
+func (f *loginFlags) authOptions() []auth.Option {
+	ca := f.caFile
+	if ca == "" {
+		ca = os.Getenv(cabundle.EnvVar)
+	}
+	return []auth.Option{auth.WithCAFile(ca)}
 }
 
 func newLoginCmd() *cobra.Command {
@@ -79,6 +91,7 @@ Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error,
 	fl.StringVar(&f.mfaType, "mfa-type", "", "MFA type when Cognito lets the user choose: totp, sms or email")
 	fl.StringArrayVar(&f.attributes, "attribute", nil, "a required user attribute for a new password, name=value (repeatable)")
 	fl.StringVar(&f.flow, "flow", "", "srp (default), password or hosted (browser sign-in; default: the profile's flow)")
+	fl.StringVar(&f.caFile, "ca-file", "", "PEM file of a CA to trust besides the system's (the emulator's --tls CA; default: $AWS_CA_BUNDLE)")
 	fl.StringArrayVar(&f.vars, "var", nil, "set a collection variable, name=value (repeatable), e.g. emulator=http://127.0.0.1:7466")
 	fl.BoolVar(&f.showTokens, "show-tokens", false, "print the id, access and refresh tokens in clear")
 	fl.StringVar(&f.domain, "domain", "", "hosted UI: the user pool domain, e.g. https://myapp.auth.us-east-1.amazoncognito.com (default: the endpoint)")
@@ -199,7 +212,7 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	}
 	key := auth.CacheKey{Collection: path, Environment: envName, UserPoolID: p.UserPoolID}
 	// Before any password or code is asked for or sent.
-	if err := auth.CheckCache(key); err != nil {
+	if err := auth.CheckCache(key, f.authOptions()...); err != nil {
 		return err
 	}
 	var sess *auth.Session

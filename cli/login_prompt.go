@@ -33,7 +33,7 @@ func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *
 			return nil, err
 		}
 	}
-	l, err := auth.NewLogin(p, user)
+	l, err := auth.NewLogin(p, user, f.authOptions()...)
 	if err != nil {
 		return nil, err
 	}
@@ -145,7 +145,7 @@ func chooseMFA(in *answers, flag string, choices []string) (string, error) {
 }
 
 func hostedLogin(ctx context.Context, errw io.Writer, p auth.CognitoProfile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
-	h, err := auth.StartHostedLogin(ctx, p)
+	h, err := auth.StartHostedLogin(ctx, p, f.authOptions()...)
 	if err != nil {
 		return nil, err
 	}

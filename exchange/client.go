@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/sigscope/sigscope/cookies"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -353,21 +354,7 @@ func rootCAs(opts Options) (*x509.CertPool, error) {
 	if opts.RootCAs != nil {
 		return opts.RootCAs, nil
 	}
-	if opts.CAFile == "" {
-		return nil, nil // the system's
-	}
-	pem, err := os.ReadFile(opts.CAFile)
-	if err != nil {
-		return nil, fmt.Errorf("read CA file: %w", err)
-	}
-	pool, err := x509.SystemCertPool()
-	if err != nil || pool == nil {
-		pool = x509.NewCertPool()
-	}
-	if !pool.AppendCertsFromPEM(pem) {
-		return nil, fmt.Errorf("CA file %s: no PEM certificate in it", opts.CAFile)
-	}
-	return pool, nil
+	return cabundle.Pool(opts.CAFile)
 }
 
 func tlsInfo(st tls.ConnectionState, sni string) *TLSInfo {

@@ -141,7 +141,7 @@ func (s Sources) session(ctx context.Context, p *collections.Profile, need strin
 	}
 	cp, err := auth.CognitoProfileFrom(p, lookupEnv)
 	if err != nil {
-		return nil, fmt.Errorf("auth profile %q: %w", p.Name, err)
+		return nil, err // it names the profile already
 	}
 	coll := s.CollectionPath
 	if abs, err := filepath.Abs(coll); err == nil {

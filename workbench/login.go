@@ -2,7 +2,9 @@ package workbench
 
 import (
 	"context"
+
 	"fmt"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"time"
 
 	"github.com/sigscope/sigscope/auth"
@@ -40,6 +42,9 @@ func (w *Workbench) LoginTarget(name string) (*LoginTarget, error) {
 		ProfileName: cp.Name, Profile: p, Username: p.Username, PasswordEnv: cp.PasswordEnv,
 		Key:  auth.CacheKey{Collection: w.Coll.Path, Environment: env, UserPoolID: p.UserPoolID},
 		opts: w.Env.authOptions(),
+	}
+	if ca, ok := w.Env.lookup(cabundle.EnvVar); ok && ca != "" {
+		t.opts = append(t.opts, auth.WithCAFile(ca))
 	}
 	if cp.PasswordEnv != "" {
 		t.Password, _ = w.Env.lookup(cp.PasswordEnv)

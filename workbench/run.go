@@ -10,6 +10,7 @@ import (
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -61,7 +62,7 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	if t.IsZero() {
 		t = w.Env.now()
 	}
-	src := w.sources(rr.Environment)
+	src := w.sources(rr.Environment, w.caFile(run))
 	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
 		Jar: pv.Jar, NoCookies: pv.Jar == nil, Time: t, UserAgent: w.Env.UserAgent,
 		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
@@ -89,8 +90,19 @@ func (w *Workbench) resolveWithMode(requestPath string, mode collections.AuthMod
 	return rr, nil
 }
 
-func (w *Workbench) sources(env string) Sources {
-	return Sources{LookupEnv: w.Env.lookup, CollectionPath: w.Coll.Path, Environment: env, AuthOptions: w.Env.authOptions()}
+func (w *Workbench) sources(env, caFile string) Sources {
+	opts := append(w.Env.authOptions(), auth.WithCAFile(caFile))
+	return Sources{LookupEnv: w.Env.lookup, CollectionPath: w.Coll.Path, Environment: env, AuthOptions: opts}
+}
+
+// caFile is the run's CA file, else AWS_CA_BUNDLE as the AWS CLI reads it:
+// the same CAs for the request and for the Cognito calls behind it.
+func (w *Workbench) caFile(run Run) string {
+	if run.CAFile != "" {
+		return run.CAFile
+	}
+	v, _ := w.Env.lookup(cabundle.EnvVar)
+	return v
 }
 
 // withMode gives a resolved request another auth mode. A request that had
@@ -220,7 +232,7 @@ func (w *Workbench) SendPreview(ctx context.Context, pv *Preview, run Run) *Outc
 // against the preview's trace.
 func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Request, run Run) *Outcome {
 	p := pv.Prepared
-	opts := exchange.Options{Timeout: run.Timeout, CAFile: run.CAFile, FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now}
+	opts := exchange.Options{Timeout: run.Timeout, CAFile: w.caFile(run), FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now}
 	if p.StoreCookies {
 		opts.Jar = pv.Jar
 	}
