@@ -16,6 +16,8 @@ const (
 	ExitOK    = 0
 	ExitError = 1 // bad input: flags, files, credentials
 	ExitUsage = 2 // unknown command or flag
+	// ExitInterrupted is Ctrl-C, as shells report a process ended by SIGINT.
+	ExitInterrupted = 130
 )
 
 // exitError carries a specific exit code out of a command.
