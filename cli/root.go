@@ -80,7 +80,9 @@ var commands = []func() *cobra.Command{
 	newDemoCmd,
 	newEmulatorCmd,
 	newSignCmd,
+	newCompareCmd,
 	newSendCmd,
+	newVerifyCmd,
 	newLoginCmd, newLogoutCmd,
 	newVersionCmd,
 }

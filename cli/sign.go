@@ -33,6 +33,7 @@ type signFlags struct {
 	normalizePath    bool
 	omitSessionToken bool
 	noHoisting       bool
+	resign           bool
 	showSecrets      bool
 	output           string
 }
@@ -82,6 +83,7 @@ Exit codes: 0 signed, 1 bad input (request, credentials, time), 2 usage error.`,
 	fl.BoolVar(&f.normalizePath, "normalize-path", true, "remove dot segments and duplicate slashes from the path (off in S3 mode unless set)")
 	fl.BoolVar(&f.omitSessionToken, "omit-session-token", false, "sign without the session token and add it afterwards")
 	fl.BoolVar(&f.noHoisting, "no-header-hoisting", false, "when presigning, keep X-Amz-* headers as signed headers instead of moving them into the query")
+	fl.BoolVar(&f.resign, "resign", false, "strip the signature the request already carries and sign it anew (without it, such a request is refused: check it with 'sigscope verify')")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print the session token in clear")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
@@ -108,6 +110,12 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	req, err := sign.FromRaw(raw, f.scheme)
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
+	}
+	if sign.HasSignature(req) {
+		if !f.resign {
+			return fmt.Errorf("%s: the request already carries a SigV4 signature: to check it, run 'sigscope verify'; to sign it again anyway, add --resign", name)
+		}
+		req = sign.StripSignature(req)
 	}
 	warnings := raw.Warnings()
 	opts, err := signOptions(cmd, f)

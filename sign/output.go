@@ -60,7 +60,7 @@ func notesFor(t *Trace, opts Options) []string {
 	}
 	for _, p := range t.Query.Params {
 		if strings.Contains(p.RawKey+p.RawValue, "+") {
-			notes = append(notes, "A '+' in the query was signed as a literal plus (%2B), as AWS servers read the raw query. aws-sdk-go-v2, botocore, the aws4 npm package and Amplify sign it as a space (%20): a request they sign with a raw '+' fails. Send %2B or %20 to remove the doubt.")
+			notes = append(notes, "A '+' in the query was signed as a literal plus (%2B), as AWS servers read the raw query. aws-sdk-go-v2, the aws4 npm package and Amplify sign it as a space (%20) and botocore (header mode) leaves it as '+': a request they sign with a raw '+' fails. Send %2B or %20 to remove the doubt ('sigscope compare' shows each signer).")
 			break
 		}
 	}

@@ -1,8 +1,8 @@
 package sign
 
 import (
+	"errors"
 	"fmt"
-	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -21,7 +21,10 @@ type SignatureInfo struct {
 	SignedHeaders []string
 	Signature     string
 	AmzDate       string        // X-Amz-Date
-	Expires       time.Duration // presigned only
+	Expires       time.Duration // presigned only; 0 when X-Amz-Expires is absent
+	// SessionToken is the X-Amz-Security-Token the request carries (header or
+	// query), "" without one. It is a secret: mask it before printing.
+	SessionToken string
 }
 
 // Scope is the credential scope the signature names.
@@ -31,31 +34,108 @@ func (s SignatureInfo) Scope() string {
 
 // Problem is one step at which a signed request fails verification.
 type Problem struct {
-	Step   string // "authorization", "date", "credential scope", "signed headers", "canonical request", "string to sign", "signature"
+	Step   string // one of the Step* constants
 	Detail string
 	Line   int    // 1-based line of the canonical request or string-to-sign, when the step is one of those
 	Part   string // which part of it that line is (PartMethod, PartURI, ... PartCredentialScope)
 	Ours   string // what sigscope computed for that step or line
 	Theirs string // what the request or the server says
+	// Column is the 1-based byte offset in Ours and Theirs of the first
+	// character that differs, when they are lines that differ.
+	Column int
+	// Name is the header or query parameter the differing line or column
+	// belongs to, when the part has several (canonical headers, query).
+	Name string
+	Hint string // what to do about it, when there is something to say
 }
+
+// Steps of a verification, in the order they are checked.
+const (
+	StepAuthorization    = "authorization" // reading the signature the request carries
+	StepAccessKey        = "access key"
+	StepSessionToken     = "session token"
+	StepDate             = "date"
+	StepCredentialScope  = "credential scope"
+	StepSignedHeaders    = "signed headers"
+	StepCanonicalRequest = "canonical request"
+	StepStringToSign     = "string to sign"
+	StepPayloadHash      = "payload hash"
+	StepSignature        = "signature"
+)
 
 // Verification is the result of Verify.
 type Verification struct {
 	Info     SignatureInfo
-	Trace    *Trace // the signature recomputed from the request; nil when it could not be
-	Match    bool
+	Trace    *Trace    // the signature recomputed from the request; nil when it could not be
+	Match    bool      // the recomputed signature is the request's
 	Problems []Problem // the first is the first step that differs
+	// Cause names the classic mistake that reproduces the request's
+	// signature (a Variant name), when one does; its Problem comes just
+	// before the signature's.
+	Cause string
+	// Notes are observations that are not failures (an unsigned session
+	// token, headers sent but not signed).
+	Notes []string
+	steps []string
+}
+
+// Valid reports whether the request verifies: the signature matches and no
+// step failed (time window, scope, signed headers, payload hash).
+func (v *Verification) Valid() bool { return v.Match && len(v.Problems) == 0 }
+
+// Check is one step of a verification and whether it passed.
+type Check struct {
+	Step     string
+	OK       bool
+	Problems []Problem
+}
+
+// Checks lists every step that was run, in order, with its problems.
+func (v *Verification) Checks() []Check {
+	checks := make([]Check, 0, len(v.steps))
+	for _, s := range v.steps {
+		c := Check{Step: s, OK: true}
+		for _, p := range v.Problems {
+			if p.Step == s {
+				c.OK = false
+				c.Problems = append(c.Problems, p)
+			}
+		}
+		checks = append(checks, c)
+	}
+	return checks
 }
 
 // VerifyInput is a signed request and what is known about how it was
 // signed.
 type VerifyInput struct {
-	Request         *Request
+	Request *Request
+	// AccessKeyID, when set, must be the access key id the request names:
+	// a secret key only verifies signatures made with its own key id.
+	AccessKeyID     string
 	SecretAccessKey string
-	Now             time.Time // when set, the signature's time window is checked against it
-	S3              bool
-	NormalizePath   Normalize
-	// What the server computed, from its mismatch message, when known.
+	// SessionToken, when set, is the token of the credentials given: the
+	// request must carry the same.
+	SessionToken  string
+	Now           time.Time // when set, the signature's time window is checked against it
+	S3            bool
+	NormalizePath Normalize
+	// OmitSessionToken: the session token is not part of the signature
+	// (added after signing, as the AWS suite's omit_session_token and AWS
+	// IoT do); a presigned query's X-Amz-Security-Token is then not signed.
+	OmitSessionToken bool
+	// Region and Service are what the endpoint expects, when known; a
+	// credential scope that names others is a problem. When empty, they are
+	// read from well-known AWS host names.
+	Region, Service string
+	// WireBody is the body as it was sent, when that differs from
+	// Request.Body (chunked framing): hashing it is one of the variants tried.
+	WireBody []byte
+	// The other side's canonical request and string-to-sign, when known: what
+	// the server computed (from its mismatch message), or what the signer
+	// computed (its debug log, or the original of a request changed in
+	// flight). The first differing line locates the change; Ours in the
+	// problem is the request given here, Theirs this text.
 	ExpectedCanonicalRequest string
 	ExpectedStringToSign     string
 }
@@ -63,147 +143,419 @@ type VerifyInput struct {
 // MaxSkew is how far X-Amz-Date may be from the server's clock.
 const MaxSkew = 5 * time.Minute
 
+// ErrNoSignature is returned by ReadSignature and Verify for a request
+// that carries no SigV4 signature at all.
+var ErrNoSignature = errors.New("the request carries no signature: neither an Authorization header starting AWS4- nor X-Amz-Signature in the query")
+
 // Verify recomputes the signature of a signed request with the secret key
-// and reports the first step that differs.
+// at the request's own X-Amz-Date and scope, signing exactly the headers
+// the request lists, and reports every step that differs, in order. An
+// unreadable signature is a Problem at StepAuthorization; only a request
+// without any signature is an error.
 func Verify(in VerifyInput) (*Verification, error) {
+	if in.Request == nil {
+		return nil, errors.New("no request to verify")
+	}
 	info, err := ReadSignature(in.Request)
-	if err != nil {
+	if errors.Is(err, ErrNoSignature) {
 		return nil, err
 	}
 	v := &Verification{Info: info}
-	when, err := time.Parse(amzDateFormat, info.AmzDate)
+	v.run(StepAuthorization)
 	if err != nil {
-		v.add(Problem{Step: "date", Detail: fmt.Sprintf("X-Amz-Date %q is not in the form 20150830T123600Z", info.AmzDate), Theirs: info.AmzDate})
+		v.add(Problem{Step: StepAuthorization, Detail: err.Error()})
 		return v, nil
 	}
-	if !strings.HasPrefix(info.AmzDate, info.Date) {
-		v.add(Problem{Step: "date", Detail: "the credential scope's date is not the day of X-Amz-Date", Ours: info.AmzDate[:8], Theirs: info.Date})
+	keyOK := v.checkAccessKey(in) // before anything else
+	v.checkAuthorization(in.Request)
+	v.checkSessionToken(in)
+	if !v.checkDate(in.Now) {
+		return v, nil
 	}
-	if info.Terminator != "aws4_request" {
-		v.add(Problem{Step: "credential scope", Detail: "the credential scope must end in aws4_request", Theirs: info.Scope()})
-	}
-	v.checkTime(in.Now, when)
-	req := in.Request.Clone()
-	v.checkSignedHeaders(req)
+	v.checkScope(in, in.Request)
+	v.checkSignedHeaders(in.Request)
 
-	opts := Options{
-		Credentials: Credentials{AccessKeyID: info.AccessKeyID, SecretAccessKey: in.SecretAccessKey},
-		Region:      info.Region, Service: info.Service, Time: when,
-		Presign: info.Presigned, Expires: info.Expires, S3: in.S3, NormalizePath: in.NormalizePath,
-		DisableHeaderHoisting: true,
+	o := canonOptions{normalize: (&Options{NormalizePath: in.NormalizePath, S3: in.S3}).normalize(), s3: in.S3, omitToken: in.OmitSessionToken}
+	tr, p := canonicalize(in.Request, info, o)
+	v.run(StepCanonicalRequest)
+	if p != nil {
+		v.add(*p)
+		return v, nil
 	}
-	if opts.Presign && opts.Expires == 0 {
-		opts.Expires = DefaultExpires
-	}
-	keepSignedHeaders(req, info.SignedHeaders)
-	tr, err := Sign(req, opts)
-	if err != nil {
-		return nil, fmt.Errorf("recompute the signature: %w", err)
-	}
+	tr.finish(in.SecretAccessKey)
+	tr.Notes = verifyNotes(in.Request, info, in.OmitSessionToken)
+	v.Notes = append(v.Notes, tr.Notes...)
 	v.Trace = tr
-	if tr.SignedHeaders != strings.Join(info.SignedHeaders, ";") {
-		v.add(Problem{Step: "signed headers", Detail: "the request's headers do not give the signed header list it names", Ours: tr.SignedHeaders, Theirs: strings.Join(info.SignedHeaders, ";")})
-	}
 	if in.ExpectedCanonicalRequest != "" {
 		if p := DiffCanonicalRequest(tr.CanonicalRequest, in.ExpectedCanonicalRequest); p != nil {
-			v.add(*p)
+			v.add(located(*p))
 		}
 	}
 	if in.ExpectedStringToSign != "" {
+		v.run(StepStringToSign)
 		if p := DiffStringToSign(tr.StringToSign, in.ExpectedStringToSign); p != nil {
-			v.add(*p)
+			v.add(located(*p))
 		}
 	}
-	v.Match = tr.Signature == info.Signature
-	if !v.Match {
-		v.add(Problem{Step: "signature", Ours: tr.Signature, Theirs: info.Signature,
-			Detail: "the signature differs: either the secret key is not the one that signed, or a signed part (method, path, query, a signed header, the body) changed after signing"})
+	v.checkPayload(in, tr)
+	if !keyOK {
+		// A secret key verifies only its own key id's signatures: no
+		// signature check, the access key problem says why.
+		return v, nil
 	}
+	v.checkSignature(in, o, tr)
 	return v, nil
+}
+
+// checkSignature compares the recomputed signature with the request's and,
+// when they differ, says why as precisely as what is known allows: the
+// other side's canonical request or string-to-sign, else the classic
+// variant that reproduces the signature, else the two possibilities.
+func (v *Verification) checkSignature(in VerifyInput, o canonOptions, tr *Trace) {
+	v.run(StepSignature)
+	info := v.Info
+	v.Match = tr.Signature == info.Signature
+	if v.Match {
+		return
+	}
+	sig := Problem{Step: StepSignature, Ours: tr.Signature, Theirs: info.Signature}
+	sameCanonical := in.ExpectedCanonicalRequest == "" || in.ExpectedCanonicalRequest == tr.CanonicalRequest
+	sameSTS := in.ExpectedStringToSign == "" || in.ExpectedStringToSign == tr.StringToSign
+	switch {
+	case !sameCanonical:
+		sig.Detail = "the signature differs because the canonical request differs (see above)"
+	case !sameSTS:
+		sig.Detail = "the signature differs because the string-to-sign differs (see above)"
+	case in.ExpectedCanonicalRequest != "" || in.ExpectedStringToSign != "":
+		sig.Detail = "the canonical request and string-to-sign are the same on both sides; only the final signature differs: the secret key is not the one that signed (or the signature was altered)"
+		sig.Hint = "check the secret key: it must belong to access key " + info.AccessKeyID
+	default:
+		if c := findCause(in, info, o, tr); c != nil {
+			v.Cause = c.variant
+			v.add(c.problem)
+			sig.Detail = "the signature does not match the request as received; it matches the request as the signer saw it (see above)"
+			break
+		}
+		sig.Detail = "the signature differs: the secret key is wrong, or the request changed after signing (method, path, query, a signed header or the body)"
+		sig.Hint = "if the secret is right, compare with the canonical request the signer logged or AWS sent back in its 403 (sigscope verify --canonical-request FILE)"
+	}
+	v.add(sig)
 }
 
 func (v *Verification) add(p Problem) { v.Problems = append(v.Problems, p) }
 
-func (v *Verification) checkTime(now, when time.Time) {
+func (v *Verification) run(step string) {
+	if !slices.Contains(v.steps, step) {
+		v.steps = append(v.steps, step)
+	}
+}
+
+func (v *Verification) checkAuthorization(r *Request) {
+	if !v.Info.Presigned && hasQuerySignature(r.RawQuery) {
+		v.add(Problem{Step: StepAuthorization, Detail: "the request carries both an Authorization header and X-Amz-Signature in the query: AWS rejects it (\"Only one auth mechanism allowed\")",
+			Hint: "send the signature in one place only"})
+	}
+	if !isLowerHex(v.Info.Signature, 64) {
+		v.add(Problem{Step: StepAuthorization, Detail: "the signature is not 64 lower-case hex digits: it was truncated or altered in transit", Theirs: v.Info.Signature})
+	}
+	if v.Info.Presigned && len(v.Info.SignedHeaders) == 0 {
+		v.add(Problem{Step: StepAuthorization, Detail: "the presigned URL has no X-Amz-SignedHeaders: AWS requires it (at least host)"})
+	}
+}
+
+func (v *Verification) checkAccessKey(in VerifyInput) bool {
+	if in.AccessKeyID == "" {
+		return true
+	}
+	v.run(StepAccessKey)
+	if in.AccessKeyID == v.Info.AccessKeyID {
+		return true
+	}
+	v.add(Problem{Step: StepAccessKey, Ours: in.AccessKeyID, Theirs: v.Info.AccessKeyID,
+		Detail: fmt.Sprintf("the request was signed with access key id %s, the credentials given are for %s: a secret key verifies only its own key's signatures", v.Info.AccessKeyID, in.AccessKeyID),
+		Hint:   "give the credentials of " + v.Info.AccessKeyID + " (--profile, or --access-key and --secret-key)"})
+	return false
+}
+
+func (v *Verification) checkSessionToken(in VerifyInput) {
+	got := v.Info.SessionToken
+	temporary := strings.HasPrefix(v.Info.AccessKeyID, "ASIA")
+	if in.SessionToken == "" && !(temporary && got == "") {
+		return
+	}
+	v.run(StepSessionToken)
+	switch {
+	case got == "" && in.SessionToken != "":
+		v.add(Problem{Step: StepSessionToken, Detail: "the credentials are temporary (they come with a session token) but the request carries no X-Amz-Security-Token: AWS answers \"The security token included in the request is invalid\" or 403",
+			Hint: "send the session token in X-Amz-Security-Token (signed), as the SDKs do"})
+	case got == "":
+		v.add(Problem{Step: StepSessionToken, Detail: "access key " + v.Info.AccessKeyID + " is temporary (ASIA…) but the request carries no X-Amz-Security-Token",
+			Hint: "send the session token that came with the key"})
+	case got != in.SessionToken:
+		v.add(Problem{Step: StepSessionToken, Detail: "the request's X-Amz-Security-Token is not the session token of the credentials given (an expired or other session's token?)"})
+	}
+}
+
+// checkDate reads X-Amz-Date and checks it against now; false when it
+// cannot be read, which stops the verification.
+func (v *Verification) checkDate(now time.Time) bool {
+	v.run(StepDate)
+	info := v.Info
+	when, err := time.Parse(amzDateFormat, info.AmzDate)
+	if info.AmzDate == "" || err != nil {
+		what := "X-Amz-Date header"
+		if info.Presigned {
+			what = "X-Amz-Date query parameter"
+		}
+		detail := fmt.Sprintf("%s %q is not in the form 20150830T123600Z", what, info.AmzDate)
+		if info.AmzDate == "" {
+			detail = "the request has no " + what + ": the signature's time is unknown"
+		}
+		v.add(Problem{Step: StepDate, Detail: detail, Theirs: info.AmzDate})
+		return false
+	}
+	if info.Presigned {
+		switch {
+		case info.Expires == 0:
+			v.add(Problem{Step: StepDate, Detail: "the presigned URL has no X-Amz-Expires: AWS requires one (1 to 604800 seconds)"})
+		case info.Expires > MaxExpires:
+			v.add(Problem{Step: StepDate, Detail: fmt.Sprintf("X-Amz-Expires %d is over 604800 seconds (7 days): AWS rejects it", int64(info.Expires/time.Second))})
+		}
+	}
 	if now.IsZero() {
-		return
+		return true
 	}
-	if v.Info.Presigned {
-		if end := when.Add(v.Info.Expires); now.After(end) {
-			v.add(Problem{Step: "date", Detail: fmt.Sprintf("the presigned URL expired at %s (X-Amz-Date + %v)", end.UTC().Format(time.RFC3339), v.Info.Expires)})
-		}
-		if when.After(now.Add(MaxSkew)) {
-			v.add(Problem{Step: "date", Detail: "X-Amz-Date is more than 5 minutes in the future: check the signer's clock"})
-		}
-		return
+	stamp := formatAmzDate(now.UTC())
+	switch d := now.Sub(when); {
+	case info.Presigned && info.Expires > 0 && now.After(when.Add(info.Expires)):
+		v.add(Problem{Step: StepDate, Detail: fmt.Sprintf("the presigned URL expired at %s (X-Amz-Date %s + X-Amz-Expires %d s), %s before now (%s)",
+			formatAmzDate(when.Add(info.Expires)), info.AmzDate, int64(info.Expires/time.Second), span(when.Add(info.Expires), now), stamp),
+			Hint: "presign it again, with a longer --expires if it must live longer"})
+	case d < -MaxSkew && info.Presigned:
+		v.add(Problem{Step: StepDate, Detail: fmt.Sprintf("the presigned URL is not yet valid: X-Amz-Date %s is %s after now (%s); AWS accepts 5 minutes of skew", info.AmzDate, span(now, when), stamp),
+			Hint: "check the signer's clock"})
+	case d < -MaxSkew:
+		v.add(Problem{Step: StepDate, Detail: fmt.Sprintf("Signature not yet current: X-Amz-Date %s is %s after now (%s); AWS accepts 5 minutes either way", info.AmzDate, span(now, when), stamp),
+			Hint: "check the signer's clock"})
+	case d > MaxSkew && !info.Presigned:
+		v.add(Problem{Step: StepDate, Detail: fmt.Sprintf("Signature expired: X-Amz-Date %s is %s before now (%s); AWS accepts 5 minutes either way", info.AmzDate, span(when, now), stamp),
+			Hint: "sign again just before sending, or check the clock"})
 	}
-	if d := now.Sub(when); d > MaxSkew || d < -MaxSkew {
-		v.add(Problem{Step: "date", Detail: fmt.Sprintf("X-Amz-Date is %v from now; AWS accepts 5 minutes either way: check the clock (or sign again)", d.Round(time.Second))})
+	return true
+}
+
+func (v *Verification) checkScope(in VerifyInput, r *Request) {
+	v.run(StepCredentialScope)
+	info := v.Info
+	if !strings.HasPrefix(info.AmzDate, info.Date) {
+		v.add(Problem{Step: StepCredentialScope, Detail: fmt.Sprintf("the credential scope's date %s is not the day of X-Amz-Date %s", info.Date, info.AmzDate), Ours: info.AmzDate[:8], Theirs: info.Date,
+			Hint: "sign with one clock reading: the scope's date is X-Amz-Date's first 8 digits"})
+	}
+	if info.Terminator != "aws4_request" {
+		v.add(Problem{Step: StepCredentialScope, Detail: "the credential scope must end in aws4_request", Theirs: info.Scope()})
+	}
+	region, service, from := in.Region, in.Service, "the endpoint (as given)"
+	if region == "" && service == "" {
+		region, service = hostScope(r.Host)
+		from = "the host " + r.Host
+	}
+	if region != "" && region != info.Region {
+		v.add(Problem{Step: StepCredentialScope, Ours: region, Theirs: info.Region,
+			Detail: fmt.Sprintf("the credential scope names region %s but %s is in %s: AWS answers \"Credential should be scoped to a valid region, not '%s'\"", info.Region, from, region, info.Region),
+			Hint:   "sign with --region " + region})
+	}
+	if service != "" && service != info.Service {
+		v.add(Problem{Step: StepCredentialScope, Ours: service, Theirs: info.Service,
+			Detail: fmt.Sprintf("the credential scope names service %s but %s expects %s: AWS answers \"Credential should be scoped to correct service\"", info.Service, from, service),
+			Hint:   "sign with --service " + service})
 	}
 }
 
 func (v *Verification) checkSignedHeaders(r *Request) {
+	v.run(StepSignedHeaders)
 	names := v.Info.SignedHeaders
+	list := strings.Join(names, ";")
 	if !slices.Contains(names, "host") {
-		v.add(Problem{Step: "signed headers", Detail: "host is not signed; every SigV4 signature must sign it", Theirs: strings.Join(names, ";")})
+		v.add(Problem{Step: StepSignedHeaders, Detail: "host is not signed; every SigV4 signature must sign it", Theirs: list})
+	}
+	if !v.Info.Presigned && !slices.Contains(names, "x-amz-date") {
+		if _, ok := r.Get("X-Amz-Date"); ok {
+			v.add(Problem{Step: StepSignedHeaders, Detail: "x-amz-date is sent but not signed; AWS requires it in the signed headers", Theirs: list})
+		}
 	}
 	if !slices.IsSorted(names) {
-		v.add(Problem{Step: "signed headers", Detail: "the signed header list is not sorted", Theirs: strings.Join(names, ";")})
+		v.add(Problem{Step: StepSignedHeaders, Detail: "the signed header list is not sorted", Theirs: list})
 	}
-	for _, n := range names {
+	for i, n := range names {
 		if n != strings.ToLower(n) {
-			v.add(Problem{Step: "signed headers", Detail: fmt.Sprintf("signed header %q is not lower-case", n)})
+			v.add(Problem{Step: StepSignedHeaders, Detail: fmt.Sprintf("signed header %q is not lower-case", n), Theirs: list})
 		}
-		if n == "host" || (n == "x-amz-date" && !v.Info.Presigned) {
+		if i > 0 && names[i-1] == n {
+			v.add(Problem{Step: StepSignedHeaders, Detail: fmt.Sprintf("signed header %q is listed twice", n), Theirs: list})
+		}
+		if n == "host" {
 			continue
 		}
 		if _, ok := r.Get(n); !ok {
-			v.add(Problem{Step: "signed headers", Detail: fmt.Sprintf("%s is signed but missing from the request: was it removed in flight?", n), Theirs: n})
+			v.add(Problem{Step: StepSignedHeaders, Name: n, Theirs: list,
+				Detail: fmt.Sprintf("%s is signed but missing from the request: was it removed in flight (by a proxy, a CDN, the browser)?", n)})
 		}
 	}
 }
 
-// keepSignedHeaders drops headers that the signature does not cover, so
-// that recomputing signs exactly what the signer signed.
-func keepSignedHeaders(r *Request, signed []string) {
-	kept := r.Headers[:0]
-	for _, h := range r.Headers {
-		if slices.Contains(signed, strings.ToLower(h.Name)) {
-			kept = append(kept, h)
+// checkPayload compares a declared x-amz-content-sha256 with the body: a
+// body changed after signing keeps the canonical request (which carries the
+// declared hash) but fails on the server.
+func (v *Verification) checkPayload(in VerifyInput, tr *Trace) {
+	v.run(StepPayloadHash)
+	if !strings.HasPrefix(tr.Payload.Source, "x-amz-content-sha256") || !isLowerHex(strings.ToLower(tr.Payload.Hash), 64) {
+		return
+	}
+	body := sha256Hex(in.Request.Body)
+	if strings.EqualFold(body, tr.Payload.Hash) {
+		return
+	}
+	p := Problem{Step: StepPayloadHash, Part: PartPayloadHash, Ours: body, Theirs: tr.Payload.Hash,
+		Detail: fmt.Sprintf("the body (%d bytes) does not hash to the %s: the body (or that hash) changed after signing", len(in.Request.Body), tr.Payload.Source),
+		Hint:   "send the body exactly as signed (no re-encoding, no pretty-printing, no charset conversion)"}
+	if in.WireBody != nil && strings.EqualFold(sha256Hex(in.WireBody), tr.Payload.Hash) {
+		p.Detail = "the declared hash is the hash of the chunked body with its framing; the server hashes the decoded body"
+		p.Hint = "hash the payload before chunking it (or sign STREAMING-… as S3 expects for chunked uploads)"
+	}
+	v.add(p)
+}
+
+// located fills in the column of the first differing character and the
+// header or query parameter a differing canonical line belongs to.
+func located(p Problem) Problem {
+	p.Column = firstDiff(p.Ours, p.Theirs) + 1
+	switch p.Part {
+	case PartHeaders:
+		p.Name, _, _ = strings.Cut(p.Ours, ":")
+		if p.Name == "" {
+			p.Name, _, _ = strings.Cut(p.Theirs, ":")
+		}
+	case PartQuery:
+		// The parameter at the first difference; when one side has a
+		// parameter the other lacks, that one.
+		ours, theirs := paramAt(p.Ours, p.Column-1), paramAt(p.Theirs, p.Column-1)
+		p.Name = ours
+		if ours != theirs && (ours == "" || hasParam(p.Ours, theirs) != hasParam(p.Theirs, theirs)) {
+			p.Name = theirs
+		}
+	case PartRequestDate:
+		p.Name = "X-Amz-Date"
+	}
+	what := p.Part
+	if p.Name != "" {
+		what += ", " + p.Name
+	}
+	p.Detail = fmt.Sprintf("line %d (%s) differs at column %d", p.Line, what, p.Column)
+	return p
+}
+
+// firstDiff is the byte offset of the first difference of a and b.
+func firstDiff(a, b string) int {
+	n := min(len(a), len(b))
+	for i := 0; i < n; i++ {
+		if a[i] != b[i] {
+			return i
 		}
 	}
-	r.Headers = kept
+	return n
+}
+
+// paramAt names the query parameter (its encoded key) at byte offset i of
+// a canonical query string.
+func paramAt(query string, i int) string {
+	if i < len(query) && query[i] == '&' {
+		i++ // a difference at the separator is one in the next pair
+	}
+	start := strings.LastIndexByte(query[:min(i, len(query))], '&') + 1
+	pair := query[start:]
+	if j := strings.IndexByte(pair, '&'); j >= 0 {
+		pair = pair[:j]
+	}
+	k, _, _ := strings.Cut(pair, "=")
+	return k
+}
+
+// hasParam reports whether a canonical query string has a parameter
+// with that encoded key.
+func hasParam(query, key string) bool {
+	for _, pair := range strings.Split(query, "&") {
+		if k, _, _ := strings.Cut(pair, "="); k == key {
+			return true
+		}
+	}
+	return false
+}
+
+func isLowerHex(s string, n int) bool {
+	if len(s) != n {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if !('0' <= s[i] && s[i] <= '9' || 'a' <= s[i] && s[i] <= 'f') {
+			return false
+		}
+	}
+	return true
+}
+
+// span says how far apart two times are, in seconds up to days; it does
+// not overflow as time.Duration does past 292 years.
+func span(from, to time.Time) string {
+	secs := to.Unix() - from.Unix()
+	if secs < 0 {
+		secs = -secs
+	}
+	if secs < 2*86400 {
+		return (time.Duration(secs) * time.Second).String()
+	}
+	days, rest := secs/86400, time.Duration(secs%86400)*time.Second
+	return fmt.Sprintf("%d days %s", days, rest.Round(time.Minute))
 }
 
 // ReadSignature reads the signature a request carries, from its
-// Authorization header or its presigned query.
+// Authorization header or its presigned query. A request with neither gives
+// ErrNoSignature.
 func ReadSignature(r *Request) (SignatureInfo, error) {
-	if auth, ok := r.Get("Authorization"); ok {
+	q := readQueryLenient(r.RawQuery)
+	if auth, ok := r.Get("Authorization"); ok && strings.HasPrefix(strings.ToUpper(strings.TrimSpace(auth)), "AWS4-") {
 		info, err := ParseAuthorization(auth)
-		if err != nil {
-			return info, err
-		}
 		info.AmzDate, _ = r.Get("X-Amz-Date")
+		info.SessionToken, _ = r.Get("X-Amz-Security-Token")
 		if info.AmzDate == "" {
-			return info, fmt.Errorf("the request has an Authorization header but no X-Amz-Date header")
+			info.AmzDate, _ = q.get("X-Amz-Date")
 		}
-		return info, nil
-	}
-	q, err := url.ParseQuery(r.RawQuery)
-	if err != nil || q.Get("X-Amz-Signature") == "" {
-		return SignatureInfo{}, fmt.Errorf("the request carries no signature: neither an Authorization header nor X-Amz-Signature in the query")
-	}
-	info := SignatureInfo{Presigned: true, Algorithm: q.Get("X-Amz-Algorithm"), Signature: q.Get("X-Amz-Signature"), AmzDate: q.Get("X-Amz-Date")}
-	if info.Algorithm != Algorithm {
-		return info, fmt.Errorf("X-Amz-Algorithm is %q, want %s", info.Algorithm, Algorithm)
-	}
-	if err := info.setCredential(q.Get("X-Amz-Credential")); err != nil {
 		return info, err
 	}
-	if sh := q.Get("X-Amz-SignedHeaders"); sh != "" {
+	sig, ok := q.get("X-Amz-Signature")
+	if !ok {
+		return SignatureInfo{}, ErrNoSignature
+	}
+	info := SignatureInfo{Presigned: true, Signature: sig}
+	info.Algorithm, ok = q.get("X-Amz-Algorithm")
+	if !ok {
+		return info, errors.New("the presigned URL has X-Amz-Signature but no X-Amz-Algorithm")
+	}
+	info.AmzDate, _ = q.get("X-Amz-Date")
+	info.SessionToken, _ = q.get("X-Amz-Security-Token")
+	if err := checkAlgorithm(info.Algorithm, "X-Amz-Algorithm"); err != nil {
+		return info, err
+	}
+	cred, ok := q.get("X-Amz-Credential")
+	if !ok {
+		return info, errors.New("the presigned URL has X-Amz-Signature but no X-Amz-Credential")
+	}
+	if err := info.setCredential(cred); err != nil {
+		return info, err
+	}
+	if sh, ok := q.get("X-Amz-SignedHeaders"); ok && sh != "" {
 		info.SignedHeaders = strings.Split(sh, ";")
 	}
-	if e := q.Get("X-Amz-Expires"); e != "" {
+	if e, ok := q.get("X-Amz-Expires"); ok {
 		n, err := strconv.ParseInt(e, 10, 64)
 		if err != nil || n <= 0 {
 			return info, fmt.Errorf("X-Amz-Expires %q is not a positive number of seconds", e)
@@ -213,12 +565,25 @@ func ReadSignature(r *Request) (SignatureInfo, error) {
 	return info, nil
 }
 
+func checkAlgorithm(alg, where string) error {
+	switch alg {
+	case Algorithm:
+		return nil
+	case "AWS4-ECDSA-P256-SHA256":
+		return fmt.Errorf("%s is %s (SigV4a): sigscope verifies AWS4-HMAC-SHA256 only", where, alg)
+	}
+	return fmt.Errorf("%s is %q, want %s", where, alg, Algorithm)
+}
+
 // ParseAuthorization reads "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…".
 func ParseAuthorization(value string) (SignatureInfo, error) {
 	var info SignatureInfo
 	alg, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
-	if alg != Algorithm {
+	if !strings.HasPrefix(alg, "AWS4-") {
 		return info, fmt.Errorf("authorization header starts with %q, want %s (a user-pool id_token or a Bearer token is not a SigV4 signature)", alg, Algorithm)
+	}
+	if err := checkAlgorithm(alg, "the Authorization header's algorithm"); err != nil {
+		return info, err
 	}
 	info.Algorithm = alg
 	var missing []string

@@ -1,0 +1,361 @@
+package sign
+
+import (
+	"slices"
+	"strings"
+)
+
+// The known disagreements, one rule a feature of a request: what AWS's
+// rule does with it and, signer by signer, what that signer does and where
+// that is said. A signer missing from a rule's table, or marked
+// undocumented, is reported as "not documented here": its canonical request
+// then assumes AWS's rule, and the verdict says it is not known.
+//
+// How PRODUCT.md is read: "Where well-known signers disagree" compares five
+// signers (the AWS SDK for JavaScript v3, botocore, aws4, Amplify's Signer,
+// aws-sdk-go-v2). Where it names one of them as the exception ("Amplify
+// leaves them unescaped", "Amplify sorts decoded text", "re-encoded segment
+// by segment (aws4)"), the other four are taken to follow AWS's rule, and
+// their source says so. curl is not among the five: only its '+' handling
+// is documented (PRODUCT.md, Facts: curl issue 20543). aws-sdk-go-v2's
+// behaviour is read from its v1.48.0 source (go.mod) and checked against
+// the SDK itself by TestGoDialectMatchesSDK.
+
+// dialectRule is one feature of a request on which signers disagree.
+type dialectRule struct {
+	id      string
+	feature string
+	// describe names the feature as this request has it, when set.
+	describe func(in *dialectInput) string
+	aws      func(in *dialectInput) string // AWS's rule, as sigscope signs
+	effect   string                        // EffectBreaks, EffectChoice or EffectUnknown
+	applies  func(in *dialectInput) bool
+	by       map[string]dialectBehaviour
+}
+
+// dialectBehaviour is what one signer does with a feature.
+type dialectBehaviour struct {
+	// apply turns the profile into this signer's way; nil: AWS's rule.
+	apply  func(p *dialectProfile)
+	does   string
+	source string
+	// sends is what the server reads differently when the signer's own
+	// HTTP stack sends the request (aws-sdk-go-v2 rewrites the query).
+	sends string
+	// undocumented: what the signer does is not documented here; note says
+	// what is known.
+	undocumented bool
+	note         string
+	// headerModeOnly: documented for the Authorization header only; not
+	// documented when presigning.
+	headerModeOnly bool
+}
+
+// Sources.
+const (
+	srcDisagree = "PRODUCT.md, Where well-known signers disagree"
+	srcFacts    = "PRODUCT.md, Facts the work rests on (SigV4)"
+	srcGo       = "aws-sdk-go-v2 v1.48.0 aws/signer/v4 (go.mod), checked by TestGoDialectMatchesSDK"
+)
+
+func fixed(s string) func(*dialectInput) string { return func(*dialectInput) string { return s } }
+
+// same is a signer documented to follow AWS's rule.
+func same(does, source string) dialectBehaviour { return dialectBehaviour{does: does, source: source} }
+
+func undocumented(note string) dialectBehaviour {
+	return dialectBehaviour{undocumented: true, note: "not documented here: " + note}
+}
+
+// table gives aws-sdk-go-v2 goB, the signers in named theirs, and every
+// other signer rest.
+func table(goB, rest dialectBehaviour, named map[string]dialectBehaviour) map[string]dialectBehaviour {
+	m := map[string]dialectBehaviour{dialectGo: goB}
+	for _, d := range Dialects[1:] {
+		m[d.Name] = rest
+		if b, ok := named[d.Name]; ok {
+			m[d.Name] = b
+		}
+	}
+	return m
+}
+
+// anyPair reports whether a query pair of the request has f.
+func anyPair(f func(rawPair) bool) func(*dialectInput) bool {
+	return func(in *dialectInput) bool { return slices.ContainsFunc(in.pairs, f) }
+}
+
+// oneDiffers is a rule where PRODUCT.md names one signer, who, as the
+// exception: the others it compares follow AWS's rule (othersDo); curl is
+// not among them.
+func oneDiffers(goB dialectBehaviour, who string, b dialectBehaviour, othersDo string) map[string]dialectBehaviour {
+	return table(goB, same(othersDo, "PRODUCT.md names only "+who+" as differing"),
+		map[string]dialectBehaviour{who: b, dialectCurl: notCompared})
+}
+
+var (
+	notCompared = undocumented("curl is not among the signers PRODUCT.md compares")
+	notListed   = undocumented("PRODUCT.md does not list this case")
+	whoDoesWhat = undocumented("PRODUCT.md lists it as a disagreement without saying who does what")
+)
+
+var dialectRules = []*dialectRule{
+	{
+		id:      "path-encoding",
+		feature: "raw spaces, non-ASCII or other bytes a client escapes, or %XX escapes, in the path",
+		describe: func(in *dialectInput) string {
+			var what []string
+			if hasRawPathBytes(in.path) {
+				what = append(what, "raw spaces, non-ASCII or other bytes a client escapes")
+			}
+			if !in.s3 && strings.Contains(in.path, "%") {
+				what = append(what, "%XX escapes")
+			}
+			return strings.Join(what, " and ") + " in the path"
+		},
+		aws: func(in *dialectInput) string {
+			if in.s3 {
+				return "encoded once as received: a raw space becomes %20, escapes are kept (S3)"
+			}
+			return "URI-encoded as received: a raw space becomes %20 and an escape %XX becomes %25XX (all services but S3; the AWS suite's get-space and get-utf8)"
+		},
+		effect: EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			return hasRawPathBytes(in.path) || !in.s3 && strings.Contains(in.path, "%")
+		},
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goEscapeRaw = true },
+			does:   "net/url escapes raw bytes for the wire (a space becomes %20) and the signer encodes that path again outside S3: a raw space is signed as %2520; an existing escape is encoded again as AWS does",
+			source: srcGo},
+			undocumented("PRODUCT.md says such paths are encoded once by some signers and twice by others, without saying which"), nil),
+	},
+	{
+		id:      "path-dot-segments",
+		feature: "dot segments (. and ..) or '//' in the path",
+		aws: func(in *dialectInput) string {
+			if in.normalize {
+				return "dot segments removed and '//' merged before encoding (all services but S3; the AWS suite's *-normalized cases)"
+			}
+			return "kept as they are (S3, or normalization turned off)"
+		},
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool { return needsNormalizing(in.path) },
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.keepDots = true },
+			does:   "kept: it does not normalize the path (it fails the AWS suite's six *-normalized cases)",
+			source: srcFacts},
+			undocumented("PRODUCT.md does not say"), map[string]dialectBehaviour{
+				dialectAmplify: undocumented("PRODUCT.md says Amplify keeps or resolves them differently from the others, without saying how"),
+			}),
+	},
+	{
+		id:      "path-sub-delims",
+		feature: "!'()* in the path",
+		aws:     fixed("escaped: %21 %27 %28 %29 %2A"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool { return strings.ContainsAny(in.path, "!'()*") },
+		by: oneDiffers(dialectBehaviour{apply: func(p *dialectProfile) { p.goS3Keep = true },
+			does:   "escaped as AWS does outside S3 mode; in S3 mode (DisableURIPathEscaping) the path is signed as net/url's EscapedPath() gives it, where !'()* stay as written",
+			source: srcGo},
+			dialectAmplify, dialectBehaviour{apply: func(p *dialectProfile) { p.keepSubDelims = true }, does: "left unescaped", source: srcDisagree},
+			"escaped"),
+	},
+	{
+		id:      "path-s3-as-written",
+		feature: "$&+,;=:@[] or lower-case %xx escapes in an S3 path",
+		aws:     fixed("encoded once: each of these bytes becomes %XX and escapes get upper-case hex"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			return in.s3 && (strings.ContainsAny(in.path, "$&+,;=:@[]") || hasLowerHexEscape(in.path))
+		},
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goS3Keep = true },
+			does:   "signed as net/url's EscapedPath() gives the path (DisableURIPathEscaping): these stay as written",
+			source: srcGo},
+			notListed, nil),
+	},
+	{
+		id:      "path-s3-segments",
+		feature: "escapes in an S3 path that decoding and re-encoding change (an escaped unreserved byte such as %41 or %7E)",
+		aws:     fixed("escapes kept as written (S3 encodes the path once)"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			enc, err := encodeOnce(in.path)
+			return in.s3 && err == nil && reencodeSegments(in.path) != enc
+		},
+		by: oneDiffers(same("kept as written (net/url's EscapedPath keeps a valid escape)", srcGo),
+			dialectAWS4, dialectBehaviour{apply: func(p *dialectProfile) { p.s3Segments = true },
+				does:   "re-encoded segment by segment, modelled here as decoding each segment and encoding it again: an escaped unreserved byte is signed as the byte",
+				source: srcDisagree},
+			"kept as written"),
+	},
+	{
+		id:      "path-s3-empty",
+		feature: "an empty S3 path (a request to the bucket itself)",
+		aws:     fixed("signed as /"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool { return in.s3 && in.path == "" },
+		by: table(same("signed as / (GetURIPath)", srcGo),
+			undocumented("PRODUCT.md says some signers sign '/' and others an empty line, without saying which"), nil),
+	},
+	{
+		id:      "query-plus",
+		feature: "a raw '+' in the query",
+		aws:     fixed("a literal plus, signed as %2B: AWS reads the raw query as RFC 3986 says (S3 tested in curl issue 20543)"),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.raw, "+") }),
+		by: map[string]dialectBehaviour{
+			dialectGo: {apply: func(p *dialectProfile) { p.plus = plusSpace },
+				does:   "form-decoded to a space by net/url.ParseQuery and signed as %20",
+				source: srcFacts + "; " + srcGo,
+				sends:  "the server reads a space where this request has '+'"},
+			dialectBotocore: {apply: func(p *dialectProfile) { p.plus = plusRaw },
+				does: "left as is: '+' stands in the canonical query (header mode)", source: srcDisagree, headerModeOnly: true},
+			dialectSmithy:  same("signed as %2B (smithy-rs made the same change in its issue 4227)", srcDisagree),
+			dialectAWS4:    {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
+			dialectAmplify: {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
+			dialectCurl:    same("signed as %2B since curl changed after its issue 20543; what older releases did is not documented here", srcFacts),
+		},
+	},
+	{
+		id:      "query-no-equals",
+		feature: "a query key without '='",
+		aws:     fixed("signed with an empty value: key="),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool { return !p.hasEq }),
+		by:      table(same("signed with an empty value (net/url.ParseQuery)", srcGo), whoDoesWhat, nil),
+	},
+	{
+		id:      "query-equals-in-value",
+		feature: "'=' inside a query value",
+		aws:     fixed("the pair is split at the first '='; the '=' in the value is signed as %3D"),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.value, "=") }),
+		by:      table(same("split at the first '=' (net/url.ParseQuery), then %3D", srcGo), whoDoesWhat, nil),
+	},
+	{
+		id:      "query-empty-key",
+		feature: "an empty query key (=value)",
+		aws:     fixed("kept, with an empty key: =value"),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool { return p.key == "" }),
+		by:      table(same("kept (net/url.ParseQuery keeps an empty key)", srcGo), whoDoesWhat, nil),
+	},
+	{
+		id:      "query-sort-order",
+		feature: "query pairs whose order changes when sorted as decoded text (non-ASCII or escaped bytes)",
+		aws:     fixed("sorted by encoded key, then encoded value, byte by byte"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			return in.build(dialectProfile{sortDecoded: true}).query != in.ref.Query.Output
+		},
+		by: oneDiffers(same("sorted by encoded key (since v1.47.6)", srcFacts),
+			dialectAmplify, dialectBehaviour{apply: func(p *dialectProfile) { p.sortDecoded = true }, does: "sorted by decoded text", source: srcDisagree},
+			"sorted by encoded key"),
+	},
+	{
+		id:      "query-repeated-key",
+		feature: "a query key given more than once",
+		aws:     fixed("every pair kept, sorted by value"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			seen := map[string]bool{}
+			for _, p := range in.pairs {
+				k, _ := decodeEncode(p.key, plusLiteral)
+				if seen[k] {
+					return true
+				}
+				seen[k] = true
+			}
+			return false
+		},
+		by: table(same("every value kept (url.Values), sorted by value", srcGo),
+			undocumented("PRODUCT.md says some signers keep only the first, without saying which"), nil),
+	},
+	{
+		id:      "query-semicolon",
+		feature: "';' in a query pair",
+		aws:     fixed("an ordinary byte, signed as %3B"),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.raw, ";") }),
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.dropSemicolon = true },
+			does:   "the pair is dropped: net/url.ParseQuery rejects a pair holding ';' (Go 1.17 and later) and the signer ignores the error",
+			source: srcGo,
+			sends:  "the pair holding ';' is not sent"},
+			notListed, nil),
+	},
+	{
+		id:      "header-tabs",
+		feature: "a tab inside a signed header value",
+		aws:     fixed("kept as is, as aws-sdk-go-v2 does; what AWS servers do with a tab is not documented here"),
+		effect:  EffectUnknown,
+		applies: func(in *dialectInput) bool {
+			return slices.ContainsFunc(in.ref.Headers, func(h HeaderLine) bool { return strings.ContainsRune(h.Value, '\t') })
+		},
+		by: table(same("kept as is: it folds only spaces", srcDisagree),
+			dialectBehaviour{apply: func(p *dialectProfile) { p.foldTabs = true }, does: "folded like spaces: runs of spaces and tabs become one space", source: srcDisagree},
+			map[string]dialectBehaviour{dialectCurl: notCompared}),
+	},
+	{
+		id:      "header-never-signed",
+		feature: "headers some signers never sign (User-Agent, Expect, Cache-Control, Range, X-Amzn-Trace-Id, Transfer-Encoding, a zero Content-Length)",
+		describe: func(in *dialectInput) string {
+			var names []string
+			for _, h := range in.headers {
+				if neverSignedBySome(h) && !slices.Contains(names, h.Name) {
+					names = append(names, h.Name)
+				}
+			}
+			if len(names) == 1 {
+				return names[0] + ", a header some signers never sign"
+			}
+			return strings.Join(names, ", ") + ", headers some signers never sign"
+		},
+		aws:     fixed("the signer chooses which headers to sign and names them; sigscope, as aws-sdk-go-v2, never signs Authorization, User-Agent, X-Amzn-Trace-Id, Expect, Transfer-Encoding, nor a zero Content-Length"),
+		effect:  EffectChoice,
+		applies: func(in *dialectInput) bool { return slices.ContainsFunc(in.headers, neverSignedBySome) },
+		by: table(same("never signs Authorization, User-Agent, X-Amzn-Trace-Id, Expect, Transfer-Encoding; signs Content-Length only when positive", srcFacts),
+			undocumented("PRODUCT.md says the headers never signed differ by library (Expect, Cache-Control, Range, User-Agent...), without saying which"), nil),
+	},
+	{
+		id:      "presign-hoisting",
+		feature: "X-Amz-* headers on a presigned request",
+		aws:     fixed("both ways are valid: AWS checks what the signature names, so the URL must be sent with exactly the headers it signs"),
+		effect:  EffectChoice,
+		applies: func(in *dialectInput) bool {
+			return in.alt != nil && in.alt.CanonicalRequest != in.ref.CanonicalRequest
+		},
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.hoist = hoistInQuery }, does: "moved into the query", source: srcDisagree},
+			dialectBehaviour{apply: func(p *dialectProfile) { p.hoist = hoistNone }, does: "kept as signed headers: the URL works only with them sent", source: srcDisagree},
+			map[string]dialectBehaviour{dialectCurl: undocumented("curl --aws-sigv4 signs an Authorization header; presigning with curl is not documented here")}),
+	},
+}
+
+// neverSignedBySome reports the headers PRODUCT.md and aws-sdk-go-v2 name
+// as left unsigned by some signers.
+func neverSignedBySome(h Header) bool {
+	switch strings.ToLower(h.Name) {
+	case "user-agent", "expect", "cache-control", "range", "x-amzn-trace-id", "transfer-encoding":
+		return true
+	case "content-length":
+		return strings.TrimSpace(h.Value) == "0"
+	}
+	return false
+}
+
+// hasRawPathBytes reports bytes a client must escape to send the path:
+// controls, space, non-ASCII and "<>\^`{|}.
+func hasRawPathBytes(path string) bool {
+	for i := 0; i < len(path); i++ {
+		if c := path[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
+			return true
+		}
+	}
+	return false
+}
+
+func hasLowerHexEscape(path string) bool {
+	for i := 0; i+2 < len(path); i++ {
+		if path[i] == '%' && isHex(path[i+1]) && isHex(path[i+2]) && path[i:i+3] != strings.ToUpper(path[i:i+3]) {
+			return true
+		}
+	}
+	return false
+}
