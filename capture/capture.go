@@ -111,6 +111,13 @@ func splitLines(data []byte) []string {
 // fromRaw turns a rawhttp request into a Capture, with the rules every
 // format shares (sign.FromRaw: one Host, chunked bodies decoded).
 func fromRaw(raw *rawhttp.Request, scheme string, f Format, warnings []string) (*Capture, error) {
+	_, hasLength := raw.Get("Content-Length")
+	if !hasLength && !raw.Chunked() && len(raw.Body) > 0 && len(bytes.TrimSpace(raw.Body)) == 0 {
+		// Without Content-Length or Transfer-Encoding a request has no body
+		// (RFC 9112 §6.3): blank lines pasted after the head are not one.
+		raw = raw.Clone()
+		raw.Body = nil
+	}
 	req, err := sign.FromRaw(raw, scheme)
 	if err != nil {
 		return nil, &Error{Format: f, Entry: -1, Msg: err.Error()}

@@ -223,3 +223,17 @@ func TestErrorsNameTheLine(t *testing.T) {
 		}
 	}
 }
+
+// TestBlankLinesAfterTheHeadAreNoBody: without Content-Length or
+// Transfer-Encoding a server reads no body, so the blank lines a paste
+// leaves after the head are not hashed as one.
+func TestBlankLinesAfterTheHeadAreNoBody(t *testing.T) {
+	c := mustParse(t, "GET /p HTTP/1.1\nHost: h\nX-Amz-Date: 20150830T123600Z\n\n\n\n", Options{Entry: -1})
+	if len(c.Request.Body) != 0 {
+		t.Fatalf("body %q", c.Request.Body)
+	}
+	c = mustParse(t, "POST /p HTTP/1.1\nHost: h\nContent-Length: 1\n\n\n", Options{Entry: -1})
+	if string(c.Request.Body) != "\n" {
+		t.Fatalf("a declared body of one newline was dropped: %q", c.Request.Body)
+	}
+}
