@@ -10,6 +10,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -61,13 +62,39 @@ func loadSharedConfig(ctx context.Context, profile string) (aws.Config, error) {
 }
 
 func noCredentials(profile string) error {
-	if profile != "" {
-		return fmt.Errorf("profile %q gave no credentials: check ~/.aws/credentials and ~/.aws/config, or run 'aws sso login --profile %s'", profile, profile)
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE")
 	}
-	return errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, choose a profile, or pass the keys as flags")
+	if profile == "" {
+		return errors.New("no AWS credentials found: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a profile (AWS_PROFILE)")
+	}
+	return fmt.Errorf("profile %q gave no credentials: %s", profile, profileHint(profile))
+}
+
+// profileHint says what to fix for a profile by the kind it is: an SSO
+// profile needs a login, a role profile its source's credentials, a plain
+// one its keys.
+func profileHint(profile string) string {
+	sc, err := config.LoadSharedConfigProfile(context.Background(), profile)
+	switch {
+	case err != nil:
+		return "check ~/.aws/credentials and ~/.aws/config"
+	case sc.SSOSessionName != "" || sc.SSOStartURL != "":
+		return fmt.Sprintf("its SSO session may have expired: run 'aws sso login --profile %s'", profile)
+	case sc.RoleARN != "" && sc.SourceProfileName != "":
+		return fmt.Sprintf("it assumes the role %s with the credentials of profile %q: check that profile's keys and that it may assume the role", sc.RoleARN, sc.SourceProfileName)
+	case sc.RoleARN != "":
+		return fmt.Sprintf("it assumes the role %s: check its credential_source and that it may assume the role", sc.RoleARN)
+	case sc.CredentialProcess != "":
+		return fmt.Sprintf("its credential_process (%s) failed: run it by hand to see why", sc.CredentialProcess)
+	}
+	return "check its aws_access_key_id and aws_secret_access_key in ~/.aws/credentials"
 }
 
 func describeProfileError(profile string, err error) error {
+	if profile == "" {
+		profile = os.Getenv("AWS_PROFILE") // the SDK took it from there
+	}
 	var missing config.SharedConfigProfileNotExistError
 	if errors.As(err, &missing) {
 		return fmt.Errorf("profile %q is not in ~/.aws/config or ~/.aws/credentials (or AWS_CONFIG_FILE / AWS_SHARED_CREDENTIALS_FILE)", profile)

@@ -2,9 +2,11 @@ package auth
 
 import (
 	"context"
+	"crypto/tls"
 	"errors"
 	"fmt"
 	"net"
+	"net/url"
 	"strings"
 
 	"github.com/aws/smithy-go"
@@ -57,11 +59,18 @@ func (x explainer) explain(op string, err error) error {
 		var ne net.Error
 		var oe *net.OpError
 		if errors.As(err, &oe) || errors.As(err, &ne) {
-			where := "Cognito in " + x.p.region()
+			where, hint := "Cognito in "+x.p.region(), "check the network and the profile's region"
 			if x.p.Endpoint != "" {
-				where = x.p.Endpoint
+				where, hint = x.p.Endpoint, "is the endpoint right, and does something listen there?"
+				if isLoopback(x.p.Endpoint) {
+					hint = "is the emulator running, and is the endpoint right?"
+				}
 			}
-			return &Error{Op: op, Plain: fmt.Sprintf("cannot reach %s: %v (is the emulator running, and is the endpoint right?)", where, rootCause(err)), Err: err}
+			var ce *tls.CertificateVerificationError
+			if errors.As(err, &ce) {
+				hint = "the server's certificate is not trusted: pass --ca-file with the CA that signed it, or set AWS_CA_BUNDLE"
+			}
+			return &Error{Op: op, Plain: fmt.Sprintf("cannot reach %s: %v (%s)", where, rootCause(err), hint), Err: err}
 		}
 		return fmt.Errorf("%s: %w", op, err)
 	}
@@ -194,4 +203,18 @@ func (x explainer) plain(op, code, msg string) (string, bool) {
 		return x.plain(op, "CognitoLocal#Unsupported", msg)
 	}
 	return fmt.Sprintf("Cognito answered %s: %s", code, msg), false
+}
+
+// isLoopback says whether a base URL points at this machine (an emulator).
+func isLoopback(base string) bool {
+	u, err := url.Parse(base)
+	if err != nil {
+		return false
+	}
+	h := u.Hostname()
+	if h == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(h)
+	return ip != nil && ip.IsLoopback()
 }
