@@ -11,6 +11,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
@@ -75,20 +77,47 @@ func noCredentials(profile string) error {
 // profile needs a login, a role profile its source's credentials, a plain
 // one its keys.
 func profileHint(profile string) string {
-	sc, err := config.LoadSharedConfigProfile(context.Background(), profile)
+	p := profileSettings(profile)
 	switch {
-	case err != nil:
-		return "check ~/.aws/credentials and ~/.aws/config"
-	case sc.SSOSessionName != "" || sc.SSOStartURL != "":
+	case p["sso_session"] != "" || p["sso_start_url"] != "":
 		return fmt.Sprintf("its SSO session may have expired: run 'aws sso login --profile %s'", profile)
-	case sc.RoleARN != "" && sc.SourceProfileName != "":
-		return fmt.Sprintf("it assumes the role %s with the credentials of profile %q: check that profile's keys and that it may assume the role", sc.RoleARN, sc.SourceProfileName)
-	case sc.RoleARN != "":
-		return fmt.Sprintf("it assumes the role %s: check its credential_source and that it may assume the role", sc.RoleARN)
-	case sc.CredentialProcess != "":
-		return fmt.Sprintf("its credential_process (%s) failed: run it by hand to see why", sc.CredentialProcess)
+	case p["role_arn"] != "" && p["source_profile"] != "":
+		return fmt.Sprintf("it assumes the role %s with the credentials of profile %q: check that profile's keys and that it may assume the role", p["role_arn"], p["source_profile"])
+	case p["role_arn"] != "":
+		return fmt.Sprintf("it assumes the role %s: check its credential_source and that it may assume the role", p["role_arn"])
+	case p["credential_process"] != "":
+		return fmt.Sprintf("its credential_process (%s) failed: run it by hand to see why", p["credential_process"])
 	}
-	return "check its aws_access_key_id and aws_secret_access_key in ~/.aws/credentials"
+	return "check its keys in ~/.aws/credentials and its settings in ~/.aws/config"
+}
+
+// profileSettings reads a profile's keys from the shared config file, just
+// enough to tell its kind (the SDK's own loader fails on the very profiles
+// whose advice is wanted: a role whose source has no keys).
+func profileSettings(profile string) map[string]string {
+	file := os.Getenv("AWS_CONFIG_FILE")
+	if file == "" {
+		home, _ := os.UserHomeDir()
+		file = filepath.Join(home, ".aws", "config")
+	}
+	data, err := os.ReadFile(file)
+	out := map[string]string{}
+	if err != nil {
+		return out
+	}
+	in := false
+	for _, l := range strings.Split(string(data), "\n") {
+		l = strings.TrimSpace(l)
+		if strings.HasPrefix(l, "[") {
+			name := strings.TrimSpace(strings.Trim(l, "[]"))
+			in = name == "profile "+profile || (profile == "default" && name == "default")
+			continue
+		}
+		if k, v, ok := strings.Cut(l, "="); in && ok {
+			out[strings.TrimSpace(k)] = strings.TrimSpace(v)
+		}
+	}
+	return out
 }
 
 func describeProfileError(profile string, err error) error {
