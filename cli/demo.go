@@ -21,6 +21,7 @@ import (
 	"github.com/sigscope/sigscope/emulator"
 	examples "github.com/sigscope/sigscope/examples/collections"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/tui"
@@ -402,14 +403,14 @@ func (d *demo) changedHeader(ctx context.Context) error {
 		return err
 	}
 	defer res.Close()
-	m, ok := exchange.DiagnoseMismatch(res.Response.Body, p.Trace)
-	if !ok {
+	m, ok := explain.Diagnose(res.Response.Body, p.Trace)
+	if !ok || m.First == nil {
 		return fmt.Errorf("the emulator did not answer with a signature mismatch: %s", res.Response.StatusText)
 	}
 	d.printf("The gateway answered %s:\n   %s\n", res.Response.StatusText, m.Message)
 	d.block("and the canonical request it computed from what it received:", m.ServerCanonicalRequest)
 	d.printf("sigscope compared it with what it signed: %s line %d (%s) differs\n   signed:   %s\n   received: %s\nHint: %s\n",
-		m.Step, m.Line, m.Part, m.Signed, m.Server, m.Hint)
+		m.First.Step, m.First.Line, m.First.Part, m.First.Ours, m.First.Theirs, m.Hint)
 	return nil
 }
 
@@ -426,7 +427,7 @@ func (d *demo) wrongRegion(ctx context.Context) error {
 	}
 	defer res.Close()
 	d.printf("The gateway answered %s: %s\n", res.Response.StatusText, strings.TrimSpace(string(res.Response.Body)))
-	if hint := exchange.ExplainError(res.Response.Status, res.Response.Body); hint != "" {
+	if hint := explain.Hint(res.Response.Status, res.Response.Body); hint != "" {
 		d.printf("Hint: %s\n", hint)
 	}
 	return nil

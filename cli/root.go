@@ -83,6 +83,7 @@ var commands = []func() *cobra.Command{
 	newCompareCmd,
 	newSendCmd,
 	newVerifyCmd,
+	newExplainCmd,
 	newLoginCmd, newLogoutCmd,
 	newVersionCmd,
 }

@@ -12,6 +12,8 @@ import (
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -22,7 +24,7 @@ type sendOutcome struct {
 	prepared *exchange.Prepared
 	result   *exchange.Result
 	jar      *cookies.Jar
-	mismatch *exchange.Mismatch
+	mismatch *explain.Diagnosis
 	hint     string   // for other error answers
 	warnings []string // sigscope's own (saving the jar)
 	mask     *workbench.Redactor
@@ -129,9 +131,9 @@ func (o *sendOutcome) writeNotes(e *strings.Builder) {
 		}
 	}
 	if m := o.mismatch; m != nil {
-		note("signature mismatch: %s", m.Message)
-		if m.Line > 0 {
-			fmt.Fprintf(e, "  first difference: %s, line %d (%s)\n    signed:   %s\n    received: %s\n", m.Step, m.Line, m.Part, m.Signed, m.Server)
+		note("signature mismatch: %s", termsafe.Line(m.Message))
+		if p := m.First; p != nil {
+			fmt.Fprintf(e, "  first difference: %s, line %d (%s)\n    signed:   %s\n    received: %s\n", p.Step, p.Line, p.Part, termsafe.Line(p.Ours), termsafe.Line(p.Theirs))
 		}
 		fmt.Fprintf(e, "  hint: %s\n", m.Hint)
 	}
@@ -207,7 +209,7 @@ type sendJSON struct {
 	Signing   *signJSON                `json:"signing"`
 	Response  *sendResponseJSON        `json:"response"`
 	Error     *exchange.TransportError `json:"error"`
-	Mismatch  *exchange.Mismatch       `json:"mismatch,omitempty"`
+	Mismatch  *explain.Diagnosis       `json:"mismatch,omitempty"`
 	Hint      string                   `json:"hint,omitempty"`
 	Cookies   sendCookiesJSON          `json:"cookies"`
 	Timings   map[string]float64       `json:"timings_ms"`

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sigscope/sigscope/capture"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -123,7 +124,7 @@ func runVerify(cmd *cobra.Command, f *verifyFlags, file string) error {
 	}
 	c, err := capture.Parse(data, capture.Options{Entry: f.entry})
 	if err != nil {
-		return fmt.Errorf("%s: %s", name, printable(err.Error()))
+		return fmt.Errorf("%s: %s", name, termsafe.Text(err.Error()))
 	}
 	if f.bodyFile != "" {
 		body, err := os.ReadFile(f.bodyFile)
@@ -220,32 +221,6 @@ func rawQueryValue(query, key string) string {
 	return ""
 }
 
-// printable escapes what a terminal would interpret in text that comes
-// from the input: control characters (but newlines), DEL, C1 controls and
-// invalid UTF-8 become \xNN, \t, \r.
-func printable(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && n == 1:
-			fmt.Fprintf(&b, `\x%02x`, s[i])
-		case r == '\n':
-			b.WriteByte('\n')
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\x%02x`, r)
-		default:
-			b.WriteString(s[i : i+n])
-		}
-		i += n
-	}
-	return b.String()
-}
-
 func firstLine(s string) string {
 	line, _, _ := strings.Cut(s, "\n")
 	return line
@@ -334,7 +309,7 @@ func (r *verifyRun) writeText(w io.Writer) error {
 	} else {
 		fmt.Fprintf(&b, "\nINVALID: %s\n", firstLine(v.Problems[0].Detail))
 	}
-	_, err := io.WriteString(w, printable(r.mask(b.String())))
+	_, err := io.WriteString(w, termsafe.Text(r.mask(b.String())))
 	return err
 }
 
@@ -375,10 +350,10 @@ func writeLocated(b *strings.Builder, p sign.Problem, theirs string) {
 		return
 	}
 	indent := strings.Repeat(" ", 23)
-	fmt.Fprintf(b, "%s%-8s %s\n", indent, "request", printable(p.Ours))
-	fmt.Fprintf(b, "%s%-8s %s\n", indent, theirs, printable(p.Theirs))
+	fmt.Fprintf(b, "%s%-8s %s\n", indent, "request", termsafe.Text(p.Ours))
+	fmt.Fprintf(b, "%s%-8s %s\n", indent, theirs, termsafe.Text(p.Theirs))
 	prefix := p.Ours[:min(p.Column-1, len(p.Ours))]
-	fmt.Fprintf(b, "%s%-8s %s^\n", indent, "", strings.Repeat(" ", utf8.RuneCountInString(printable(prefix))))
+	fmt.Fprintf(b, "%s%-8s %s^\n", indent, "", strings.Repeat(" ", utf8.RuneCountInString(termsafe.Text(prefix))))
 }
 
 func writeList(b *strings.Builder, title string, items []string) {

@@ -20,6 +20,7 @@ import (
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/internal/testkit"
 	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
@@ -334,15 +335,15 @@ func TestMismatchThroughTamperingProxy(t *testing.T) {
 	if res.Response.Status != 403 {
 		t.Fatalf("status %d through the tampering proxy: %s", res.Response.Status, res.Response.Body)
 	}
-	m, ok := DiagnoseMismatch(res.Response.Body, p.Trace)
-	if !ok {
+	m, ok := explain.Diagnose(res.Response.Body, p.Trace)
+	if !ok || m.First == nil {
 		t.Fatalf("not read as a mismatch: %s", res.Response.Body)
 	}
-	if m.Step != "canonical request" || m.Part != "canonical headers" {
-		t.Errorf("step %q part %q", m.Step, m.Part)
+	if m.First.Step != "canonical request" || m.First.Part != "canonical headers" {
+		t.Errorf("step %q part %q", m.First.Step, m.First.Part)
 	}
-	if m.Signed != "content-type:application/json" || m.Server != "content-type:application/json; charset=utf-8" {
-		t.Errorf("differing line: signed %q, server %q", m.Signed, m.Server)
+	if m.First.Ours != "content-type:application/json" || m.First.Theirs != "content-type:application/json; charset=utf-8" {
+		t.Errorf("differing line: signed %q, server %q", m.First.Ours, m.First.Theirs)
 	}
 	if !strings.Contains(m.Hint, `"content-type"`) || !strings.Contains(m.Hint, "changed it after signing") {
 		t.Errorf("hint: %s", m.Hint)
@@ -371,7 +372,7 @@ func TestAwkwardTargetArrivesAsSigned(t *testing.T) {
 	}
 	res := e.send(t, p, Options{})
 	if res.Response.Status != 200 {
-		m, _ := DiagnoseMismatch(res.Response.Body, p.Trace)
+		m, _ := explain.Diagnose(res.Response.Body, p.Trace)
 		t.Fatalf("status %d: %s (%+v)", res.Response.Status, res.Response.Body, m)
 	}
 	m := jsonBody(t, res)
@@ -401,7 +402,7 @@ func TestPlusSpaceAndEscapesAccepted(t *testing.T) {
 	}
 	res := e.send(t, p, Options{})
 	if res.Response.Status != 200 {
-		m, _ := DiagnoseMismatch(res.Response.Body, p.Trace)
+		m, _ := explain.Diagnose(res.Response.Body, p.Trace)
 		t.Fatalf("status %d: %s (%+v)", res.Response.Status, res.Response.Body, m)
 	}
 	if got := jsonBody(t, res)["rawQuery"]; got != p.Request.RawQuery {

@@ -31,7 +31,7 @@ func TestFolderOpensEveryCollectionAndShowsBrokenOnes(t *testing.T) {
 		t.Fatalf("opened %d collections, want 2", len(hs.m.benches))
 	}
 	scr := hs.screen()
-	for _, want := range []string{"▾ Golden pets", "▾ Second", ".yaml:4: YAML syntax", "Collection not loaded"} {
+	for _, want := range []string{"▾ Golden pets", "▾ Second", ".yaml:5: YAML syntax", "Collection not loaded"} {
 		if !strings.Contains(scr, want) {
 			t.Fatalf("screen lacks %q:\n%s", want, scr)
 		}

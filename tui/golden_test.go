@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -65,7 +66,7 @@ func fakeAnswer(t *testing.T, hs *harness, status string, body string, setCookie
 	res.Cookies = jar.Store(o, setCookies, goldenTime)
 	oc := &workbench.Outcome{Preview: pv, Result: res}
 	if mismatch {
-		mm, ok := exchange.DiagnoseMismatch([]byte(body), pv.Prepared.Trace)
+		mm, ok := explain.Diagnose([]byte(body), pv.Prepared.Trace)
 		if !ok {
 			t.Fatal("the fake body is not a mismatch")
 		}

@@ -10,6 +10,7 @@ import (
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/internal/cabundle"
 	"github.com/sigscope/sigscope/sign"
 )
@@ -190,8 +191,8 @@ func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
 type Outcome struct {
 	Preview  *Preview
 	Result   *exchange.Result
-	Mismatch *exchange.Mismatch
-	Hint     string // for error answers that are not a mismatch
+	Mismatch *explain.Diagnosis // when the answer says the signature does not match
+	Hint     string             // for error answers that are not a mismatch
 	Warnings []string
 	Err      error
 }
@@ -244,10 +245,12 @@ func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Requ
 		}
 	}
 	if r := res.Response; r != nil && r.Status >= 400 && r.BodyFile == "" {
-		if m, ok := exchange.DiagnoseMismatch(r.Body, p.Trace); ok {
-			out.Mismatch = &m
-		} else {
-			out.Hint = exchange.ExplainError(r.Status, r.Body)
+		date, _ := r.Header("Date")
+		errType, _ := r.Header("x-amzn-ErrorType")
+		if d, ok := explain.Explain(explain.Input{Body: r.Body, Status: r.Status, Date: date, ErrorType: errType, Trace: p.Trace, Request: req}); ok && d.Kind == explain.KindMismatch {
+			out.Mismatch = &d
+		} else if ok {
+			out.Hint = d.Hint
 		}
 	}
 	pv.Redact = NewRedactor(run.ShowSecrets, p, res)

@@ -176,7 +176,7 @@ func TestMismatchDiagnosed(t *testing.T) {
 	sent.Set("Content-Type", "application/json; charset=utf-8")
 	oc := wb.SendRequest(ctx, pv, sent, Run{Timeout: 5 * time.Second})
 	defer oc.Close()
-	if oc.Mismatch == nil || !strings.Contains(oc.Mismatch.Server, "charset") {
+	if oc.Mismatch == nil || oc.Mismatch.First == nil || !strings.Contains(oc.Mismatch.First.Theirs, "charset") {
 		t.Fatalf("mismatch: %+v", oc.Mismatch)
 	}
 }

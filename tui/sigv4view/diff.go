@@ -8,7 +8,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -21,7 +21,7 @@ type Diff struct {
 	styles Styles
 	sec    secrets
 	w, h   int
-	m      *exchange.Mismatch
+	m      *explain.Diagnosis
 	rows   []diffRow
 	diffs  []int // indexes of the differing rows
 	sel    int   // index into diffs: the difference the caret is under
@@ -102,7 +102,7 @@ func (m *Diff) SetSize(w, h int) {
 // server sent its own, then the string to sign when it sent that; with
 // neither, only the server's message and the hint are shown. The caret
 // starts under the difference m names. nil clears the view.
-func (m *Diff) SetMismatch(mm *exchange.Mismatch, signedCanonical, signedStringToSign string) {
+func (m *Diff) SetMismatch(mm *explain.Diagnosis, signedCanonical, signedStringToSign string) {
 	m.m, m.rows, m.diffs, m.sel = mm, nil, nil, 0
 	m.serial++
 	if mm != nil {
@@ -122,7 +122,7 @@ func (m *Diff) SetMismatch(mm *exchange.Mismatch, signedCanonical, signedStringT
 			m.addSection("string to sign", signedStringToSign, mm.ServerStringToSign, partOf)
 		}
 		for i, d := range m.diffs {
-			if r := m.rows[d]; r.n == mm.Line && m.sectionOf(d) == mm.Step {
+			if r := m.rows[d]; mm.First != nil && r.n == mm.First.Line && m.sectionOf(d) == mm.First.Step {
 				m.sel = i
 				break
 			}
@@ -252,8 +252,8 @@ func (m *Diff) build() []string {
 
 	title := "Signature mismatch"
 	switch {
-	case mm.Line > 0:
-		title += fmt.Sprintf(" · first difference: %s line %d (%s)", mm.Step, mm.Line, mm.Part)
+	case mm.First != nil && mm.First.Line > 0:
+		title += fmt.Sprintf(" · first difference: %s line %d (%s)", mm.First.Step, mm.First.Line, mm.First.Part)
 	case len(m.rows) > 0 && len(m.diffs) == 0:
 		title += " · no line differs"
 	}

@@ -5,16 +5,16 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
 )
 
 // exchangeMessageOnly is an answer that says the signature does not match
 // without saying what the server computed.
-var exchangeMessageOnly = exchange.Mismatch{
-	Message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method.",
-	Hint:    "the server did not say what it computed; compare the canonical request (--show-signing) with what the server receives, and check the secret key, region and service",
+var exchangeMessageOnly = explain.Diagnosis{
+	Answer: explain.Answer{Message: "The request signature we calculated does not match the signature you provided. Check your AWS Secret Access Key and signing method."},
+	Hint:   "the server did not say what it computed; compare the canonical request (--show-signing) with what the server receives, and check the secret key, region and service",
 }
 
 func TestDiffGolden(t *testing.T) {
@@ -112,10 +112,9 @@ func TestDiffNextPrev(t *testing.T) {
 
 // diffOf builds the mismatch sigscope would report for two canonical
 // requests.
-func diffOf(ours, theirs string) *exchange.Mismatch {
+func diffOf(ours, theirs string) *explain.Diagnosis {
 	p := sign.DiffCanonicalRequest(ours, theirs)
-	return &exchange.Mismatch{Message: "signature mismatch", ServerCanonicalRequest: theirs,
-		Step: p.Step, Line: p.Line, Part: p.Part, Signed: p.Ours, Server: p.Theirs, Hint: "a hint"}
+	return &explain.Diagnosis{Answer: explain.Answer{Message: "signature mismatch", ServerCanonicalRequest: theirs}, First: p, Hint: "a hint"}
 }
 
 func TestDiffCaretColumn(t *testing.T) {

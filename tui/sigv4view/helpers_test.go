@@ -14,7 +14,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -55,7 +55,7 @@ func petsSteps(t *testing.T) (*sign.Trace, []workbench.Step) {
 // contentTypeMismatch is API Gateway's answer when a proxy appended a
 // charset to Content-Type after signing: the server's canonical request
 // differs in one header line, and so does its string to sign in the hash.
-func contentTypeMismatch(t *testing.T, tr *sign.Trace) exchange.Mismatch {
+func contentTypeMismatch(t *testing.T, tr *sign.Trace) explain.Diagnosis {
 	t.Helper()
 	server := strings.Replace(tr.CanonicalRequest, "content-type:application/json\n", "content-type:application/json; charset=utf-8\n", 1)
 	if server == tr.CanonicalRequest {
@@ -70,9 +70,9 @@ func contentTypeMismatch(t *testing.T, tr *sign.Trace) exchange.Mismatch {
 	if err != nil {
 		t.Fatal(err)
 	}
-	m, ok := exchange.DiagnoseMismatch(body, tr)
+	m, ok := explain.Diagnose(body, tr)
 	if !ok {
-		t.Fatal("DiagnoseMismatch did not recognize the answer")
+		t.Fatal("Diagnose did not recognize the answer")
 	}
 	return m
 }
