@@ -23,6 +23,7 @@ import (
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/tui"
 	"github.com/sigscope/sigscope/workbench"
@@ -175,7 +176,15 @@ func (d *demo) heading(title string) {
 // printf masks every secret the demo has met and wraps prose to the
 // terminal's width.
 func (d *demo) printf(format string, args ...any) {
-	io.WriteString(d.w, wrapWords(d.masked(fmt.Sprintf(format, args...)), d.width))
+	io.WriteString(d.w, d.safe(wrapWords(d.masked(fmt.Sprintf(format, args...)), d.width)))
+}
+
+// safe escapes what the gateway echoed when the output is a terminal.
+func (d *demo) safe(s string) string {
+	if d.width == 0 {
+		return s
+	}
+	return termsafe.Text(s)
 }
 
 func (d *demo) masked(text string) string {
@@ -186,7 +195,7 @@ func (d *demo) masked(text string) string {
 func (d *demo) block(label, text string) {
 	d.printf("%s\n", label)
 	for _, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
-		io.WriteString(d.w, d.masked("   │"+line+"\n"))
+		io.WriteString(d.w, d.safe(d.masked("   │"+line+"\n")))
 	}
 }
 

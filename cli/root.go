@@ -9,6 +9,8 @@ import (
 	"strings"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sigscope/sigscope/internal/termsafe"
 )
 
 // Exit codes shared by every command; documented in the root --help.
@@ -96,7 +98,8 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if err == nil {
 		return ExitOK
 	}
-	fmt.Fprintln(stderr, "sigscope:", err)
+	// Messages quote files and servers: shown escaped, never obeyed.
+	fmt.Fprintln(stderr, "sigscope:", termsafe.Text(err.Error()))
 	var ee *exitError
 	if errors.As(err, &ee) {
 		return ee.code

@@ -43,30 +43,45 @@ func (o *sendOutcome) writeText(w, ew io.Writer) error {
 		}
 	}
 	if r := res.Response; r != nil && f.include {
-		fmt.Fprintf(&b, "%s %s\n", r.Proto, r.StatusText)
+		// Each header on its own line: a CR or LF inside one is escaped
+		// (on a terminal the whole output is, below).
+		fmt.Fprintf(&b, "%s %s\n", termsafe.Line(r.Proto), termsafe.Line(r.StatusText))
 		for _, h := range r.Headers {
-			fmt.Fprintf(&b, "%s: %s\n", h.Name, h.Value)
+			fmt.Fprintf(&b, "%s: %s\n", termsafe.Line(h.Name), termsafe.Line(h.Value))
 		}
 		b.WriteString("\n")
 	}
-	if _, err := io.WriteString(w, o.mask.Text(b.String())); err != nil {
+	// On a terminal, the server's bytes are shown escaped, never obeyed;
+	// into a pipe or a file they go as received.
+	out := w
+	var tw *termsafe.Writer
+	if isTerminal(w) {
+		tw = termsafe.NewWriter(w)
+		out = tw
+	}
+	if _, err := io.WriteString(out, o.mask.Text(b.String())); err != nil {
 		return err
 	}
-	if err := o.writeBody(w, ew); err != nil {
+	if err := o.writeBody(out, ew, tw != nil); err != nil {
 		return err
+	}
+	if tw != nil {
+		if err := tw.EndLine(); err != nil {
+			return err
+		}
 	}
 	var e strings.Builder
 	o.writeNotes(&e)
-	_, err := io.WriteString(ew, o.mask.Text(e.String()))
+	_, err := io.WriteString(ew, termsafe.Text(o.mask.Text(e.String())))
 	return err
 }
 
-func (o *sendOutcome) writeBody(w, ew io.Writer) error {
+func (o *sendOutcome) writeBody(w, ew io.Writer, terminal bool) error {
 	r := o.result.Response
 	if r == nil {
 		return nil
 	}
-	if r.Binary && isTerminal(w) {
+	if r.Binary && terminal {
 		fmt.Fprintf(ew, "sigscope: binary body (%d bytes, %s) not printed to a terminal: redirect the output to a file, or use -o json\n", r.Size, r.BinaryReason)
 		return nil
 	}

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/workbench"
 	"io"
 	"strings"
@@ -34,7 +35,11 @@ func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts si
 			fmt.Fprintf(&b, " - %s\n", n)
 		}
 	}
-	_, err := io.WriteString(w, mask(b.String()))
+	text := mask(b.String())
+	if isTerminal(w) {
+		text = termsafe.Text(text) // the request's own bytes, from a file
+	}
+	_, err := io.WriteString(w, text)
 	return err
 }
 

@@ -7,6 +7,7 @@ package termsafe
 
 import (
 	"fmt"
+	"io"
 	"strings"
 	"unicode/utf8"
 )
@@ -76,4 +77,69 @@ func invisible(r rune) bool {
 		return true
 	}
 	return false
+}
+
+// Writer escapes what is written to a terminal as Text does, for output
+// too big to hold (a spooled body). A UTF-8 sequence split between two
+// writes is held back until it is whole; Flush writes what is left.
+type Writer struct {
+	w       io.Writer
+	pending []byte
+	last    byte // the last byte written, for EndLine
+}
+
+// NewWriter escapes for w.
+func NewWriter(w io.Writer) *Writer { return &Writer{w: w} }
+
+func (t *Writer) Write(p []byte) (int, error) {
+	buf := append(t.pending, p...)
+	cut := len(buf)
+	// Hold back an incomplete rune at the end (at most 3 bytes).
+	for i := 1; i <= 3 && i <= len(buf); i++ {
+		c := buf[len(buf)-i]
+		if c < utf8.RuneSelf {
+			break
+		}
+		if utf8.RuneStart(c) {
+			if !utf8.FullRune(buf[len(buf)-i:]) {
+				cut = len(buf) - i
+			}
+			break
+		}
+	}
+	out := Text(string(buf[:cut]))
+	t.pending = append([]byte(nil), buf[cut:]...)
+	if len(out) > 0 {
+		t.last = out[len(out)-1]
+		if _, err := io.WriteString(t.w, out); err != nil {
+			return 0, err
+		}
+	}
+	return len(p), nil
+}
+
+// Flush writes a held-back partial rune, escaped as the invalid bytes it is.
+func (t *Writer) Flush() error {
+	if len(t.pending) == 0 {
+		return nil
+	}
+	out := Text(string(t.pending))
+	t.pending = nil
+	t.last = out[len(out)-1]
+	_, err := io.WriteString(t.w, out)
+	return err
+}
+
+// EndLine writes a newline unless the output already ends with one, so
+// that a body without a final newline does not run into the shell prompt.
+func (t *Writer) EndLine() error {
+	if err := t.Flush(); err != nil {
+		return err
+	}
+	if t.last != 0 && t.last != '\n' {
+		t.last = '\n'
+		_, err := io.WriteString(t.w, "\n")
+		return err
+	}
+	return nil
 }

@@ -1,6 +1,9 @@
 package termsafe
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestEscapes(t *testing.T) {
 	cases := []struct{ in, line, text string }{
@@ -20,5 +23,25 @@ func TestEscapes(t *testing.T) {
 		if got := Text(c.in); got != c.text {
 			t.Errorf("Text(%q) = %q, want %q", c.in, got, c.text)
 		}
+	}
+}
+
+func TestWriterHoldsSplitRunesAndEndsTheLine(t *testing.T) {
+	var b strings.Builder
+	w := NewWriter(&b)
+	in := []byte("caf\xc3\xa9 \x1b]0;x\x07 ok")
+	for i := range in { // one byte a write: every rune split
+		w.Write(in[i : i+1])
+	}
+	w.EndLine()
+	if got, want := b.String(), "caf\u00e9 \\x1b]0;x\\x07 ok\n"; got != want {
+		t.Fatalf("got %q, want %q", got, want)
+	}
+	b.Reset()
+	w = NewWriter(&b)
+	w.Write([]byte("end\n"))
+	w.EndLine()
+	if b.String() != "end\n" {
+		t.Fatalf("a final newline was doubled: %q", b.String())
 	}
 }
