@@ -9,6 +9,7 @@ import (
 	"os"
 	"regexp"
 	"strings"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -17,6 +18,7 @@ import (
 	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 type explainFlags struct {
@@ -24,6 +26,10 @@ type explainFlags struct {
 	scheme      string
 	showSecrets bool
 	output      string
+	// A collection request signed again, at the time the answer names,
+	// stands for the request that failed.
+	collection, request, env string
+	vars                     []string
 }
 
 func newExplainCmd() *cobra.Command {
@@ -74,6 +80,10 @@ file), 2 usage error.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVar(&f.requestFile, "request-file", "", "the raw HTTP request that was sent (- for standard input when the answer is a FILE)")
+	fl.StringVar(&f.collection, "collection", "", "a collection file: with --request, the request that failed is this one, signed again at the time AWS's answer names")
+	fl.StringVar(&f.request, "request", "", "the request of --collection (a name, or folder/name)")
+	fl.StringVarP(&f.env, "env", "e", "", "environment of --collection")
+	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v for --collection (repeatable)")
 	fl.StringVar(&f.scheme, "scheme", "https", "scheme the request was sent over (decides which default port is dropped from Host)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print session and access tokens in clear")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
@@ -102,6 +112,20 @@ func runExplain(cmd *cobra.Command, f *explainFlags, file string) error {
 	in := explain.Input{Body: body}
 	var warnings []string
 	var token string
+	if (f.collection == "") != (f.request == "") {
+		return withCode(ExitUsage, errors.New("--collection and --request go together: the collection file and the request's name"))
+	}
+	if f.collection != "" && f.requestFile != "" {
+		return withCode(ExitUsage, errors.New("give the request that failed once: --request-file, or --collection with --request"))
+	}
+	var redact func(string) string
+	if f.collection != "" {
+		tr, req, red, err := collectionTrace(cmd, f, body)
+		if err != nil {
+			return err
+		}
+		in.Trace, in.Request, redact = tr, req, red
+	}
 	if f.requestFile != "" {
 		data, rname, err := readRequest(cmd.InOrStdin(), f.requestFile)
 		if err != nil {
@@ -133,6 +157,10 @@ func runExplain(cmd *cobra.Command, f *explainFlags, file string) error {
 	}
 	d, ok := explain.Explain(in)
 	mask := secretMasker(token, f.showSecrets)
+	if redact != nil {
+		tokenMask := mask
+		mask = func(s string) string { return redact(tokenMask(s)) }
+	}
 	out := cmd.OutOrStdout()
 	if f.output == "json" {
 		if err := writeExplainJSON(out, d, ok, in.Trace, mask, warnings); err != nil {
@@ -325,4 +353,34 @@ func maskDiagnosis(d explain.Diagnosis, mask func(string) string) explain.Diagno
 	}
 	d.Causes = causes
 	return d
+}
+
+// collectionTrace signs a collection's request again, at the signing time
+// the answer's string to sign names when it names one, so that only what
+// really differs shows in the diff (not the date).
+func collectionTrace(cmd *cobra.Command, f *explainFlags, body []byte) (*sign.Trace, *sign.Request, func(string) string, error) {
+	vars, err := parseVars(f.vars)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	wb, err := workbench.Open(f.collection, workbench.Options{Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	run := workbench.Run{ShowSecrets: f.showSecrets}
+	if a, ok := explain.Parse(body); ok {
+		if lines := strings.Split(a.ServerStringToSign, "\n"); len(lines) > 1 {
+			if at, err := time.Parse("20060102T150405Z", strings.TrimSpace(lines[1])); err == nil {
+				run.Time = at
+			}
+		}
+	}
+	pv, err := wb.Preview(cmd.Context(), f.request, run)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if pv.Prepared.Trace == nil {
+		return nil, nil, nil, fmt.Errorf("request %q is not signed (auth mode %s): there is no canonical request to compare", f.request, pv.Prepared.Mode)
+	}
+	return pv.Prepared.Trace, pv.Prepared.Request, pv.Redact.Text, nil
 }
