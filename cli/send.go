@@ -30,6 +30,7 @@ type sendFlags struct {
 	follow      bool
 	timeout     time.Duration
 	caFile      string
+	username    string
 }
 
 func newSendCmd() *cobra.Command {
@@ -93,7 +94,8 @@ credentials, no login), 2 usage error, 3 answer 4xx or 5xx, 4 no answer
 	fl.BoolVar(&f.noCookies, "no-cookies", false, "neither send cookies from the jar nor store the ones received")
 	fl.BoolVarP(&f.follow, "follow", "L", false, "follow redirects of GET and HEAD requests (up to 10)")
 	fl.DurationVar(&f.timeout, "timeout", exchange.DefaultTimeout, "limit for the whole exchange, redirects included")
-	fl.StringVar(&f.caFile, "ca-file", "", "PEM file of a CA to trust besides the system's (the emulator's --tls CA)")
+	fl.StringVar(&f.caFile, "ca-file", "", "PEM file of a CA to trust besides the system's (the emulator's --tls CA; default: $AWS_CA_BUNDLE)")
+	fl.StringVarP(&f.username, "username", "u", "", "whose Cognito login to use (default: the profile's username, else the last user who logged in)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("auth", cobra.FixedCompletions(authModes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -119,7 +121,7 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets}
+	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username}
 	oc := wb.Send(cmd.Context(), requestPath, run)
 	if oc.Err != nil {
 		if f.authMode != "" && !workbench.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {

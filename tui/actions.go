@@ -128,7 +128,11 @@ func (m *Model) selectionChanged() tea.Cmd {
 
 // run is the run options of the selected request for this session.
 func (m *Model) run() workbench.Run {
-	return workbench.Run{Mode: m.modes[m.modeKey()], ShowSecrets: m.showSecr, Timeout: 30 * time.Second}
+	run := workbench.Run{Mode: m.modes[m.modeKey()], ShowSecrets: m.showSecr, Timeout: 30 * time.Second}
+	if lg := m.logins[m.coll]; lg != nil {
+		run.Username = lg.Username // who logged in here, whatever the profile names
+	}
+	return run
 }
 
 // requestPreview recomputes the signature of the selection: the

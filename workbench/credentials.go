@@ -47,6 +47,11 @@ type Sources struct {
 	CollectionPath string
 	Environment    string
 	AuthOptions    []auth.Option
+	// Username picks whose cached login to use; "" the profile's user.
+	Username string
+	// Used, when set, receives the user whose login gave the token or
+	// credentials, so that the output can say whose it was.
+	Used *string
 }
 
 // Credentials returns the AWS credentials of a profile and its region.
@@ -147,11 +152,19 @@ func (s Sources) session(ctx context.Context, p *collections.Profile, need strin
 	if abs, err := filepath.Abs(coll); err == nil {
 		coll = abs
 	}
-	// An empty Username means the user who logged in last.
-	key := auth.CacheKey{Collection: coll, Environment: s.Environment, UserPoolID: cp.UserPoolID}
+	// The user asked for (send --username), else the profile's; only a
+	// profile that names none takes the user who logged in last.
+	user := s.Username
+	if user == "" {
+		user = cp.Username
+	}
+	key := auth.CacheKey{Collection: coll, Environment: s.Environment, UserPoolID: cp.UserPoolID, Username: user}
 	sess, err := auth.CognitoSession(ctx, key, cp, s.AuthOptions...)
 	if err != nil {
 		return nil, s.loginError(p, need, err)
+	}
+	if s.Used != nil {
+		*s.Used = sess.Username()
 	}
 	return sess, nil
 }

@@ -26,6 +26,9 @@ type Run struct {
 	CAFile      string
 	Follow      bool
 	ShowSecrets bool
+	// Username picks whose Cognito login signs (send --username); "" is
+	// the profile's user, else the last one who logged in.
+	Username string
 	// Edit, when not nil, changes the resolved request before it is
 	// prepared (the demo's deliberate mistakes, the TUI's unsaved edits).
 	Edit func(*collections.ResolvedRequest)
@@ -64,12 +67,17 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 		t = w.Env.now()
 	}
 	src := w.sources(rr.Environment, w.caFile(run))
+	var user string
+	src.Username, src.Used = run.Username, &user
 	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
 		Jar: pv.Jar, NoCookies: pv.Jar == nil, Time: t, UserAgent: w.Env.UserAgent,
 		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
 	})
 	if err != nil {
 		return nil, err
+	}
+	if user != "" {
+		p.Notes = append(p.Notes, fmt.Sprintf("the token or credentials came from the Cognito login of user %q", user))
 	}
 	pv.Prepared = p
 	pv.Redact = NewRedactor(run.ShowSecrets, p, nil)
