@@ -74,6 +74,21 @@ Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
 		root.AddCommand(build())
 	}
 	addRootRun(root)
+	root.Version = Version
+	root.SetVersionTemplate(versionLine())
+	// Cobra's completion command prints its help for a shell it does not
+	// know and exits 0; a script should learn it failed.
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.RunE = func(cmd *cobra.Command, args []string) error {
+				if len(args) > 0 {
+					return withCode(ExitUsage, fmt.Errorf("completion %q: sigscope completes bash, zsh, fish and powershell", args[0]))
+				}
+				return cmd.Help()
+			}
+		}
+	}
 	return root
 }
 

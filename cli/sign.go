@@ -55,7 +55,9 @@ Credentials: --access-key/--secret-key/--session-token, else the standard AWS
 environment variables and shared config (--profile, AWS_PROFILE, SSO).
 Session tokens are masked in the output unless --show-secrets is given.
 
-Exit codes: 0 signed, 1 bad input (request, credentials, time), 2 usage error.`,
+Exit codes: 0 signed, 1 bad input (the request, credentials), 2 usage error
+(a flag that cannot be used: --time that cannot be read, --expires out of
+range).`,
 		Example: `  printf 'GET /prod/pets?limit=10 HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\n\n' |
     sigscope sign --region us-east-1 --service execute-api
 
@@ -175,8 +177,8 @@ func readRequest(stdin io.Reader, file string) ([]byte, string, error) {
 const maxRequestBytes = 64 << 20
 
 func signOptions(cmd *cobra.Command, f *signFlags) (sign.Options, error) {
-	if f.presign && f.expires <= 0 {
-		return sign.Options{}, fmt.Errorf("--expires %d: a presigned URL lives from 1 second to 7 days (604800 seconds)", f.expires)
+	if f.presign && (f.expires <= 0 || f.expires > 604800) {
+		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--expires %d: a presigned URL lives from 1 second to 7 days (604800 seconds)", f.expires))
 	}
 	opts := sign.Options{
 		Region: f.region, Service: f.service,
