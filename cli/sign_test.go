@@ -145,7 +145,7 @@ func TestSignBadInput(t *testing.T) {
 		{"bad escape", "GET /x?a=%zz HTTP/1.1\nHost: h\n\n", nil, 1, "invalid percent-encoding"},
 		{"bad time", "GET / HTTP/1.1\nHost: h\n\n", []string{"--time", "yesterday"}, 2, "--time"},
 		{"unknown flag", "GET / HTTP/1.1\nHost: h\n\n", []string{"--bogus"}, 2, "unknown flag"},
-		{"bad expires", "GET / HTTP/1.1\nHost: h\n\n", []string{"--presign", "--expires", "0"}, 1, "1 second to 7 days"},
+		{"bad expires", "GET / HTTP/1.1\nHost: h\n\n", []string{"--presign", "--expires", "0"}, ExitUsage, "1 second to 7 days"},
 		{"bad output", "GET / HTTP/1.1\nHost: h\n\n", []string{"-o", "yaml"}, 2, "text or json"},
 		{"missing file", "", []string{"--request-file", "/nonexistent/req.txt"}, 1, "no such file"},
 		{"upper-case region", "GET / HTTP/1.1\nHost: h\n\n", []string{"--region", "US-EAST-1"}, 1, "lower case"},
