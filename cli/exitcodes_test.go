@@ -36,3 +36,13 @@ func TestExitCodesFollowTheHelp(t *testing.T) {
 		}
 	}
 }
+
+// TestNoRequestIsNotBlamedOnTheEmulator: a request name that does not
+// exist gets the close names, not "start the emulator".
+func TestNoRequestIsNotBlamedOnTheEmulator(t *testing.T) {
+	var out, errb lockedBuf
+	code := Main([]string{"send", demoCollection, "List pet"}, strings.NewReader(""), &out, &errb)
+	if code != ExitError || strings.Contains(errb.String(), "emulator") || !strings.Contains(errb.String(), "List pets") {
+		t.Fatalf("exit %d: %s", code, errb.String())
+	}
+}

@@ -127,7 +127,7 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 		if f.authMode != "" && !workbench.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
 			return withCode(ExitError, fmt.Errorf("--auth %s: %w", f.authMode, oc.Err))
 		}
-		if oc.Preview == nil && wb.NeedsEmulator() {
+		if oc.Preview == nil && wb.NeedsEmulator() && strings.Contains(oc.Err.Error(), `"emulator"`) {
 			return withCode(ExitError, fmt.Errorf("%w\nhint: this collection talks to the emulator: start `sigscope emulator` (it prints its URL) and pass --var emulator=http://127.0.0.1:PORT; send does not start one", oc.Err))
 		}
 		return withCode(ExitError, oc.Err)

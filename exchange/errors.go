@@ -99,6 +99,9 @@ func classify(op, addr string, err error, timeout time.Duration) *TransportError
 	case errors.As(err, &proto):
 		te.Kind = KindProtocol
 		te.Hint = "the server does not speak HTTP/1.1 on this port (HTTP/2-only, or not HTTP at all)"
+		if proto.hint != "" {
+			te.Hint = proto.hint
+		}
 	case errors.Is(err, io.EOF) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, syscall.ECONNRESET) || errors.Is(err, syscall.EPIPE):
 		te.Kind = KindClosed
 		te.Message = "the server closed the connection without a complete answer"

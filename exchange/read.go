@@ -20,7 +20,7 @@ func readResponse(br *bufio.Reader, method string, opts Options) (*Response, err
 		}
 		hr, err := http.ReadResponse(bufio.NewReader(io.MultiReader(bytes.NewReader(head), br)), &http.Request{Method: method})
 		if err != nil {
-			return nil, &protocolError{fmt.Errorf("malformed answer: %w", err)}
+			return nil, &protocolError{err: fmt.Errorf("malformed answer: %w", err)}
 		}
 		// 1xx answers (100 Continue, 103 Early Hints) precede the real one.
 		if hr.StatusCode >= 100 && hr.StatusCode < 200 && hr.StatusCode != http.StatusSwitchingProtocols {
@@ -44,7 +44,7 @@ func readHead(br *bufio.Reader) ([]byte, error) {
 		head = append(head, line...)
 		if err == bufio.ErrBufferFull {
 			if len(head) > maxHeadBytes {
-				return nil, &protocolError{fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes)}
+				return nil, &protocolError{err: fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes), hint: "the server sent more headers than sigscope reads (a cookie or token header grown too big?): it spoke HTTP, but too much of it"}
 			}
 			continue
 		}
@@ -53,21 +53,21 @@ func readHead(br *bufio.Reader) ([]byte, error) {
 				return nil, io.EOF
 			}
 			if err == io.EOF {
-				return nil, &protocolError{fmt.Errorf("the connection closed in the middle of the headers")}
+				return nil, &protocolError{err: fmt.Errorf("the connection closed in the middle of the headers")}
 			}
 			return nil, err
 		}
 		if len(head) > maxHeadBytes {
-			return nil, &protocolError{fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes)}
+			return nil, &protocolError{err: fmt.Errorf("the status line and headers exceed %d bytes", maxHeadBytes), hint: "the server sent more headers than sigscope reads (a cookie or token header grown too big?): it spoke HTTP, but too much of it"}
 		}
 		if string(line) == "\r\n" || string(line) == "\n" {
 			if !bytes.HasPrefix(head, []byte("HTTP/")) {
-				return nil, &protocolError{fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(head, 40))}
+				return nil, &protocolError{err: fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(head, 40))}
 			}
 			return head, nil
 		}
 		if len(head) == len(line) && !bytes.HasPrefix(line, []byte("HTTP/")) {
-			return nil, &protocolError{fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(line, 40))}
+			return nil, &protocolError{err: fmt.Errorf("the answer does not start with HTTP/: %q", clipBytes(line, 40))}
 		}
 	}
 }

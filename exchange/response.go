@@ -315,8 +315,12 @@ func binaryMediaType(mt string) bool {
 	return false
 }
 
-// protocolError is an answer that is not HTTP/1.x.
-type protocolError struct{ err error }
+// protocolError is an answer that is not HTTP/1.x, or one too big to
+// read (hint says so, where "not HTTP/1.1" would mislead).
+type protocolError struct {
+	err  error
+	hint string
+}
 
 func (e *protocolError) Error() string { return e.err.Error() }
 func (e *protocolError) Unwrap() error { return e.err }

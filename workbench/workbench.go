@@ -66,6 +66,11 @@ func newWorkbench(c *collections.Collection, o Options) *Workbench {
 	for k, v := range o.Vars {
 		vars[k] = v
 	}
+	// Collections write {{emulator}}/prod: a base URL given with a
+	// trailing slash would make //prod, a different path to sign.
+	if e, ok := vars["emulator"]; ok {
+		vars["emulator"] = strings.TrimRight(e, "/")
+	}
 	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}}
 }
 

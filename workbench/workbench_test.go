@@ -224,3 +224,20 @@ func TestStepsFromTrace(t *testing.T) {
 		t.Fatal("signature step")
 	}
 }
+
+// TestEmulatorURLWithATrailingSlash: --var emulator=http://host:port/ must
+// not make //prod, another path to sign.
+func TestEmulatorURLWithATrailingSlash(t *testing.T) {
+	wb, srv := demoBench(t)
+	wb2, err := OpenBytes(examples.DemoPath, examples.Demo, Options{Vars: map[string]string{"emulator": srv.URL + "/"}, Env: wb.Env})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pv, err := wb2.Preview(context.Background(), "Public", Run{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pv.Prepared.Request.Path != "/prod/public" {
+		t.Fatalf("path %q", pv.Prepared.Request.Path)
+	}
+}
