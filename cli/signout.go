@@ -140,6 +140,24 @@ func signingJSON(t *sign.Trace) signJSON {
 func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warnings []string) error {
 	v := signingJSON(t)
 	v.Warnings = warnings
+	// What is meant to be used stays usable: the presigned URL and the
+	// signed request carry the session token in clear. Only the text meant
+	// for reading (the canonical request, the steps) is masked.
+	usable := map[string]string{}
+	hold := func(field *string, name string) {
+		if *field != "" {
+			key := "\x00usable-" + name + "\x00"
+			usable[key], *field = *field, key
+		}
+	}
+	hold(&v.PresignedURL, "url")
+	hold(&v.SignedRequest, "request")
+	for _, val := range usable {
+		if mask(val) != val { // a secret is in it, masked elsewhere
+			v.Notes = append(v.Notes, "presigned_url and signed_request are usable as they are: they carry the session token in clear; elsewhere it is masked (--show-secrets prints it)")
+			break
+		}
+	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
@@ -147,6 +165,12 @@ func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warning
 	if err := enc.Encode(v); err != nil {
 		return fmt.Errorf("encode json: %w", err)
 	}
-	_, err := io.WriteString(w, mask(b.String()))
+	out := mask(b.String())
+	for key, val := range usable {
+		q, _ := json.Marshal(val)
+		k, _ := json.Marshal(key)
+		out = strings.Replace(out, string(k), string(q), 1)
+	}
+	_, err := io.WriteString(w, out)
 	return err
 }
