@@ -74,6 +74,7 @@ Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
 		root.AddCommand(build())
 	}
 	addRootRun(root)
+	addCompletions(root)
 	root.Version = Version
 	root.SetVersionTemplate(versionLine())
 	// Cobra's completion command prints its help for a shell it does not
@@ -101,6 +102,7 @@ var commands = []func() *cobra.Command{
 	newSendCmd,
 	newVerifyCmd,
 	newExplainCmd,
+	newLsCmd,
 	newLoginCmd, newLogoutCmd,
 	newVersionCmd,
 }

@@ -350,3 +350,26 @@ func sortedKeys(m map[string]string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// AuthOf is a request's auth mode and profile as the collection writes
+// them (defaults, folders and the request merged), without expanding any
+// template: what a listing shows, even where a variable is not set.
+func (c *Collection) AuthOf(requestPath string) (mode AuthMode, profile string, err error) {
+	r, chain, err := c.find(requestPath)
+	if err != nil {
+		return "", "", err
+	}
+	auths := []authSpec{c.defaults.auth}
+	for _, f := range chain {
+		auths = append(auths, f.defaults.auth)
+	}
+	a := mergeAuth(append(auths, r.auth)...)
+	mode = ModeNone
+	if a.mode.node != nil {
+		mode = AuthMode(a.mode.val)
+	}
+	if mode != ModeNone && a.profile.node != nil {
+		profile = a.profile.val
+	}
+	return mode, profile, nil
+}
