@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/internal/secret"
@@ -186,7 +187,7 @@ func runExplain(cmd *cobra.Command, f *explainFlags, file string) error {
 func readAnswer(stdin io.Reader, file string) ([]byte, string, error) {
 	if file == "-" {
 		if st, ok := stdin.(*os.File); ok {
-			if fi, err := st.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			if term.IsTerminal(int(st.Fd())) { // not /dev/null, a character device too
 				return nil, "", withCode(ExitUsage, errors.New("no answer: pass the FILE holding AWS's answer, or pipe it into standard input"))
 			}
 		}

@@ -161,7 +161,11 @@ func parseVars(list []string) (map[string]string, error) {
 		if !ok || strings.TrimSpace(k) == "" {
 			return nil, withCode(ExitUsage, fmt.Errorf("--var %q: want name=value, e.g. --var emulator=http://127.0.0.1:7466", kv))
 		}
-		vars[strings.TrimSpace(k)] = v
+		k = strings.TrimSpace(k)
+		if _, twice := vars[k]; twice {
+			return nil, withCode(ExitUsage, fmt.Errorf("--var %s is given twice: give each variable once", k))
+		}
+		vars[k] = v
 	}
 	return vars, nil
 }

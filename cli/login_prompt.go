@@ -90,7 +90,7 @@ func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *
 			if mfaCode != "" {
 				a.Code, mfaCode = mfaCode, ""
 			} else {
-				a.Code, err = in.line(st.Prompt, "Cognito asks for "+st.Challenge+": pass --mfa-code, or run in a terminal")
+				a.Code, err = readCode(in, st.Prompt, "Cognito asks for "+st.Challenge+": pass --mfa-code, or run in a terminal")
 			}
 		case auth.StepSelectMFA:
 			a.MFAType, err = chooseMFA(in, f.mfaType, st.MFAChoices)
@@ -105,8 +105,11 @@ func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *
 		}
 		// A person at a terminal may try again, a few times; a script
 		// gets the error at once.
-		if !in.tty || tries >= 2 || next.Kind == auth.StepPassword && st.Kind != auth.StepPassword {
+		if !in.tty || next.Kind == auth.StepPassword && st.Kind != auth.StepPassword {
 			return nil, err
+		}
+		if tries >= 2 {
+			return nil, fmt.Errorf("%w (3 tries used: run the login again)", err)
 		}
 		in.say("%v", err)
 	}
@@ -132,16 +135,52 @@ func chooseMFA(in *answers, flag string, choices []string) (string, error) {
 	for i, c := range choices {
 		in.say("  %d) %s", i+1, orDefault(labels[c], c))
 	}
-	ans, err := in.line("MFA type", "Cognito asks to choose an MFA type: pass --mfa-type totp, sms or email")
-	if err != nil {
-		return "", err
-	}
+	var words []string
 	for i, c := range choices {
-		if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, c) || mfaNames[strings.ToLower(ans)] == c {
-			return c, nil
+		label := orDefault(labels[c], c)
+		if _, short, ok := strings.Cut(label, "("); ok {
+			label = strings.TrimSuffix(short, ")")
 		}
+		words = append(words, fmt.Sprintf("%d or %s", i+1, label))
 	}
-	return ans, nil
+	for try := 1; ; try++ {
+		ans, err := in.line("MFA type", "Cognito asks to choose an MFA type: pass --mfa-type totp, sms or email")
+		if err != nil {
+			return "", err
+		}
+		for i, c := range choices {
+			if ans == fmt.Sprint(i+1) || strings.EqualFold(ans, c) || mfaNames[strings.ToLower(ans)] == c {
+				return c, nil
+			}
+		}
+		// Told in the menu's own words, before anything is sent.
+		msg := fmt.Sprintf("%q is not one of the choices: answer %s", ans, strings.Join(words, ", "))
+		if !in.tty || try == 3 {
+			return "", errors.New("MFA type " + msg)
+		}
+		in.say("%s.", msg)
+	}
+}
+
+// readCode asks for an MFA code until it has 6 digits (a person at a
+// terminal gets three tries; a script's wrong code is an error at once),
+// so that a typo does not spend one of Cognito's tries.
+func readCode(in *answers, prompt, missing string) (string, error) {
+	for try := 1; ; try++ {
+		code, err := in.line(prompt, missing)
+		if err != nil {
+			return "", err
+		}
+		code = strings.ReplaceAll(code, " ", "")
+		if len(code) == 6 && strings.Trim(code, "0123456789") == "" {
+			return code, nil
+		}
+		msg := fmt.Sprintf("the code %q is not 6 digits", code)
+		if !in.tty || try == 3 {
+			return "", errors.New(msg)
+		}
+		in.say("%s: again, please.", msg)
+	}
 }
 
 func hostedLogin(ctx context.Context, errw io.Writer, p auth.CognitoProfile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {

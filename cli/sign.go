@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/spf13/cobra"
+	"golang.org/x/term"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/internal/secret"
@@ -113,6 +114,10 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", name, err)
 	}
+	if up := strings.ToUpper(req.Method); up != req.Method {
+		// Methods are case-sensitive: a server routes "get" nowhere.
+		return fmt.Errorf("%s: method %q: HTTP methods are case-sensitive and AWS expects upper case: write %s", name, req.Method, up)
+	}
 	if sign.HasSignature(req) {
 		if !f.resign {
 			return fmt.Errorf("%s: the request already carries a SigV4 signature: to check it, run 'sigscope verify'; to sign it again anyway, add --resign", name)
@@ -147,7 +152,7 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 func readRequest(stdin io.Reader, file string) ([]byte, string, error) {
 	if file == "-" || file == "" {
 		if st, ok := stdin.(*os.File); ok {
-			if fi, err := st.Stat(); err == nil && fi.Mode()&os.ModeCharDevice != 0 {
+			if term.IsTerminal(int(st.Fd())) { // not /dev/null, a character device too
 				return nil, "", fmt.Errorf("no request: pass --request-file FILE or pipe a raw HTTP request into standard input")
 			}
 		}

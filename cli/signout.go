@@ -3,10 +3,12 @@ package cli
 import (
 	"encoding/json"
 	"fmt"
+	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/workbench"
 	"io"
+	"strconv"
 	"strings"
 
 	"github.com/sigscope/sigscope/sign"
@@ -27,8 +29,8 @@ func writeSignText(w io.Writer, t *sign.Trace, mask func(string) string, opts si
 	for _, st := range workbench.Steps(t) {
 		writeStep(&b, st, showSecrets)
 	}
-	b.WriteString("\nSigned request\n")
-	writeBlock(&b, t.Signed.Display())
+	b.WriteString("\nSigned request (CRLF line ends on the wire; -o json's signed_request holds the exact bytes)\n")
+	writeBlock(&b, signedRequestText(t.Signed, false))
 	if len(t.Notes) > 0 {
 		b.WriteString("\nNotes: where other signers differ\n")
 		for _, n := range t.Notes {
@@ -133,7 +135,7 @@ func signingJSON(t *sign.Trace) signJSON {
 		Algorithm: t.Algorithm, RequestDate: t.RequestDate, CredentialScope: t.CredentialScope,
 		StringToSign: t.StringToSign, SigningKey: t.Keys.Signing, DerivedKeys: t.Keys,
 		Signature: t.Signature, Authorization: t.Authorization, PresignedURL: t.PresignedURL,
-		SignedRequest: t.Signed.Display(), Notes: t.Notes,
+		SignedRequest: signedRequestText(t.Signed, true), Notes: t.Notes,
 	}
 }
 
@@ -173,4 +175,23 @@ func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warning
 	}
 	_, err := io.WriteString(w, out)
 	return err
+}
+
+// signedRequestText is the signed request as it must go out, to paste and
+// replay: "Name: value" headers, a Content-Length for a body, CRLF line
+// ends (LF when crlf is false, for reading). A request no client could
+// send as is (the AWS suite's raw spaces) is shown in the suite's form.
+func signedRequestText(r *sign.Request, crlf bool) string {
+	out := r.Clone()
+	if _, ok := out.Get("Content-Length"); !ok && len(out.Body) > 0 {
+		out.Set("Content-Length", strconv.Itoa(len(out.Body)))
+	}
+	wire, err := exchange.WireBytes(out)
+	if err != nil {
+		return r.Display()
+	}
+	if !crlf {
+		return strings.ReplaceAll(string(wire), "\r\n", "\n")
+	}
+	return string(wire)
 }

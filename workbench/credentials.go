@@ -73,8 +73,11 @@ func (s Sources) Credentials(ctx context.Context, p *collections.Profile) (sign.
 				return "", nil
 			}
 			v, ok := lookupEnv(name)
-			if (!ok || v == "") && required {
+			if !ok && required {
 				return "", fmt.Errorf("auth profile %q: environment variable %s is not set (it holds the %s)", p.Name, name, strings.ReplaceAll(what, "_", " "))
+			}
+			if v == "" && required {
+				return "", fmt.Errorf("auth profile %q: environment variable %s is set but empty (it holds the %s)", p.Name, name, strings.ReplaceAll(what, "_", " "))
 			}
 			return v, nil
 		}
