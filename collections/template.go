@@ -176,7 +176,17 @@ type expander struct {
 	cache    map[string]string
 	visiting []string
 	errs     Errors
+	total    int  // bytes expanded so far, against expansion bombs
+	blown    bool // a cap was hit: the rest expands to nothing
 }
+
+// Caps on expansion: variables that repeat each other double at every
+// level (25 levels of a 747-byte file made gigabytes). Real values are
+// URLs, tokens and bodies, far below these.
+const (
+	maxExpandedValue = 1 << 20 // one value
+	maxExpandedTotal = 8 << 20 // everything one request expands
+)
 
 func (x *expander) expand(t tmpl) string {
 	if len(t.segs) == 1 && t.segs[0].kind == segLiteral {
@@ -206,9 +216,26 @@ func (x *expander) expand(t tmpl) string {
 			}
 			b.WriteString(v)
 		case segVar:
+			if x.blown {
+				return ""
+			}
 			b.WriteString(x.variable(t, s))
 		}
+		if b.Len() > maxExpandedValue || x.total+b.Len() > maxExpandedTotal {
+			if !x.blown {
+				name := s.text
+				if s.kind == segLiteral {
+					name = "this value"
+				} else {
+					name = "{{" + name + "}}"
+				}
+				x.errAt(t, s, fmt.Sprintf("expanding %s gives more than %d MiB (a value may be at most %d MiB, a request %d MiB): variables that repeat each other double at every level; check the variables it uses", name, maxExpandedValue>>20, maxExpandedValue>>20, maxExpandedTotal>>20))
+			}
+			x.blown = true
+			return ""
+		}
 	}
+	x.total += b.Len()
 	return b.String()
 }
 

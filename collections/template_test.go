@@ -2,6 +2,7 @@ package collections
 
 import (
 	"errors"
+	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -228,4 +229,24 @@ func equalKV(a, b []KV) bool {
 		}
 	}
 	return true
+}
+
+// TestExpansionBombIsCapped: a small file of variables that double each
+// other (25 levels) fails with a message naming a variable, quickly and
+// without gigabytes of memory.
+func TestExpansionBombIsCapped(t *testing.T) {
+	var b strings.Builder
+	b.WriteString("name: bomb\nenvironments:\n  e:\n    v0: \"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\"\n")
+	for i := 1; i <= 25; i++ {
+		fmt.Fprintf(&b, "    v%d: \"{{v%d}}{{v%d}}\"\n", i, i-1, i-1)
+	}
+	b.WriteString("requests:\n  - name: r\n    method: GET\n    url: \"http://h/{{v25}}\"\n")
+	c, err := LoadBytes("bomb.yaml", []byte(b.String()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = c.Resolve("r", "e", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), "gives more than 1 MiB") || !strings.Contains(err.Error(), "{{v") {
+		t.Fatalf("bomb: %v", err)
+	}
 }
