@@ -222,6 +222,10 @@ func (c *Collection) resolveBody(b *bodySpec, x *expander, headers []KV) *Resolv
 			p = abs
 		}
 		out.File = p
+		if err := c.fileAllowed(p); err != nil {
+			x.errs = append(x.errs, &Error{File: c.Path, Line: b.file.node.Line, Col: b.file.node.Column, Msg: err.Error()})
+			break
+		}
 		data, err := readBodyFile(p)
 		if err != nil {
 			x.errs = append(x.errs, &Error{File: c.Path, Line: b.file.node.Line, Col: b.file.node.Column, Msg: err.Error()})
@@ -272,4 +276,38 @@ func readBodyFile(p string) ([]byte, error) {
 		return nil, fmt.Errorf("body file %s is larger than %d MiB", p, maxBodyFile>>20)
 	}
 	return data, nil
+}
+
+// fileAllowed confines file bodies to the collection's folder: a
+// collection is untrusted input, and `file: ../.aws/credentials` must not
+// send the user's keys anywhere. Symlinks are resolved on both sides, so a
+// link inside the folder to a file outside it is outside too. The user may
+// allow a path explicitly (AllowFiles: send --allow-file).
+func (c *Collection) fileAllowed(p string) error {
+	real, err := filepath.EvalSymlinks(p)
+	if err != nil {
+		return nil // readBodyFile says it does not exist or cannot be read
+	}
+	for _, a := range c.AllowFiles {
+		if ra, err := filepath.EvalSymlinks(a); err == nil && (ra == real || within(real, ra)) {
+			return nil
+		}
+	}
+	dir := filepath.Dir(c.Path)
+	if abs, err := filepath.Abs(dir); err == nil {
+		dir = abs
+	}
+	if rd, err := filepath.EvalSymlinks(dir); err == nil {
+		dir = rd
+	}
+	if within(real, dir) {
+		return nil
+	}
+	return fmt.Errorf("body file %s is outside the collection's folder %s: a collection reads only files beside it (it could be anyone's); allow this one with --allow-file %s", p, dir, p)
+}
+
+// within reports whether path is dir or below it.
+func within(path, dir string) bool {
+	rel, err := filepath.Rel(dir, path)
+	return err == nil && rel != ".." && !strings.HasPrefix(rel, ".."+string(filepath.Separator)) && !filepath.IsAbs(rel)
 }

@@ -77,6 +77,9 @@ type Collection struct {
 	Description        string
 	Path               string // the file it was loaded from (or the name given to LoadBytes)
 	DefaultEnvironment string // environment used when Resolve gets ""
+	// AllowFiles are files (or folders) outside the collection's folder
+	// that file bodies may read, because the user said so.
+	AllowFiles []string
 
 	src      *source
 	doc      *yaml.Node // the document node; root is doc.Content[0]

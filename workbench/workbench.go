@@ -17,6 +17,9 @@ type Options struct {
 	Environment string
 	Vars        map[string]string
 	Env         Env
+	// AllowFiles are files outside the collection's folder its bodies may
+	// read, because the user allowed them (send --allow-file).
+	AllowFiles []string
 }
 
 // Workbench is one open collection with its environment, variables and
@@ -71,6 +74,7 @@ func newWorkbench(c *collections.Collection, o Options) *Workbench {
 	if e, ok := vars["emulator"]; ok {
 		vars["emulator"] = strings.TrimRight(e, "/")
 	}
+	c.AllowFiles = append(c.AllowFiles, o.AllowFiles...)
 	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}}
 }
 
