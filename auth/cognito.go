@@ -125,6 +125,13 @@ func (p CognitoProfile) Validate() error {
 	if p.Endpoint != "" {
 		if u, err := url.Parse(p.Endpoint); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
 			errs = append(errs, fmt.Errorf("endpoint %q: want a base URL such as http://127.0.0.1:4566 (is a {{variable}} in it unset?)", p.Endpoint))
+		} else if err := plainHTTPOnlyToLoopback("endpoint", p.Endpoint); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if p.Domain != "" {
+		if err := plainHTTPOnlyToLoopback("domain", p.Domain); err != nil {
+			errs = append(errs, err)
 		}
 	}
 	if p.IdentityPoolID != "" && !strings.Contains(p.IdentityPoolID, ":") {
@@ -242,4 +249,16 @@ func (p CognitoProfile) withSecretHash(params map[string]string, username string
 		params["SECRET_HASH"] = h
 	}
 	return params
+}
+
+// plainHTTPOnlyToLoopback refuses a plain-http Cognito endpoint or hosted
+// UI domain anywhere but this machine: a password, a code or a refresh
+// token would cross the network in clear (a collection from a repository
+// could point there on purpose).
+func plainHTTPOnlyToLoopback(field, base string) error {
+	u, err := url.Parse(base)
+	if err != nil || !strings.EqualFold(u.Scheme, "http") || isLoopback(base) {
+		return nil
+	}
+	return fmt.Errorf("%s %q is plain http to another machine: passwords and tokens would cross the network in clear; use https (plain http is for an emulator on loopback)", field, base)
 }

@@ -129,3 +129,32 @@ func TestClientSecretReadOnlyWhenNeeded(t *testing.T) {
 		t.Fatalf("profile with the secret: %v", err)
 	}
 }
+
+// TestPlainHTTPOnlyToLoopback: a Cognito endpoint or hosted UI domain in
+// plain http is refused unless it is this machine.
+func TestPlainHTTPOnlyToLoopback(t *testing.T) {
+	base := CognitoProfile{UserPoolID: "us-east-1_Demo1", ClientID: "client123"}
+	for _, c := range []struct {
+		endpoint, domain string
+		ok               bool
+	}{
+		{"http://127.0.0.1:7466", "", true},
+		{"http://localhost:7466", "", true},
+		{"http://[::1]:7466", "", true},
+		{"https://cognito.example.com", "", true},
+		{"http://attacker.example.com", "", false},
+		{"http://10.0.0.5:7466", "", false},
+		{"", "http://evil.example.com", false},
+		{"", "https://myapp.auth.us-east-1.amazoncognito.com", true},
+	} {
+		p := base
+		p.Endpoint, p.Domain = c.endpoint, c.domain
+		err := p.Validate()
+		if (err == nil) != c.ok {
+			t.Errorf("endpoint %q domain %q: %v", c.endpoint, c.domain, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), "use https") {
+			t.Errorf("message: %v", err)
+		}
+	}
+}

@@ -219,6 +219,16 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	if err := auth.CheckCache(key, f.authOptions()...); err != nil {
 		return err
 	}
+	// Say where the password goes before asking for it or sending it: a
+	// collection names the endpoint, and it could be anyone's.
+	where := "Cognito, cognito-idp." + p.Region + ".amazonaws.com"
+	if p.Region == "" {
+		where = "Cognito"
+	}
+	if p.Endpoint != "" {
+		where = p.Endpoint
+	}
+	fmt.Fprintf(cmd.ErrOrStderr(), "Logging in to user pool %s at %s (auth profile %q).\n", p.UserPoolID, where, cp.Name)
 	var sess *auth.Session
 	if p.Flow == auth.FlowHosted {
 		sess, err = hostedLogin(ctx, cmd.ErrOrStderr(), p, key, f)

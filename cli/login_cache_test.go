@@ -27,3 +27,14 @@ func TestLoginChecksTheCacheFirst(t *testing.T) {
 		t.Fatalf("the password was sent before the cache was checked:\n%s", e.log.String())
 	}
 }
+
+// TestLoginSaysWhereThePasswordGoes: the endpoint and pool are named
+// before the password is asked for or sent.
+func TestLoginSaysWhereThePasswordGoes(t *testing.T) {
+	e := newLoginEnv(t)
+	_, _, stderr := e.login(strings.NewReader(demoUserPassword+"\n"), "--password-stdin")
+	i := strings.Index(stderr, "Logging in to user pool us-east-1_Demo1 at "+e.srv.URL)
+	if i < 0 {
+		t.Fatalf("stderr: %s", stderr)
+	}
+}
