@@ -140,7 +140,7 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	out := cmd.OutOrStdout()
 	mask := masker(opts.Credentials.SessionToken, f.showSecrets)
 	if f.output == "json" {
-		return writeSignJSON(out, tr, mask, warnings)
+		return writeSignJSON(out, tr, mask, warnings, f.showSecrets)
 	}
 	for _, w := range warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: %s\n", name, w)

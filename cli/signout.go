@@ -139,8 +139,9 @@ func signingJSON(t *sign.Trace) signJSON {
 	}
 }
 
-func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warnings []string) error {
+func writeSignJSON(w io.Writer, t *sign.Trace, mask func(string) string, warnings []string, showSecrets bool) error {
 	v := signingJSON(t)
+	maskKeys(&v, showSecrets)
 	v.Warnings = warnings
 	// What is meant to be used stays usable: the presigned URL and the
 	// signed request carry the session token in clear. Only the text meant
@@ -194,4 +195,17 @@ func signedRequestText(r *sign.Request, crlf bool) string {
 		return strings.ReplaceAll(string(wire), "\r\n", "\n")
 	}
 	return string(wire)
+}
+
+// maskKeys hides the derived keys unless asked: kDate alone signs any
+// region and service for that day (a forged request with a printed kDate
+// was accepted). The first bytes stay, to tell keys apart.
+func maskKeys(v *signJSON, show bool) {
+	if show {
+		return
+	}
+	k := &v.DerivedKeys
+	for _, s := range []*string{&v.SigningKey, &k.Date, &k.Region, &k.Service, &k.Signing} {
+		*s = secret.Mask(*s)
+	}
 }
