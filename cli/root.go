@@ -60,7 +60,7 @@ Without a command it opens the terminal UI on the collection files or
 folders given (default: the collections in the current folder).
 
 Exit codes: 0 success, 1 bad input or failed operation, 2 usage error
-('send' adds 3 for an HTTP 4xx/5xx answer and 4 when no answer came).`,
+('send' adds 3 for an HTTP 4xx/5xx answer and 4 when no complete answer came).`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
 	}

@@ -15,7 +15,7 @@ import (
 // Exit codes of send, beyond the shared ones.
 const (
 	ExitHTTPError = 3 // the server answered 4xx or 5xx
-	ExitTransport = 4 // no answer: DNS, refused, timeout, TLS, broken connection
+	ExitTransport = 4 // no complete answer: DNS, refused, timeout, TLS, broken connection, a body cut short
 )
 
 type sendFlags struct {
@@ -69,9 +69,15 @@ The emulator: a collection that uses {{emulator}} (as the demo does) needs
 'sigscope emulator' in another terminal and pass the URL it prints (add
 --ca-file with the CA it prints when started with --tls).
 
+An answer cut short (the server sent the status, the headers and part of the
+body, then closed the connection or went silent past --timeout) is printed as
+far as it came, marked incomplete: on stderr ("incomplete answer: ...", with
+the byte count), and in json as "incomplete" in the response and the "error".
+
 Exit codes: 0 answer 2xx or 3xx, 1 bad input (collection, request, variables,
 credentials, no login), 2 usage error, 3 answer 4xx or 5xx, 4 no answer
-(DNS, connection refused, timeout, TLS failure, broken connection).`,
+(DNS, connection refused, timeout, TLS failure, broken connection) or an
+incomplete one.`,
 		Example: `  sigscope emulator &        # prints http://127.0.0.1:7466
   SIGSCOPE_DEMO_ACCESS_KEY_ID=AKIDSIGSCOPEDEMO0001 SIGSCOPE_DEMO_SECRET_ACCESS_KEY=... \
     sigscope send examples/collections/demo.yaml "teaching/Awkward path" \
@@ -139,8 +145,8 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	} else {
 		err = out.writeText(cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
-	if res.Err == nil && (f.output != "json" || res.Response.BodyFile == "") {
-		res.Close()
+	if f.output != "json" || res.Response == nil || res.Response.BodyFile == "" {
+		res.Close() // -o json leaves a spooled body to the user
 	}
 	if err != nil {
 		return withCode(ExitError, err)
@@ -151,6 +157,10 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 // exit turns the outcome into send's exit code and the line Main prints.
 func (o *sendOutcome) exit() error {
 	res := o.result
+	if r := res.Response; res.Err != nil && r != nil {
+		// What arrived was printed; say where it stopped.
+		return withCode(ExitTransport, fmt.Errorf("incomplete answer: %s %s answered %s, then %s\nhint: %s", o.prepared.Request.Method, o.mask.Text(o.prepared.Request.URL()), r.StatusText, r.Incomplete, res.Err.Hint))
+	}
 	if res.Err != nil {
 		return withCode(ExitTransport, fmt.Errorf("no answer: %s\nhint: %s", res.Err.Error(), res.Err.Hint))
 	}

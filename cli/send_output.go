@@ -266,6 +266,9 @@ type sendResponseJSON struct {
 	Undecoded        string            `json:"undecoded,omitempty"`
 	TransferEncoding []string          `json:"transfer_encoding,omitempty"`
 	Truncated        bool              `json:"truncated,omitempty"`
+	// Incomplete says how an answer cut short stopped ("the connection
+	// closed after 10 of 50 bytes"); the body is what arrived.
+	Incomplete string `json:"incomplete,omitempty"`
 }
 
 type sendCookieJSON struct {
@@ -312,6 +315,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 			Status: r.Status, StatusText: r.StatusText, Proto: r.Proto, Headers: r.Headers,
 			BodyFile: r.BodyFile, Size: r.Size, WireSize: r.WireSize, Binary: r.Binary, BinaryReason: r.BinaryReason,
 			Decoded: r.Decoded, Undecoded: r.Undecoded, TransferEncoding: r.TransferEncoding, Truncated: r.Truncated,
+			Incomplete: r.Incomplete,
 		}
 		switch {
 		case r.BodyFile != "":

@@ -281,6 +281,9 @@ type ResolvedRequest struct {
 	Headers     []KV   // in order; a name may repeat
 	Body        *ResolvedBody
 	Auth        ResolvedAuth
+	// Secrets are the values that came from the process environment
+	// ({{env.NAME}}): every output masks them wherever they went.
+	Secrets []string
 }
 
 // ResolvedBody is the bytes to send. ContentType is the Content-Type

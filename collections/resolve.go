@@ -166,6 +166,7 @@ func (c *Collection) Resolve(requestPath, env string, vars map[string]string, pr
 	if len(x.errs) > 0 {
 		return nil, x.errs.sorted()
 	}
+	out.Secrets = x.secrets
 	return out, nil
 }
 

@@ -176,7 +176,8 @@ type expander struct {
 	cache    map[string]string
 	visiting []string
 	errs     Errors
-	total    int  // bytes expanded so far, against expansion bombs
+	secrets  []string // values that came from the process environment
+	total    int      // bytes expanded so far, against expansion bombs
 	blown    bool // a cap was hit: the rest expands to nothing
 }
 
@@ -213,6 +214,9 @@ func (x *expander) expand(t tmpl) string {
 			}
 			if !ok {
 				x.errAt(t, s, fmt.Sprintf("environment variable %s is not set (used as {{env.%s}}): export it before running sigscope", s.text, s.text))
+			}
+			if v != "" {
+				x.secrets = append(x.secrets, v)
 			}
 			b.WriteString(v)
 		case segVar:

@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/tls"
 	"crypto/x509"
+	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -54,6 +55,10 @@ type Options struct {
 	// Jar stores the cookies every hop sets and gives redirect hops theirs;
 	// nil keeps cookies out of any jar (they are still parsed and reported).
 	Jar *cookies.Jar
+	// Secrets are values the caller knows are secret (tokens, keys that
+	// reached headers through templates): a header holding one never
+	// follows a redirect to another host.
+	Secrets []string
 	// Now is the local clock, for the skew check; nil is time.Now.
 	Now func() time.Time
 }
@@ -65,7 +70,9 @@ type Result struct {
 	Wire    []byte        // its exact bytes
 	URL     string
 
-	Response  *Response  // the final answer; nil on a transport error
+	// Response is the final answer; nil on a transport error, except one
+	// of KindIncomplete, where it holds what arrived.
+	Response  *Response
 	Redirects []Redirect // hops answered 3xx and followed, in order
 	Err       *TransportError
 	Timings   Timings  // of the final hop; Total spans every hop
@@ -169,6 +176,11 @@ func Send(ctx context.Context, req *sign.Request, opts Options) *Result {
 			if h.err.Kind == KindTimeout {
 				h.err.Message = fmt.Sprintf("%s (limit %s for the whole exchange)", h.err.Message, opts.Timeout)
 			}
+			if h.resp != nil {
+				// Cut short: what arrived is the answer, its cookies kept.
+				res.Response = h.resp
+				res.storeCookies(cur, h.resp, opts)
+			}
 			break
 		}
 		resp := h.resp
@@ -237,7 +249,7 @@ func exchangeOnce(ctx context.Context, r *sign.Request, wire []byte, addr string
 		scheme = "https"
 	}
 	if addr == "" {
-		addr = dialAddr(scheme, r.Host)
+		addr = DialAddr(scheme, r.Host)
 	}
 	host, port, err := net.SplitHostPort(addr)
 	if err != nil {
@@ -314,6 +326,13 @@ func exchangeOnce(ctx context.Context, r *sign.Request, wire []byte, addr string
 	h.at = opts.Now()
 
 	resp, err := readResponse(br, r.Method, opts)
+	var cut *cutBody
+	if errors.As(err, &cut) {
+		h.timings.Transfer = time.Since(first)
+		h.resp = resp
+		h.err = incomplete(addr, resp, cut, ctxErr(ctx, cut.err), opts.Timeout)
+		return h
+	}
 	if err != nil {
 		h.err = classify("read response", addr, ctxErr(ctx, err), opts.Timeout)
 		return h
@@ -332,7 +351,9 @@ func ctxErr(ctx context.Context, err error) error {
 	return err
 }
 
-func dialAddr(scheme, host string) string {
+// DialAddr is where a request for host goes: host:port, the scheme's
+// default port when host names none.
+func DialAddr(scheme, host string) string {
 	if _, _, err := net.SplitHostPort(host); err == nil {
 		return host
 	}

@@ -23,13 +23,17 @@ const (
 	KindClosed   = "closed"   // the server closed the connection without an answer
 	KindProtocol = "protocol" // the answer is not HTTP/1.x
 	KindCanceled = "canceled" // the caller gave up
+	// KindIncomplete: the status and headers arrived, then the body stopped
+	// short (closed, reset, timed out); Result.Response holds what arrived.
+	KindIncomplete = "incomplete"
 )
 
 // TransportError is a failure before a complete HTTP answer arrived, with
-// what to check.
+// what to check. Of kind KindIncomplete, the part that did arrive is in
+// Result.Response.
 type TransportError struct {
 	Kind    string `json:"kind"`
-	Op      string `json:"op"` // resolve, connect, tls handshake, write request, read response
+	Op      string `json:"op"` // resolve, connect, tls handshake, write request, read response, read body
 	Addr    string `json:"addr,omitempty"`
 	Message string `json:"message"`
 	Hint    string `json:"hint"`
@@ -110,5 +114,41 @@ func classify(op, addr string, err error, timeout time.Duration) *TransportError
 		te.Kind = KindConnect
 		te.Hint = "a network error: check the host, the port and the route to it"
 	}
+	return te
+}
+
+// incomplete describes a body cut short: it says on r what happened, with
+// the byte count, and returns the error, whose hint says the server
+// answered and stopped (it is not unreachable). err is the read error,
+// with the context's reason when there is one.
+func incomplete(addr string, r *Response, cut *cutBody, err error, timeout time.Duration) *TransportError {
+	got := fmt.Sprintf("%d bytes", r.WireSize)
+	if cut.expected >= 0 {
+		got = fmt.Sprintf("%d of %d bytes", r.WireSize, cut.expected)
+	}
+	cause := classify("read body", addr, err, timeout)
+	te := &TransportError{Kind: KindIncomplete, Op: "read body", Addr: addr, Err: err}
+	switch cause.Kind {
+	case KindTimeout:
+		r.Incomplete = fmt.Sprintf("timed out after %s (the %s limit for the whole exchange)", got, timeout)
+		te.Hint = "the server sent the status, the headers and part of the body, then nothing more in time: a slow or stalled stream. Raise --timeout if it is only slow; otherwise check the server's logs"
+	case KindCanceled:
+		r.Incomplete = "canceled after " + got
+		te.Hint = "the request was canceled while the body was arriving; what arrived is kept"
+	case KindClosed:
+		how := "closed"
+		if errors.Is(err, syscall.ECONNRESET) {
+			how = "was reset"
+		}
+		r.Incomplete = fmt.Sprintf("the connection %s after %s", how, got)
+		if cut.chunked {
+			r.Incomplete += ", before the last chunk"
+		}
+		te.Hint = "the server sent the status, the headers and part of the body, then ended the connection: it is reachable, but it (or a proxy, or a load balancer's idle timeout) stopped mid-answer. Check its logs for a crash or a timeout while writing the body"
+	default:
+		r.Incomplete = fmt.Sprintf("the body stopped after %s: %v", got, err)
+		te.Hint = "the server sent the status, the headers and part of the body, then the body could not be read further (broken framing or a network failure): check the server's logs and what lies between (proxy, load balancer)"
+	}
+	te.Message = r.Incomplete
 	return te
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -104,6 +105,9 @@ func Prepare(ctx context.Context, rr *collections.ResolvedRequest, opts PrepareO
 	}
 
 	p := &Prepared{Resolved: rr, Target: tg, Mode: rr.Auth.Mode}
+	// Values from the environment are secrets wherever the template put
+	// them (a header, the query, the body).
+	p.Secrets = append(p.Secrets, rr.Secrets...)
 	p.StoreCookies = opts.Jar != nil && !opts.NoCookies && rr.Auth.Cookies
 	if p.StoreCookies {
 		p.CookiesSent = opts.Jar.Match(cookies.Origin{Scheme: tg.Scheme, Host: req.Host, Path: req.Path}, time.Now())
@@ -119,6 +123,8 @@ func Prepare(ctx context.Context, rr *collections.ResolvedRequest, opts PrepareO
 	if p.Wire, err = WireBytes(p.Request); err != nil {
 		return nil, fmt.Errorf("request %q: %w", rr.Path, err)
 	}
+	slices.Sort(p.Secrets)
+	p.Secrets = slices.Compact(p.Secrets)
 	return p, nil
 }
 

@@ -3,9 +3,11 @@ package exchange
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	"slices"
 	"strings"
 )
 
@@ -27,13 +29,48 @@ func readResponse(br *bufio.Reader, method string, opts Options) (*Response, err
 			continue
 		}
 		resp := &Response{Status: hr.StatusCode, StatusText: hr.Status, Proto: hr.Proto, Headers: parseHeaders(head), TransferEncoding: hr.TransferEncoding}
-		if err := resp.readBody(hr.Body, opts); err != nil {
-			hr.Body.Close()
+		err = resp.readBody(hr.Body, opts)
+		hr.Body.Close()
+		var cut *cutBody
+		if errors.As(err, &cut) {
+			// What arrived is kept: the caller says it is incomplete.
+			cut.expected, cut.chunked = -1, slices.Contains(hr.TransferEncoding, "chunked")
+			if !cut.chunked {
+				cut.expected = hr.ContentLength
+			}
+			return resp, err
+		}
+		if err != nil {
 			return nil, err
 		}
-		hr.Body.Close()
 		return resp, nil
 	}
+}
+
+// cutBody is a body that stopped before its end (the connection closed,
+// was reset or timed out): the Response holds the bytes that arrived.
+type cutBody struct {
+	err      error // the read error
+	expected int64 // Content-Length; -1 when unknown (chunked, read to close)
+	chunked  bool
+}
+
+func (e *cutBody) Error() string { return e.err.Error() }
+func (e *cutBody) Unwrap() error { return e.err }
+
+// readErrors remembers the error of the body's reader, to tell a body cut
+// short from a local failure to keep it (a full disk).
+type readErrors struct {
+	r   io.Reader
+	err error
+}
+
+func (e *readErrors) Read(p []byte) (int, error) {
+	n, err := e.r.Read(p)
+	if err != nil && err != io.EOF {
+		e.err = err
+	}
+	return n, err
 }
 
 // readHead reads up to and including the blank line after the headers.

@@ -3,6 +3,7 @@ package exchange
 import (
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"time"
 
@@ -52,8 +53,13 @@ func nextHop(cur *sign.Request, resp *Response, loc string, opts Options) (*sign
 	// The old Authorization stays only when it is not a SigV4 one and the
 	// host does not change (a user-pool token or an API key for the same API).
 	auth, hasAuth := cur.Get("Authorization")
+	var dropped []string
 	for _, h := range cur.Headers {
-		if contains(signingHeaders, h.Name) || (!sameHost && contains(credentialHeaders, h.Name)) {
+		if contains(signingHeaders, h.Name) {
+			continue
+		}
+		if !sameHost && carriesSecret(h, opts.Secrets) {
+			dropped = append(dropped, h.Name)
 			continue
 		}
 		next.Headers = append(next.Headers, h)
@@ -68,8 +74,11 @@ func nextHop(cur *sign.Request, resp *Response, loc string, opts Options) (*sign
 		}
 	}
 	switch {
-	case !sameHost && (hasAuth || sigv4):
+	case !sameHost && (hasAuth || sigv4 || len(dropped) > 0):
 		rd.Note = fmt.Sprintf("to another host (%s): sent without credentials or signature; sigscope never re-signs across hosts on its own", next.Host)
+		if len(dropped) > 0 {
+			rd.Note += "; headers left out: " + strings.Join(dropped, ", ")
+		}
 	case sameHost && sigv4 && opts.Resign != nil:
 		signed, ok, err := opts.Resign(next)
 		if err != nil {
@@ -83,6 +92,25 @@ func nextHop(cur *sign.Request, resp *Response, loc string, opts Options) (*sign
 		rd.Note = "same host: sent without a signature (no signer for redirects)"
 	}
 	return next, rd, nil
+}
+
+// secretName matches header names that carry credentials, whatever the
+// API calls them: X-Api-Key, X-Auth-Token, X-Session-Id, Proxy-Authorization...
+var secretName = regexp.MustCompile(`(?i)(auth|token|key|secret|session|passw|credential|signature|cookie)`)
+
+// carriesSecret reports whether a header must not follow a redirect to
+// another host: by its name, or because its value holds a value the
+// caller knows is secret (a token that reached it through a template).
+func carriesSecret(h sign.Header, secrets []string) bool {
+	if contains(credentialHeaders, h.Name) || secretName.MatchString(h.Name) {
+		return true
+	}
+	for _, s := range secrets {
+		if s != "" && strings.Contains(h.Value, s) {
+			return true
+		}
+	}
+	return false
 }
 
 func contains(list []string, name string) bool {

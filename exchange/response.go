@@ -43,6 +43,11 @@ type Response struct {
 	Binary    bool
 	// BinaryReason says why the body counts as binary.
 	BinaryReason string
+	// Incomplete, when not empty, says how the body was cut short, with
+	// the byte count ("the connection closed after 1234 of 5000 bytes");
+	// Body holds the bytes that arrived. Result.Err is then of kind
+	// KindIncomplete.
+	Incomplete string
 }
 
 // Header returns the first value of a header, matched without case.
@@ -154,12 +159,27 @@ func (s *spool) reader() (io.ReadCloser, error) {
 // shown as received.
 func (r *Response) readBody(body io.Reader, opts Options) error {
 	raw := &spool{limit: opts.MemoryLimit, dir: opts.SpoolDir}
-	n, err := io.Copy(raw, io.LimitReader(body, opts.MaxBody))
-	if err != nil {
-		raw.abort()
+	rd := &readErrors{r: body}
+	n, err := io.Copy(raw, io.LimitReader(rd, opts.MaxBody))
+	if err != nil && rd.err == nil {
+		raw.abort() // a local failure, not the server's
 		return err
 	}
 	r.WireSize = n
+	if err != nil {
+		// Cut short: keep what arrived, as received (a compressed body cut
+		// in the middle is not decoded).
+		cut := &cutBody{err: rd.err}
+		if ce, ok := r.Header("Content-Encoding"); ok && !strings.EqualFold(strings.TrimSpace(ce), "identity") {
+			r.Undecoded = fmt.Sprintf("Content-Encoding %s: not decoded, the body is incomplete; it is shown as received", ce)
+		}
+		r.Size = raw.size
+		if r.Body, r.BodyFile, err = raw.finish(); err != nil {
+			return err
+		}
+		r.detectBinary(true)
+		return cut
+	}
 	if n == opts.MaxBody {
 		var one [1]byte
 		if m, _ := io.ReadFull(body, one[:]); m > 0 {
@@ -189,7 +209,7 @@ func (r *Response) readBody(body io.Reader, opts Options) error {
 	if r.Body, r.BodyFile, err = raw.finish(); err != nil {
 		return err
 	}
-	r.detectBinary()
+	r.detectBinary(false)
 	return nil
 }
 
@@ -258,8 +278,9 @@ func (r *Response) decode(raw *spool, codings []string, opts Options) (*spool, e
 const sniffLen = 8 << 10
 
 // detectBinary calls a body binary when its media type says so, or when
-// it holds a NUL byte or is not valid UTF-8.
-func (r *Response) detectBinary() {
+// it holds a NUL byte or is not valid UTF-8. cut says the body stopped
+// short, perhaps inside a character.
+func (r *Response) detectBinary(cut bool) {
 	if ct, ok := r.Header("Content-Type"); ok {
 		if mt, _, err := mime.ParseMediaType(ct); err == nil && binaryMediaType(mt) {
 			r.Binary, r.BinaryReason = true, "Content-Type "+mt
@@ -280,8 +301,9 @@ func (r *Response) detectBinary() {
 		return
 	}
 	if !utf8.Valid(sample) {
-		// A sample cut from a larger body may end inside a character.
-		cut := int64(len(sample)) < r.Size
+		// A sample cut from a larger body, or a body cut short, may end
+		// inside a character.
+		cut = cut || int64(len(sample)) < r.Size
 		if !cut || !validUTF8Prefix(sample) {
 			r.Binary, r.BinaryReason = true, "the body is not valid UTF-8"
 		}

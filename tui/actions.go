@@ -283,10 +283,10 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	switch {
 	case oc.Err != nil:
 		m.setStatus("not sent: "+oc.Err.Error(), false)
-	case oc.Result.Err != nil:
+	case oc.Result.Err != nil && oc.Result.Response == nil:
 		m.tree.status[id] = 0
 		m.setStatus("no answer: "+oc.Result.Err.Message, false)
-	default:
+	default: // an answer, perhaps cut short (Response.Incomplete)
 		r := oc.Result.Response
 		m.tree.status[id] = r.Status
 		m.setStatus(fmt.Sprintf("%s %s", msg.path, r.StatusText), r.Status < 400)
@@ -304,6 +304,9 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		}
 		if oc.Mismatch != nil {
 			m.setStatus(fmt.Sprintf("%s %s · signature mismatch: d shows the diff", msg.path, r.StatusText), false)
+		}
+		if r.Incomplete != "" {
+			m.setStatus(fmt.Sprintf("%s %s · incomplete: %s", msg.path, r.StatusText, r.Incomplete), false)
 		}
 	}
 	if oc.Preview != nil {
@@ -339,7 +342,7 @@ func (m *Model) rebuildResponse() {
 	switch {
 	case oc.Err != nil:
 		lines = errorLines(st, "Not sent", oc.Err, "")
-	case oc.Result.Err != nil:
+	case oc.Result.Err != nil && oc.Result.Response == nil:
 		lines = transportLines(st, oc.Result.Err)
 	default:
 		switch m.respTab {
@@ -354,7 +357,9 @@ func (m *Model) rebuildResponse() {
 		case tabTiming:
 			lines = timingLines(st, oc)
 		default:
-			if oc.Mismatch != nil {
+			if oc.Result.Response.Incomplete != "" {
+				lines = incompleteLines(st, oc) // the body viewer shows complete answers only
+			} else if oc.Mismatch != nil {
 				lines = []string{st.Error.Render("Signature mismatch: press d for the diff"), "hint: " + oc.Mismatch.Hint}
 			} else if oc.Hint != "" {
 				lines = []string{st.Warn.Render("hint: ") + oc.Hint}

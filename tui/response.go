@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+	"io"
+	"os"
 	"sort"
 	"strings"
 	"time"
@@ -23,17 +25,22 @@ const (
 
 var tabNames = [numTabs]string{"Body", "Headers", "Cookies", "Timing"}
 
-// responseTitle is the pane's title: status, time, size and clock skew.
+// responseTitle is the pane's title: status (and "incomplete" for an
+// answer cut short), time, size and clock skew.
 func responseTitle(oc *workbench.Outcome) string {
 	if oc == nil || oc.Result == nil {
 		return "Response"
 	}
 	res := oc.Result
-	if res.Err != nil {
+	r := res.Response
+	if r == nil {
 		return "Response · no answer: " + res.Err.Kind
 	}
-	r := res.Response
-	parts := []string{"Response " + bodyview.Escape(r.StatusText), ms(res.Timings.Total), byteSize(r.Size)}
+	parts := []string{"Response " + bodyview.Escape(r.StatusText)}
+	if r.Incomplete != "" {
+		parts = append(parts, "incomplete")
+	}
+	parts = append(parts, ms(res.Timings.Total), byteSize(r.Size))
 	if res.SkewKnown {
 		parts = append(parts, fmt.Sprintf("skew %+.1f s", res.ClockSkew.Seconds()))
 	}
@@ -190,4 +197,52 @@ func errorLines(st Styles, title string, err error, hint string) []string {
 // transportLines is the body area when no answer came.
 func transportLines(st Styles, e *exchange.TransportError) []string {
 	return errorLines(st, "No answer ("+e.Kind+", "+e.Op+")", fmt.Errorf("%s", e.Message), e.Hint)
+}
+
+// partialShown is how much of an incomplete body the Body tab shows.
+const partialShown = 64 << 10
+
+// incompleteLines is the Body tab of an answer cut short: what happened,
+// then the part of the body that arrived, escaped and masked.
+func incompleteLines(st Styles, oc *workbench.Outcome) []string {
+	res := oc.Result
+	r := res.Response
+	lines := []string{st.Warn.Render("incomplete: " + bodyview.Escape(r.Incomplete))}
+	if res.Err != nil && res.Err.Hint != "" {
+		lines = append(lines, st.Dim.Render("hint: "+bodyview.Escape(res.Err.Hint)))
+	}
+	lines = append(lines, "")
+	body := r.Body
+	if r.BodyFile != "" {
+		body = readFileHead(r.BodyFile, partialShown)
+	}
+	switch {
+	case r.Size == 0:
+		return append(lines, st.Dim.Render("no byte of the body arrived"))
+	case r.Binary:
+		return append(lines, st.Dim.Render(fmt.Sprintf("binary body (%s, %s): not shown", byteSize(r.Size), bodyview.Escape(r.BinaryReason))))
+	}
+	more := int64(len(body)) > partialShown || r.Size > int64(len(body))
+	if len(body) > partialShown {
+		body = body[:partialShown]
+	}
+	for _, l := range strings.Split(oc.Redact().Known(string(body)), "\n") {
+		lines = append(lines, bodyview.Escape(l))
+	}
+	if more {
+		lines = append(lines, "", st.Dim.Render(fmt.Sprintf("… the first %s of %s shown", byteSize(int64(len(body))), byteSize(r.Size))))
+	}
+	return lines
+}
+
+// readFileHead reads up to n bytes of a file (a spooled body).
+func readFileHead(name string, n int) []byte {
+	f, err := os.Open(name)
+	if err != nil {
+		return []byte("cannot read the spooled body: " + err.Error())
+	}
+	defer f.Close()
+	b := make([]byte, n)
+	k, _ := io.ReadFull(f, b)
+	return b[:k]
 }

@@ -195,7 +195,8 @@ func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
 // Outcome is one send: the request as sent with its trace, the answer,
 // cookies, timings, the diagnosis of an error answer and sigscope's own
 // warnings. Err is set when nothing could be sent (resolve, credentials,
-// signing); a transport failure is Result.Err.
+// signing); a transport failure is Result.Err (with Result.Response too
+// when the answer was cut short: exchange.KindIncomplete).
 type Outcome struct {
 	Preview  *Preview
 	Result   *exchange.Result
@@ -216,7 +217,7 @@ func (o *Outcome) Redact() *Redactor {
 
 // Close releases the response's spooled body, if any.
 func (o *Outcome) Close() {
-	if o.Result != nil && o.Result.Err == nil {
+	if o.Result != nil { // an answer cut short may have spooled its part too
 		o.Result.Close()
 	}
 }
@@ -241,7 +242,11 @@ func (w *Workbench) SendPreview(ctx context.Context, pv *Preview, run Run) *Outc
 // against the preview's trace.
 func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Request, run Run) *Outcome {
 	p := pv.Prepared
-	opts := exchange.Options{Timeout: run.Timeout, CAFile: w.caFile(run), FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now}
+	opts := exchange.Options{Timeout: run.Timeout, CAFile: w.caFile(run), FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now, Secrets: p.Secrets}
+	// The connection goes to the URL's host: a Host header names the
+	// virtual host only, it never moves the request (and its token)
+	// elsewhere.
+	opts.Addr = exchange.DialAddr(p.Target.Scheme, p.Target.Host)
 	if p.StoreCookies {
 		opts.Jar = pv.Jar
 	}
