@@ -308,6 +308,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 	}
 	if tr := p.Trace; tr != nil {
 		sj := signingJSON(tr)
+		maskKeys(&sj, o.flags.showSecrets)
 		v.Signing = &sj
 	}
 	if r := res.Response; r != nil {

@@ -62,3 +62,19 @@ func TestSignFromDevNull(t *testing.T) {
 		t.Fatalf("sign < /dev/null: exit %d: %s", code, errb.String())
 	}
 }
+
+// TestSendJSONMasksDerivedKeys: kDate alone signs for the whole day: send
+// -o json shows the derived keys' first bytes only, unless --show-secrets.
+func TestSendJSONMasksDerivedKeys(t *testing.T) {
+	sj := signJSON{SigningKey: "0123456789abcdef0123456789abcdef"}
+	sj.DerivedKeys.Date = "fedcba9876543210fedcba9876543210"
+	maskKeys(&sj, false)
+	if strings.Contains(sj.SigningKey, "89abcdef") || strings.Contains(sj.DerivedKeys.Date, "76543210") {
+		t.Fatalf("keys in clear: %+v", sj)
+	}
+	sj = signJSON{SigningKey: "0123456789abcdef0123456789abcdef"}
+	maskKeys(&sj, true)
+	if sj.SigningKey != "0123456789abcdef0123456789abcdef" {
+		t.Fatal("--show-secrets did not show the key")
+	}
+}
