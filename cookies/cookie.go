@@ -1,7 +1,9 @@
 // Package cookies parses Set-Cookie headers as browsers do (RFC 6265,
 // section 5.2: lenient, unknown attributes kept), keeps them in a jar that
-// sends the matching ones back, persists the jar as a JSON file only its
-// owner can read, and recognizes CloudFront signed cookies.
+// sends the matching ones back and refuses what browsers refuse (a Domain
+// on or above a public suffix, cookies over 4 KB, broken __Host- and
+// __Secure- prefixes, Secure from plain http), persists the jar as a JSON
+// file only its owner can read, and recognizes CloudFront signed cookies.
 //
 // Cookie values are bearer secrets. This package never prints them; callers
 // mask them with Mask before showing them.

@@ -81,7 +81,11 @@ func (j *Jar) Store(o Origin, setCookies []string, now time.Time) []Received {
 			continue
 		}
 		r.Cookie = c
-		if j != nil {
+		if j == nil {
+			out = append(out, r)
+			continue
+		}
+		if r.Reason = checkSize(line); r.Reason == "" {
 			j.mu.Lock()
 			r.Stored, r.Deleted, r.Reason = j.store(o, c, now)
 			j.mu.Unlock()
@@ -91,30 +95,25 @@ func (j *Jar) Store(o Origin, setCookies []string, now time.Time) []Received {
 	return out
 }
 
-// store applies RFC 6265 section 5.3 to one cookie.
+// store applies RFC 6265 section 5.3 to one cookie, with the rules
+// browsers add: name prefixes, Secure only from secure origins, the
+// public suffix list, and a limit per site.
 func (j *Jar) store(o Origin, c Cookie, now time.Time) (stored, deleted bool, reason string) {
+	if reason := checkPrefix(c); reason != "" {
+		return false, false, reason
+	}
 	host := hostOnly(o.Host)
+	if c.Secure && !secureOrigin(o) {
+		return false, false, "Secure cookie set over plain http by " + host + ": only https (or loopback) may set one"
+	}
 	e := &Entry{Cookie: c, Created: now.UTC()}
-	switch {
-	case c.Domain == "" || c.Domain == host:
-		e.Domain, e.HostOnly = host, true
-	case net.ParseIP(host) != nil:
-		return false, false, "Domain=" + c.Domain + " on a request to the IP address " + host + " (only the address itself is allowed)"
-	case !strings.HasSuffix(host, "."+c.Domain):
-		return false, false, "Domain=" + c.Domain + " does not cover the host " + host
-	case !strings.Contains(c.Domain, "."):
-		// Without a public-suffix list, a single label (com, localhost)
-		// is the one suffix that is surely too broad.
-		return false, false, "Domain=" + c.Domain + " is a top-level domain"
-	default:
-		e.Domain = c.Domain
+	e.Domain, e.HostOnly, reason = cookieDomain(host, c.Domain)
+	if reason != "" {
+		return false, false, reason
 	}
 	e.Path = c.Path
 	if !strings.HasPrefix(e.Path, "/") {
 		e.Path = defaultPath(o.Path)
-	}
-	if c.Secure && !secureOrigin(o) {
-		return false, false, "Secure cookie set over plain http (allowed only on loopback)"
 	}
 	switch {
 	case c.MaxAge != nil:
@@ -147,6 +146,7 @@ func (j *Jar) store(o Origin, c Cookie, now time.Time) (stored, deleted bool, re
 	}
 	j.entries = append(j.entries, e)
 	j.changed(e.key(), e)
+	j.evictOverSite(e)
 	if len(j.entries) > maxEntries {
 		sort.SliceStable(j.entries, func(a, b int) bool { return j.entries[a].Created.Before(j.entries[b].Created) })
 		j.entries = j.entries[len(j.entries)-maxEntries:]

@@ -81,7 +81,7 @@ func Open(path string) (*Jar, error) {
 		return nil, fmt.Errorf("read cookie jar %s: format version %d, this sigscope reads %d (delete the file to start again)", path, f.Version, fileVersion)
 	}
 	for _, e := range f.Cookies {
-		if e != nil && e.Cookie.Name != "" {
+		if loadable(e) {
 			j.entries = append(j.entries, e)
 		}
 	}
@@ -128,6 +128,8 @@ func (j *Jar) Save(collection, env string) error {
 		}
 	}
 	sort.SliceStable(merged, func(a, b int) bool { return merged[a].Created.Before(merged[b].Created) })
+	// Processes that each stayed within a limit may exceed it together.
+	merged = capPerSite(merged)
 	if len(merged) > maxEntries {
 		merged = merged[len(merged)-maxEntries:]
 	}
