@@ -41,7 +41,7 @@ var errInvalidGrant = errors.New("invalid_grant")
 type HostedLogin struct {
 	p           CognitoProfile
 	o           options
-	ln          net.Listener
+	lns         []net.Listener // 127.0.0.1 and, where the machine has it, [::1]
 	srv         *http.Server
 	state       string
 	verifier    string
@@ -57,8 +57,9 @@ type hostedResult struct {
 	err  error
 }
 
-// StartHostedLogin listens on 127.0.0.1 (RedirectPort, or any free port)
-// and builds the authorization URL with a fresh state and PKCE verifier.
+// StartHostedLogin listens on 127.0.0.1 and [::1] (RedirectPort, or any
+// port free on both; 127.0.0.1 alone where the machine has no ::1) and
+// builds the authorization URL with a fresh state and PKCE verifier.
 // With AWS the redirect URI is http://localhost:PORT/callback, the only
 // plain-http callback Cognito accepts; register it on the app client. With
 // an emulator endpoint it is http://127.0.0.1:PORT/callback.
@@ -77,18 +78,17 @@ func StartHostedLogin(ctx context.Context, p CognitoProfile, opts ...Option) (*H
 		return nil, fmt.Errorf("hosted UI domain %q: want https://<prefix>.auth.<region>.amazoncognito.com or a custom domain", domain)
 	}
 	o := buildOptions(opts)
-	var lc net.ListenConfig
-	ln, err := lc.Listen(ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p.RedirectPort)))
+	lns, err := listenLoopbacks(ctx, p.RedirectPort)
 	if err != nil {
-		return nil, fmt.Errorf("listen for the hosted UI's redirect on 127.0.0.1:%d: %w", p.RedirectPort, err)
+		return nil, err
 	}
 	host := "localhost"
 	if p.Endpoint != "" {
 		host = "127.0.0.1"
 	}
-	port := ln.Addr().(*net.TCPAddr).Port
+	port := lns[0].Addr().(*net.TCPAddr).Port
 	h := &HostedLogin{
-		p: p, o: o, ln: ln,
+		p: p, o: o, lns: lns,
 		state:       randomURLSafe(16),
 		verifier:    randomURLSafe(32),
 		redirectURI: fmt.Sprintf("http://%s:%d/callback", host, port),
@@ -115,8 +115,52 @@ func StartHostedLogin(ctx context.Context, p CognitoProfile, opts ...Option) (*H
 	mux := http.NewServeMux()
 	mux.HandleFunc("/callback", h.callback)
 	h.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
-	go h.srv.Serve(ln)
+	for _, ln := range lns {
+		go h.srv.Serve(ln)
+	}
 	return h, nil
+}
+
+// freePortTries bounds the search for a port free on both loopbacks.
+const freePortTries = 10
+
+// listenLoopbacks binds the redirect port on 127.0.0.1 and on [::1]. The
+// browser resolves localhost to either, so a port held on the other
+// loopback by another program (or another local user) would receive the
+// authorization code. A machine without ::1 gets 127.0.0.1 alone. With
+// port 0 it looks for a port free on both.
+func listenLoopbacks(ctx context.Context, port int) ([]net.Listener, error) {
+	var lc net.ListenConfig
+	for try := 1; ; try++ {
+		v4, err := lc.Listen(ctx, "tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(port)))
+		if err != nil {
+			return nil, fmt.Errorf("listen for the hosted UI's redirect on 127.0.0.1:%d: %w", port, err)
+		}
+		got := v4.Addr().(*net.TCPAddr).Port
+		v6, err := lc.Listen(ctx, "tcp", net.JoinHostPort("::1", strconv.Itoa(got)))
+		if err == nil {
+			return []net.Listener{v4, v6}, nil
+		}
+		if !hasIPv6Loopback(ctx) {
+			return []net.Listener{v4}, nil
+		}
+		v4.Close()
+		if port == 0 && try < freePortTries {
+			continue
+		}
+		return nil, fmt.Errorf("listen for the hosted UI's redirect on [::1]:%d: %w: the port is taken on ::1 (by another program or user), and a browser opening http://localhost:%d/callback may go there and hand it the sign-in code; stop that program or choose another redirect_port", got, err, got)
+	}
+}
+
+// hasIPv6Loopback reports whether this machine can listen on ::1 at all.
+func hasIPv6Loopback(ctx context.Context) bool {
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", "[::1]:0")
+	if err != nil {
+		return false
+	}
+	ln.Close()
+	return true
 }
 
 func randomURLSafe(n int) string {

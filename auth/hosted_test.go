@@ -3,12 +3,17 @@ package auth
 import (
 	"context"
 	"errors"
-	"github.com/sigscope/sigscope/internal/testkit"
+	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigscope/sigscope/internal/testkit"
 )
 
 // playBrowser signs in through the hosted UI as a browser would.
@@ -143,4 +148,69 @@ func mustQuery(t *testing.T, raw string) url.Values {
 		t.Fatal(err)
 	}
 	return u.Query()
+}
+
+// TestHostedLoginBindsBothLoopbacks: the redirect names localhost, which a
+// browser may resolve to ::1 as well as 127.0.0.1; both are ours, so no
+// other program or local user can take the code on the loopback we left.
+func TestHostedLoginBindsBothLoopbacks(t *testing.T) {
+	if !hasIPv6Loopback(ctx) {
+		t.Skip("this machine has no ::1")
+	}
+	e := startEmulator(t, nil)
+	h, err := StartHostedLogin(ctx, e.profile(FlowHosted), e.opts()...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer h.Close()
+	port := strconv.Itoa(h.lns[0].Addr().(*net.TCPAddr).Port)
+	for _, host := range []string{"127.0.0.1", "[::1]"} {
+		res, err := http.Get("http://" + host + ":" + port + "/callback?code=stolen&state=forged")
+		if err != nil {
+			t.Errorf("%s: %v", host, err)
+			continue
+		}
+		body, _ := io.ReadAll(res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusBadRequest || !strings.Contains(string(body), "state mismatch") {
+			t.Errorf("%s: %d %q, want this login's callback", host, res.StatusCode, body)
+		}
+	}
+
+	// A redirect port someone else holds on ::1 is refused, clearly.
+	var taken net.Listener
+	for range 10 {
+		ln, err := net.Listen("tcp", "[::1]:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		p := ln.Addr().(*net.TCPAddr).Port
+		if v4, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p))); err == nil {
+			v4.Close()
+			taken = ln
+			break
+		}
+		ln.Close()
+	}
+	if taken == nil {
+		t.Fatal("found no port free on 127.0.0.1 to take on ::1")
+	}
+	defer taken.Close()
+	p := e.profile(FlowHosted)
+	p.RedirectPort = taken.Addr().(*net.TCPAddr).Port
+	h2, err := StartHostedLogin(ctx, p, e.opts()...)
+	if err == nil {
+		h2.Close()
+		t.Fatal("started with the redirect port taken on ::1")
+	}
+	want := fmt.Sprintf("[::1]:%d", p.RedirectPort)
+	if !strings.Contains(err.Error(), want) || !strings.Contains(err.Error(), "taken on ::1") {
+		t.Errorf("error %q, want it to name %s and say it is taken", err, want)
+	}
+	// The 127.0.0.1 side was let go.
+	if v4, err := net.Listen("tcp", net.JoinHostPort("127.0.0.1", strconv.Itoa(p.RedirectPort))); err != nil {
+		t.Errorf("127.0.0.1:%d still held after the refusal: %v", p.RedirectPort, err)
+	} else {
+		v4.Close()
+	}
 }

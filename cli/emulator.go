@@ -38,6 +38,15 @@ Without --config it serves the built-in demo, whose keys and passwords are
 public, fake demo values and are printed at start. --print-config prints
 that configuration as a starting point for your own file.
 
+--tls serves HTTPS with a certificate from a CA made at start, which may
+sign only for localhost, 127.0.0.0/8 and ::1. Its certificate is written to
+--ca-file, by default ca.pem in sigscope/emulator under your cache
+directory (a folder only you can read), for curl --cacert or AWS_CA_BUNDLE.
+
+The emulator answers only requests whose Host is localhost, 127.x.y.z or
+[::1] (421 Misdirected Request otherwise), so that a web page cannot reach
+it through DNS rebinding, and it closes idle and slow connections.
+
 It runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down cleanly.
 
 Exit codes: 0 stopped cleanly, 1 bad config or address, 2 usage error.`,
@@ -59,9 +68,17 @@ Exit codes: 0 stopped cleanly, 1 bad config or address, 2 usage error.`,
 	fl.StringVar(&f.addr, "addr", "127.0.0.1:7466", "loopback host:port to listen on (port 0: any free port)")
 	fl.StringVar(&f.configPath, "config", "", "emulator config file (default: the built-in demo)")
 	fl.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate from a CA generated at start")
-	fl.StringVar(&f.caFile, "ca-file", "", "with --tls, where to write the CA certificate (default: "+emulator.DefaultCAFileName+" in the temp dir)")
+	fl.StringVar(&f.caFile, "ca-file", "", "with --tls, where to write the CA certificate (default: "+defaultCAFileHelp()+")")
 	fl.BoolVar(&f.printConfig, "print-config", false, "print the built-in demo configuration and exit")
 	return cmd
+}
+
+// defaultCAFileHelp names where --tls writes the CA certificate by default.
+func defaultCAFileHelp() string {
+	if path, err := emulator.DefaultCAFile(); err == nil {
+		return path
+	}
+	return "sigscope/emulator/ca.pem in your cache directory"
 }
 
 // runEmulator starts the emulator, describes it on out and serves until ctx ends.

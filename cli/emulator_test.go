@@ -130,21 +130,7 @@ api:
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	ctx, cancel := context.WithCancel(context.Background())
-	var out testkit.Buffer
-	done := make(chan error, 1)
-	go func() {
-		done <- runEmulator(ctx, &emulatorFlags{addr: "127.0.0.1:0", configPath: path}, &out, io.Discard)
-	}()
-	deadline := time.Now().Add(10 * time.Second)
-	for !strings.Contains(out.String(), "Press Ctrl-C") && time.Now().Before(deadline) {
-		time.Sleep(20 * time.Millisecond)
-	}
-	cancel()
-	if err := <-done; err != nil {
-		t.Fatal(err)
-	}
-	text := out.String()
+	text := emulatorBanner(t, &emulatorFlags{addr: "127.0.0.1:0", configPath: path})
 	for _, secret := range []string{"ownSecretValue123456", "ownClientSecret000000", "AlicePassw0rd!"} {
 		if strings.Contains(text, secret) {
 			t.Errorf("banner shows a secret of a user config (%d chars)", len(secret))
@@ -155,6 +141,26 @@ api:
 			t.Errorf("banner lacks %q", want)
 		}
 	}
+}
+
+// emulatorBanner runs the emulator command until it has described itself,
+// stops it and returns what it printed.
+func emulatorBanner(t *testing.T, f *emulatorFlags) string {
+	t.Helper()
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	var out testkit.Buffer
+	done := make(chan error, 1)
+	go func() { done <- runEmulator(ctx, f, &out, io.Discard) }()
+	deadline := time.Now().Add(10 * time.Second)
+	for !strings.Contains(out.String(), "Press Ctrl-C") && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
 }
 
 // TestEmulatorSignalExit runs the built sigscope binary (built once by
@@ -199,5 +205,37 @@ func TestEmulatorSignalExit(t *testing.T) {
 				t.Errorf("no stop message: %q", rest)
 			}
 		})
+	}
+}
+
+// TestEmulatorTLSDefaultCAFile: with --tls and no --ca-file, the CA
+// certificate goes to the user's cache directory (as --help says), not
+// the shared temp directory.
+func TestEmulatorTLSDefaultCAFile(t *testing.T) {
+	cache := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", cache)
+	t.Setenv("HOME", cache)
+	base, err := os.UserCacheDir()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := filepath.Join(base, "sigscope", "emulator", "ca.pem")
+
+	var help, errb bytes.Buffer
+	if code := Main([]string{"emulator", "--help"}, strings.NewReader(""), &help, &errb); code != ExitOK {
+		t.Fatalf("--help: exit %d: %s", code, errb.String())
+	}
+	for _, s := range []string{want, "127.0.0.0/8", "DNS rebinding"} {
+		if !strings.Contains(help.String(), s) {
+			t.Errorf("--help does not mention %q", s)
+		}
+	}
+
+	banner := emulatorBanner(t, &emulatorFlags{addr: "127.0.0.1:0", tls: true})
+	if !strings.Contains(banner, "CA certificate  "+want) || !strings.Contains(banner, "--cacert "+want) {
+		t.Errorf("banner does not point at %s:\n%s", want, banner)
+	}
+	if st, err := os.Stat(want); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("CA file %s: %v", want, err)
 	}
 }

@@ -22,21 +22,63 @@ import (
 	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
-// DefaultCAFileName is the CA certificate file written in os.TempDir() when
-// TLS is on and Options.CAFile is empty.
-const DefaultCAFileName = "sigscope-emulator-ca.pem"
+// DefaultCAFile is where Start writes the CA certificate when TLS is on and
+// Options.CAFile is empty: sigscope/emulator/ca.pem in os.UserCacheDir(),
+// that is $XDG_CACHE_HOME/sigscope/emulator/ca.pem (else
+// ~/.cache/sigscope/emulator/ca.pem) on Linux,
+// ~/Library/Caches/sigscope/emulator/ca.pem on macOS and
+// %LocalAppData%\sigscope\emulator\ca.pem on Windows. Start makes its folder
+// private (0700): in a shared directory another local user could plant a CA
+// of their own for the clients to trust.
+func DefaultCAFile() (string, error) {
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return "", fmt.Errorf("no cache directory for the emulator's CA certificate (set XDG_CACHE_HOME or HOME, or pass --ca-file): %w", err)
+	}
+	return filepath.Join(base, "sigscope", "emulator", "ca.pem"), nil
+}
 
 // Options start an emulator.
 type Options struct {
 	Addr   string  // host:port on loopback; default 127.0.0.1:0 (any free port)
 	Config *Config // nil: DefaultConfig()
 	// TLS serves HTTPS with a certificate for 127.0.0.1, ::1 and localhost
-	// from a CA generated at start, written as PEM to CAFile.
-	TLS    bool
-	CAFile string
-	Log    io.Writer        // request and Cognito log lines; nil: silent
-	Now    func() time.Time // nil: time.Now
+	// from a CA generated at start, written as PEM to CAFile (default
+	// DefaultCAFile). The CA may sign only for localhost, 127.0.0.0/8 and
+	// ::1 (critical name constraints).
+	TLS      bool
+	CAFile   string
+	Log      io.Writer        // request and Cognito log lines; nil: silent
+	Now      func() time.Time // nil: time.Now
+	Timeouts Timeouts         // zero fields: the defaults
 }
+
+// Timeouts bound how long one connection may hold the emulator, so that
+// idle or deliberately slow clients cannot pile up.
+type Timeouts struct {
+	ReadHeader time.Duration // request line and headers; default 10s
+	Read       time.Duration // a whole request, body included; default 1 minute
+	Write      time.Duration // from the end of the headers to the end of the answer; default 1 minute
+	Idle       time.Duration // a kept-alive connection waiting for its next request; default 2 minutes
+}
+
+func (t Timeouts) withDefaults() Timeouts {
+	set := func(d *time.Duration, def time.Duration) {
+		if *d <= 0 {
+			*d = def
+		}
+	}
+	set(&t.ReadHeader, 10*time.Second)
+	set(&t.Read, time.Minute)
+	set(&t.Write, time.Minute)
+	set(&t.Idle, 2*time.Minute)
+	return t
+}
+
+// maxRequestBody caps every request body. The gateway answers 413 past
+// apigw.MaxBody (it reads one byte more to tell); Cognito's calls and the
+// hosted UI's forms have smaller limits of their own.
+const maxRequestBody = apigw.MaxBody + 1
 
 // Server is a running emulator.
 type Server struct {
@@ -109,34 +151,43 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	s := &Server{Config: cfg, Cognito: cog, Gateway: gw, ln: ln, done: make(chan struct{})}
 	scheme := "http"
 	if opts.TLS {
-		caFile := opts.CAFile
-		if caFile == "" {
-			caFile = filepath.Join(os.TempDir(), DefaultCAFileName)
-		}
-		cert, caPEM, err := newLoopbackCertificate(now())
+		pki, err := newPKI(now())
 		if err != nil {
 			ln.Close()
 			return nil, fmt.Errorf("emulator TLS certificate: %w", err)
 		}
-		if err := atomicfile.Write(caFile, caPEM, 0o644); err != nil {
+		caFile, err := writeCAFile(opts.CAFile, pki.caPEM)
+		if err != nil {
 			ln.Close()
-			return nil, fmt.Errorf("write emulator CA certificate: %w", err)
+			return nil, err
 		}
 		s.CAFile = caFile
-		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12})
+		ln = tls.NewListener(ln, &tls.Config{Certificates: []tls.Certificate{pki.cert}, MinVersion: tls.VersionTLS12})
 		s.ln = ln
 		scheme = "https"
 	}
 	s.URL = scheme + "://" + ln.Addr().String()
 
 	handler := http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if !loopbackHost(r.Host) {
+			refuseHost(w, r, s.URL)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
 		if cog.Handles(r) {
 			cog.ServeHTTP(w, r)
 			return
 		}
 		gw.ServeHTTP(w, r)
 	})
-	s.srv = &http.Server{Handler: handler, ReadHeaderTimeout: 10 * time.Second, ErrorLog: nil}
+	to := opts.Timeouts.withDefaults()
+	s.srv = &http.Server{
+		Handler:           handler,
+		ReadHeaderTimeout: to.ReadHeader,
+		ReadTimeout:       to.Read,
+		WriteTimeout:      to.Write,
+		IdleTimeout:       to.Idle,
+	}
 	go func() {
 		defer close(s.done)
 		_ = s.srv.Serve(ln)
@@ -166,6 +217,57 @@ func (s *Server) Close() error {
 
 // Done is closed once the server has stopped.
 func (s *Server) Done() <-chan struct{} { return s.done }
+
+// writeCAFile writes the CA certificate to path, or to DefaultCAFile in a
+// private folder when path is empty, readable by the user only.
+func writeCAFile(path string, caPEM []byte) (string, error) {
+	if path == "" {
+		def, err := DefaultCAFile()
+		if err != nil {
+			return "", err
+		}
+		dir := filepath.Dir(def)
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return "", fmt.Errorf("emulator CA certificate: make %s: %w", dir, err)
+		}
+		// MkdirAll leaves an existing folder as it was.
+		if err := os.Chmod(dir, 0o700); err != nil {
+			return "", fmt.Errorf("emulator CA certificate: make %s private: %w", dir, err)
+		}
+		path = def
+	}
+	if err := atomicfile.Write(path, caPEM, 0o600); err != nil {
+		return "", fmt.Errorf("write emulator CA certificate: %w", err)
+	}
+	return path, nil
+}
+
+// loopbackHost reports whether a request's Host names this machine's
+// loopback: localhost, 127.0.0.0/8 or ::1, with or without a port. Any
+// other name may be a DNS rebinding attack, a web page whose host name
+// now resolves to 127.0.0.1 reading the emulator's answers.
+func loopbackHost(host string) bool {
+	if h, _, err := net.SplitHostPort(host); err == nil {
+		host = h
+	} else if strings.HasPrefix(host, "[") && strings.HasSuffix(host, "]") {
+		host = host[1 : len(host)-1]
+	}
+	if strings.EqualFold(strings.TrimSuffix(host, "."), "localhost") {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// refuseHost answers 421 Misdirected Request, saying why and what to use.
+func refuseHost(w http.ResponseWriter, r *http.Request, base string) {
+	h := w.Header()
+	h.Set("Content-Type", "text/plain; charset=utf-8")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Connection", "close")
+	w.WriteHeader(http.StatusMisdirectedRequest)
+	fmt.Fprintf(w, "sigscope emulator: refused a request for Host %q. The emulator answers only requests for localhost, 127.0.0.1 (127.0.0.0/8) or [::1], with any port, so that a web page cannot reach it through a DNS name that points at this machine (DNS rebinding). Use %s.\n", r.Host, base)
+}
 
 // loopbackAddr accepts only loopback hosts: the emulator's keys and
 // passwords are public demo data and must not be reachable from elsewhere.

@@ -212,7 +212,7 @@ func TestTLS(t *testing.T) {
 		t.Fatalf("URL %s CAFile %s", srv.URL, srv.CAFile)
 	}
 	st, err := os.Stat(caFile)
-	if err != nil || st.Mode().Perm() != 0o644 {
+	if err != nil || st.Mode().Perm() != 0o600 {
 		t.Fatalf("CA file: %v %v", err, st)
 	}
 	pemBytes, _ := os.ReadFile(caFile)

@@ -13,38 +13,63 @@ import (
 	"time"
 )
 
-// newLoopbackCertificate makes, in memory, a CA and a server certificate it
-// signs for 127.0.0.1, ::1 and localhost. It returns the server key pair and
-// the CA certificate as PEM, for curl --cacert or AWS_CA_BUNDLE. A new CA per
-// start means no key ever lives on disk.
-func newLoopbackCertificate(now time.Time) (tls.Certificate, []byte, error) {
+// loopbackPKI is the emulator's TLS material: a CA made at start and the
+// server certificate it signed. The CA key lives in memory only.
+type loopbackPKI struct {
+	cert   tls.Certificate // the server's chain and key
+	caPEM  []byte          // the CA certificate, for curl --cacert or AWS_CA_BUNDLE
+	caCert *x509.Certificate
+	caKey  *ecdsa.PrivateKey
+}
+
+// The names the CA may sign for (RFC 5280 name constraints, critical): a
+// CA file that leaks, or that a client trusts for too long, cannot vouch
+// for any host but this machine's loopback.
+var (
+	permittedDNS = []string{"localhost"}
+	permittedIPs = []*net.IPNet{
+		{IP: net.IPv4(127, 0, 0, 0).To4(), Mask: net.CIDRMask(8, 32)},
+		{IP: net.IPv6loopback, Mask: net.CIDRMask(128, 128)},
+	}
+)
+
+// newPKI makes the TLS material; tests replace it to see the CA key.
+var newPKI = newLoopbackPKI
+
+// newLoopbackPKI makes, in memory, a CA constrained to loopback names and
+// a server certificate it signs for 127.0.0.1, ::1 and localhost. A new CA
+// per start means no key ever lives on disk.
+func newLoopbackPKI(now time.Time) (*loopbackPKI, error) {
 	caKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return nil, err
 	}
 	notBefore := now.Add(-time.Hour)
 	notAfter := now.Add(30 * 24 * time.Hour)
 	caTmpl := &x509.Certificate{
-		SerialNumber:          randomSerial(),
-		Subject:               pkix.Name{CommonName: "sigscope emulator local CA", Organization: []string{"sigscope"}},
-		NotBefore:             notBefore,
-		NotAfter:              notAfter,
-		KeyUsage:              x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
-		BasicConstraintsValid: true,
-		IsCA:                  true,
-		MaxPathLenZero:        true,
+		SerialNumber:                randomSerial(),
+		Subject:                     pkix.Name{CommonName: "sigscope emulator local CA", Organization: []string{"sigscope"}},
+		NotBefore:                   notBefore,
+		NotAfter:                    notAfter,
+		KeyUsage:                    x509.KeyUsageCertSign | x509.KeyUsageCRLSign | x509.KeyUsageDigitalSignature,
+		BasicConstraintsValid:       true,
+		IsCA:                        true,
+		MaxPathLenZero:              true,
+		PermittedDNSDomainsCritical: true,
+		PermittedDNSDomains:         permittedDNS,
+		PermittedIPRanges:           permittedIPs,
 	}
 	caDER, err := x509.CreateCertificate(rand.Reader, caTmpl, caTmpl, &caKey.PublicKey, caKey)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return nil, err
 	}
 	caCert, err := x509.ParseCertificate(caDER)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return nil, err
 	}
 	leafKey, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return nil, err
 	}
 	leafTmpl := &x509.Certificate{
 		SerialNumber: randomSerial(),
@@ -58,10 +83,14 @@ func newLoopbackCertificate(now time.Time) (tls.Certificate, []byte, error) {
 	}
 	leafDER, err := x509.CreateCertificate(rand.Reader, leafTmpl, caCert, &leafKey.PublicKey, caKey)
 	if err != nil {
-		return tls.Certificate{}, nil, err
+		return nil, err
 	}
-	cert := tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey}
-	return cert, pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}), nil
+	return &loopbackPKI{
+		cert:   tls.Certificate{Certificate: [][]byte{leafDER, caDER}, PrivateKey: leafKey},
+		caPEM:  pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caDER}),
+		caCert: caCert,
+		caKey:  caKey,
+	}, nil
 }
 
 func randomSerial() *big.Int {

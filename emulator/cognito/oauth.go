@@ -4,6 +4,8 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"errors"
+	"fmt"
 	"html/template"
 	"net"
 	"net/http"
@@ -142,6 +144,10 @@ func (s *Service) serveAuthorize(w http.ResponseWriter, r *http.Request) {
 	case http.MethodPost:
 		r.Body = http.MaxBytesReader(w, r.Body, maxFormBytes)
 		if err := r.ParseForm(); err != nil {
+			if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+				http.Error(w, fmt.Sprintf("sign-in form over %d bytes: refused", maxFormBytes), http.StatusRequestEntityTooLarge)
+				return
+			}
 			http.Error(w, "bad sign-in form: "+err.Error(), http.StatusBadRequest)
 			return
 		}

@@ -286,3 +286,27 @@ func TestHostedUIRefusals(t *testing.T) {
 		t.Errorf("unknown hosted UI path: %d", res.StatusCode)
 	}
 }
+
+// TestBodyCaps: the Cognito API and the hosted UI's forms refuse bodies
+// over their limits with 413 rather than reading them.
+func TestBodyCaps(t *testing.T) {
+	e := newEnv(t, testConfig())
+	big := `{"AuthFlow":"USER_PASSWORD_AUTH","ClientId":"` + strings.Repeat("a", maxBodyBytes) + `"}`
+	r := e.raw(t, http.MethodPost, "/", targetIDP+"InitiateAuth", big)
+	if r.status != http.StatusRequestEntityTooLarge || r.body["__type"] != "SerializationException" || !strings.Contains(r.body["message"].(string), "over") {
+		t.Errorf("API call over %d bytes: %d %v", maxBodyBytes, r.status, r.body)
+	}
+
+	b := newBrowser(t, e)
+	_, challenge := pkce("big")
+	form := authorizeQuery(webClient, challenge)
+	form.Set("username", "demo")
+	form.Set("password", strings.Repeat("p", maxFormBytes))
+	if res, page := b.do(http.MethodPost, "/oauth2/authorize", form); res.StatusCode != http.StatusRequestEntityTooLarge || res.Header.Get("Location") != "" {
+		t.Errorf("sign-in form over %d bytes: %d %q", maxFormBytes, res.StatusCode, page)
+	}
+	tok := url.Values{"grant_type": {"refresh_token"}, "client_id": {webClient}, "refresh_token": {strings.Repeat("r", maxFormBytes)}}
+	if status, out := b.token(tok, "", ""); status != http.StatusBadRequest || out["error"] != "invalid_request" {
+		t.Errorf("token form over %d bytes: %d %v", maxFormBytes, status, out)
+	}
+}

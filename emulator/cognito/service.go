@@ -13,6 +13,7 @@ import (
 	"crypto/rand"
 	"crypto/rsa"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -286,6 +287,11 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	}
 	body, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxBodyBytes))
 	if err != nil {
+		if tooLarge := new(http.MaxBytesError); errors.As(err, &tooLarge) {
+			writeError(w, &apiError{Status: http.StatusRequestEntityTooLarge, Type: "SerializationException",
+				Message: fmt.Sprintf("request body over %d bytes: the Cognito emulator refuses it", maxBodyBytes)})
+			return
+		}
 		writeError(w, newErr("SerializationException", "read request body: %v", err))
 		return
 	}
