@@ -95,8 +95,9 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 		return err
 	}
 	d.wb, err = workbench.OpenBytes(examples.DemoPath, examples.Demo, workbench.Options{
-		Vars: map[string]string{"emulator": srv.URL},
-		Env:  workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
+		Vars:    map[string]string{"emulator": srv.URL},
+		Env:     workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
+		Trusted: true, // sigscope's own collection, not a file anyone could have written
 	})
 	if err != nil {
 		return fmt.Errorf("the bundled demo collection: %w", err)

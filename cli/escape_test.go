@@ -85,8 +85,8 @@ func TestServerBytesNeverReachTheTerminalRaw(t *testing.T) {
 		args []string
 		want string // something that shows the output was there, escaped
 	}{
-		{"send", []string{"send", coll, "get"}, `\x1b]0;pwned\x07`},
-		{"send -i", []string{"send", coll, "get", "-i"}, `X-Evil: \x9b31m \u202eheader`},
+		{"send", []string{"send", coll, "get", "--yes"}, `\x1b]0;pwned\x07`},
+		{"send -i", []string{"send", coll, "get", "-i", "--yes"}, `X-Evil: \x9b31m \u202eheader`},
 		{"sign", []string{"sign", "--request-file", raw, "--region", "us-east-1"}, `\x1b[2J`},
 		{"sign error", []string{"sign", "--request-file", bad, "--region", "us-east-1"}, `sigscope:`},
 	} {
@@ -102,7 +102,7 @@ func TestServerBytesNeverReachTheTerminalRaw(t *testing.T) {
 	}
 	// Into a pipe, the body goes as received.
 	var stdout, stderr lockedBuf
-	if code := Main([]string{"send", coll, "get"}, strings.NewReader(""), &stdout, &stderr); code != ExitOK || stdout.String() != evil {
+	if code := Main([]string{"send", coll, "get", "--yes"}, strings.NewReader(""), &stdout, &stderr); code != ExitOK || stdout.String() != evil {
 		t.Fatalf("piped body changed: exit %d %q", code, stdout.String())
 	}
 }

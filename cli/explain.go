@@ -31,6 +31,7 @@ type explainFlags struct {
 	// stands for the request that failed.
 	collection, request, env string
 	vars                     []string
+	yes                      bool
 }
 
 func newExplainCmd() *cobra.Command {
@@ -85,6 +86,7 @@ file), 2 usage error.`,
 	fl.StringVar(&f.request, "request", "", "the request of --collection (a name, or folder/name)")
 	fl.StringVarP(&f.env, "env", "e", "", "environment of --collection")
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v for --collection (repeatable)")
+	fl.BoolVar(&f.yes, "yes", false, "trust --collection's environment variables and hosts without being asked (as send --yes)")
 	fl.StringVar(&f.scheme, "scheme", "https", "scheme the request was sent over (decides which default port is dropped from Host)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print session and access tokens in clear")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
@@ -366,6 +368,9 @@ func collectionTrace(cmd *cobra.Command, f *explainFlags, body []byte) (*sign.Tr
 	}
 	wb, err := workbench.Open(f.collection, workbench.Options{Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
 	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return nil, nil, nil, err
 	}
 	run := workbench.Run{ShowSecrets: f.showSecrets}

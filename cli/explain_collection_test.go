@@ -29,7 +29,7 @@ func TestExplainWithTheCollectionRequest(t *testing.T) {
 	t.Setenv("SIGSCOPE_DEMO_SECRET_ACCESS_KEY", srv.Config.Credentials[0].SecretAccessKey)
 	vars := []string{"--var", "emulator=" + srv.URL}
 	var out, errb lockedBuf
-	code := Main(append([]string{"send", demoCollection, "teaching/Through a proxy (deliberate mismatch)"}, vars...), strings.NewReader(""), &out, &errb)
+	code := Main(append([]string{"send", demoCollection, "teaching/Through a proxy (deliberate mismatch)", "--yes"}, vars...), strings.NewReader(""), &out, &errb)
 	if code != ExitHTTPError {
 		t.Fatalf("send: exit %d: %s", code, errb.String())
 	}

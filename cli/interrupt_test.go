@@ -55,7 +55,7 @@ func TestCtrlCAtLoginPrompts(t *testing.T) {
 	// Nothing listens on port 9: the login never gets past the prompt. The
 	// shell traps Ctrl-C (a handler, not an ignore, which the child would
 	// inherit) so that it lives on to report.
-	script := fmt.Sprintf("trap true INT; env HOME=%s XDG_CACHE_HOME=%s %s login %s --var emulator=http://127.0.0.1:9; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo' | sed 's/^/STTY=/'; sleep 60",
+	script := fmt.Sprintf("trap true INT; env HOME=%s XDG_CACHE_HOME=%s %s login %s --var emulator=http://127.0.0.1:9 --yes; echo EXIT=$?; stty -a | tr ' ' '\\n' | grep -x -- '-\\?echo' | sed 's/^/STTY=/'; sleep 60",
 		home, home, bin, coll)
 	run("new-session", "-d", "-x", "120", "-y", "30", "sh -c '"+strings.ReplaceAll(script, "'", "'\\''")+"'")
 	waitFor("Password for demo")

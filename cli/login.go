@@ -18,11 +18,13 @@ import (
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 type loginFlags struct {
 	env, profile, username, flow string
 	passwordStdin, showTokens    bool
+	yes                          bool
 	mfaCode, mfaType             string
 	vars, attributes             []string
 	domain, idp                  string
@@ -65,6 +67,11 @@ read from the next line of standard input. Tokens are printed only with
 {{emulator}} and other variables in the profile are filled from --var
 (e.g. --var emulator=http://127.0.0.1:7466), then the environment's variables.
 
+The first time a collection is used (and again when the environment variables
+it declares or the hosts it talks to change), login lists them and asks to
+confirm (y/N) in a terminal; --yes confirms for scripts, which are refused
+without it.
+
 Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error,
 130 interrupted (Ctrl-C).`,
 		Example: `  sigscope login examples/collections/demo.yaml --var emulator=http://127.0.0.1:7466
@@ -100,6 +107,7 @@ Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error,
 	fl.IntVar(&f.redirectPort, "redirect-port", 0, "hosted UI: loopback port of the callback URL registered on the app client (default: any free port)")
 	fl.BoolVar(&f.noBrowser, "no-browser", false, "hosted UI: print the URL instead of opening a browser")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	fl.BoolVar(&f.yes, "yes", false, "trust the collection's environment variables and hosts without being asked (remembered until they change)")
 	_ = cmd.RegisterFlagCompletionFunc("flow", cobra.FixedCompletions([]string{"srp", "password", "hosted"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("mfa-type", cobra.FixedCompletions([]string{"totp", "sms", "email"}, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -213,6 +221,13 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	in.ctx = ctx
 	if f.passwordStdin && in.tty {
 		return withCode(ExitUsage, errors.New("--password-stdin: standard input is a terminal; pipe the password in, or leave the flag out to be asked"))
+	}
+	// Before anything is sent or a password asked for: the collection
+	// names the endpoint and the password variable, and it could be
+	// anyone's.
+	wb := workbench.OpenCollection(c, workbench.Options{Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
+	if err := confirmTrust(in, wb, f.yes); err != nil {
+		return err
 	}
 	key := auth.CacheKey{Collection: path, Environment: envName, UserPoolID: p.UserPoolID}
 	// Before any password or code is asked for or sent.

@@ -17,6 +17,8 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/internal/termsafe"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 func passwordLogin(ctx context.Context, in *answers, p auth.CognitoProfile, cp *collections.Profile, key auth.CacheKey, f *loginFlags) (*auth.Session, error) {
@@ -319,4 +321,35 @@ func (a *answers) showTOTPSetup(st auth.Step) {
 	}
 	a.say("Or add this key by hand (time-based, 6 digits, 30 s): %s", st.TOTPSecret)
 	a.say("URI: %s", st.TOTPURI)
+}
+
+// confirmTrust makes sure a person accepted the collection before it is
+// used: the environment variables it reads and the hosts it sends them
+// to. --yes accepts for scripts; in a terminal the person is asked
+// (y/N); otherwise the command stops and says what it would have used.
+// The answer is remembered until the variables or hosts change.
+func confirmTrust(in *answers, wb *workbench.Workbench, yes bool) error {
+	ue, untrusted := workbench.IsUntrusted(wb.CheckTrust())
+	if !untrusted {
+		return nil
+	}
+	if !yes {
+		summary := fmt.Sprintf("The collection %q (%s) is not trusted yet: it comes from a file, and it could be anyone's.\n%s", ue.Collection, wb.Coll.Path, ue.List())
+		if !in.tty {
+			return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to trust it (remembered until its variables or hosts change), or run in a terminal to be asked", summary))
+		}
+		in.say("%s", termsafe.Text(summary)) // names from the file: shown, never obeyed
+		ans, err := in.line("Trust it and go on? [y/N]", "not confirmed: nothing was sent")
+		if err != nil {
+			return withCode(ExitError, err)
+		}
+		if a := strings.ToLower(ans); a != "y" && a != "yes" {
+			return withCode(ExitError, errors.New("not confirmed: nothing was sent (pass --yes to trust the collection without being asked)"))
+		}
+	}
+	if err := wb.Trust(); err != nil {
+		// Confirmed all the same, for this run.
+		fmt.Fprintf(in.errw, "warning: %s; the collection is trusted for this run only\n", termsafe.Text(err.Error()))
+	}
+	return nil
 }

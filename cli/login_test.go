@@ -83,7 +83,7 @@ func (e *loginEnv) login(stdin io.Reader, args ...string) (int, string, string) 
 	if stdin == nil {
 		stdin = strings.NewReader("")
 	}
-	code := Main(append([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL}, args...), stdin, &out, &errb)
+	code := Main(append([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL, "--yes"}, args...), stdin, &out, &errb)
 	return code, out.String(), errb.String()
 }
 
@@ -289,7 +289,7 @@ func (e *loginEnv) answerLater(t *testing.T, first string, args ...string) (stdi
 	r, w := io.Pipe()
 	stdout, stderr, done = &lockedBuf{}, &lockedBuf{}, make(chan int, 1)
 	go func() {
-		done <- Main(append([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL}, args...), r, stdout, stderr)
+		done <- Main(append([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL, "--yes"}, args...), r, stdout, stderr)
 	}()
 	io.WriteString(w, first)
 	t.Cleanup(func() { w.Close() })
@@ -357,7 +357,7 @@ func TestLoginHostedUI(t *testing.T) {
 	e := newLoginEnv(t)
 	stdout, stderr, done := &lockedBuf{}, &lockedBuf{}, make(chan int, 1)
 	go func() {
-		done <- Main([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL, "--flow", "hosted", "--no-browser"}, strings.NewReader(""), stdout, stderr)
+		done <- Main([]string{"login", demoCollection, "--var", "emulator=" + e.srv.URL, "--flow", "hosted", "--no-browser", "--yes"}, strings.NewReader(""), stdout, stderr)
 	}()
 	authURL := waitFor(t, "the sign-in URL", func() string {
 		if m := regexp.MustCompile(`Open this URL in a browser to sign in:\n  (\S+)\n`).FindStringSubmatch(stderr.String()); m != nil {
@@ -444,6 +444,18 @@ func TestLoginPromptsInATerminal(t *testing.T) {
 	tm("new-session", "-d", "-x", "160", "-y", "50", "sh", "-c", script)
 	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
 	screen := func() string { return tm("capture-pane", "-p", "-J") }
+	// First use of the collection: what it reads and where it goes, y/N.
+	waitFor(t, "the trust question", func() string {
+		if strings.Contains(screen(), "Trust it and go on? [y/N]: ") {
+			return "ok"
+		}
+		return ""
+	})
+	if scr := screen(); !strings.Contains(scr, "  SIGSCOPE_DEMO_PASSWORD") || !strings.Contains(scr, "  {{emulator}}") {
+		t.Fatalf("the trust question does not list the variables and hosts:\n%s", scr)
+	}
+	tm("send-keys", "-l", "y")
+	tm("send-keys", "Enter")
 	waitFor(t, "the password prompt", func() string {
 		if strings.Contains(screen(), "Password for totp-user: ") {
 			return "ok"

@@ -27,7 +27,7 @@ func TestLoginAndSendTrustAPrivateCA(t *testing.T) {
 	defer srv.Close()
 	login := func(args ...string) (int, string) {
 		var out, errb lockedBuf
-		code := Main(append([]string{"login", demoCollection, "--var", "emulator=" + srv.URL, "--password-stdin"}, args...), strings.NewReader(demoUserPassword+"\n"), &out, &errb)
+		code := Main(append([]string{"login", demoCollection, "--var", "emulator=" + srv.URL, "--password-stdin", "--yes"}, args...), strings.NewReader(demoUserPassword+"\n"), &out, &errb)
 		return code, errb.String()
 	}
 	if code, stderr := login(); code == ExitOK || !strings.Contains(stderr, "certificate") {
@@ -43,7 +43,7 @@ func TestLoginAndSendTrustAPrivateCA(t *testing.T) {
 	// send, with the login's identity-pool credentials (a Cognito refresh
 	// may run over TLS too), trusting the same bundle.
 	var out, errb lockedBuf
-	code := Main([]string{"send", demoCollection, "List pets", "--var", "emulator=" + srv.URL}, strings.NewReader(""), &out, &errb)
+	code := Main([]string{"send", demoCollection, "List pets", "--var", "emulator=" + srv.URL, "--yes"}, strings.NewReader(""), &out, &errb)
 	if code != ExitOK {
 		t.Fatalf("send with AWS_CA_BUNDLE: exit %d, %s", code, errb.String())
 	}

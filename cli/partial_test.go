@@ -54,7 +54,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	t.Run("json", func(t *testing.T) {
 		coll := partialCollection(t, head, part, false)
 		var out, errb lockedBuf
-		code := Main([]string{"send", coll, "get", "-o", "json"}, strings.NewReader(""), &out, &errb)
+		code := Main([]string{"send", coll, "get", "-o", "json", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport {
 			t.Fatalf("exit %d, want %d\nstdout %s\nstderr %s", code, ExitTransport, out.String(), errb.String())
 		}
@@ -97,7 +97,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	t.Run("text", func(t *testing.T) {
 		coll := partialCollection(t, head, part, false)
 		var out, errb lockedBuf
-		code := Main([]string{"send", coll, "get", "-i"}, strings.NewReader(""), &out, &errb)
+		code := Main([]string{"send", coll, "get", "-i", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport {
 			t.Fatalf("exit %d\nstdout %s\nstderr %s", code, out.String(), errb.String())
 		}
@@ -116,7 +116,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	t.Run("timeout", func(t *testing.T) {
 		coll := partialCollection(t, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n", "0123456789", true)
 		var out, errb lockedBuf
-		code := Main([]string{"send", coll, "get", "--timeout", "300ms"}, strings.NewReader(""), &out, &errb)
+		code := Main([]string{"send", coll, "get", "--timeout", "300ms", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport || out.String() != "0123456789" || !strings.Contains(errb.String(), "then timed out after 10 of 50 bytes") {
 			t.Errorf("exit %d\nstdout %q\nstderr %q", code, out.String(), errb.String())
 		}

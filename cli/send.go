@@ -31,6 +31,8 @@ type sendFlags struct {
 	timeout     time.Duration
 	caFile      string
 	username    string
+	yes         bool
+	allowFiles  []string
 }
 
 func newSendCmd() *cobra.Command {
@@ -74,6 +76,13 @@ body, then closed the connection or went silent past --timeout) is printed as
 far as it came, marked incomplete: on stderr ("incomplete answer: ...", with
 the byte count), and in json as "incomplete" in the response and the "error".
 
+A collection is anyone's file: the first time one is used (and again when
+the environment variables it declares or the hosts it talks to change), send
+lists them and asks to confirm (y/N) in a terminal; --yes confirms for
+scripts. Without --yes and without a terminal, send refuses and says what the
+collection would read and where it would send it. The answer is remembered per
+collection file under the user cache directory (sigscope/trust).
+
 Exit codes: 0 answer 2xx or 3xx, 1 bad input (collection, request, variables,
 credentials, no login), 2 usage error, 3 answer 4xx or 5xx, 4 no answer
 (DNS, connection refused, timeout, TLS failure, broken connection) or an
@@ -102,6 +111,8 @@ incomplete one.`,
 	fl.DurationVar(&f.timeout, "timeout", exchange.DefaultTimeout, "limit for the whole exchange, redirects included")
 	fl.StringVar(&f.caFile, "ca-file", "", "PEM file of a CA to trust besides the system's (the emulator's --tls CA; default: $AWS_CA_BUNDLE)")
 	fl.StringVarP(&f.username, "username", "u", "", "whose Cognito login to use (default: the profile's username, else the last user who logged in)")
+	fl.StringArrayVar(&f.allowFiles, "allow-file", nil, "a file outside the collection's folder its body may read (repeatable); a collection reads only files beside it otherwise")
+	fl.BoolVar(&f.yes, "yes", false, "trust the collection's environment variables and hosts without being asked (remembered until they change)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("auth", cobra.FixedCompletions(authModes, cobra.ShellCompDirectiveNoFileComp))
 	return cmd
@@ -123,9 +134,15 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err != nil {
 		return withCode(ExitUsage, err)
 	}
-	wb, err := workbench.Open(collectionPath, workbench.Options{Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
+	wb, err := workbench.Open(collectionPath, workbench.Options{AllowFiles: f.allowFiles, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version)})
 	if err != nil {
 		return withCode(ExitError, err)
+	}
+	if _, _, err := wb.Coll.AuthOf(requestPath); err != nil {
+		return withCode(ExitError, fmt.Errorf("resolve: %w", err)) // a typo, before any question
+	}
+	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
+		return err
 	}
 	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username}
 	oc := wb.Send(cmd.Context(), requestPath, run)

@@ -44,7 +44,7 @@ func newSendEnv(t *testing.T) *sendEnv {
 
 func (e *sendEnv) send(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	return run(t, e.env, nil, append([]string{"send"}, args...)...)
+	return run(t, e.env, nil, append(append([]string{"send"}, args...), "--yes")...)
 }
 
 func TestSendDemoExitCodes(t *testing.T) {
@@ -104,6 +104,7 @@ func TestSendHelpDocumentsExitCodesAndEmulator(t *testing.T) {
 // requests (signed with a Cognito login) cannot do without a login.
 const cookieCollection = `
 name: cookie test
+variables: [TEST_API_KEY]
 environments:
   local: {base_url: "{{emulator}}/prod", region: us-east-1}
 auth:

@@ -43,7 +43,7 @@ func TestSmallFixes(t *testing.T) {
 	t.Setenv("EMPTY_SK", "x")
 	t.Setenv("HOME", dir)
 	t.Setenv("XDG_CACHE_HOME", dir)
-	if code, _, stderr := run("", "send", coll, "r"); code != ExitError || !strings.Contains(stderr, "EMPTY_AK is set but empty") {
+	if code, _, stderr := run("", "send", coll, "r", "--yes"); code != ExitError || !strings.Contains(stderr, "EMPTY_AK is set but empty") {
 		t.Errorf("empty variable: exit %d: %s", code, stderr)
 	}
 }
@@ -76,5 +76,29 @@ func TestSendJSONMasksDerivedKeys(t *testing.T) {
 	maskKeys(&sj, true)
 	if sj.SigningKey != "0123456789abcdef0123456789abcdef" {
 		t.Fatal("--show-secrets did not show the key")
+	}
+}
+
+// TestAllowFile: a body file outside the collection's folder is refused
+// until the user allows it by name.
+func TestAllowFile(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "api")
+	os.MkdirAll(dir, 0o700)
+	outside := filepath.Join(root, "payload.json")
+	os.WriteFile(outside, []byte(`{"a":1}`), 0o600)
+	coll := filepath.Join(dir, "c.yaml")
+	os.WriteFile(coll, []byte("name: c\nrequests:\n  - name: r\n    method: POST\n    url: http://127.0.0.1:9/x\n    body: {file: ../payload.json}\n"), 0o600)
+	t.Setenv("HOME", root)
+	t.Setenv("XDG_CACHE_HOME", root)
+	var out, errb lockedBuf
+	code := Main([]string{"send", coll, "r", "--yes"}, strings.NewReader(""), &out, &errb)
+	if code != ExitError || !strings.Contains(errb.String(), "outside the collection's folder") {
+		t.Fatalf("without --allow-file: exit %d: %s", code, errb.String())
+	}
+	errb = lockedBuf{}
+	code = Main([]string{"send", coll, "r", "--yes", "--allow-file", outside, "--timeout", "2s"}, strings.NewReader(""), &out, &errb)
+	if strings.Contains(errb.String(), "outside the collection's folder") || code != ExitTransport {
+		t.Fatalf("with --allow-file: exit %d: %s", code, errb.String())
 	}
 }

@@ -4,8 +4,14 @@
 // docs/collections.md).
 //
 // Load, LoadBytes and LoadDir report every problem at once as Errors, each
-// with file:line:col. Resolve expands one request for sending: templates,
-// defaults from folders and the collection, body bytes and effective auth.
+// with file:line:col. A collection declares the process environment
+// variables it reads (variables:, and the *_env fields of auth profiles);
+// an undeclared {{env.NAME}} is an error, and names shaped like
+// credentials (AWS keys, *SECRET*, *TOKEN*, *PASSWORD*) are read only by
+// the *_env fields. Variables and Hosts list what a person confirms before
+// a collection from a file is used. Resolve expands one request for
+// sending: templates, defaults from folders and the collection, body bytes
+// and effective auth.
 // The edit methods (SetHeader, DeleteHeader, SetHeaders, SetQuery,
 // SetMethod, SetAuthMode, SetURL, SetBody, AddRequest, RenameRequest,
 // DuplicateRequest, DeleteRequest, AddFolder, RenameFolder, DeleteFolder)

@@ -104,7 +104,7 @@ func TestEditorGolden(t *testing.T) {
 			}
 		}},
 		{"set_headers_drop_and_add", func(c *Collection) error {
-			return c.SetHeaders("List orders", []KV{{"X-Trace", "on"}, {"Authorization", "{{env.TOKEN}}"}, {"If-None-Match", `"abc"`}})
+			return c.SetHeaders("List orders", []KV{{"X-Trace", "on"}, {"Authorization", "{{env.ORDERS_AUTH}}"}, {"If-None-Match", `"abc"`}})
 		}, nil},
 		{"set_headers_override_removal", func(c *Collection) error {
 			return c.SetHeaders("List orders", []KV{{"X-Trace", "on"}, {"x-client", "mine"}})

@@ -267,14 +267,14 @@ func TestAddRequest(t *testing.T) {
 		c, before := loadCommented(t)
 		checkEdit(t, c, before, c.AddRequest("admin", Request{
 			Name: "Login", Method: "POST", URL: "{{base_url}}/login",
-			Body: &BodySpec{Kind: BodyForm, Form: []KV{{"user", "{{env.USER}}"}, {"scope", "a"}, {"scope", "b"}}},
+			Body: &BodySpec{Kind: BodyForm, Form: []KV{{"user", "{{user}}"}, {"scope", "a"}, {"scope", "b"}}},
 		}),
 			"+      - name: Login",
 			"+        method: POST",
 			`+        url: "{{base_url}}/login"`,
 			"+        body:",
 			"+          form:",
-			`+            user: "{{env.USER}}"`,
+			`+            user: "{{user}}"`,
 			"+            scope: [a, b]")
 	})
 	t.Run("collection without requests", func(t *testing.T) {
@@ -298,6 +298,8 @@ func TestAddRequest(t *testing.T) {
 			{"", Request{Name: "bad", URL: "https://x.test/", Method: "get"}, `write "GET"`},
 			{"", Request{Name: "bad", URL: "https://x.test/", Body: &BodySpec{Kind: BodyJSON, JSON: []byte("{")}}, "not valid JSON"},
 			{"", Request{Name: " ", URL: "https://x.test/"}, "the name is empty"},
+			{"", Request{Name: "bad", URL: "https://x.test/", Headers: []KV{{"X-User", "{{env.USER}}"}}}, "add USER to variables:"},
+			{"", Request{Name: "bad", URL: "https://x.test/", Headers: []KV{{"X-Key", "{{env.AWS_SECRET_ACCESS_KEY}}"}}}, "{{env.AWS_SECRET_ACCESS_KEY}} is refused"},
 		} {
 			err := c.AddRequest(tc.folder, tc.r)
 			if err == nil || !strings.Contains(err.Error(), tc.msg) {

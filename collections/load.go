@@ -168,6 +168,7 @@ type loader struct {
 	errs    Errors
 	secrets map[*yaml.Node]bool // keys already reported as literal secrets
 	budget  int                 // alias expansions left, against alias bombs
+	envRefs []envRef            // every {{env.NAME}}, checked against the declarations at the end
 }
 
 func (l *loader) errorf(n *yaml.Node, format string, args ...any) {
@@ -369,6 +370,11 @@ func (l *loader) template(n *yaml.Node) tmpl {
 		return tmpl{raw: n.Value, node: n, segs: []segment{{kind: segLiteral, text: n.Value}}}
 	}
 	t.segs = segs
+	for _, s := range segs {
+		if s.kind == segEnv {
+			l.envRefs = append(l.envRefs, envRef{name: s.text, node: n, off: s.off})
+		}
+	}
 	return t
 }
 

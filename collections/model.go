@@ -81,13 +81,14 @@ type Collection struct {
 	// that file bodies may read, because the user said so.
 	AllowFiles []string
 
-	src      *source
-	doc      *yaml.Node // the document node; root is doc.Content[0]
-	root     *yaml.Node
-	envs     []*environment
-	profiles []*profile
-	defaults defaults
-	items    []item
+	src       *source
+	doc       *yaml.Node // the document node; root is doc.Content[0]
+	root      *yaml.Node
+	variables []string // the top-level variables: list, in file order
+	envs      []*environment
+	profiles  []*profile
+	defaults  defaults
+	items     []item
 
 	// Clock and UUID source for built-in variables; tests replace them.
 	now  func() time.Time

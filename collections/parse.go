@@ -9,7 +9,7 @@ import (
 )
 
 var (
-	collectionFields = []string{"name", "description", "default_environment", "environments", "auth", "defaults", "requests"}
+	collectionFields = []string{"name", "description", "variables", "default_environment", "environments", "auth", "defaults", "requests"}
 	requestFields    = []string{"name", "description", "method", "url", "query", "headers", "body", "auth"}
 	folderFields     = []string{"folder", "description", "defaults", "requests"}
 	defaultsFields   = []string{"auth", "headers"}
@@ -45,6 +45,9 @@ func (c *Collection) build() Errors {
 		c.Name = s
 	}
 	c.Description, _ = l.optString(fs, "description", "collection")
+	if f, ok := fs.get("variables"); ok {
+		c.variables = l.variables(f.val)
+	}
 	if f, ok := fs.get("environments"); ok {
 		c.envs = l.environments(f.val)
 	}
@@ -65,6 +68,7 @@ func (c *Collection) build() Errors {
 		c.items = l.items(f.val, "")
 	}
 	l.checkReferences()
+	l.checkEnvRefs()
 	return l.errs
 }
 

@@ -342,8 +342,8 @@ func resolveProfile(p *profile, x *expander) *Profile {
 	return out
 }
 
-// sortedKeys is used for stable messages about maps.
-func sortedKeys(m map[string]string) []string {
+// sortedKeys is used for stable messages about maps, and sorted sets.
+func sortedKeys[V any](m map[string]V) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
 		out = append(out, k)

@@ -334,6 +334,7 @@ func TestAPIKeyIsMasked(t *testing.T) {
 		"  - name: r",
 		"    url: https://x.test/",
 		`    auth: {mode: api_key, api_key: "{{env.PETS_KEY}}"}`,
+		"variables: [PETS_KEY]",
 	))
 	r, err := c.Resolve("r", "", nil, func(k string) (string, bool) { return "k3y-0123456789abcdef", k == "PETS_KEY" })
 	if err != nil {

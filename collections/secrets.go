@@ -84,7 +84,7 @@ func secretMessage(key string, v *yaml.Node, inProfile bool) string {
 	default:
 		return ""
 	}
-	fix := `reference it as "{{env.NAME}}"`
+	fix := `reference it as "{{env.NAME}}", with NAME listed in variables:`
 	if inProfile && envField != "" {
 		fix = fmt.Sprintf("reference it with %s: NAME", envField)
 	}

@@ -296,7 +296,7 @@ func (e *editor) commit(op string) error {
 	c := e.c
 	c.Name, c.Description, c.DefaultEnvironment = nc.Name, nc.Description, nc.DefaultEnvironment
 	c.src, c.doc, c.root = nc.src, nc.doc, nc.root
-	c.envs, c.profiles, c.defaults, c.items = nc.envs, nc.profiles, nc.defaults, nc.items
+	c.variables, c.envs, c.profiles, c.defaults, c.items = nc.variables, nc.envs, nc.profiles, nc.defaults, nc.items
 	c.reformatted = reformatted
 	return nil
 }

@@ -13,7 +13,8 @@ import (
 // Template syntax, checked when a file loads and expanded by Resolve:
 //
 //	{{name}}          a variable: --var overrides, then the chosen environment
-//	{{env.NAME}}      the process environment (as passed to Resolve)
+//	{{env.NAME}}      the process environment (as passed to Resolve); NAME
+//	                  must be declared in variables: and not name a credential
 //	{{$uuid}}         a random UUID v4, new at each use
 //	{{$timestamp}}    Unix seconds
 //	{{$isoTimestamp}} RFC 3339 time in UTC
@@ -178,7 +179,7 @@ type expander struct {
 	errs     Errors
 	secrets  []string // values that came from the process environment
 	total    int      // bytes expanded so far, against expansion bombs
-	blown    bool // a cap was hit: the rest expands to nothing
+	blown    bool     // a cap was hit: the rest expands to nothing
 }
 
 // Caps on expansion: variables that repeat each other double at every
@@ -209,6 +210,11 @@ func (x *expander) expand(t tmpl) string {
 			}
 		case segEnv:
 			v, ok := "", false
+			if !x.c.declared(s.text) || credentialName(s.text) {
+				// Refused when the file loaded; never read one regardless.
+				x.errAt(t, s, fmt.Sprintf("environment variable %s is not declared in variables:, or names a credential: it is not read", s.text))
+				break
+			}
 			if x.processEnv != nil {
 				v, ok = x.processEnv(s.text)
 			}

@@ -89,6 +89,7 @@ func TestUnknownVariablePositions(t *testing.T) {
 		`    url: "{{base_url}}/{{a}}/{{b}}"`,
 		"  - name: unicode",
 		"    url: https://x.test/ñ/{{nope}}",
+		"variables: [MISSING]",
 	))
 	cases := []struct {
 		request string
@@ -147,6 +148,7 @@ func TestTemplateExpansion(t *testing.T) {
 		`      id: ["{{$uuid}}", "{{$uuid}}"]`,
 		`      home: "{{env.HOME_DIR}}"`,
 		`      lit: "{{{{not a var}} and {{stage}}"`,
+		"variables: [HOME_DIR]",
 	))
 	c.now = func() time.Time { return time.Unix(1700000000, 0) } // 2023-11-14T22:13:20Z
 	uuids := []string{"11111111-1111-4111-8111-111111111111", "22222222-2222-4222-8222-222222222222"}

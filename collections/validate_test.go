@@ -159,7 +159,7 @@ func TestValidationErrors(t *testing.T) {
 			"environments:",
 			"  dev:",
 			"    password: hunter2",
-			`    api_token: "{{env.TOKEN}}"`, // a reference, not a secret
+			`    api_token: "{{env.API_REF}}"`, // a reference, not a secret
 			"    my_token: wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY",
 			"    Authorization: Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJkZW1vIn0.c2lnbmF0dXJl",
 			"auth:",
@@ -174,6 +174,7 @@ func TestValidationErrors(t *testing.T) {
 			"    client_id: abc",
 			"    client_secret: s3cr3tvalue",
 			"requests: []",
+			"variables: [API_REF]",
 		), []want{
 			{"4:15", `"password" holds a literal secret, which must not be stored in a collection file: put it in an environment variable and reference it as "{{env.NAME}}"`},
 			{"6:15", `"my_token" holds a value that looks like an AWS secret access key`},
@@ -416,6 +417,7 @@ func TestValidCollectionWithEveryField(t *testing.T) {
 		"    description: a folder",
 		"    defaults: {auth: {profile: keys}, headers: {X-F: f}}",
 		"    requests: []",
+		"variables: [KEY]",
 	))
 	if c.Name != "Every field" || c.Description != "all of it" || c.DefaultEnvironment != "dev" {
 		t.Errorf("collection fields: %+v", c)

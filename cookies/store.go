@@ -115,16 +115,19 @@ func (j *Jar) Save(collection, env string) error {
 	}
 	j.mu.Lock()
 	merged := disk.entries
-	for key, e := range j.changes {
-		kept := merged[:0]
-		for _, d := range merged {
-			if d.key() != key {
-				kept = append(kept, d)
-			}
+	// Drop what this process changed, then add its versions in the jar's
+	// own order (not the map's, which is random: cookies created at the
+	// same instant must keep their order).
+	kept := merged[:0]
+	for _, d := range merged {
+		if _, changed := j.changes[d.key()]; !changed {
+			kept = append(kept, d)
 		}
-		merged = kept
-		if e != nil {
-			merged = append(merged, e)
+	}
+	merged = kept
+	for _, e := range j.entries {
+		if c, changed := j.changes[e.key()]; changed && c != nil {
+			merged = append(merged, c)
 		}
 	}
 	sort.SliceStable(merged, func(a, b int) bool { return merged[a].Created.Before(merged[b].Created) })

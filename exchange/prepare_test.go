@@ -13,6 +13,7 @@ import (
 
 const prepareCollection = `
 name: prepare tests
+variables: [PETS_KEY]
 auth:
   keys:
     type: static

@@ -79,6 +79,7 @@ func (m *Model) rebuildPanes() {
 func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.loading = false
 	m.benches, m.errs = msg.benches, msg.errs
+	m.trustAsked = map[int]bool{}
 	names := make([]string, len(m.benches))
 	for i, wb := range m.benches {
 		names[i] = wb.Coll.Name
@@ -103,7 +104,7 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 func (m *Model) refreshLogins() tea.Cmd {
 	var cmds []tea.Cmd
 	for i, wb := range m.benches {
-		if len(wb.CognitoProfiles()) == 0 {
+		if len(wb.CognitoProfiles()) == 0 || !wb.KnownTrusted() {
 			continue
 		}
 		if t, err := wb.LoginTarget(""); err == nil {
@@ -155,6 +156,10 @@ func (m *Model) rebuildPreview() {
 	case len(m.benches) == 0 && !m.loading:
 		m.wire.setLines(m.startLines())
 		m.inspector.SetSteps(m.stepsVer, nil, "")
+	case isUntrusted(m.previewErr):
+		ue, _ := workbench.IsUntrusted(m.previewErr)
+		m.wire.setLines(wrapLines(untrustedLines(st, ue), m.wire.w))
+		m.inspector.SetSteps(m.stepsVer, nil, "Nothing signed: "+untrustedNote+".")
 	case m.previewErr != nil:
 		hint := ""
 		if wb := m.selectedBench(); wb != nil && wb.NeedsEmulator() {
@@ -281,6 +286,10 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	oc := msg.oc
 	var cmd tea.Cmd
 	switch {
+	case isUntrusted(oc.Err):
+		ue, _ := workbench.IsUntrusted(oc.Err)
+		m.setStatus("not sent: "+untrustedNote, false)
+		m.askTrust(msg.coll, ue, true)
 	case oc.Err != nil:
 		m.setStatus("not sent: "+oc.Err.Error(), false)
 	case oc.Result.Err != nil && oc.Result.Response == nil:
@@ -404,6 +413,9 @@ func (m *Model) openLogin() tea.Cmd {
 	if wb == nil {
 		return nil
 	}
+	if !wb.KnownTrusted() {
+		return trustCheckCmd(m.coll, wb) // the remembered confirmations are files
+	}
 	t, err := wb.LoginTarget("")
 	if err != nil {
 		m.setStatus("log in: "+err.Error(), false)
@@ -445,6 +457,10 @@ func (m *Model) finishLogin(lo *loginOverlay, msg logindialog.DoneMsg) tea.Cmd {
 func (m *Model) logout() tea.Cmd {
 	wb := m.selectedBench()
 	if wb == nil {
+		return nil
+	}
+	if !wb.KnownTrusted() {
+		m.setStatus("log out: "+untrustedNote, false)
 		return nil
 	}
 	t, err := wb.LoginTarget("")

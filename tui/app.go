@@ -23,7 +23,8 @@ type Config struct {
 	// screen.
 	Paths []string
 	// Data is a collection held in memory (the bundled demo), named
-	// DataName in messages and cache keys.
+	// DataName in messages and cache keys. It is sigscope's own, trusted
+	// by construction: the files of Paths are confirmed by the user first.
 	Data     []byte
 	DataName string
 
@@ -99,6 +100,10 @@ type Model struct {
 
 	logins map[int]*workbench.LoginStatus
 
+	// Collections asked to be trusted (trust.go), and the dialog asking.
+	trustAsked  map[int]bool
+	trustDialog overlay
+
 	editing   *editor
 	editDelay time.Duration
 
@@ -116,7 +121,7 @@ func New(cfg Config) *Model {
 	m := &Model{
 		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
 		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
-		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay,
+		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay, trustAsked: map[int]bool{},
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.body = bodyview.New()

@@ -40,6 +40,7 @@ func BenchmarkFirstFrame(b *testing.B) {
 		path := bigCollection(b, n)
 		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
 			cfg := Config{Paths: []string{path}, Env: goldenEnv(b), Dark: true}
+			trustPaths(b, cfg)
 			for i := 0; i < b.N; i++ {
 				m := New(cfg)
 				m.still = true
@@ -60,6 +61,7 @@ func BenchmarkLoadedFrame(b *testing.B) {
 		path := bigCollection(b, n)
 		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
 			cfg := Config{Paths: []string{path}, Env: goldenEnv(b), Dark: true}
+			trustPaths(b, cfg)
 			for i := 0; i < b.N; i++ {
 				m := New(cfg)
 				m.still = true
@@ -113,6 +115,7 @@ func jsonBody(size int) []byte {
 // focused response pane.
 func scrollModel(b testing.TB, size int) *Model {
 	cfg := Config{Paths: []string{"testdata/golden.yaml"}, Env: goldenEnv(b), Dark: true}
+	trustPaths(b, cfg)
 	m := New(cfg)
 	m.still = true
 	m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})

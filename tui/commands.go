@@ -32,7 +32,9 @@ func loadCmd(cfg Config) tea.Cmd {
 		add := func(wb *workbench.Workbench) { benches = append(benches, wb) }
 		opts := workbench.Options{Environment: cfg.Environment, Vars: cfg.Vars, Env: cfg.Env}
 		if cfg.Data != nil {
-			wb, err := workbench.OpenBytes(cfg.DataName, cfg.Data, opts)
+			own := opts
+			own.Trusted = true // the bundled demo
+			wb, err := workbench.OpenBytes(cfg.DataName, cfg.Data, own)
 			if err != nil {
 				errs = append(errs, err)
 			} else {
@@ -42,6 +44,7 @@ func loadCmd(cfg Config) tea.Cmd {
 		opened, oerrs := workbench.OpenAll(cfg.Paths, opts)
 		errs = append(errs, oerrs...)
 		for _, wb := range opened {
+			wb.TrustStatus() // reads the remembered confirmation now, not in Update
 			add(wb)
 		}
 		msg := treeOf(benches)

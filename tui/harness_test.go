@@ -41,7 +41,32 @@ func goldenEnv(t testing.TB) workbench.Env {
 	}
 }
 
+// newHarness opens the UI on cfg with its collection files already
+// trusted, as after a person confirmed them once (trust_test.go sees the
+// question).
 func newHarness(t *testing.T, cfg Config, w, h int) *harness {
+	t.Helper()
+	trustPaths(t, cfg)
+	return newUntrustedHarness(t, cfg, w, h)
+}
+
+// trustPaths confirms the collections of cfg.Paths in cfg.Env's cache.
+func trustPaths(t testing.TB, cfg Config) {
+	t.Helper()
+	if cfg.Env.CacheDir == "" {
+		t.Fatal("the harness needs Env.CacheDir: it must not write to the user's cache")
+	}
+	opened, _ := workbench.OpenAll(cfg.Paths, workbench.Options{Env: cfg.Env}) // the broken ones are the test's business
+	for _, wb := range opened {
+		if err := wb.Trust(); err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+// newUntrustedHarness opens the UI on cfg as it is: files never confirmed
+// are asked about.
+func newUntrustedHarness(t *testing.T, cfg Config, w, h int) *harness {
 	t.Helper()
 	m := New(cfg)
 	m.still = true

@@ -62,7 +62,14 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		m.preview, m.previewErr = msg.pv, msg.err
 		m.rebuildPreview()
+		if ue, ok := workbench.IsUntrusted(msg.err); ok {
+			m.askTrust(m.coll, ue, false)
+		}
 		return m, nil
+	case trustedMsg:
+		return m, m.trusted(msg)
+	case trustCheckedMsg:
+		return m, m.trustChecked(msg)
 	case sentMsg:
 		if msg.seq != m.sendSeq {
 			msg.oc.Close()

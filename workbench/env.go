@@ -2,6 +2,11 @@
 // collection, previews a request (resolve, credentials, cookies, sign),
 // sends it, logs in and out, and masks what each outcome holds. The
 // command line and the terminal UI drive it; it never talks to a terminal.
+//
+// A collection from a file is used only once a person confirmed the
+// environment variables it reads and the hosts it talks to (TrustStatus,
+// Trust); until then Preview, Send and LoginTarget refuse with an
+// *UntrustedError, and each face asks in its own way.
 package workbench
 
 import (

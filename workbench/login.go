@@ -26,8 +26,12 @@ type LoginTarget struct {
 }
 
 // LoginTarget resolves the Cognito profile name ("" for the collection's
-// default or only one).
+// default or only one). A collection nobody confirmed is refused with an
+// *UntrustedError: its password_env and endpoint are the collection's.
 func (w *Workbench) LoginTarget(name string) (*LoginTarget, error) {
+	if err := w.CheckTrust(); err != nil {
+		return nil, err
+	}
 	w.doc.RLock()
 	cp, env, err := auth.ResolveCognitoProfile(w.Coll, name, w.Environment(), w.Vars(), w.Env.lookup)
 	w.doc.RUnlock()

@@ -44,7 +44,11 @@ type Preview struct {
 }
 
 // Preview resolves, authorizes and signs a request without sending it.
+// A collection nobody confirmed is refused with an *UntrustedError.
 func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*Preview, error) {
+	if err := w.CheckTrust(); err != nil {
+		return nil, err
+	}
 	rr, err := w.resolveWithMode(requestPath, run.Mode)
 	if err != nil {
 		return nil, err

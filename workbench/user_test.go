@@ -26,8 +26,9 @@ func TestWhoseLoginSigns(t *testing.T) {
 	}
 	defer srv.Close()
 	wb, err := OpenBytes(examples.DemoPath, examples.Demo, Options{
-		Vars: map[string]string{"emulator": srv.URL},
-		Env:  Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: t.TempDir()},
+		Vars:    map[string]string{"emulator": srv.URL},
+		Env:     Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: t.TempDir()},
+		Trusted: true, // the bundled demo
 	})
 	if err != nil {
 		t.Fatal(err)

@@ -20,6 +20,10 @@ type Options struct {
 	// AllowFiles are files outside the collection's folder its bodies may
 	// read, because the user allowed them (send --allow-file).
 	AllowFiles []string
+	// Trusted skips the confirmation of the collection's variables and
+	// hosts (TrustStatus): for collections sigscope itself ships, such as
+	// the bundled demo, never for a file a user opens.
+	Trusted bool
 }
 
 // Workbench is one open collection with its environment, variables and
@@ -37,6 +41,13 @@ type Workbench struct {
 	environment string
 	vars        map[string]string
 	jars        map[string]*cookies.Jar // by environment
+
+	// Trust (trust.go): trusted by construction, the variables and hosts
+	// of the current text, and the hash last found or made trusted.
+	trusted     bool
+	trustMu     sync.Mutex
+	trustCalc   trustInfo
+	trustedHash string
 }
 
 // Open loads the collection file at path.
@@ -75,7 +86,7 @@ func newWorkbench(c *collections.Collection, o Options) *Workbench {
 		vars["emulator"] = strings.TrimRight(e, "/")
 	}
 	c.AllowFiles = append(c.AllowFiles, o.AllowFiles...)
-	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}}
+	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}, trusted: o.Trusted}
 }
 
 // Environment is the environment chosen ("" for the collection's default).

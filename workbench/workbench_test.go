@@ -33,7 +33,8 @@ func demoBench(t *testing.T) (*Workbench, *emulator.Server) {
 		"SIGSCOPE_DEMO_PASSWORD":          cfg.Cognito.UserPools[0].Users[0].Password,
 	}
 	wb, err := OpenBytes(examples.DemoPath, examples.Demo, Options{
-		Vars: map[string]string{"emulator": srv.URL},
+		Vars:    map[string]string{"emulator": srv.URL},
+		Trusted: true, // the bundled demo, as `sigscope demo` opens it
 		Env: Env{
 			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
 			CacheDir:  t.TempDir(), UserAgent: "sigscope/test",
@@ -229,7 +230,7 @@ func TestStepsFromTrace(t *testing.T) {
 // not make //prod, another path to sign.
 func TestEmulatorURLWithATrailingSlash(t *testing.T) {
 	wb, srv := demoBench(t)
-	wb2, err := OpenBytes(examples.DemoPath, examples.Demo, Options{Vars: map[string]string{"emulator": srv.URL + "/"}, Env: wb.Env})
+	wb2, err := OpenBytes(examples.DemoPath, examples.Demo, Options{Vars: map[string]string{"emulator": srv.URL + "/"}, Env: wb.Env, Trusted: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,7 +1,11 @@
 package testkit
 
 import (
+	"bufio"
+	"fmt"
 	"net"
+	"net/http"
+	"sync"
 	"testing"
 )
 
@@ -37,4 +41,48 @@ func ClosedPort(t testing.TB) string {
 	addr := ln.Addr().String()
 	ln.Close()
 	return addr
+}
+
+// Recorder is a loopback HTTP server that keeps every request it gets
+// (where a collection's requests went, and with what) and answers each
+// with the raw response its answer function gives.
+type Recorder struct {
+	Addr string // host:port
+
+	mu   sync.Mutex
+	seen []*http.Request
+}
+
+// OK is an answer for Recorder: 200 with the body "ok".
+func OK(*http.Request) string {
+	return "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nok"
+}
+
+// NewRecorder serves until the test ends; answer writes the raw response
+// to each request (OK when nil).
+func NewRecorder(t testing.TB, answer func(r *http.Request) string) *Recorder {
+	t.Helper()
+	if answer == nil {
+		answer = OK
+	}
+	rec := &Recorder{}
+	rec.Addr = Serve(t, func(c net.Conn) {
+		defer c.Close()
+		r, err := http.ReadRequest(bufio.NewReader(c))
+		if err != nil {
+			return
+		}
+		rec.mu.Lock()
+		rec.seen = append(rec.seen, r)
+		rec.mu.Unlock()
+		fmt.Fprint(c, answer(r))
+	})
+	return rec
+}
+
+// Requests returns the requests received so far.
+func (r *Recorder) Requests() []*http.Request {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]*http.Request(nil), r.seen...)
 }
