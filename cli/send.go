@@ -2,7 +2,10 @@ package cli
 
 import (
 	"fmt"
+	"os"
+	"os/signal"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
@@ -33,6 +36,25 @@ type sendFlags struct {
 	username    string
 	yes         bool
 	allowFiles  []string
+	spoolDir    string
+	keepSpool   bool // -o json named a spooled body file: it is the user's now
+}
+
+// removeOnSignal removes dir and ends the process with 130 on SIGINT or
+// SIGTERM; the returned func stops watching.
+func removeOnSignal(dir string) func() {
+	ch := make(chan os.Signal, 1)
+	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	done := make(chan struct{})
+	go func() {
+		select {
+		case <-ch:
+			os.RemoveAll(dir)
+			os.Exit(ExitInterrupted)
+		case <-done:
+		}
+	}()
+	return func() { signal.Stop(ch); close(done) }
 }
 
 func newSendCmd() *cobra.Command {
@@ -95,7 +117,20 @@ incomplete one.`,
   sigscope send api.yaml "pets/List pets" --env prod -o json | jq .response.status`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return runSend(cmd, f, args[0], args[1])
+			// Bodies too big for memory go to a folder of this run's own,
+			// removed on every exit path: Ctrl-C and SIGTERM included.
+			spool, err := os.MkdirTemp("", "sigscope-send-")
+			if err != nil {
+				return fmt.Errorf("make a folder for large bodies: %w", err)
+			}
+			f.spoolDir = spool
+			stop := removeOnSignal(spool)
+			defer stop()
+			err = runSend(cmd, f, args[0], args[1])
+			if !f.keepSpool {
+				os.RemoveAll(spool)
+			}
+			return err
 		},
 	}
 	fl := cmd.Flags()
@@ -144,7 +179,7 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}
-	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username}
+	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username, SpoolDir: f.spoolDir}
 	oc := wb.Send(cmd.Context(), requestPath, run)
 	if oc.Err != nil {
 		if f.authMode != "" && !workbench.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
@@ -163,7 +198,9 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 		err = out.writeText(cmd.OutOrStdout(), cmd.ErrOrStderr())
 	}
 	if f.output != "json" || res.Response == nil || res.Response.BodyFile == "" {
-		res.Close() // -o json leaves a spooled body to the user
+		res.Close()
+	} else {
+		f.keepSpool = true // -o json leaves a spooled body to the user
 	}
 	if err != nil {
 		return withCode(ExitError, err)

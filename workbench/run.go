@@ -26,6 +26,9 @@ type Run struct {
 	CAFile      string
 	Follow      bool
 	ShowSecrets bool
+	// SpoolDir is where bodies too big for memory are kept ("" the temp
+	// directory): send makes one of its own to remove on every exit path.
+	SpoolDir string
 	// Username picks whose Cognito login signs (send --username); "" is
 	// the profile's user, else the last one who logged in.
 	Username string
@@ -246,7 +249,7 @@ func (w *Workbench) SendPreview(ctx context.Context, pv *Preview, run Run) *Outc
 // against the preview's trace.
 func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Request, run Run) *Outcome {
 	p := pv.Prepared
-	opts := exchange.Options{Timeout: run.Timeout, CAFile: w.caFile(run), FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now, Secrets: p.Secrets}
+	opts := exchange.Options{Timeout: run.Timeout, CAFile: w.caFile(run), FollowRedirects: run.Follow, Resign: p.Resign, Now: w.Env.Now, Secrets: p.Secrets, SpoolDir: run.SpoolDir}
 	// The connection goes to the URL's host: a Host header names the
 	// virtual host only, it never moves the request (and its token)
 	// elsewhere.
