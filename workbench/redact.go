@@ -1,6 +1,9 @@
 package workbench
 
 import (
+	"encoding/base64"
+	"encoding/json"
+	"regexp"
 	"sort"
 	"strings"
 
@@ -61,7 +64,9 @@ func replacer(secrets, cookieValues []string) *strings.Replacer {
 	}
 	for _, s := range secrets {
 		add(s, 1)
-		add(sign.URIEncode(s), 1)
+		for _, v := range encodedForms(s) {
+			add(v, 8)
+		}
 	}
 	for _, s := range cookieValues {
 		add(s, 8)
@@ -129,4 +134,26 @@ func MaskCookieLines(s string) string {
 		lines[i] = name + ":" + value
 	}
 	return strings.Join(lines, "\n")
+}
+
+var lowerEscapes = regexp.MustCompile(`%[0-9A-F]{2}`)
+
+// encodedForms are the shapes a secret takes when a server or a client
+// echoes it: percent-encoded (upper- and lower-case hex), JSON-escaped
+// (\/ for '/', \u002b for '+', Go's \u003c-style escapes), and base64.
+// A token that comes back in any of them is masked like the token.
+func encodedForms(s string) []string {
+	uri := sign.URIEncode(s)
+	forms := []string{uri, lowerEscapes.ReplaceAllStringFunc(uri, strings.ToLower)}
+	if b, err := json.Marshal(s); err == nil {
+		forms = append(forms, strings.Trim(string(b), `"`))
+	}
+	forms = append(forms,
+		strings.ReplaceAll(s, "/", `\/`),
+		strings.NewReplacer("+", `\u002b`, "/", `\/`).Replace(s),
+		strings.NewReplacer("+", `\u002B`, "/", `\/`).Replace(s),
+		base64.StdEncoding.EncodeToString([]byte(s)),
+		base64.RawURLEncoding.EncodeToString([]byte(s)),
+	)
+	return forms
 }
