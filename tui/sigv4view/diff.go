@@ -18,8 +18,7 @@ import (
 type Diff struct {
 	Keys DiffKeyMap
 
-	styles Styles
-	sec    secrets
+	look
 	w, h   int
 	m      *explain.Diagnosis
 	rows   []diffRow
@@ -31,7 +30,6 @@ type Diff struct {
 	selLine   int // rendered line of the selected row; the caret is below it
 	cache     diffKey
 	haveCache bool
-	gen       int
 	serial    int // bumped by SetMismatch
 }
 
@@ -76,19 +74,8 @@ var shortPart = map[string]string{
 
 // NewDiff returns an empty diff with the default styles and keys.
 func NewDiff() *Diff {
-	return &Diff{Keys: DefaultDiffKeyMap(), styles: DefaultStyles()}
+	return &Diff{Keys: DefaultDiffKeyMap(), look: look{styles: DefaultStyles()}}
 }
-
-// SetStyles replaces the styles (a theme change).
-func (m *Diff) SetStyles(s Styles) { m.styles = s; m.gen++ }
-
-// SetRedact sets the function that masks the exchange's known secrets; see
-// Inspector.SetRedact. Both columns go through it: the server echoes the
-// session token and cookies in its canonical request.
-func (m *Diff) SetRedact(f func(string) string) { m.sec.redact = f; m.gen++ }
-
-// SetShowSecrets shows redacted values in clear.
-func (m *Diff) SetShowSecrets(show bool) { m.sec.show = show }
 
 // SetSize sets the size View fills.
 func (m *Diff) SetSize(w, h int) {

@@ -15,8 +15,7 @@ import (
 type Inspector struct {
 	Keys InspectorKeyMap
 
-	styles    Styles
-	sec       secrets
+	look
 	w, h      int
 	version   int
 	steps     []workbench.Step
@@ -28,7 +27,6 @@ type Inspector struct {
 	// frame: lines are rendered once per (content, width, secrets, styles).
 	cache     inspectorKey
 	lines     []string
-	gen       int // bumped by setters that change the look without a new version
 	haveCache bool
 }
 
@@ -40,20 +38,8 @@ type inspectorKey struct {
 
 // NewInspector returns an empty inspector with the default styles and keys.
 func NewInspector() *Inspector {
-	return &Inspector{Keys: DefaultInspectorKeyMap(), styles: DefaultStyles()}
+	return &Inspector{Keys: DefaultInspectorKeyMap(), look: look{styles: DefaultStyles()}}
 }
-
-// SetStyles replaces the styles (a theme change).
-func (m *Inspector) SetStyles(s Styles) { m.styles = s; m.gen++ }
-
-// SetRedact sets the function that masks the exchange's known secrets
-// (session token, cookies) in the canonical text; workbench.Redactor.Text
-// fits. It is not applied while secrets are shown.
-func (m *Inspector) SetRedact(f func(string) string) { m.sec.redact = f; m.gen++ }
-
-// SetShowSecrets shows the signing keys (and whatever the redactor hides)
-// in clear.
-func (m *Inspector) SetShowSecrets(show bool) { m.sec.show = show }
 
 // SetSize sets the size View fills.
 func (m *Inspector) SetSize(w, h int) {

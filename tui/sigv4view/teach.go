@@ -17,8 +17,7 @@ import (
 type Teach struct {
 	Keys TeachKeyMap
 
-	styles  Styles
-	sec     secrets
+	look
 	w, h    int
 	version int
 	seen    bool // SetSteps was called: the next new version is a change
@@ -33,7 +32,6 @@ type Teach struct {
 	detailEnd int // last rendered row of its rules
 	cache     teachKey
 	haveCache bool
-	gen       int
 }
 
 type teachKey struct {
@@ -43,18 +41,8 @@ type teachKey struct {
 
 // NewTeach returns an empty walk-through with the default styles and keys.
 func NewTeach() *Teach {
-	return &Teach{Keys: DefaultTeachKeyMap(), styles: DefaultStyles()}
+	return &Teach{Keys: DefaultTeachKeyMap(), look: look{styles: DefaultStyles()}}
 }
-
-// SetStyles replaces the styles (a theme change).
-func (m *Teach) SetStyles(s Styles) { m.styles = s; m.gen++ }
-
-// SetRedact sets the function that masks the exchange's known secrets; see
-// Inspector.SetRedact.
-func (m *Teach) SetRedact(f func(string) string) { m.sec.redact = f; m.gen++ }
-
-// SetShowSecrets shows the signing keys in clear.
-func (m *Teach) SetShowSecrets(show bool) { m.sec.show = show }
 
 // SetSize sets the size View fills.
 func (m *Teach) SetSize(w, h int) {

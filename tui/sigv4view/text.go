@@ -335,3 +335,24 @@ func (s *scroll) update(msg tea.Msg, k ScrollKeyMap) bool {
 	}
 	return false
 }
+
+// look is what the three components share: their styles, the redactor
+// and whether secrets show. gen goes up when the look changes without new
+// content, so that cached lines are drawn again.
+type look struct {
+	styles Styles
+	sec    secrets
+	gen    int
+}
+
+// SetStyles replaces the styles (a theme change).
+func (l *look) SetStyles(s Styles) { l.styles = s; l.gen++ }
+
+// SetRedact sets the function that masks the exchange's known secrets
+// (session token, cookies) in the text shown; workbench.Redactor.Text fits.
+// It is not applied while secrets are shown.
+func (l *look) SetRedact(f func(string) string) { l.sec.redact = f; l.gen++ }
+
+// SetShowSecrets shows the signing keys (and whatever the redactor hides)
+// in clear.
+func (l *look) SetShowSecrets(show bool) { l.sec.show = show }
