@@ -89,14 +89,18 @@ func (o *sendOutcome) writeBody(w, ew io.Writer, terminal bool) error {
 		_, err := io.WriteString(w, o.mask.Known(string(r.Body)))
 		return err
 	}
-	// Binary and spooled bodies go out as received.
+	// Binary and spooled bodies go out as received, but for the secrets
+	// of this exchange, masked as they stream.
 	rc, err := r.OpenBody()
 	if err != nil {
 		return err
 	}
 	defer rc.Close()
-	_, err = io.Copy(w, rc)
-	return err
+	mw := o.mask.Writer(w)
+	if _, err := io.Copy(mw, rc); err != nil {
+		return err
+	}
+	return mw.Close()
 }
 
 // writeNotes describes, for people, what the body alone does not say.
@@ -304,7 +308,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 	if utf8.Valid(res.Wire) {
 		v.Request.Wire = string(res.Wire)
 	} else {
-		v.Request.WireBase64 = base64.StdEncoding.EncodeToString(res.Wire)
+		v.Request.WireBase64 = base64.StdEncoding.EncodeToString([]byte(m.Text(string(res.Wire))))
 	}
 	if tr := p.Trace; tr != nil {
 		sj := signingJSON(tr)
@@ -321,7 +325,9 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 		switch {
 		case r.BodyFile != "":
 		case r.Binary:
-			rj.BodyBase64 = base64.StdEncoding.EncodeToString(r.Body)
+			// Masked before encoding: inside the base64 of a whole body a
+			// secret has no fixed shape to find.
+			rj.BodyBase64 = base64.StdEncoding.EncodeToString([]byte(m.Known(string(r.Body))))
 		default:
 			s := string(r.Body)
 			rj.Body = &s
@@ -330,9 +336,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 			hs := make([]exchange.Header, len(r.Headers))
 			for i, h := range r.Headers {
 				hs[i] = h
-				if strings.EqualFold(h.Name, "Set-Cookie") {
-					hs[i].Value = cookies.MaskSetCookie(h.Value)
-				}
+				hs[i].Value = m.Header(h.Name, h.Value)
 			}
 			rj.Headers = hs
 		}
@@ -367,9 +371,7 @@ func (o *sendOutcome) writeJSON(w io.Writer) error {
 			hs := make([]exchange.Header, len(rd.Headers))
 			for j, h := range rd.Headers {
 				hs[j] = h
-				if strings.EqualFold(h.Name, "Set-Cookie") {
-					hs[j].Value = cookies.MaskSetCookie(h.Value)
-				}
+				hs[j].Value = m.Header(h.Name, h.Value)
 			}
 			v.Redirects[i].Headers = hs
 		}

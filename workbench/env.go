@@ -33,6 +33,8 @@ type Env struct {
 	UserAgent string
 	// AuthOptions reach package auth (a test's clock, an in-memory store).
 	AuthOptions []auth.Option
+	// History keeps every exchange; nil keeps none.
+	History Recorder
 }
 
 // OSEnv is the process's own environment with the given user agent.

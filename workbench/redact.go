@@ -9,6 +9,7 @@ import (
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -18,8 +19,9 @@ import (
 // ordinary text. Every output of an outcome goes through the one redactor
 // built for it.
 type Redactor struct {
-	show bool
-	repl *strings.Replacer
+	show  bool
+	repl  *strings.Replacer
+	forms []string // every masked string, longest first (for streams)
 }
 
 // NewRedactor collects the secrets of a prepared request and, when res is
@@ -29,8 +31,13 @@ func NewRedactor(show bool, p *exchange.Prepared, res *exchange.Result) *Redacto
 	if show {
 		return m
 	}
-	var secrets []string
-	secrets = append(secrets, p.Secrets...)
+	return newRedactor(append([]string{}, p.Secrets...), p, res)
+}
+
+// newRedactor masks the given secrets and the cookie values of an
+// exchange.
+func newRedactor(secrets []string, p *exchange.Prepared, res *exchange.Result) *Redactor {
+	m := &Redactor{}
 	var cookieValues []string
 	for _, c := range p.CookiesSent {
 		cookieValues = append(cookieValues, c.Cookie.Value)
@@ -40,20 +47,22 @@ func NewRedactor(show bool, p *exchange.Prepared, res *exchange.Result) *Redacto
 			cookieValues = append(cookieValues, c.Cookie.Value)
 		}
 	}
-	m.repl = replacer(secrets, cookieValues)
+	m.repl, m.forms = replacer(secrets, cookieValues)
 	return m
 }
 
 // NewSecretsRedactor masks a plain list of secrets (a login's tokens and
 // password, the demo's keys).
 func NewSecretsRedactor(secrets ...string) *Redactor {
-	return &Redactor{repl: replacer(secrets, nil)}
+	m := &Redactor{}
+	m.repl, m.forms = replacer(secrets, nil)
+	return m
 }
 
 // replacer masks every secret and the cookie values of 8 characters or
 // more, longest first so that a secret inside another is not
 // half-replaced.
-func replacer(secrets, cookieValues []string) *strings.Replacer {
+func replacer(secrets, cookieValues []string) (*strings.Replacer, []string) {
 	seen := map[string]bool{}
 	var all []string
 	add := func(s string, min int) {
@@ -77,21 +86,24 @@ func replacer(secrets, cookieValues []string) *strings.Replacer {
 		pairs = append(pairs, s, cookies.Mask(s))
 	}
 	if len(pairs) == 0 {
-		return nil
+		return nil, nil
 	}
-	return strings.NewReplacer(pairs...)
+	return strings.NewReplacer(pairs...), all
 }
 
 // Showing reports whether secrets are shown in clear.
 func (m *Redactor) Showing() bool { return m.show }
 
-// Text masks the known secrets in s, and the values of Cookie and
-// Set-Cookie lines.
+// Text masks the known secrets in s, the values of Cookie and Set-Cookie
+// lines, and the values of lines whose header name says they carry a
+// credential (Authorization other than SigV4's, Proxy-Authorization,
+// X-Api-Key, *-Token, *Secret*, *Password*), even when the value was
+// written literally in the collection.
 func (m *Redactor) Text(s string) string {
 	if m.show {
 		return s
 	}
-	s = MaskCookieLines(s)
+	s = maskHeaderLines(s, true)
 	if m.repl != nil {
 		s = m.repl.Replace(s)
 	}
@@ -107,10 +119,26 @@ func (m *Redactor) Known(s string) string {
 	return m.repl.Replace(s)
 }
 
+// Header masks one header's value: known secrets, cookie values, and the
+// whole value of a header named like a credential.
+func (m *Redactor) Header(name, value string) string {
+	if m.show {
+		return value
+	}
+	return m.Known(maskHeaderValue(name, value))
+}
+
 // MaskCookieLines masks the values of lines that are Cookie or Set-Cookie
 // headers, in wire form ("Cookie: a=b"), display form ("Cookie:a=b") or
 // canonical form ("cookie:a=b").
-func MaskCookieLines(s string) string {
+func MaskCookieLines(s string) string { return maskHeaderLines(s, false) }
+
+// maskHeaderLines masks, line by line, the values of cookie headers and,
+// when byName, of headers named like credentials.
+func maskHeaderLines(s string, byName bool) string {
+	if !strings.Contains(s, ":") {
+		return s
+	}
 	lines := strings.Split(s, "\n")
 	for i, l := range lines {
 		name, value, ok := strings.Cut(l, ":")
@@ -120,11 +148,11 @@ func MaskCookieLines(s string) string {
 		cr := strings.HasSuffix(value, "\r")
 		value = strings.TrimSuffix(value, "\r")
 		lead := value[:len(value)-len(strings.TrimLeft(value, " "))]
-		switch strings.ToLower(strings.TrimSpace(name)) {
-		case "cookie":
-			value = lead + cookies.MaskCookieHeader(strings.TrimLeft(value, " "))
-		case "set-cookie":
-			value = lead + cookies.MaskSetCookie(strings.TrimLeft(value, " "))
+		n := strings.TrimSpace(name)
+		switch {
+		case strings.EqualFold(n, "cookie"), strings.EqualFold(n, "set-cookie"),
+			byName && CredentialHeader(n):
+			value = lead + maskHeaderValue(n, strings.TrimLeft(value, " "))
 		default:
 			continue
 		}
@@ -156,4 +184,47 @@ func encodedForms(s string) []string {
 		base64.RawURLEncoding.EncodeToString([]byte(s)),
 	)
 	return forms
+}
+
+// credentialName matches header names that carry a credential whatever
+// the API calls them (X-Auth-Token, X-Client-Secret, Ocp-Apim-Subscription-Key,
+// X-Amz-Security-Token); names that only talk about credentials
+// (Access-Control-Allow-Credentials, WWW-Authenticate) are not among them.
+var credentialName = regexp.MustCompile(`(?i)^(authorization|proxy-authorization|x-api-key|api-?key|.*token.*|.*secret.*|.*passw.*|.*api-?key.*|.*-key|.*session-?id)$`)
+
+// CredentialHeader reports whether a header's value is a credential by its
+// name alone.
+func CredentialHeader(name string) bool {
+	if strings.HasPrefix(strings.ToLower(name), "access-control-") {
+		return false
+	}
+	return credentialName.MatchString(name)
+}
+
+// maskHeaderValue masks a cookie header's values, or the credential in a
+// header named like one: the scheme of an Authorization value stays
+// ("Bearer …"), and a SigV4 Authorization stays whole, since its parts
+// are what a user debugging a signature reads (its signature is no secret
+// key; history fingerprints it separately).
+func maskHeaderValue(name, value string) string {
+	switch {
+	case strings.EqualFold(name, "cookie"):
+		return cookies.MaskCookieHeader(value)
+	case strings.EqualFold(name, "set-cookie"):
+		return cookies.MaskSetCookie(value)
+	case !CredentialHeader(name) || value == "":
+		return value
+	}
+	if strings.EqualFold(name, "authorization") || strings.EqualFold(name, "proxy-authorization") {
+		if strings.HasPrefix(value, "AWS4-") {
+			return value
+		}
+		if scheme, cred, ok := strings.Cut(value, " "); ok && !strings.ContainsAny(scheme, "=,") {
+			return scheme + " " + secret.Mask(strings.TrimSpace(cred))
+		}
+	}
+	if strings.Contains(value, "…(") && strings.HasSuffix(value, " chars)") {
+		return value // masked already
+	}
+	return secret.Mask(value)
 }

@@ -30,3 +30,66 @@ func TestRedactorCatchesEncodedForms(t *testing.T) {
 		t.Errorf("ordinary text changed: %q", got)
 	}
 }
+
+// TestRedactorWriterMasksAcrossWrites: a body streamed in pieces of every
+// size, with the secret split at every position, comes out masked.
+func TestRedactorWriterMasksAcrossWrites(t *testing.T) {
+	secret := "tok_0123456789abcdefghij"
+	r := NewSecretsRedactor(secret)
+	body := []byte("head " + secret + " middle \x00\xff" + base64.StdEncoding.EncodeToString([]byte(secret)) + " tail " + secret)
+	for size := 1; size <= len(body); size++ {
+		var out strings.Builder
+		w := r.Writer(&out)
+		for i := 0; i < len(body); i += size {
+			if _, err := w.Write(body[i:min(i+size, len(body))]); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
+		got := out.String()
+		if strings.Contains(got, secret) || strings.Contains(got, base64.StdEncoding.EncodeToString([]byte(secret))) {
+			t.Fatalf("chunks of %d: secret in clear: %q", size, got)
+		}
+		if want := r.Known(string(body)); got != want {
+			t.Fatalf("chunks of %d: got %q, want %q", size, got, want)
+		}
+	}
+}
+
+// TestRedactorMasksCredentialHeadersByName: a credential written literally
+// in a collection is masked by its header's name; SigV4's Authorization
+// and headers that only talk about credentials stay readable.
+func TestRedactorMasksCredentialHeadersByName(t *testing.T) {
+	r := NewSecretsRedactor()
+	wire := strings.Join([]string{
+		"GET / HTTP/1.1",
+		"Authorization: Bearer literal-token-0123456789",
+		"Proxy-Authorization: Basic dXNlcjpwYXNzd29yZA==",
+		"X-Api-Key: key-literal-abcdef",
+		"X-Auth-Token: tok-literal-abcdef",
+		"X-Client-Secret: shh-literal-abcdef",
+		"Access-Control-Allow-Credentials: true",
+		"Content-Type: application/json",
+		"",
+	}, "\r\n")
+	got := r.Text(wire)
+	for _, clear := range []string{"literal-token-0123456789", "dXNlcjpwYXNzd29yZA==", "key-literal-abcdef", "tok-literal-abcdef", "shh-literal-abcdef"} {
+		if strings.Contains(got, clear) {
+			t.Errorf("%q in clear:\n%s", clear, got)
+		}
+	}
+	for _, kept := range []string{"Authorization: Bearer ", "Proxy-Authorization: Basic ", "Access-Control-Allow-Credentials: true", "Content-Type: application/json"} {
+		if !strings.Contains(got, kept) {
+			t.Errorf("%q lost:\n%s", kept, got)
+		}
+	}
+	sigv4 := "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20150830/us-east-1/service/aws4_request, SignedHeaders=host;x-amz-date, Signature=5fa00fa31553b73ebf1942676e86291e8372ff2a2260956d9b8aae1d763fbf31"
+	if got := r.Header("Authorization", sigv4); got != sigv4 {
+		t.Errorf("SigV4 Authorization changed: %q", got)
+	}
+	if got := r.Header("x-amz-security-token", "FQoGZXIvYXdzEJr//////////wEaDOKmPCtNR"); strings.Contains(got, "FQoGZXIvYXdzEJr//") {
+		t.Errorf("session token header in clear: %q", got)
+	}
+}

@@ -32,6 +32,8 @@ type Run struct {
 	// Username picks whose Cognito login signs (send --username); "" is
 	// the profile's user, else the last one who logged in.
 	Username string
+	// Source names the face in the history: tui, send, demo, replay.
+	Source string
 	// Edit, when not nil, changes the resolved request before it is
 	// prepared (the demo's deliberate mistakes, the TUI's unsaved edits).
 	Edit func(*collections.ResolvedRequest)
@@ -44,6 +46,7 @@ type Preview struct {
 	Redact   *Redactor
 	Jar      *cookies.Jar // nil when cookies are off for this request
 	Warnings []string
+	User     string // the Cognito user whose login signs, if any
 }
 
 // Preview resolves, authorizes and signs a request without sending it.
@@ -86,7 +89,7 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	if user != "" {
 		p.Notes = append(p.Notes, fmt.Sprintf("the token or credentials came from the Cognito login of user %q", user))
 	}
-	pv.Prepared = p
+	pv.Prepared, pv.User = p, user
 	pv.Redact = NewRedactor(run.ShowSecrets, p, nil)
 	return pv, nil
 }
@@ -211,6 +214,8 @@ type Outcome struct {
 	Hint     string             // for error answers that are not a mismatch
 	Warnings []string
 	Err      error
+	// HistoryID is the entry the exchange was kept as (0 without history).
+	HistoryID int64
 }
 
 // Redact is the outcome's redactor (a pass-through when nothing was
@@ -234,7 +239,11 @@ func (o *Outcome) Close() {
 func (w *Workbench) Send(ctx context.Context, requestPath string, run Run) *Outcome {
 	pv, err := w.Preview(ctx, requestPath, run)
 	if err != nil {
-		return &Outcome{Err: err}
+		out := &Outcome{Err: err}
+		if _, untrusted := IsUntrusted(err); !untrusted {
+			w.record(ctx, requestPath, run, out)
+		}
+		return out
 	}
 	return w.SendPreview(ctx, pv, run)
 }
@@ -274,5 +283,6 @@ func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Requ
 		}
 	}
 	pv.Redact = NewRedactor(run.ShowSecrets, p, res)
+	w.record(ctx, p.Resolved.Path, run, out)
 	return out
 }
