@@ -102,6 +102,10 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 	if err != nil {
 		return fmt.Errorf("the bundled demo collection: %w", err)
 	}
+	if h := openHistory(cmd.ErrOrStderr()); h != nil {
+		defer h.Close()
+		d.wb.Env.History = h
+	}
 	coll := d.wb.Coll
 	d.printf("sigscope demo: the AWS emulator listens on %s; running the collection %q (%s).\n", srv.URL, coll.Name, examples.DemoPath)
 	d.printf("Every key and password below is public demo data of the emulator.\n")
@@ -144,6 +148,8 @@ func runDemoTUI(cmd *cobra.Command) error {
 		Env:      workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
 		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true,
 	}
+	closeHistory := withHistory(&cfg)
+	defer closeHistory()
 	return tui.Run(ctx, cfg, cmd.InOrStdin(), cmd.OutOrStdout())
 }
 
@@ -303,7 +309,7 @@ func (d *demo) prepare(ctx context.Context, name string, edit func(*collections.
 // signing on purpose.
 func (d *demo) send(ctx context.Context, req *sign.Request) (*exchange.Result, error) {
 	pv := d.previews[len(d.previews)-1]
-	oc := d.wb.SendRequest(ctx, pv, req, workbench.Run{Timeout: 10 * time.Second})
+	oc := d.wb.SendRequest(ctx, pv, req, workbench.Run{Timeout: 10 * time.Second, Source: "demo"})
 	res := oc.Result
 	if res.Err != nil {
 		return nil, fmt.Errorf("%s %s: %s", req.Method, req.Path, res.Err.Message)

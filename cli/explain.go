@@ -32,6 +32,9 @@ type explainFlags struct {
 	collection, request, env string
 	vars                     []string
 	yes                      bool
+	// The answer kept in the history: the newest refusal, or one entry.
+	last    bool
+	entryID string
 }
 
 func newExplainCmd() *cobra.Command {
@@ -77,6 +80,12 @@ file), 2 usage error.`,
 			if len(args) == 1 {
 				file = args[0]
 			}
+			if f.last || f.entryID != "" {
+				if len(args) == 1 || f.requestFile != "" || f.collection != "" {
+					return withCode(ExitUsage, errors.New("--last and --history read the answer and the request from the history: give no FILE, --request-file or --collection with them"))
+				}
+				file = ""
+			}
 			return runExplain(cmd, f, file)
 		},
 	}
@@ -87,6 +96,8 @@ file), 2 usage error.`,
 	fl.StringVarP(&f.env, "env", "e", "", "environment of --collection")
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v for --collection (repeatable)")
 	fl.BoolVar(&f.yes, "yes", false, "trust --collection's environment variables and hosts without being asked (as send --yes)")
+	fl.BoolVar(&f.last, "last", false, "explain the newest refusal (4xx) kept in the history, with the canonical request that was signed")
+	fl.StringVar(&f.entryID, "history", "", "explain the answer of this history entry (an ID that `sigscope history` lists)")
 	fl.StringVar(&f.scheme, "scheme", "https", "scheme the request was sent over (decides which default port is dropped from Host)")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print session and access tokens in clear")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
@@ -108,11 +119,21 @@ func runExplain(cmd *cobra.Command, f *explainFlags, file string) error {
 	if file == "-" && f.requestFile == "-" {
 		return withCode(ExitUsage, errors.New("the answer and --request-file cannot both come from standard input"))
 	}
-	body, name, err := readAnswer(cmd.InOrStdin(), file)
-	if err != nil {
-		return err
+	var in explain.Input
+	var name string
+	if file == "" {
+		var err error
+		if in, name, err = historyAnswer(cmd, f); err != nil {
+			return err
+		}
+	} else {
+		body, n, err := readAnswer(cmd.InOrStdin(), file)
+		if err != nil {
+			return err
+		}
+		in, name = explain.Input{Body: body}, n
 	}
-	in := explain.Input{Body: body}
+	body := in.Body
 	var warnings []string
 	var token string
 	if (f.collection == "") != (f.request == "") {
@@ -181,7 +202,7 @@ func runExplain(cmd *cobra.Command, f *explainFlags, file string) error {
 	for _, w := range warnings {
 		fmt.Fprintf(&b, "\nwarning: %s\n", termsafe.Line(w))
 	}
-	_, err = io.WriteString(out, b.String())
+	_, err := io.WriteString(out, b.String())
 	return err
 }
 

@@ -100,10 +100,12 @@ var commands = []func() *cobra.Command{
 	newSignCmd,
 	newCompareCmd,
 	newSendCmd,
+	newExportCmd,
 	newVerifyCmd,
 	newExplainCmd,
 	newLsCmd,
 	newLoginCmd, newLogoutCmd,
+	newHistoryCmd,
 	newVersionCmd,
 }
 

@@ -179,7 +179,11 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}
-	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username, SpoolDir: f.spoolDir}
+	if h := openHistory(cmd.ErrOrStderr()); h != nil {
+		defer h.Close()
+		wb.Env.History = h
+	}
+	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username, SpoolDir: f.spoolDir, Source: "send"}
 	oc := wb.Send(cmd.Context(), requestPath, run)
 	if oc.Err != nil {
 		if f.authMode != "" && !workbench.IsLoginRequired(oc.Err) && strings.HasPrefix(oc.Err.Error(), "auth mode") {
@@ -190,6 +194,13 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 		}
 		return withCode(ExitError, oc.Err)
 	}
+	return printOutcome(cmd, f, oc)
+}
+
+// printOutcome writes a send's answer as send prints it (also replay's)
+// and turns it into the exit code.
+func printOutcome(cmd *cobra.Command, f *sendFlags, oc *workbench.Outcome) error {
+	var err error
 	p, res := oc.Preview.Prepared, oc.Result
 	out := &sendOutcome{flags: f, prepared: p, result: res, jar: oc.Preview.Jar, warnings: oc.Warnings, mismatch: oc.Mismatch, hint: oc.Hint, mask: oc.Redact()}
 	if f.output == "json" {

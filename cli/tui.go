@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -46,5 +47,22 @@ func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
 		return withCode(ExitUsage, fmt.Errorf("the terminal UI needs a terminal: for scripts use 'sigscope send' (see 'sigscope --help')"))
 	}
 	cfg := tui.Config{Paths: args, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version), Dark: true}
+	closeHistory := withHistory(&cfg)
+	defer closeHistory()
 	return tui.Run(cmd.Context(), cfg, cmd.InOrStdin(), cmd.OutOrStdout())
+}
+
+// withHistory gives the UI the user's history to record into and read;
+// one that cannot be opened is a warning in the status line.
+func withHistory(cfg *tui.Config) (closeIt func()) {
+	var warn strings.Builder
+	h := openHistory(&warn)
+	if w := strings.TrimSpace(strings.TrimPrefix(warn.String(), "sigscope: warning: ")); w != "" {
+		cfg.Warnings = append(cfg.Warnings, w)
+	}
+	if h == nil {
+		return func() {}
+	}
+	cfg.Env.History, cfg.History = h, h
+	return func() { h.Close() }
 }

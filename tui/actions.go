@@ -14,6 +14,7 @@ import (
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
+	"github.com/sigscope/sigscope/export"
 	"github.com/sigscope/sigscope/tui/logindialog"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -129,7 +130,7 @@ func (m *Model) selectionChanged() tea.Cmd {
 
 // run is the run options of the selected request for this session.
 func (m *Model) run() workbench.Run {
-	run := workbench.Run{Mode: m.modes[m.modeKey()], ShowSecrets: m.showSecr, Timeout: 30 * time.Second}
+	run := workbench.Run{Mode: m.modes[m.modeKey()], ShowSecrets: m.showSecr, Timeout: 30 * time.Second, Source: "tui"}
 	if lg := m.logins[m.coll]; lg != nil {
 		run.Username = lg.Username // who logged in here, whatever the profile names
 	}
@@ -579,14 +580,21 @@ func (m *Model) copyPane() tea.Cmd {
 	return tea.SetClipboard(text)
 }
 
-// copyCurl copies the request as a curl command that sends exactly the
-// signed bytes. It holds the signature and tokens: the user asked.
+// copyCurl copies the request as a curl command that signs afresh on
+// every run (--aws-sigv4, keys and tokens read from environment
+// variables): it never holds a credential, nor a signature that expires.
 func (m *Model) copyCurl() tea.Cmd {
-	if m.preview == nil {
+	wb := m.selectedBench()
+	if m.preview == nil || wb == nil {
 		return nil
 	}
-	cmd := workbench.CurlCommand(m.preview.Prepared.Request)
-	m.setStatus("copied as curl (with live credentials; the signature expires in 15 min)", true)
+	p := m.preview.Prepared
+	cmd, err := export.Curl(p, export.Options{Collection: wb.Coll.Path, ShowSecrets: m.showSecr, EnvNames: wb.SecretEnvNames(p)})
+	if err != nil {
+		m.setStatus("copy as curl: "+err.Error(), false)
+		return nil
+	}
+	m.setStatus("copied as curl: it signs afresh on each run, reading the keys and tokens from environment variables", true)
 	return tea.SetClipboard(cmd)
 }
 

@@ -6,6 +6,7 @@ package tui
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"charm.land/bubbles/v2/spinner"
@@ -38,6 +39,11 @@ type Config struct {
 	Username, Password string
 	// Dark selects the dark theme; the program asks the terminal too.
 	Dark bool
+	// History is read by H; Env.History records into it. Nil: no history.
+	History HistoryReader
+	// Warnings are shown in the status line once the UI is up (a history
+	// that could not be opened).
+	Warnings []string
 }
 
 type pane int
@@ -107,6 +113,8 @@ type Model struct {
 	editing   *editor
 	editDelay time.Duration
 
+	history HistoryReader
+
 	overlays []overlay
 	// still stops the spinner and the header's clock: tests render
 	// frames that do not depend on time.
@@ -122,6 +130,10 @@ func New(cfg Config) *Model {
 		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
 		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
 		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay, trustAsked: map[int]bool{},
+	}
+	m.history = cfg.History
+	if len(cfg.Warnings) > 0 {
+		m.setStatus(strings.Join(cfg.Warnings, "; "), false)
 	}
 	m.spin = spinner.New(spinner.WithSpinner(spinner.Dot))
 	m.body = bodyview.New()

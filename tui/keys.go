@@ -11,7 +11,7 @@ type globalKeys struct {
 	Pane3, Pane4, Pane5                        key.Binding
 	Copy, CopyCurl, Edit, Secrets, Help, Quit  key.Binding
 	ForceQuit, TabNext, TabPrev, Reload, Theme key.Binding
-	Save, EditRequest                          key.Binding
+	Save, EditRequest, History                 key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -55,6 +55,7 @@ func newGlobalKeys() globalKeys {
 		Theme:        b([]string{"T"}, "T", "light/dark"),
 		Save:         b([]string{"ctrl+s"}, "ctrl+s", "save to the YAML file"),
 		EditRequest:  b([]string{"i"}, "i", "edit the request"),
+		History:      b([]string{"H"}, "H", "history"),
 	}
 }
 
@@ -64,7 +65,7 @@ func (k globalKeys) ShortHelp() []key.Binding {
 
 func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.Save, k.Reload},
+		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.History, k.Save, k.Reload},
 		{k.EditRequest, k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
 		{k.Focus, k.FocusBack, k.Zoom, k.Pane1, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
 	}

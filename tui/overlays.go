@@ -90,6 +90,7 @@ func newFinder(m *Model) *finder {
 	f := &finder{input: newTextInput()}
 	f.input.Placeholder = "request name or folder/name"
 	f.input.Prompt = "› "
+	f.input.SetWidth(max(min(72, m.lay.W-4)-4, 1)) // else the placeholder shows one letter
 	f.input.Focus()
 	for _, n := range m.tree.all {
 		if n.Kind == nodeRequest {
@@ -363,6 +364,7 @@ func newPrompt(m *Model, kind int) *prompt {
 		p.input.Placeholder = ".items[] | .name"
 		p.input.SetValue(m.body.Filtering())
 	}
+	p.input.SetWidth(max(min(70, m.lay.W-4)-4, 1))
 	p.input.Focus()
 	return p
 }

@@ -138,6 +138,10 @@ func (m *Model) overlayBusy() bool {
 		switch o.(type) {
 		case *loginOverlay, *hostedOverlay:
 			return true
+		case *historyOverlay:
+			if o.(*historyOverlay).loading {
+				return true
+			}
 		}
 	}
 	return false
@@ -206,6 +210,14 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		if len(m.benches) > 0 {
 			m.pushOverlay(newFinder(m))
 		}
+	case key.Matches(msg, k.History):
+		if m.history == nil {
+			m.setStatus("no history here (SIGSCOPE_HISTORY=off, or it could not be opened)", false)
+			return nil
+		}
+		o, cmd := newHistoryOverlay(m)
+		m.pushOverlay(o)
+		return cmd
 	case key.Matches(msg, k.Env):
 		if wb := m.selectedBench(); wb != nil {
 			if len(wb.Coll.Environments()) == 0 {

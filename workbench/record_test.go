@@ -1,11 +1,14 @@
 package workbench
 
 import (
+	"bytes"
 	"context"
 	"encoding/base64"
 	"encoding/json"
 	"net/http"
 	"net/url"
+	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -27,6 +30,43 @@ func (h *memHistory) Add(_ context.Context, e *history.Entry) (int64, error) {
 	h.entries = append(h.entries, e)
 	e.ID = int64(len(h.entries))
 	return e.ID, nil
+}
+
+// teeHistory records into several recorders.
+type teeHistory []Recorder
+
+func (t teeHistory) Add(ctx context.Context, e *history.Entry) (int64, error) {
+	var id int64
+	for _, r := range t {
+		n, err := r.Add(ctx, e)
+		if err != nil {
+			return 0, err
+		}
+		id = n
+	}
+	return id, nil
+}
+
+// assertNoSecretInFiles scans files' raw bytes for each secret and its
+// usual encodings (a missing file has nothing to hide).
+func assertNoSecretInFiles(t *testing.T, secrets []string, files ...string) {
+	t.Helper()
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			continue
+		}
+		for _, s := range secrets {
+			if len(s) < 8 {
+				continue
+			}
+			for _, form := range []string{s, url.QueryEscape(s), base64.StdEncoding.EncodeToString([]byte(s))} {
+				if bytes.Contains(data, []byte(form)) {
+					t.Errorf("%s holds the secret %s in clear", filepath.Base(f), maskHeaderValue("x-secret", s))
+				}
+			}
+		}
+	}
 }
 
 // secretsSeen gathers, from outcomes sent with secrets shown, every
@@ -57,7 +97,13 @@ func secretsSeen(outs ...*Outcome) []string {
 func TestHistoryEntriesHoldNoSecret(t *testing.T) {
 	wb, srv := demoBench(t)
 	mem := &memHistory{}
-	wb.Env.History = mem
+	db := filepath.Join(t.TempDir(), "history.db")
+	store, err := history.Open(db, history.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer store.Close()
+	wb.Env.History = teeHistory{mem, store}
 	login(t, wb)
 	ctx := context.Background()
 	var outs []*Outcome
@@ -81,6 +127,13 @@ func TestHistoryEntriesHoldNoSecret(t *testing.T) {
 		}
 	}
 	assertNoSecret(t, mem.entries, secrets)
+	// The file itself, its write-ahead log while open, and after closing.
+	assertNoSecretInFiles(t, secrets, db, db+"-wal", db+"-shm")
+	if n, err := store.Count(ctx, history.Filter{}); err != nil || n != len(outs) {
+		t.Fatalf("store holds %d entries (%v), want %d", n, err, len(outs))
+	}
+	store.Close()
+	assertNoSecretInFiles(t, secrets, db, db+"-wal")
 
 	byName := map[string]*history.Entry{}
 	for _, e := range mem.entries {

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net"
 	"net/http"
+	"net/http/httputil"
 	"sync"
 	"testing"
 )
@@ -51,6 +52,7 @@ type Recorder struct {
 
 	mu   sync.Mutex
 	seen []*http.Request
+	raw  []string
 }
 
 // OK is an answer for Recorder: 200 with the body "ok".
@@ -72,12 +74,21 @@ func NewRecorder(t testing.TB, answer func(r *http.Request) string) *Recorder {
 		if err != nil {
 			return
 		}
+		dump, _ := httputil.DumpRequest(r, true) // the body too, read here
 		rec.mu.Lock()
 		rec.seen = append(rec.seen, r)
+		rec.raw = append(rec.raw, string(dump))
 		rec.mu.Unlock()
 		fmt.Fprint(c, answer(r))
 	})
 	return rec
+}
+
+// Raw returns every request received so far as bytes, bodies included.
+func (r *Recorder) Raw() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return append([]string(nil), r.raw...)
 }
 
 // Requests returns the requests received so far.

@@ -1,0 +1,190 @@
+package export
+
+import (
+	"bytes"
+	"fmt"
+	"strings"
+
+	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/sign"
+)
+
+// Curl writes a prepared request as a curl command: by default one that
+// signs afresh on every run (--aws-sigv4 with the keys from environment
+// variables, tokens from variables), with Options.Frozen the request
+// exactly as signed.
+func Curl(p *exchange.Prepared, o Options) (string, error) {
+	if p == nil || p.Resolved == nil || p.Request == nil {
+		return "", fmt.Errorf("export curl: no prepared request")
+	}
+	if o.Frozen {
+		return curlFrozen(p, &o)
+	}
+	return curlFresh(p, &o)
+}
+
+// curlFresh writes the unsigned request plus what authorizes it, read
+// from the environment when the command runs.
+func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
+	a := o.auth(p)
+	vw := newValueWriter(p, o)
+	c := &command{}
+	r := p.Unsigned
+	query := r.RawQuery
+	var auth [][]string
+	switch a.Mode {
+	case collections.ModeIAM:
+		region, service, err := regionService(p, a)
+		if err != nil {
+			return "", fmt.Errorf("export curl: %w", err)
+		}
+		cv := credentialsFor(p, a, o)
+		for _, n := range cv.notes {
+			c.note("%s", n)
+		}
+		auth = append(auth, []string{"--aws-sigv4", Quote("aws:amz:" + region + ":" + service)},
+			[]string{"--user", word([]segment{{name: cv.access}, {lit: ":"}, {name: cv.secret}})})
+		if cv.withToken {
+			auth = append(auth, []string{"-H", word([]segment{{lit: "x-amz-security-token: "}, {name: cv.token}})})
+		}
+		if a.Presign {
+			c.note("the collection presigns this request (signature in the query); curl --aws-sigv4 signs the Authorization header instead (--frozen writes the presigned URL)")
+		}
+		tr, err := canonicalForm(r, a, region, service)
+		if err != nil {
+			return "", fmt.Errorf("export curl: %w", err)
+		}
+		// curl sends the payload hash header it is given and signs with
+		// it, as S3 wants; without it curl hashes the body itself.
+		if _, ok := r.Get("X-Amz-Content-Sha256"); !ok && (a.S3 || a.UnsignedPayload) {
+			auth = append(auth, []string{"-H", Quote("x-amz-content-sha256: " + tr.Payload.Hash)})
+		}
+		if query != "" && tr.Query.Output != query {
+			// Older curl (7.x) signs the query as written; the server
+			// sorts and encodes it. Written canonical, it reads the same
+			// to both (repeated keys come sorted by value).
+			query = tr.Query.Output
+			c.note("the query is written in SigV4 canonical order and encoding, so that curl releases that sign it as written (7.x) sign what the server reads")
+		}
+		if tr.URI.Output != r.Path {
+			c.note("the server reads the path as %s in the signature; curl releases that sign the path as written (7.x) get 403 for it: use --frozen there", tr.URI.Output)
+		}
+	case collections.ModeIDToken, collections.ModeAccessToken:
+		name, field := EnvIDToken, "id_token"
+		if a.Mode == collections.ModeAccessToken {
+			name, field = EnvAccessToken, "access_token"
+		}
+		prefix := ""
+		if a.Bearer {
+			prefix = "Bearer "
+		}
+		c.note("%s", tokenHint(name, field, a, o))
+		auth = append(auth, []string{"-H", word([]segment{{lit: "Authorization: " + prefix}, {name: name}})})
+	case collections.ModeAPIKey:
+		name := o.EnvNames[string(a.APIKey)]
+		if name == "" {
+			name = EnvAPIKey
+			c.note("%s is the API key the collection's api_key gives; sigscope export --frozen --show-secrets prints the request with it", EnvAPIKey)
+		}
+		auth = append(auth, []string{"-H", word([]segment{{lit: "x-api-key: "}, {name: name}})})
+	}
+	c.add(append(append([]string{"curl", "--path-as-is"}, methodWords(r)...), word(vw.text(wireURL(p, r, query))))...)
+	for _, g := range auth {
+		c.add(g...)
+	}
+	curlHeaders(c, p, r, vw)
+	curlBody(c, p, r, vw)
+	if vw.masked {
+		c.note("values shown as …(N chars) are masked secrets: sigscope export --show-secrets writes them in clear")
+	}
+	return c.String(), nil
+}
+
+// tokenHint says where a fresh command's token variable comes from.
+func tokenHint(name, field string, a collections.ResolvedAuth, o *Options) string {
+	coll := o.Collection
+	if coll == "" {
+		coll = "COLLECTION"
+	}
+	profile := ""
+	if a.Profile != nil && a.Profile.Name != "" {
+		profile = " --profile " + Quote(a.Profile.Name)
+	}
+	return fmt.Sprintf("%s: the Cognito %s of a login: export %s=\"$(sigscope login %s%s -o json --show-tokens | jq -r .%s)\"", name, field, name, Quote(coll), profile, field)
+}
+
+// curlFrozen writes the signed request: every header as sent.
+func curlFrozen(p *exchange.Prepared, o *Options) (string, error) {
+	vw := newValueWriter(p, o)
+	c := &command{}
+	r := p.Request
+	if e := expiry(p); e != "" {
+		c.note("%s", e)
+	}
+	c.add(append(append([]string{"curl", "--path-as-is"}, methodWords(r)...), word(vw.text(wireURL(p, r, r.RawQuery))))...)
+	curlHeaders(c, p, r, vw)
+	curlBody(c, p, r, vw)
+	if vw.masked {
+		c.note("values shown as …(N chars) are masked secrets: the command runs only with sigscope export --frozen --show-secrets")
+	}
+	return c.String(), nil
+}
+
+// methodWords name the method when curl would not pick it by itself
+// (GET without a body, POST with one).
+func methodWords(r *sign.Request) []string {
+	switch {
+	case r.Method == "HEAD":
+		return []string{"--head"}
+	case r.Method == "POST" && len(r.Body) > 0, r.Method == "GET" && len(r.Body) == 0:
+		return nil
+	}
+	return []string{"-X", Quote(r.Method)}
+}
+
+// curlHeaders writes the headers in order. curl computes Content-Length
+// itself; sigscope's own User-Agent stays out of a fresh command (SigV4
+// never signs it) and in a frozen one.
+func curlHeaders(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWriter) {
+	if r.Host != p.Target.Host {
+		c.add("-H", Quote("Host: "+r.Host))
+	}
+	frozen := r == p.Request
+	for _, h := range r.Headers {
+		switch {
+		case strings.EqualFold(h.Name, "Content-Length"):
+			continue
+		case strings.EqualFold(h.Name, "User-Agent") && !frozen && !userHeader(p, h.Name):
+			continue
+		}
+		segs := vw.header(h.Name, h.Value)
+		if h.Value == "" {
+			// "Name;" is curl's way to send a header with no value.
+			c.add("-H", Quote(h.Name+";"))
+			continue
+		}
+		c.add("-H", word(append([]segment{{lit: h.Name + ": "}}, segs...)))
+	}
+}
+
+// curlBody writes the body: a file body by name, bytes that no argument
+// can hold through printf, the rest as one argument.
+func curlBody(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWriter) {
+	if len(r.Body) == 0 {
+		return
+	}
+	if b := p.Resolved.Body; b != nil && b.Kind == collections.BodyFile && b.File != "" {
+		c.add("--data-binary", Quote("@"+b.File))
+		return
+	}
+	switch {
+	case bytes.IndexByte(r.Body, 0) >= 0:
+		c.prefix = printfBody(r.Body)
+		c.add("--data-binary", "@-")
+	case r.Body[0] == '@':
+		c.add("--data-raw", word(vw.text(string(r.Body)))) // --data-binary would read a file
+	default:
+		c.add("--data-binary", word(vw.text(string(r.Body))))
+	}
+}

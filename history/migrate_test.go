@@ -1,0 +1,146 @@
+package history
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"path/filepath"
+	"reflect"
+	"testing"
+	"time"
+)
+
+func TestMigrationsAreInOrder(t *testing.T) {
+	for i, m := range migrations {
+		if m.version != i+1 || m.name == "" || m.up == nil {
+			t.Errorf("migration %d is %+v; versions must run 1, 2, 3... with a name and a function", i, m)
+		}
+	}
+	if schemaVersion != len(migrations) {
+		t.Errorf("schemaVersion %d, %d migrations", schemaVersion, len(migrations))
+	}
+}
+
+// addAtV1 writes entries as schema version 1 did: the two tables only.
+func addAtV1(t *testing.T, tx *sql.Tx, entries ...*Entry) []int64 {
+	t.Helper()
+	var ids []int64
+	s := &Store{opts: Options{}.withDefaults()}
+	for _, e := range entries {
+		kept := s.prepare(e)
+		detail, err := encodeDetail(kept)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, err := insertEntry(context.Background(), tx, kept, detail, entrySize(kept, detail))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	return ids
+}
+
+// Version 0 (an empty file) to 1: the tables appear and take an entry.
+func TestMigration1Core(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	buildAt(t, path, 0, nil)
+	if v := userVersion(t, path); v != 0 {
+		t.Fatalf("start at version %d", v)
+	}
+	var ids []int64
+	buildAt(t, path, 1, func(tx *sql.Tx) { ids = addAtV1(t, tx, fullEntry()) })
+	if v := userVersion(t, path); v != 1 {
+		t.Fatalf("version %d after migration 1", v)
+	}
+	db := rawDB(t, path)
+	defer db.Close()
+	e, err := scanEntry(db.QueryRow(entryQuery+` WHERE e.id = ?`, ids[0]))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.Request != "admin/Create pet" || e.Signing == nil || string(e.RequestBody.Data) != `{"name":"Rex","kind":"dog"}` {
+		t.Errorf("entry written at version 1 reads back as %+v", e)
+	}
+}
+
+// Version 1 to 2: entries written before the full-text index are
+// indexed by the migration and found by search.
+func TestMigration2FullText(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	var ids []int64
+	buildAt(t, path, 1, func(tx *sql.Tx) { ids = addAtV1(t, tx, sampleEntry(1), sampleEntry(2), fullEntry()) })
+
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if v := userVersion(t, path); v != schemaVersion {
+		t.Fatalf("version %d after Open, want %d", v, schemaVersion)
+	}
+	ctx := context.Background()
+	got, err := s.Get(ctx, ids[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := fullEntry()
+	want.ID, want.Time = ids[2], want.Time.UTC()
+	if !reflect.DeepEqual(got, want) {
+		t.Errorf("entry changed by the migration:\n got %+v\nwant %+v", got, want)
+	}
+	for text, id := range map[string]int64{"pet-2": ids[1], "Rex": ids[2], "canonical query differs": ids[2]} {
+		list, err := s.List(ctx, Filter{Text: text})
+		if err != nil || len(list) != 1 || list[0].ID != id {
+			t.Errorf("search %q after migration: %v, %v; want entry %d", text, list, err, id)
+		}
+	}
+	// The trigger keeps the index in step with deletions.
+	if _, err := s.Clear(ctx, baseTime.Add(1500*time.Millisecond)); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Count(ctx, Filter{Text: "pet-1"}); err != nil || n != 0 {
+		t.Errorf("cleared entry still found: %d, %v", n, err)
+	}
+}
+
+// Version 2 to 3: the totals are computed from the entries already
+// there, and retention works on them.
+func TestMigration3Totals(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	var ids []int64
+	buildAt(t, path, 2, func(tx *sql.Tx) {
+		ids = addAtV1(t, tx, sampleEntry(1), sampleEntry(2), sampleEntry(3))
+		for i, id := range ids {
+			if err := indexText(context.Background(), tx, id, sampleEntry(i+1)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	})
+	db := rawDB(t, path)
+	var size int64
+	if err := db.QueryRow(`SELECT sum(size) FROM entries`).Scan(&size); err != nil {
+		t.Fatal(err)
+	}
+	db.Close()
+
+	s, err := Open(path, Options{MaxEntries: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	var count, bytes int64
+	if err := s.db.QueryRow(`SELECT entries, bytes FROM stats`).Scan(&count, &bytes); err != nil {
+		t.Fatal(err)
+	}
+	if count != 3 || bytes != size {
+		t.Errorf("stats after migration: %d entries, %d bytes; want 3, %d", count, bytes, size)
+	}
+	mustAdd(t, s, sampleEntry(4))
+	if _, err := s.Get(context.Background(), ids[0]); !errors.Is(err, ErrNotFound) {
+		t.Errorf("retention kept the oldest pre-migration entry: %v", err)
+	}
+	if n, _ := s.Count(context.Background(), Filter{}); n != 3 {
+		t.Errorf("%d entries, want 3", n)
+	}
+}
