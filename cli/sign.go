@@ -37,13 +37,15 @@ type signFlags struct {
 	resign           bool
 	showSecrets      bool
 	output           string
+	algorithm        string
+	regionSet        string
 }
 
 func newSignCmd() *cobra.Command {
 	f := &signFlags{}
 	cmd := &cobra.Command{
 		Use:   "sign [--request-file FILE|-] [flags]",
-		Short: "Sign a raw HTTP request with SigV4 and show every step",
+		Short: "Sign a raw HTTP request with SigV4 (or SigV4a) and show every step",
 		Long: `Sign reads a raw HTTP/1.1 request (request line, headers, blank line, body),
 signs it with AWS Signature Version 4 and prints every step: canonical URI,
 query and headers, the canonical request and its hash, the string-to-sign, the
@@ -51,6 +53,14 @@ derived keys, the signature and the signed request.
 
 The signature comes from aws-sdk-go-v2's signer; sigscope recomputes each step
 on its own and refuses to print anything if the two disagree.
+
+--algorithm sigv4a signs with SigV4a (AWS4-ECDSA-P256-SHA256): the region set
+(--region, or --region-set for several, * for all) is signed in
+X-Amz-Region-Set, the credential scope has no region, and the string-to-sign
+is signed with an ECDSA P-256 key derived from the secret. The canonical
+request is still checked against aws-sdk-go-v2's; the public key is printed,
+the private key is masked unless --show-secrets. ECDSA signatures differ on
+every run.
 
 Credentials: --access-key/--secret-key/--session-token, else the standard AWS
 environment variables and shared config (--profile, AWS_PROFILE, SSO).
@@ -62,7 +72,9 @@ range).`,
 		Example: `  printf 'GET /prod/pets?limit=10 HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\n\n' |
     sigscope sign --region us-east-1 --service execute-api
 
-  sigscope sign --request-file req.txt --presign --expires 300 -o json`,
+  sigscope sign --request-file req.txt --presign --expires 300 -o json
+
+  sigscope sign -f req.txt --algorithm sigv4a --region-set us-east-1,eu-west-1`,
 		Args: cobra.NoArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			return runSign(cmd, f)
@@ -89,7 +101,10 @@ range).`,
 	fl.BoolVar(&f.resign, "resign", false, "strip the signature the request already carries and sign it anew (without it, such a request is refused: check it with 'sigscope verify')")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "print the session token in clear")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	fl.StringVar(&f.algorithm, "algorithm", sign.SigV4, "signing algorithm: sigv4 (AWS4-HMAC-SHA256) or sigv4a (AWS4-ECDSA-P256-SHA256)")
+	fl.StringVar(&f.regionSet, "region-set", "", "sigv4a: regions the signature is valid in, comma-separated, * for all (default: --region)")
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
+	_ = cmd.RegisterFlagCompletionFunc("algorithm", cobra.FixedCompletions([]string{sign.SigV4, sign.SigV4a}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("scheme", cobra.FixedCompletions([]string{"https", "http"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("profile", completeProfiles)
 	return cmd
@@ -129,7 +144,7 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	if err != nil {
 		return err
 	}
-	tr, err := sign.Sign(req, opts)
+	tr, err := sign.SignFor(req, opts)
 	if err != nil {
 		var dis *sign.DisagreementError
 		if errors.As(err, &dis) {
@@ -145,7 +160,33 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	for _, w := range warnings {
 		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: %s\n", name, w)
 	}
-	return writeSignText(out, tr, mask, opts, f.showSecrets)
+	if err := writeSignText(out, tr, mask, opts, f.showSecrets); err != nil {
+		return err
+	}
+	return writeV4aText(out, tr, f.showSecrets)
+}
+
+// writeV4aText adds what SigV4a signs differently: the region set, the
+// public key a server checks with, and the private key (masked: it signs
+// for every region and service of the access key, and never expires).
+func writeV4aText(w io.Writer, t *sign.Trace, showSecrets bool) error {
+	if t.Algorithm != sign.AlgorithmV4a || t.PublicKey == nil {
+		return nil
+	}
+	priv := t.Keys.Signing
+	if !showSecrets {
+		priv = secret.Mask(priv) + " (--show-secrets prints it)"
+	}
+	var b strings.Builder
+	b.WriteString("\nSigV4a (AWS4-ECDSA-P256-SHA256)\n")
+	fmt.Fprintf(&b, "   %-12s %s  (X-Amz-Region-Set, signed; the credential scope has no region)\n", "region set", strings.Join(t.RegionSet, ","))
+	fmt.Fprintf(&b, "   %-12s x=%s\n   %-12s y=%s\n", "public key", t.PublicKey.X, "", t.PublicKey.Y)
+	fmt.Fprintf(&b, "   %-12s %s  (SHA-256 of the uncompressed point, first 16 bytes)\n", "fingerprint", t.PublicKey.Fingerprint)
+	fmt.Fprintf(&b, "   %-12s %s\n", "private key", priv)
+	b.WriteString("              - ECDSA P-256 key derived from the secret and the access key id: HMAC-SHA256 keyed by \"AWS4A\"+secret in counter mode (NIST SP 800-108), label AWS4-ECDSA-P256-SHA256, context access key id + counter byte; the first candidate <= n-2, plus one\n")
+	b.WriteString("              - the signature is the hex of an ASN.1 DER ECDSA signature of the string-to-sign's SHA-256: different on every signing, checked with the public key\n")
+	_, err := io.WriteString(w, b.String())
+	return err
 }
 
 // readRequest reads the raw request from a file or standard input.
@@ -185,7 +226,19 @@ func signOptions(cmd *cobra.Command, f *signFlags) (sign.Options, error) {
 	if f.presign && (f.expires <= 0 || f.expires > 604800) {
 		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--expires %d: a presigned URL lives from 1 second to 7 days (604800 seconds)", f.expires))
 	}
+	alg, err := sign.ParseAlgorithm(f.algorithm)
+	if err != nil {
+		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--algorithm: %w", err))
+	}
+	regionSet, err := sign.ParseRegionSet(f.regionSet)
+	if err != nil {
+		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--region-set: %w", err))
+	}
+	if len(regionSet) > 0 && alg != sign.SigV4a {
+		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--region-set is for SigV4a: add --algorithm sigv4a, or sign for one --region"))
+	}
 	opts := sign.Options{
+		Algorithm: alg, RegionSet: regionSet,
 		Region: f.region, Service: f.service,
 		Presign: f.presign, Expires: time.Duration(f.expires) * time.Second,
 		S3: f.s3, UnsignedPayload: f.unsignedPayload, SignBody: f.signBody,

@@ -241,3 +241,127 @@ func mustJSON(t *testing.T, data string, v any) {
 		t.Fatalf("bad JSON: %v\n%s", err, data)
 	}
 }
+
+// TestSignV4aBinaryOnSuite runs `sign --algorithm sigv4a` on a sample of
+// the suite's v4a cases: canonical request and string-to-sign as the suite
+// has them, the signature verified with the case's public key.
+func TestSignV4aBinaryOnSuite(t *testing.T) {
+	const v4aDir = "../sign/testdata/sigv4-suite/v4a"
+	sample := []string{"get-vanilla", "get-vanilla-with-session-token", "get-utf8", "post-vanilla-query", "get-vanilla-query-order-key-case"}
+	for _, name := range sample {
+		dir := filepath.Join(v4aDir, name)
+		var ctx struct {
+			Credentials struct {
+				AccessKeyID     string `json:"access_key_id"`
+				SecretAccessKey string `json:"secret_access_key"`
+				Token           string `json:"token"`
+			} `json:"credentials"`
+			Expiration int64  `json:"expiration_in_seconds"`
+			Region     string `json:"region"`
+			Service    string `json:"service"`
+			Timestamp  string `json:"timestamp"`
+		}
+		mustJSON(t, readFile(t, filepath.Join(dir, "context.json")), &ctx)
+		var key sign.PublicKey
+		mustJSON(t, readFile(t, filepath.Join(dir, "public-key.json")), &key)
+		pub, err := key.ECDSA()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, mode := range []string{"header", "query"} {
+			t.Run(name+"/"+mode, func(t *testing.T) {
+				args := []string{"sign", "--request-file", filepath.Join(dir, "request.txt"), "-o", "json", "--algorithm", "sigv4a",
+					"--region", ctx.Region, "--service", ctx.Service, "--time", ctx.Timestamp,
+					"--access-key", ctx.Credentials.AccessKeyID, "--secret-key", ctx.Credentials.SecretAccessKey}
+				if ctx.Credentials.Token != "" {
+					args = append(args, "--session-token", ctx.Credentials.Token, "--show-secrets")
+				}
+				if mode == "query" {
+					args = append(args, "--presign", "--expires", strconv.FormatInt(ctx.Expiration, 10))
+				}
+				stdout, stderr, code := run(t, nil, nil, args...)
+				if code != 0 {
+					t.Fatalf("exit %d: %s", code, stderr)
+				}
+				var out struct {
+					Algorithm        string `json:"algorithm"`
+					CanonicalRequest string `json:"canonical_request"`
+					StringToSign     string `json:"string_to_sign"`
+					Signature        string `json:"signature"`
+				}
+				mustJSON(t, stdout, &out)
+				if out.Algorithm != sign.AlgorithmV4a {
+					t.Errorf("algorithm = %q", out.Algorithm)
+				}
+				if want := readFile(t, filepath.Join(dir, mode+"-canonical-request.txt")); out.CanonicalRequest != want {
+					t.Errorf("canonical request:\n%s\nwant:\n%s", out.CanonicalRequest, want)
+				}
+				if want := readFile(t, filepath.Join(dir, mode+"-string-to-sign.txt")); out.StringToSign != want {
+					t.Errorf("string to sign:\n%s\nwant:\n%s", out.StringToSign, want)
+				}
+				if !sign.VerifyECDSA(pub, out.StringToSign, out.Signature) {
+					t.Errorf("signature %s does not verify with the case's public key", out.Signature)
+				}
+			})
+		}
+	}
+}
+
+// TestSignV4aText: the text shows the region set and the public key; the
+// private key only with --show-secrets, in text and JSON.
+func TestSignV4aText(t *testing.T) {
+	req := []byte("GET /prod/pets HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\n\n")
+	keys := []string{"sign", "--access-key", "AKIDEXAMPLE", "--secret-key", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", "--region", "us-east-1",
+		"--algorithm", "sigv4a", "--region-set", "us-east-1,eu-west-1"}
+	shown, stderr, code := run(t, nil, req, append(keys, "--show-secrets")...)
+	if code != 0 {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	pub, err := sign.DerivePublicKey("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"region set   us-east-1,eu-west-1", "x=" + pub.X, "y=" + pub.Y, pub.Fingerprint, "x-amz-region-set:us-east-1,eu-west-1", "AWS4-ECDSA-P256-SHA256 Credential=AKIDEXAMPLE/"} {
+		if !strings.Contains(shown, want) {
+			t.Errorf("text lacks %q", want)
+		}
+	}
+	i := strings.Index(shown, "private key  ")
+	if i < 0 {
+		t.Fatalf("no private key line:\n%s", shown)
+	}
+	priv := strings.Fields(shown[i+len("private key  "):])[0]
+	if len(priv) != 64 {
+		t.Fatalf("--show-secrets private key %q: want 64 hex digits", priv)
+	}
+	for _, args := range [][]string{keys, append(keys, "-o", "json"), append(keys, "--presign", "-o", "json")} {
+		out, stderr, code := run(t, nil, req, args...)
+		if code != 0 {
+			t.Fatalf("%v: exit %d: %s", args, code, stderr)
+		}
+		if strings.Contains(out, priv[8:]) {
+			t.Errorf("%v printed the private key in clear", args)
+		}
+		if !strings.Contains(out, priv[:4]+"…") {
+			t.Errorf("%v: no masked private key", args)
+		}
+	}
+}
+
+func TestSignV4aBadFlags(t *testing.T) {
+	req := []byte("GET / HTTP/1.1\nHost: h\n\n")
+	keys := []string{"sign", "--access-key", "AKID", "--secret-key", "SECRET", "--region", "us-east-1"}
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--algorithm", "sigv5"}, "--algorithm"},
+		{[]string{"--region-set", "us-east-1,eu-west-1"}, "--region-set is for SigV4a"},
+		{[]string{"--algorithm", "sigv4a", "--region-set", "us-east-1,,x"}, "empty entry"},
+	} {
+		_, stderr, code := run(t, nil, req, append(keys, tc.args...)...)
+		if code != ExitUsage || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%v: exit %d, stderr %q; want exit %d mentioning %q", tc.args, code, stderr, ExitUsage, tc.want)
+		}
+	}
+}

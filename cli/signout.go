@@ -55,7 +55,7 @@ func writeStep(b *strings.Builder, st workbench.Step, showSecrets bool) {
 	b.WriteString("\n")
 	for _, l := range st.Lines {
 		text := l.Text
-		if st.N == 3 && !showSecrets {
+		if l.Secret && !showSecrets {
 			text = secret.Mask(text) + " (--show-secrets prints it)"
 		}
 		if text == "" {
@@ -114,6 +114,8 @@ type signJSON struct {
 	Algorithm              string               `json:"algorithm"`
 	RequestDate            string               `json:"request_date"`
 	CredentialScope        string               `json:"credential_scope"`
+	RegionSet              []string             `json:"region_set,omitempty"` // SigV4a
+	PublicKey              *sign.PublicKey      `json:"public_key,omitempty"` // SigV4a: the key the server verifies with
 	StringToSign           string               `json:"string_to_sign"`
 	SigningKey             string               `json:"signing_key"`
 	DerivedKeys            sign.SigningKeys     `json:"derived_keys"`
@@ -133,6 +135,7 @@ func signingJSON(t *sign.Trace) signJSON {
 		PayloadHash: t.Payload.Hash, PayloadSource: t.Payload.Source,
 		CanonicalRequest: t.CanonicalRequest, CanonicalRequestSHA256: t.CanonicalRequestHash,
 		Algorithm: t.Algorithm, RequestDate: t.RequestDate, CredentialScope: t.CredentialScope,
+		RegionSet: t.RegionSet, PublicKey: t.PublicKey,
 		StringToSign: t.StringToSign, SigningKey: t.Keys.Signing, DerivedKeys: t.Keys,
 		Signature: t.Signature, Authorization: t.Authorization, PresignedURL: t.PresignedURL,
 		SignedRequest: signedRequestText(t.Signed, true), Notes: t.Notes,

@@ -32,13 +32,18 @@ func newVerifyCmd() *cobra.Command {
 	f := &verifyFlags{}
 	cmd := &cobra.Command{
 		Use:   "verify [FILE|-] [flags]",
-		Short: "Check the SigV4 signature a captured request carries, and say which step differs",
+		Short: "Check the SigV4 (or SigV4a) signature a captured request carries, and say which step differs",
 		Long: `Verify reads a request that carries its own SigV4 signature, as it was captured,
 recomputes the signature with the secret key at the request's own X-Amz-Date and
 credential scope, signing exactly the headers the request lists, and says which
 step differs: the access key, the date (expired or not yet valid presigned URLs,
 clock skew), the credential scope, the signed header list, the canonical request
 (line and character), the payload hash, or only the final signature.
+
+A SigV4a request (AWS4-ECDSA-P256-SHA256) is verified the same way: its
+signature is checked with the ECDSA public key derived from the secret (ECDSA
+signatures differ on every signing, so they are never compared by bytes), and
+its X-Amz-Region-Set must be signed and name the endpoint's region.
 
 When the signature does not match, verify tries the classic mistakes (path
 encoded once instead of twice or not normalized, '+' signed as a space,
@@ -264,7 +269,12 @@ func (r *verifyRun) okDetail(step string) string {
 		if tr != nil {
 			return tr.Payload.Hash + " (SHA-256 of the body)"
 		}
+	case sign.StepRegionSet:
+		return strings.Join(info.RegionSet, ",") + " (X-Amz-Region-Set)"
 	case sign.StepSignature:
+		if tr != nil && tr.PublicKey != nil {
+			return "verifies with the public key derived from the secret (fingerprint " + tr.PublicKey.Fingerprint + ")"
+		}
 		return "matches: " + info.Signature
 	}
 	return ""
@@ -280,6 +290,9 @@ func (r *verifyRun) writeText(w io.Writer) error {
 	fmt.Fprintf(&b, "Verifying %s %s\n  (%s, %s)\n\n", req.Method, req.URL(), r.source, from)
 	if info := v.Info; info.AccessKeyID != "" {
 		fmt.Fprintf(&b, "  credential      %s/%s\n", info.AccessKeyID, info.Scope())
+		if info.Algorithm == sign.AlgorithmV4a {
+			fmt.Fprintf(&b, "  algorithm       %s (SigV4a)\n  region set      %s\n", info.Algorithm, strings.Join(info.RegionSet, ","))
+		}
 		fmt.Fprintf(&b, "  X-Amz-Date      %s\n", info.AmzDate)
 		fmt.Fprintf(&b, "  signed headers  %s\n", strings.Join(info.SignedHeaders, ";"))
 		fmt.Fprintf(&b, "  signature       %s\n\n", info.Signature)
@@ -300,7 +313,16 @@ func (r *verifyRun) writeText(w io.Writer) error {
 		writeBlock(&b, tr.CanonicalRequest)
 		b.WriteString("\nString to sign\n")
 		writeBlock(&b, tr.StringToSign)
-		fmt.Fprintf(&b, "\n  recomputed signature  %s\n  the request's         %s\n", tr.Signature, v.Info.Signature)
+		if pub := tr.PublicKey; pub != nil {
+			verdict := "does not verify with it"
+			if v.Match {
+				verdict = "verifies with it"
+			}
+			fmt.Fprintf(&b, "\n  public key (derived)  x=%s\n                        y=%s\n  the request's         %s\n                        %s (ECDSA: checked with the key, never by bytes)\n",
+				pub.X, pub.Y, v.Info.Signature, verdict)
+		} else {
+			fmt.Fprintf(&b, "\n  recomputed signature  %s\n  the request's         %s\n", tr.Signature, v.Info.Signature)
+		}
 	}
 	writeList(&b, "Notes", v.Notes)
 	writeList(&b, "Warnings (reading the capture)", r.capture.Warnings)
@@ -385,6 +407,7 @@ type verifyJSON struct {
 		ExpiresSeconds  int64    `json:"expires_seconds,omitempty"`
 		SignedHeaders   []string `json:"signed_headers"`
 		Signature       string   `json:"signature"`
+		RegionSet       []string `json:"region_set,omitempty"` // SigV4a
 	} `json:"signature"`
 	Checks []struct {
 		Step string `json:"step"`
@@ -397,6 +420,10 @@ type verifyJSON struct {
 	ComputedSignature string        `json:"computed_signature,omitempty"`
 	Notes             []string      `json:"notes"`
 	Warnings          []string      `json:"warnings"`
+
+	// PublicKey is SigV4a's, derived from the secret: the signature is
+	// checked with it (computed_signature is then a fresh one, never equal).
+	PublicKey *sign.PublicKey `json:"public_key,omitempty"`
 }
 
 type problemJSON struct {
@@ -426,6 +453,7 @@ func (r *verifyRun) writeJSON(w io.Writer) error {
 	s.Algorithm, s.AccessKeyID, s.Region, s.Service, s.AmzDate = info.Algorithm, info.AccessKeyID, info.Region, info.Service, info.AmzDate
 	s.CredentialScope, s.SignedHeaders, s.Signature = info.Scope(), info.SignedHeaders, info.Signature
 	s.ExpiresSeconds = int64(info.Expires / time.Second)
+	s.RegionSet = info.RegionSet
 	for _, c := range v.Checks() {
 		out.Checks = append(out.Checks, struct {
 			Step string `json:"step"`
@@ -437,6 +465,7 @@ func (r *verifyRun) writeJSON(w io.Writer) error {
 	}
 	if tr := v.Trace; tr != nil {
 		out.CanonicalRequest, out.StringToSign, out.ComputedSignature = tr.CanonicalRequest, tr.StringToSign, tr.Signature
+		out.PublicKey = tr.PublicKey
 	}
 	var b strings.Builder
 	enc := json.NewEncoder(&b)

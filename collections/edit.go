@@ -333,6 +333,15 @@ func requestNode(r Request) (*yaml.Node, error) {
 		boolean("bearer", a.Bearer)
 		str("api_key", a.APIKey)
 		boolean("cookies", a.Cookies)
+		str("algorithm", a.Algorithm)
+		if len(a.RegionSet) > 0 {
+			set := seqNode()
+			set.Style = yaml.FlowStyle
+			for _, r := range a.RegionSet {
+				set.Content = append(set.Content, strNode(r, 0))
+			}
+			am.Content = append(am.Content, strNode("region_set", 0), set)
+		}
 		if len(am.Content) > 0 {
 			n.Content = append(n.Content, strNode("auth", 0), am)
 		}

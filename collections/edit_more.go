@@ -434,6 +434,13 @@ func (a *authSpec) spec() *AuthSpec {
 	if a.expires.node != nil {
 		s.Expires, set = a.expires.val, true
 	}
+	str(&s.Algorithm, a.algorithm.val, a.algorithm.node != nil)
+	if a.regionSet.node != nil {
+		set = true
+		for _, t := range a.regionSet.items {
+			s.RegionSet = append(s.RegionSet, t.raw)
+		}
+	}
 	if !set {
 		return nil
 	}

@@ -308,6 +308,9 @@ func (l *loader) checkEffectiveAuth(r *request, a *authSpec) {
 	if a.profile.node != nil && p == nil {
 		return // already reported as an unknown profile
 	}
+	if mode == ModeIAM && len(a.regionSet.items) > 0 && a.algorithm.val != AlgorithmSigV4a {
+		l.errorf(a.regionSet.node, "request %q: region_set is for SigV4a: add algorithm: sigv4a to its auth block, or drop the region set (region_set: null on the request when it comes from defaults)", r.name)
+	}
 	switch mode {
 	case ModeIAM:
 		switch {
@@ -371,6 +374,12 @@ func (out *authSpec) merge(a *authSpec) {
 	}
 	if a.cook.node != nil {
 		out.cook = a.cook
+	}
+	if a.algorithm.node != nil {
+		out.algorithm = a.algorithm
+	}
+	if a.regionSet.node != nil {
+		out.regionSet = a.regionSet
 	}
 	if a.expires.node != nil {
 		out.expires = a.expires

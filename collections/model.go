@@ -20,6 +20,14 @@ const (
 
 var authModes = []string{string(ModeIAM), string(ModeIDToken), string(ModeAccessToken), string(ModeAPIKey), string(ModeNone)}
 
+// Signing algorithms of auth.algorithm (iam mode).
+const (
+	AlgorithmSigV4  = "sigv4"  // AWS4-HMAC-SHA256, the default
+	AlgorithmSigV4a = "sigv4a" // AWS4-ECDSA-P256-SHA256, signed for auth.region_set
+)
+
+var authAlgorithms = []string{AlgorithmSigV4, AlgorithmSigV4a}
+
 // ProfileType is the kind of an auth profile.
 type ProfileType string
 
@@ -162,6 +170,15 @@ type authSpec struct {
 	service, region, apiKey                    tmpl
 	presign, s3, unsignedPayload, bearer, cook optBool
 	expires                                    optInt
+	algorithm                                  optStr
+	regionSet                                  regionSetSpec
+}
+
+// regionSetSpec is auth.region_set: a list or a comma-separated string,
+// each item a template.
+type regionSetSpec struct {
+	items []tmpl
+	node  *yaml.Node
 }
 
 type headerEntry struct {
@@ -267,6 +284,8 @@ type AuthSpec struct {
 	Bearer          *bool
 	APIKey          string // a template such as "{{env.PETS_API_KEY}}", never the key itself
 	Cookies         *bool
+	Algorithm       string   // "sigv4" or "sigv4a"; "" leaves it out
+	RegionSet       []string // sigv4a regions, templates as written
 }
 
 // ResolvedRequest is a request with every template expanded and every
@@ -309,6 +328,10 @@ type ResolvedAuth struct {
 	Bearer          bool          // "Bearer " before an id or access token
 	APIKey          Secret        // api_key mode
 	Cookies         bool          // keep and send cookies (default true)
+	// Algorithm is AlgorithmSigV4 or AlgorithmSigV4a (iam mode); RegionSet
+	// the regions a SigV4a signature is valid in (nil: Region alone).
+	Algorithm string
+	RegionSet []string
 }
 
 // Profile is an auth profile with its templates expanded. Secrets are

@@ -13,7 +13,7 @@ var (
 	requestFields    = []string{"name", "description", "method", "url", "query", "headers", "body", "auth"}
 	folderFields     = []string{"folder", "description", "defaults", "requests"}
 	defaultsFields   = []string{"auth", "headers"}
-	authFields       = []string{"mode", "profile", "service", "region", "presign", "expires", "s3", "unsigned_payload", "bearer", "api_key", "cookies"}
+	authFields       = []string{"mode", "profile", "service", "region", "presign", "expires", "s3", "unsigned_payload", "bearer", "api_key", "cookies", "algorithm", "region_set"}
 
 	profileFields = map[ProfileType][]string{
 		ProfileCognito: {"type", "region", "user_pool_id", "client_id", "client_secret_env", "identity_pool_id", "flow", "endpoint", "username", "password_env", "domain", "identity_provider", "scopes", "redirect_port"},
@@ -287,6 +287,16 @@ func (l *loader) authSpec(n *yaml.Node, what string) authSpec {
 	if a.apiKey.isSet() && a.apiKey.static() && !l.secrets[fs.at("api_key").key] {
 		l.errorf(a.apiKey.node, "%s: api_key must reference a variable, such as \"{{env.PETS_API_KEY}}\": never write the key itself in a collection", what)
 	}
+	if s, sn := l.optString(fs, "algorithm", what); sn != nil {
+		if alg := strings.ToLower(s); contains(authAlgorithms, alg) {
+			a.algorithm = optStr{alg, sn}
+		} else {
+			l.errorf(sn, "%s: unknown signing algorithm %q%s (algorithms: %s)", what, s, didYouMean(alg, authAlgorithms), strings.Join(authAlgorithms, ", "))
+		}
+	}
+	if f, ok := fs.get("region_set"); ok {
+		a.regionSet = l.regionSet(f.val, what)
+	}
 	a.presign = l.boolean(fs, "presign", what)
 	a.s3 = l.boolean(fs, "s3", what)
 	a.unsignedPayload = l.boolean(fs, "unsigned_payload", what)
@@ -305,6 +315,42 @@ func (l *loader) authSpec(n *yaml.Node, what string) authSpec {
 		}
 	}
 	return a
+}
+
+// regionSet reads auth.region_set, a list of regions or one string of
+// comma-separated regions; entries without variables are checked here.
+func (l *loader) regionSet(n *yaml.Node, what string) regionSetSpec {
+	rs := regionSetSpec{node: deref(n)}
+	if rs.node.Kind == yaml.ScalarNode && rs.node.ShortTag() == "!!null" {
+		return rs // region_set: null drops an inherited one
+	}
+	for _, t := range l.values(n, what, "region_set") {
+		if t.raw == "" {
+			l.errorf(t.node, "%s: region_set has an empty entry: write regions such as [us-east-1, eu-west-1], or \"*\" for every region", what)
+			continue
+		}
+		if t.static() {
+			for _, r := range strings.Split(t.raw, ",") {
+				if msg := badRegion(strings.TrimSpace(r)); msg != "" {
+					l.errorf(t.node, "%s: region_set: %s", what, msg)
+				}
+			}
+		}
+		rs.items = append(rs.items, t)
+	}
+	return rs
+}
+
+// badRegion says what is wrong with one region of a region set, "" if
+// nothing is.
+func badRegion(r string) string {
+	switch {
+	case r == "":
+		return "an empty entry between commas: write regions such as us-east-1,eu-west-1"
+	case strings.ContainsAny(r, "/ \t\r\n") || strings.ToLower(r) != r:
+		return fmt.Sprintf("%q is not a region: use lower-case names such as us-east-1, or * (us-* for a prefix)", r)
+	}
+	return ""
 }
 
 // headers reads an ordered header mapping. A list value repeats the

@@ -257,6 +257,15 @@ func (c *Collection) resolveAuth(a authSpec, x *expander) ResolvedAuth {
 	if out.Mode == ModeNone {
 		return out
 	}
+	out.Algorithm = AlgorithmSigV4
+	if a.algorithm.node != nil {
+		out.Algorithm = a.algorithm.val
+	}
+	for _, t := range a.regionSet.items {
+		for _, r := range strings.Split(x.expand(t), ",") {
+			out.RegionSet = append(out.RegionSet, strings.TrimSpace(r))
+		}
+	}
 	if p := c.profile(a.profile.val); p != nil && a.profile.node != nil {
 		out.Profile = resolveProfile(p, x)
 	}

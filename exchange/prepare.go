@@ -204,7 +204,7 @@ func (p *Prepared) signIAM(ctx context.Context, req *sign.Request, opts PrepareO
 	if region == "" {
 		region = firstEnv(opts.LookupEnv, "AWS_REGION", "AWS_DEFAULT_REGION")
 	}
-	if region == "" {
+	if region == "" && len(a.RegionSet) == 0 { // SigV4a signs for its region set alone
 		return fmt.Errorf("auth mode iam: no region: set auth.region or a region variable in the collection, a region in the profile, or AWS_REGION")
 	}
 	service := a.Service
@@ -214,11 +214,13 @@ func (p *Prepared) signIAM(ctx context.Context, req *sign.Request, opts PrepareO
 	so := sign.Options{
 		Credentials: creds, Region: region, Service: service, Time: opts.Time,
 		Presign: a.Presign, Expires: a.Expires, S3: a.S3, UnsignedPayload: a.UnsignedPayload,
+		// SigV4a signs for auth.region_set, or the region alone.
+		Algorithm: a.Algorithm, RegionSet: a.RegionSet,
 	}
 	if so.Time.IsZero() {
 		so.Time = time.Now()
 	}
-	tr, err := sign.Sign(req, so)
+	tr, err := sign.SignFor(req, so)
 	if err != nil {
 		return fmt.Errorf("sign: %w", err)
 	}
@@ -234,7 +236,7 @@ func (p *Prepared) Resign(r *sign.Request) (signed *sign.Request, ok bool, err e
 	}
 	so := *p.signOpts
 	so.Time = time.Now()
-	tr, err := sign.Sign(r, so)
+	tr, err := sign.SignFor(r, so)
 	if err != nil {
 		return nil, false, err
 	}

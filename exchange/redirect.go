@@ -64,7 +64,7 @@ func nextHop(cur *sign.Request, resp *Response, loc string, opts Options) (*sign
 		}
 		next.Headers = append(next.Headers, h)
 	}
-	sigv4 := hasAuth && strings.HasPrefix(auth, sign.Algorithm) || strings.Contains(cur.RawQuery, "X-Amz-Signature=")
+	sigv4 := hasAuth && strings.HasPrefix(auth, "AWS4-") || strings.Contains(cur.RawQuery, "X-Amz-Signature=")
 	if hasAuth && !sigv4 && sameHost {
 		next.Set("Authorization", auth)
 	}

@@ -529,7 +529,7 @@ func (f *facts) serverStringToSign(sts, cr string) {
 	if amzDateRE.MatchString(date) && !strings.HasPrefix(scope, date[:8]) {
 		f.add(CauseClock, weightStrong, "the credential scope's day %q is not the day of X-Amz-Date %s", scope, date)
 	}
-	if strings.HasPrefix(lines[0], "AWS4-") && lines[0] != sign.Algorithm {
+	if strings.HasPrefix(lines[0], "AWS4-") && lines[0] != sign.Algorithm && lines[0] != sign.AlgorithmV4a {
 		f.add(CauseAuthHeader, weightMedium, "the server read the algorithm as %q", lines[0])
 	}
 }

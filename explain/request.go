@@ -38,6 +38,7 @@ func Recompute(req *sign.Request) (*sign.Trace, sign.SignatureInfo, error) {
 	}
 	tr := v.Trace
 	tr.Keys = sign.SigningKeys{}
+	tr.PublicKey = nil
 	tr.Signature = ""
 	tr.Authorization = ""
 	tr.PresignedURL = ""

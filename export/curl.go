@@ -21,6 +21,11 @@ func Curl(p *exchange.Prepared, o Options) (string, error) {
 	if o.Frozen {
 		return curlFrozen(p, &o)
 	}
+	if p.Trace != nil && p.Trace.Algorithm == sign.AlgorithmV4a {
+		// curl's --aws-sigv4 signs SigV4 only: the request as signed is the
+		// one command that works.
+		return curlFrozen(p, &o, "curl's --aws-sigv4 cannot sign SigV4a (AWS4-ECDSA-P256-SHA256): this is the request as signed now")
+	}
 	return curlFresh(p, &o)
 }
 
@@ -115,9 +120,12 @@ func tokenHint(name, field string, a collections.ResolvedAuth, o *Options) strin
 }
 
 // curlFrozen writes the signed request: every header as sent.
-func curlFrozen(p *exchange.Prepared, o *Options) (string, error) {
+func curlFrozen(p *exchange.Prepared, o *Options, notes ...string) (string, error) {
 	vw := newValueWriter(p, o)
 	c := &command{}
+	for _, n := range notes {
+		c.note("%s", n)
+	}
 	r := p.Request
 	if e := expiry(p); e != "" {
 		c.note("%s", e)

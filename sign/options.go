@@ -47,6 +47,13 @@ type Options struct {
 	// OmitSessionToken signs without the session token and adds it to the
 	// request afterwards, as some services (IoT, older STS flows) expect.
 	OmitSessionToken bool
+
+	// Algorithm is SigV4 ("sigv4" or "", HMAC-SHA256) or SigV4a ("sigv4a",
+	// ECDSA P-256 with a key derived from the secret); see ParseAlgorithm.
+	Algorithm string
+	// RegionSet are the regions a SigV4a signature is valid in, sent in
+	// X-Amz-Region-Set ("*" for all); empty means Region alone.
+	RegionSet []string
 }
 
 // DefaultExpires is X-Amz-Expires when presigning without Expires, the same

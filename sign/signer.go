@@ -24,6 +24,9 @@ const amzDateFormat = "20060102T150405Z"
 // Sign signs req with opts and returns the full trace; the signed request is
 // Trace.Signed. req itself is not modified.
 func Sign(req *Request, opts Options) (*Trace, error) {
+	if alg, _ := ParseAlgorithm(opts.Algorithm); alg == SigV4a {
+		return SignV4a(req, opts) // never SigV4 quietly when v4a was asked for
+	}
 	if err := checkOptions(&opts); err != nil {
 		return nil, err
 	}

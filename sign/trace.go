@@ -34,6 +34,12 @@ type Trace struct {
 	Keys      SigningKeys
 	Signature string
 
+	// RegionSet and PublicKey are SigV4a's: the regions signed in
+	// X-Amz-Region-Set, and the ECDSA public key derived from the secret
+	// (its private key is Keys.Signing, masked like kSigning).
+	RegionSet []string
+	PublicKey *PublicKey
+
 	Authorization string // header mode
 	PresignedURL  string // query mode
 	Signed        *Request

@@ -15,7 +15,7 @@ type SignatureInfo struct {
 	Algorithm     string
 	AccessKeyID   string
 	Date          string // yyyymmdd from the credential scope
-	Region        string
+	Region        string // SigV4 only: SigV4a's scope has no region
 	Service       string
 	Terminator    string // aws4_request
 	SignedHeaders []string
@@ -25,10 +25,17 @@ type SignatureInfo struct {
 	// SessionToken is the X-Amz-Security-Token the request carries (header or
 	// query), "" without one. It is a secret: mask it before printing.
 	SessionToken string
+	// RegionSet is SigV4a's X-Amz-Region-Set (header, or query when
+	// presigned), split at commas; nil when absent.
+	RegionSet []string
 }
 
-// Scope is the credential scope the signature names.
+// Scope is the credential scope the signature names: date/region/service/
+// aws4_request, or date/service/aws4_request for SigV4a.
 func (s SignatureInfo) Scope() string {
+	if isV4a(s.Algorithm) {
+		return s.Date + "/" + s.Service + "/" + s.Terminator
+	}
 	return s.Date + "/" + s.Region + "/" + s.Service + "/" + s.Terminator
 }
 
@@ -174,6 +181,7 @@ func Verify(in VerifyInput) (*Verification, error) {
 	}
 	v.checkScope(in, in.Request)
 	v.checkSignedHeaders(in.Request)
+	v.checkRegions(in, in.Request)
 
 	o := canonOptions{normalize: (&Options{NormalizePath: in.NormalizePath, S3: in.S3}).normalize(), s3: in.S3, omitToken: in.OmitSessionToken}
 	tr, p := canonicalize(in.Request, info, o)
@@ -214,11 +222,19 @@ func Verify(in VerifyInput) (*Verification, error) {
 func (v *Verification) checkSignature(in VerifyInput, o canonOptions, tr *Trace) {
 	v.run(StepSignature)
 	info := v.Info
-	v.Match = tr.Signature == info.Signature
+	v.Match = signatureHolds(tr, in.SecretAccessKey, info.Signature)
 	if v.Match {
 		return
 	}
 	sig := Problem{Step: StepSignature, Ours: tr.Signature, Theirs: info.Signature}
+	if isV4a(tr.Algorithm) {
+		// A fresh ECDSA signature says nothing next to the request's: the
+		// key it was checked with does.
+		sig.Ours = ""
+		if tr.PublicKey != nil {
+			sig.Ours = "public key " + tr.PublicKey.Fingerprint
+		}
+	}
 	sameCanonical := in.ExpectedCanonicalRequest == "" || in.ExpectedCanonicalRequest == tr.CanonicalRequest
 	sameSTS := in.ExpectedStringToSign == "" || in.ExpectedStringToSign == tr.StringToSign
 	switch {
@@ -237,6 +253,9 @@ func (v *Verification) checkSignature(in VerifyInput, o canonOptions, tr *Trace)
 			break
 		}
 		sig.Detail = "the signature differs: the secret key is wrong, or the request changed after signing (method, path, query, a signed header or the body)"
+		if isV4a(tr.Algorithm) {
+			sig.Detail = "the signature does not verify with the public key derived from the secret: the secret key is wrong, or the request changed after signing (method, path, query, a signed header or the body)"
+		}
 		sig.Hint = "if the secret is right, compare with the canonical request the signer logged or AWS sent back in its 403 (sigscope verify --canonical-request FILE)"
 	}
 	v.add(sig)
@@ -255,7 +274,12 @@ func (v *Verification) checkAuthorization(r *Request) {
 		v.add(Problem{Step: StepAuthorization, Detail: "the request carries both an Authorization header and X-Amz-Signature in the query: AWS rejects it (\"Only one auth mechanism allowed\")",
 			Hint: "send the signature in one place only"})
 	}
-	if !isLowerHex(v.Info.Signature, 64) {
+	switch {
+	case isV4a(v.Info.Algorithm):
+		if !isDERSignatureHex(v.Info.Signature) {
+			v.add(Problem{Step: StepAuthorization, Detail: "the signature is not the hex of an ASN.1 DER ECDSA signature (SigV4a): it was truncated or altered in transit", Theirs: v.Info.Signature})
+		}
+	case !isLowerHex(v.Info.Signature, 64):
 		v.add(Problem{Step: StepAuthorization, Detail: "the signature is not 64 lower-case hex digits: it was truncated or altered in transit", Theirs: v.Info.Signature})
 	}
 	if v.Info.Presigned && len(v.Info.SignedHeaders) == 0 {
@@ -358,6 +382,10 @@ func (v *Verification) checkScope(in VerifyInput, r *Request) {
 	if region == "" && service == "" {
 		region, service = hostScope(r.Host)
 		from = "the host " + r.Host
+	}
+	if isV4a(info.Algorithm) {
+		// SigV4a's regions are in the region set, checked on their own.
+		region = ""
 	}
 	if region != "" && region != info.Region {
 		v.add(Problem{Step: StepCredentialScope, Ours: region, Theirs: info.Region,
@@ -526,6 +554,9 @@ func ReadSignature(r *Request) (SignatureInfo, error) {
 		info, err := ParseAuthorization(auth)
 		info.AmzDate, _ = r.Get("X-Amz-Date")
 		info.SessionToken, _ = r.Get("X-Amz-Security-Token")
+		if set, ok := r.Get(RegionSetHeader); ok {
+			info.RegionSet = splitRegionSet(set)
+		}
 		if info.AmzDate == "" {
 			info.AmzDate, _ = q.get("X-Amz-Date")
 		}
@@ -542,6 +573,9 @@ func ReadSignature(r *Request) (SignatureInfo, error) {
 	}
 	info.AmzDate, _ = q.get("X-Amz-Date")
 	info.SessionToken, _ = q.get("X-Amz-Security-Token")
+	if set, ok := q.get(RegionSetHeader); ok {
+		info.RegionSet = splitRegionSet(set)
+	}
 	if err := checkAlgorithm(info.Algorithm, "X-Amz-Algorithm"); err != nil {
 		return info, err
 	}
@@ -567,15 +601,15 @@ func ReadSignature(r *Request) (SignatureInfo, error) {
 
 func checkAlgorithm(alg, where string) error {
 	switch alg {
-	case Algorithm:
+	case Algorithm, AlgorithmV4a:
 		return nil
-	case "AWS4-ECDSA-P256-SHA256":
-		return fmt.Errorf("%s is %s (SigV4a): sigscope verifies AWS4-HMAC-SHA256 only", where, alg)
 	}
-	return fmt.Errorf("%s is %q, want %s", where, alg, Algorithm)
+	return fmt.Errorf("%s is %q, want %s (SigV4) or %s (SigV4a)", where, alg, Algorithm, AlgorithmV4a)
 }
 
-// ParseAuthorization reads "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…".
+// ParseAuthorization reads "AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…,
+// Signature=…", or its SigV4a form (AWS4-ECDSA-P256-SHA256, a credential
+// without region).
 func ParseAuthorization(value string) (SignatureInfo, error) {
 	var info SignatureInfo
 	alg, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
@@ -612,6 +646,13 @@ func ParseAuthorization(value string) (SignatureInfo, error) {
 
 func (s *SignatureInfo) setCredential(c string) error {
 	parts := strings.Split(c, "/")
+	if isV4a(s.Algorithm) {
+		if len(parts) != 4 {
+			return fmt.Errorf("credential %q is not access-key/date/service/aws4_request (SigV4a's scope has no region: the regions are in X-Amz-Region-Set)", c)
+		}
+		s.AccessKeyID, s.Date, s.Service, s.Terminator = parts[0], parts[1], parts[2], parts[3]
+		return nil
+	}
 	if len(parts) != 5 {
 		return fmt.Errorf("credential %q is not access-key/date/region/service/aws4_request", c)
 	}

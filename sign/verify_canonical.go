@@ -19,7 +19,7 @@ type canonOptions struct {
 // body's. A path or query that cannot be read is a Problem naming its part.
 func canonicalize(r *Request, info SignatureInfo, o canonOptions) (*Trace, *Problem) {
 	t := &Trace{Method: r.Method, Mode: "header", AccessKeyID: info.AccessKeyID, Algorithm: info.Algorithm,
-		RequestDate: info.AmzDate, CredentialScope: info.Scope()}
+		RequestDate: info.AmzDate, CredentialScope: info.Scope(), RegionSet: info.RegionSet}
 	if info.Presigned {
 		t.Mode = "query"
 	}
@@ -112,6 +112,10 @@ func declaredPayload(r *Request, presigned, s3 bool) PayloadStep {
 // finish hashes the canonical request and signs it for its credential
 // scope: the string-to-sign, the derived keys and the signature.
 func (t *Trace) finish(secret string) {
+	if isV4a(t.Algorithm) {
+		t.finishV4a(secret)
+		return
+	}
 	scope := strings.SplitN(t.CredentialScope, "/", 4)
 	for len(scope) < 3 {
 		scope = append(scope, "")
@@ -196,14 +200,15 @@ func HasSignature(r *Request) bool {
 
 // signatureParams are the query parameters a presigned signature adds.
 var signatureParams = []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Date", "X-Amz-Expires",
-	"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token"}
+	"X-Amz-SignedHeaders", "X-Amz-Signature", "X-Amz-Security-Token", RegionSetHeader}
 
 // StripSignature returns a copy of r without the signature it carries:
-// the Authorization header, X-Amz-Date and X-Amz-Security-Token headers,
-// and the presigned X-Amz-* query parameters, so that it can be signed anew.
+// the Authorization header, X-Amz-Date, X-Amz-Security-Token and SigV4a's
+// X-Amz-Region-Set headers, and the presigned X-Amz-* query parameters, so
+// that it can be signed anew.
 func StripSignature(r *Request) *Request {
 	c := r.Clone()
-	for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token"} {
+	for _, h := range []string{"Authorization", "X-Amz-Date", "X-Amz-Security-Token", RegionSetHeader} {
 		c.Del(h)
 	}
 	if c.RawQuery == "" {

@@ -93,7 +93,7 @@ func findCause(in VerifyInput, info SignatureInfo, o canonOptions, base *Trace) 
 			}
 			cand.t.CanonicalRequest = buildCanonicalRequest(cand.t)
 			cand.t.finish(in.SecretAccessKey)
-			if cand.t.Signature != info.Signature {
+			if !signatureHolds(cand.t, in.SecretAccessKey, info.Signature) {
 				continue
 			}
 			var p *Problem
@@ -424,6 +424,9 @@ func contentLength(c *variantCtx) []candidate {
 }
 
 func otherScope(c *variantCtx) []candidate {
+	if isV4a(c.info.Algorithm) {
+		return otherServiceV4a(c)
+	}
 	regions := []string{c.in.Region}
 	services := []string{c.in.Service}
 	hr, hs := hostScope(c.in.Request.Host)
@@ -441,6 +444,23 @@ func otherScope(c *variantCtx) []candidate {
 			t.CredentialScope = c.info.Date + "/" + r + "/" + s + "/" + c.info.Terminator
 			out = append(out, candidate{t, fmt.Sprintf("the signature was computed for %s/%s while its credential names %s/%s: the signer's scope and its credential disagree", r, s, c.info.Region, c.info.Service)})
 		}
+	}
+	return out
+}
+
+// otherServiceV4a is otherScope for SigV4a, whose scope has no region.
+func otherServiceV4a(c *variantCtx) []candidate {
+	_, hs := hostScope(c.in.Request.Host)
+	var out []candidate
+	seen := map[string]bool{c.info.Service: true}
+	for _, s := range []string{c.in.Service, hs} {
+		if s == "" || seen[s] {
+			continue
+		}
+		seen[s] = true
+		t := c.copyBase()
+		t.CredentialScope = c.info.Date + "/" + s + "/" + c.info.Terminator
+		out = append(out, candidate{t, fmt.Sprintf("the signature was computed for service %s while its credential names %s: the signer's scope and its credential disagree", s, c.info.Service)})
 	}
 	return out
 }

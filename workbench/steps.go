@@ -35,6 +35,9 @@ type Line struct {
 	Source string   // where the line came from in the request: "path", "query", "header host", "signer", "body"
 	From   string   // the input it was made from, when it differs: the path as sent
 	Parts  []Part   // the query line's parameters, one by one
+	// Secret marks a derived key: it signs on the owner's behalf (kDate
+	// for a whole day), so every face masks it unless asked.
+	Secret bool
 }
 
 // Part is one parameter of the canonical query.
@@ -144,6 +147,16 @@ func orRule(rules []string, fallback string) []string {
 }
 
 func stringToSignStep(t *sign.Trace) Step {
+	if t.Algorithm == sign.AlgorithmV4a {
+		return Step{N: 2, Title: "STRING TO SIGN", Block: t.StringToSign,
+			Explain: "What is actually signed with SigV4a: the algorithm, the request time, a scope without a region (day/service) and the SHA-256 of the canonical request. The regions the signature is good for travel in X-Amz-Region-Set, which the canonical request signs.",
+			Lines: []Line{
+				{Label: "algo", Part: sign.PartAlgorithm, Text: t.Algorithm, Rules: []string{"AWS4-ECDSA-P256-SHA256 for SigV4a"}},
+				{Label: "date", Part: sign.PartRequestDate, Text: t.RequestDate, Source: "header x-amz-date", Rules: []string{"the signing time in UTC, as sent in X-Amz-Date; the server allows 5 minutes of skew"}},
+				{Label: "scope", Part: sign.PartCredentialScope, Text: t.CredentialScope, Rules: []string{"day/service/aws4_request: no region; the region set " + strings.Join(t.RegionSet, ",") + " is signed in X-Amz-Region-Set"}},
+				{Label: "hash", Part: sign.PartRequestHash, Text: t.CanonicalRequestHash, Rules: []string{"hex SHA-256 of the canonical request of step 1"}},
+			}}
+	}
 	return Step{N: 2, Title: "STRING TO SIGN", Block: t.StringToSign,
 		Explain: "What is actually signed: the algorithm, the request time, the credential scope (day, region, service) and the SHA-256 of the canonical request. The server rebuilds it from the request's X-Amz-Date and Credential; a wrong region or service, or a clock off by more than 5 minutes, fails here.",
 		Lines: []Line{
@@ -155,20 +168,37 @@ func stringToSignStep(t *sign.Trace) Step {
 }
 
 func keyStep(t *sign.Trace, scope []string) Step {
+	if t.Algorithm == sign.AlgorithmV4a {
+		s := Step{N: 3, Title: "SIGNING KEY", Digest: "ECDSA P-256 key from the secret",
+			Explain: "SigV4a derives one ECDSA P-256 key pair from the secret key and the access key id (an HMAC-SHA256 KDF in counter mode over \"AWS4A\"+secret). It signs for any region of the region set and any day; the server checks with the public key.",
+			Lines: []Line{
+				{Label: "private", Text: t.Keys.Signing, Note: "KDF(\"AWS4A\"+secret, access key id) + 1", Secret: true},
+			}}
+		if pk := t.PublicKey; pk != nil {
+			s.Lines = append(s.Lines, Line{Label: "public", Text: pk.Fingerprint, Note: "fingerprint of the public key (x " + pk.X[:min(8, len(pk.X))] + "…)"})
+		}
+		s.Lines = append(s.Lines, Line{Label: "regions", Text: strings.Join(t.RegionSet, ","), Note: "X-Amz-Region-Set"})
+		return s
+	}
 	return Step{N: 3, Title: "SIGNING KEY", Digest: "kDate → kRegion → kService → kSigning",
 		Explain: "The secret key never travels. Both sides derive a key for one day, region and service with a chain of HMAC-SHA256: a leaked signing key is useless elsewhere and tomorrow.",
 		Lines: []Line{
-			{Label: "kDate", Text: t.Keys.Date, Note: "HMAC(\"AWS4\"+secret, " + scope[0] + ")"},
-			{Label: "kRegion", Text: t.Keys.Region, Note: "HMAC(kDate, " + scope[1] + ")"},
-			{Label: "kService", Text: t.Keys.Service, Note: "HMAC(kRegion, " + scope[2] + ")"},
-			{Label: "kSigning", Text: t.Keys.Signing, Note: "HMAC(kService, aws4_request)"},
+			{Label: "kDate", Text: t.Keys.Date, Note: "HMAC(\"AWS4\"+secret, " + scope[0] + ")", Secret: true},
+			{Label: "kRegion", Text: t.Keys.Region, Note: "HMAC(kDate, " + scope[1] + ")", Secret: true},
+			{Label: "kService", Text: t.Keys.Service, Note: "HMAC(kRegion, " + scope[2] + ")", Secret: true},
+			{Label: "kSigning", Text: t.Keys.Signing, Note: "HMAC(kService, aws4_request)", Secret: true},
 		}}
 }
 
 func signatureStep(t *sign.Trace) Step {
 	s := Step{N: 4, Title: "SIGNATURE", Digest: t.Signature,
 		Explain: "The signature is hex(HMAC-SHA256(signing key, string to sign)). It goes into the Authorization header with the credential and the signed header list (or into X-Amz-Signature for a presigned URL); the server recomputes it and compares."}
-	s.Lines = append(s.Lines, Line{Label: "sig", Text: t.Signature, Note: "hex HMAC(kSigning, string to sign)"})
+	note := "hex HMAC(kSigning, string to sign)"
+	if t.Algorithm == sign.AlgorithmV4a {
+		s.Explain = "The signature is an ECDSA P-256 signature of the SHA-256 of the string to sign, DER-encoded in hex; it differs on every signing, since ECDSA is randomized. The server verifies it with the public key it derives from the secret."
+		note = "ECDSA (DER hex) of the string to sign"
+	}
+	s.Lines = append(s.Lines, Line{Label: "sig", Text: t.Signature, Note: note})
 	if t.Mode == "query" {
 		s.Lines = append(s.Lines, Line{Label: "url", Text: t.PresignedURL, Note: "presigned"})
 	} else {

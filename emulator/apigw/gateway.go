@@ -5,7 +5,11 @@
 // check CloudFront signed cookies.
 //
 // Signatures are recomputed with aws-sdk-go-v2's signer, never with
-// sigscope's own, so that the two implementations check each other. The
+// sigscope's own, so that the two implementations check each other.
+// SigV4a (AWS4-ECDSA-P256-SHA256) requests get the same canonical request
+// from the SDK and are checked with the ECDSA public key this package
+// derives from the secret on its own (sigv4a.go); their region set must
+// include the gateway's region. The
 // request is rebuilt from exactly the headers the client listed as signed,
 // with their received values, the path as it was on the wire (encoded once
 // more, as for every service but S3) and the query as received.
@@ -241,11 +245,19 @@ func (g *Gateway) authorizeIAM(r *http.Request, body []byte) (map[string]any, *a
 	if !ok {
 		return nil, errForbidden(ErrUnrecognizedClient, MsgInvalidToken)
 	}
-	exp, err := g.recompute(r, in, body, cred.SecretAccessKey)
+	var exp expected
+	var err error
+	match := false
+	if in.algorithm == sigAlgorithmV4a {
+		exp, match, err = g.recomputeV4a(r, in, body, cred.SecretAccessKey)
+	} else {
+		exp, err = g.recompute(r, in, body, cred.SecretAccessKey)
+		match = subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1
+	}
 	if err != nil {
 		return nil, &apiError{status: http.StatusInternalServerError, errType: "InternalServerErrorException", message: "Internal server error"}
 	}
-	if subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) != 1 {
+	if !match {
 		return nil, errForbidden(ErrInvalidSignature, "%s", mismatchMessage(exp))
 	}
 	// A session token must be the one issued with these credentials, and

@@ -32,6 +32,7 @@ type sigInput struct {
 	dateFromHTTP  bool   // amzDate came from the Date header
 	expires       string // X-Amz-Expires, presigned only
 	token         string // X-Amz-Security-Token
+	regionSet     string // X-Amz-Region-Set, SigV4a only
 	// parsed
 	signTime time.Time
 	akid     string
@@ -86,6 +87,7 @@ func readAuthHeader(r *http.Request) (*sigInput, *apiError) {
 		signature:  params["Signature"],
 		amzDate:    r.Header.Get("X-Amz-Date"),
 		token:      r.Header.Get("X-Amz-Security-Token"),
+		regionSet:  r.Header.Get(regionSetKey),
 	}
 	if in.amzDate == "" && r.Header.Get("Date") != "" {
 		in.amzDate, in.dateFromHTTP = r.Header.Get("Date"), true
@@ -103,7 +105,7 @@ func readAuthHeader(r *http.Request) (*sigInput, *apiError) {
 		msg.WriteString("Authorization=" + maskAuthWord(alg))
 		return nil, errForbidden(ErrIncompleteSignature, "%s", msg.String())
 	}
-	if alg != sigAlgorithm {
+	if !supportedAlgorithm(alg) {
 		return nil, errForbidden(ErrIncompleteSignature, "Unsupported AWS 'algorithm': '%s'.", maskAuthWord(alg))
 	}
 	in.signedHeaders = strings.Split(params["SignedHeaders"], ";")
@@ -140,8 +142,9 @@ func readPresignQuery(r *http.Request) (*sigInput, *apiError) {
 		amzDate:       q.Get("X-Amz-Date"),
 		expires:       q.Get("X-Amz-Expires"),
 		token:         q.Get("X-Amz-Security-Token"),
+		regionSet:     q.Get(regionSetKey),
 	}
-	if in.algorithm != sigAlgorithm {
+	if !supportedAlgorithm(in.algorithm) {
 		return nil, errForbidden(ErrIncompleteSignature, "Unsupported AWS 'algorithm': '%s'.", in.algorithm)
 	}
 	return in, checkCommon(in)
@@ -207,6 +210,9 @@ func checkTime(in *sigInput, now time.Time) *apiError {
 // checkScope checks AKID/date/region/service/aws4_request against this
 // gateway, collecting every complaint as AWS does.
 func checkScope(in *sigInput, region string) *apiError {
+	if in.algorithm == sigAlgorithmV4a {
+		return checkScopeV4a(in, region)
+	}
 	parts := strings.Split(strings.TrimRight(in.credential, "/"), "/")
 	if len(parts) != 5 {
 		return errForbidden(ErrIncompleteSignature,

@@ -170,7 +170,7 @@ func stepLine(st Styles, sec secrets, stepN int, l workbench.Line, w int, textSt
 	r := &row{spans: append([]span(nil), pre...)}
 	r.add(labelCell(l.Label), st.Label)
 	r.add("│", st.Gutter)
-	text := sec.lineText(stepN, l.Text)
+	text := sec.lineText(l.Secret, l.Text)
 	room := w - r.width()
 	if ansi.StringWidth(text) > room && isHex(text) {
 		text = abbrevHex(text, room)

@@ -234,7 +234,7 @@ func (m *Teach) build() []string {
 	if l, ok := m.cursorLine(); ok {
 		// The gutter cut a long line (the Authorization header, a
 		// presigned URL): the walk-through is where it can be read whole.
-		full := m.sec.lineText(s.N, l.Text)
+		full := m.sec.lineText(l.Secret, l.Text)
 		if ansi.StringWidth(full) > w-2-gutterWidth {
 			first, rest := hanging("text: ", full, w)
 			rows = append(rows, (&row{}).add("text: ", st.Label).add(first, st.Text))

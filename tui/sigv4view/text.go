@@ -260,8 +260,8 @@ func (s secrets) cellText(t string) string { return escape(s.text(t)) }
 
 // lineText is the display text of a step's line: the key chain masked,
 // known secrets redacted, control characters escaped.
-func (s secrets) lineText(stepN int, t string) string {
-	if stepN == 3 && !s.show {
+func (s secrets) lineText(secret bool, t string) string {
+	if secret && !s.show {
 		return maskKey(t)
 	}
 	return escape(s.text(t))
