@@ -35,7 +35,7 @@ func start(t *testing.T, w, h int, args ...string) *screen {
 	}
 	s := &screen{t: t, tmux: tm, socket: fmt.Sprintf("sigscope-e2e-%d", os.Getpid())}
 	home := t.TempDir()
-	cmd := fmt.Sprintf("env HOME=%s XDG_CACHE_HOME=%s/cache TERM=xterm-256color %s %s 2>%s/stderr", home, home, bin, strings.Join(args, " "), home)
+	cmd := fmt.Sprintf("env -u SIGSCOPE_HISTORY HOME=%s XDG_CACHE_HOME=%s/cache XDG_DATA_HOME=%s/data TERM=xterm-256color %s %s 2>%s/stderr", home, home, home, bin, strings.Join(args, " "), home)
 	s.run("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
 	t.Cleanup(func() {
 		exec.Command(tm, "-L", s.socket, "kill-server").Run()
@@ -149,5 +149,14 @@ func TestDemoEndToEnd(t *testing.T) {
 	if strings.Contains(scr, "Private report") && !strings.Contains(scr, "200") {
 		t.Fatalf("private report did not answer 200:\n%s", scr)
 	}
+
+	// Every send was kept: H lists them, enter opens one as it was.
+	s.keys("H")
+	s.waitFor("History · this request", "Private report")
+	s.keys("Tab")
+	scr = s.waitFor("History · all requests", "Who am I", "Get cookies", "List pets")
+	s.keys("Enter")
+	s.waitFor("History #", "Response")
+	s.keys("Escape", "Escape")
 	s.keys("q")
 }
