@@ -104,6 +104,7 @@ var commands = []func() *cobra.Command{
 	newVerifyCmd,
 	newExplainCmd,
 	newLsCmd,
+	newImportCmd,
 	newLoginCmd, newLogoutCmd,
 	newHistoryCmd,
 	newVersionCmd,

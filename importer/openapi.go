@@ -1,0 +1,314 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"strings"
+
+	"gopkg.in/yaml.v3"
+)
+
+// OpenAPI 3 and Swagger 2 documents, API Gateway exports included: the
+// servers become environments (base_url, region, stage variables), each
+// operation a request in a folder named by its first tag (else the first
+// path segment), parameters template variables with their example, and
+// the API Gateway authorizers auth blocks (auth in openapi_auth.go).
+
+func init() { Register(openapiImporter{}) }
+
+type openapiImporter struct{}
+
+func (openapiImporter) Name() string { return "openapi" }
+
+var oasKey = regexp.MustCompile(`(?m)^\s*"?(openapi|swagger)"?\s*:\s*["']?([0-9.]+)`)
+
+func (openapiImporter) Detect(data []byte, filename string) bool {
+	head := data
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	m := oasKey.FindSubmatch(head)
+	return m != nil && (string(m[1]) == "openapi" && bytes.HasPrefix(m[2], []byte("3")) || string(m[1]) == "swagger" && bytes.HasPrefix(m[2], []byte("2")))
+}
+
+// oas is one document being imported.
+type oas struct {
+	c       *Collection
+	root    *yaml.Node
+	v2      bool
+	schemes map[string]*yaml.Node // security schemes by name
+	global  *yaml.Node            // the document's security requirement
+	params  map[string]string     // template variables already given a value
+	region  string                // from the first server's host
+	auths   map[string]*Auth      // mapped schemes, by name
+	noted   map[string]bool
+}
+
+func (openapiImporter) Import(data []byte, filename string) (*Collection, error) {
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("not an OpenAPI document: the top level is not a mapping")
+	}
+	o := &oas{root: doc.Content[0], params: map[string]string{}, auths: map[string]*Auth{}, noted: map[string]bool{}}
+	o.v2 = get(o.root, "swagger") != nil
+	title := text(get(o.root, "info", "title"))
+	if title == "" {
+		title = strings.TrimSuffix(filepath.Base(filename), filepath.Ext(filename))
+	}
+	o.c = &Collection{Name: title, Description: text(get(o.root, "info", "description")),
+		Comments: []string{"Imported from an OpenAPI document by sigscope import."}}
+	if o.v2 {
+		o.c.Comments[0] = "Imported from a Swagger 2 document by sigscope import."
+	}
+	o.servers()
+	o.schemes = map[string]*yaml.Node{}
+	defs := get(o.root, "components", "securitySchemes")
+	if o.v2 {
+		defs = get(o.root, "securityDefinitions")
+	}
+	eachPair(defs, func(k string, v *yaml.Node) { o.schemes[k] = o.deref(v) })
+	o.global = get(o.root, "security")
+	if get(o.root, "x-amazon-apigateway-any-method") != nil || get(o.root, "x-amazon-apigateway-integration") != nil {
+		o.c.Note("document", "API Gateway integrations are the server's side: not needed to call the API")
+	}
+	paths := get(o.root, "paths")
+	if paths == nil || paths.Kind != yaml.MappingNode {
+		return nil, fmt.Errorf("the document has no paths")
+	}
+	folders := map[string]*Folder{}
+	eachPair(paths, func(path string, item *yaml.Node) {
+		item = o.deref(item)
+		shared := get(item, "parameters")
+		eachPair(item, func(method string, op *yaml.Node) {
+			m := strings.ToUpper(method)
+			switch method {
+			case "get", "put", "post", "delete", "options", "head", "patch", "trace":
+			case "x-amazon-apigateway-any-method":
+				m = "GET"
+				o.c.Note("path "+path, "ANY method (x-amazon-apigateway-any-method) imported as GET: change the method to the one to send")
+			default:
+				return
+			}
+			r := o.operation(path, m, o.deref(op), shared)
+			name := o.folderName(path, op)
+			f := folders[name]
+			if f == nil {
+				f = &Folder{Name: name}
+				folders[name] = f
+				o.c.Items = append(o.c.Items, Item{Folder: f})
+			}
+			f.Items = append(f.Items, Item{Request: r})
+		})
+	})
+	if o.c.Requests() == 0 {
+		return nil, fmt.Errorf("the document has no operations under paths")
+	}
+	o.paramVars()
+	if get(o.root, "x-amazon-apigateway-integration") == nil {
+		o.noteIntegrations(paths)
+	}
+	return o.c, nil
+}
+
+// noteIntegrations says once that server-side extensions were left out.
+func (o *oas) noteIntegrations(paths *yaml.Node) {
+	found := false
+	eachPair(paths, func(_ string, item *yaml.Node) {
+		eachPair(o.deref(item), func(_ string, op *yaml.Node) {
+			found = found || get(op, "x-amazon-apigateway-integration") != nil
+		})
+	})
+	if found {
+		o.c.Note("document", "x-amazon-apigateway-integration blocks describe the server's side: not needed to call the API, left out")
+	}
+}
+
+// servers makes one environment per server (OpenAPI 3) or the host and
+// basePath (Swagger 2), with base_url and, for AWS hosts, region.
+func (o *oas) servers() {
+	type server struct{ name, url string }
+	var list []server
+	if o.v2 {
+		host := text(get(o.root, "host"))
+		base := text(get(o.root, "basePath"))
+		scheme := "https"
+		if s := get(o.root, "schemes"); s != nil && s.Kind == yaml.SequenceNode && len(s.Content) > 0 {
+			scheme = s.Content[0].Value
+		}
+		if host != "" {
+			list = append(list, server{name: stageName(base, host), url: scheme + "://" + host + base})
+		}
+	} else if s := get(o.root, "servers"); s != nil && s.Kind == yaml.SequenceNode {
+		for _, srv := range s.Content {
+			u := text(get(srv, "url"))
+			vars := map[string]string{}
+			eachPair(get(srv, "variables"), func(k string, v *yaml.Node) { vars[k] = text(get(v, "default")) })
+			// Substitute the defaults: a stage written "/prod" after a "/"
+			// must not make "//prod".
+			for k, v := range vars {
+				if strings.Contains(u, "/{"+k+"}") && strings.HasPrefix(v, "/") {
+					v = v[1:]
+				}
+				u = strings.ReplaceAll(u, "{"+k+"}", v)
+			}
+			name := text(get(srv, "description"))
+			if bp, ok := vars["basePath"]; ok {
+				name = strings.Trim(bp, "/")
+			}
+			list = append(list, server{name: name, url: u})
+		}
+	}
+	seen := map[string]bool{}
+	for i, s := range list {
+		name := envSafeName(s.name)
+		if name == "" || seen[name] {
+			name = fmt.Sprintf("server%d", i+1)
+		}
+		seen[name] = true
+		u := strings.TrimRight(s.url, "/")
+		if !strings.Contains(u, "://") {
+			o.c.Note("server "+s.url, "a relative server URL: prefix base_url with the API's host")
+		}
+		env := o.c.Environment(name)
+		env.Set("base_url", oasTemplate(u))
+		if _, region := awsHostScope(hostOf(u)); region != "" && !strings.Contains(hostOf(u), "{") {
+			env.Set("region", region)
+			if o.region == "" {
+				o.region = region
+			}
+		} else if strings.Contains(u, "{region}") {
+			env.Set("region", "us-east-1")
+			env.Vars[len(env.Vars)-1].Comment = "the export leaves the region open: set yours"
+		}
+	}
+	if len(o.c.Environments) > 0 {
+		o.c.DefaultEnvironment = o.c.Environments[0].Name
+	} else {
+		o.c.Note("document", "no server URL: pass the API's base URL with --var base_url=https://…")
+	}
+}
+
+func stageName(basePath, host string) string {
+	if s := strings.Trim(basePath, "/"); s != "" {
+		return s
+	}
+	if i := strings.IndexByte(host, '.'); i > 0 {
+		return host[:i]
+	}
+	return host
+}
+
+var envNameBad = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+
+func envSafeName(s string) string {
+	s = strings.Trim(envNameBad.ReplaceAllString(strings.TrimSpace(s), "-"), "-")
+	if len(s) > 40 {
+		s = s[:40]
+	}
+	return s
+}
+
+func hostOf(u string) string {
+	if i := strings.Index(u, "://"); i >= 0 {
+		u = u[i+3:]
+	}
+	return strings.SplitN(strings.SplitN(u, "/", 2)[0], ":", 2)[0]
+}
+
+// oasTemplate turns OpenAPI's {name} into a template {{name}}, escaping
+// anything else that would read as a template.
+func oasTemplate(s string) string {
+	s = Literal(s)
+	return oasVar.ReplaceAllStringFunc(s, func(m string) string {
+		name := strings.TrimSuffix(m[1:len(m)-1], "+") // API Gateway's greedy {proxy+}
+		if name == "" || strings.HasPrefix(m, "{{") {
+			return m
+		}
+		return "{{" + name + "}}"
+	})
+}
+
+var oasVar = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_.-]*\+?\}`)
+
+// folderName: the first tag, else the first path segment, else "root".
+func (o *oas) folderName(path string, op *yaml.Node) string {
+	if tags := get(op, "tags"); tags != nil && tags.Kind == yaml.SequenceNode && len(tags.Content) > 0 && tags.Content[0].Value != "" {
+		return tags.Content[0].Value
+	}
+	for _, seg := range strings.Split(path, "/") {
+		if seg != "" && !strings.HasPrefix(seg, "{") {
+			return seg
+		}
+	}
+	return "root"
+}
+
+// get walks mapping keys; nil when any is missing.
+func get(n *yaml.Node, keys ...string) *yaml.Node {
+	for _, k := range keys {
+		if n == nil {
+			return nil
+		}
+		if n.Kind == yaml.AliasNode {
+			n = n.Alias
+		}
+		if n.Kind != yaml.MappingNode {
+			return nil
+		}
+		var next *yaml.Node
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			if n.Content[i].Value == k {
+				next = n.Content[i+1]
+				break
+			}
+		}
+		n = next
+	}
+	if n != nil && n.Kind == yaml.AliasNode {
+		n = n.Alias
+	}
+	return n
+}
+
+func text(n *yaml.Node) string {
+	if n == nil || n.Kind != yaml.ScalarNode {
+		return ""
+	}
+	return n.Value
+}
+
+func eachPair(n *yaml.Node, fn func(string, *yaml.Node)) {
+	if n == nil || n.Kind != yaml.MappingNode {
+		return
+	}
+	for i := 0; i+1 < len(n.Content); i += 2 {
+		fn(n.Content[i].Value, n.Content[i+1])
+	}
+}
+
+// deref follows a local $ref ("#/components/schemas/Pet"), at most a few
+// levels (a cycle stops there).
+func (o *oas) deref(n *yaml.Node) *yaml.Node {
+	for i := 0; i < 8 && n != nil; i++ {
+		ref := text(get(n, "$ref"))
+		if !strings.HasPrefix(ref, "#/") {
+			return n
+		}
+		t := o.root
+		for _, part := range strings.Split(ref[2:], "/") {
+			part, _ = url.PathUnescape(strings.NewReplacer("~1", "/", "~0", "~").Replace(part))
+			t = get(t, part)
+		}
+		if t == nil {
+			return n
+		}
+		n = t
+	}
+	return n
+}

@@ -1,0 +1,2 @@
+# source: https://github.com/curl/curl/issues/9881 (excerpt: some headers left out)
+curl -o "test.exe" "https://curl.se/windows/dl-7.86.0_1/curl-7.86.0_1-win64-mingw.zip"   -H "authority: curl.se"   -H "accept-language: ru-RU,ru;q=0.9,en-US;q=0.8,en;q=0.7"   -H "referer: https://curl.se/windows/"   -H "sec-ch-ua: ^\^"Google Chrome^\^";v=^\^"107^\^", ^\^"Chromium^\^";v=^\^"107^\^", ^\^"Not=A?Brand^\^";v=^\^"24^\^""   -H "sec-ch-ua-mobile: ?0"   -H "sec-ch-ua-platform: ^\^"Windows^\^""   -H "sec-fetch-dest: document"

@@ -1,0 +1,2 @@
+# source: https://pastebin.com/c95BNQ0A
+curl --data '' https://example.com/resource.cgi

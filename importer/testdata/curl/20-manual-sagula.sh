@@ -1,0 +1,2 @@
+# source: https://pastebin.com/c95BNQ0A
+curl -d "name=Rafael%20Sagula&phone=3320780" http://www.where.com/guest.cgi

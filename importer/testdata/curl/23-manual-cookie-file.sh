@@ -1,0 +1,2 @@
+# source: https://pastebin.com/c95BNQ0A
+curl -L -b headers http://localhost/
