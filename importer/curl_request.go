@@ -6,6 +6,8 @@ import (
 	"net/url"
 	"regexp"
 	"strings"
+
+	"github.com/sigscope/sigscope/sign"
 )
 
 // request turns one curl command into requests (one per URL and per
@@ -320,23 +322,7 @@ func (imp *curlImport) encoded(w word) string {
 			b.WriteString(imp.tmpl(word{s}))
 			continue
 		}
-		b.WriteString(Literal(pctEncode(s.text)))
-	}
-	return b.String()
-}
-
-func pctEncode(s string) string {
-	const hexdig = "0123456789ABCDEF"
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if c >= 'A' && c <= 'Z' || c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_' || c == '~' {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(hexdig[c>>4])
-		b.WriteByte(hexdig[c&15])
+		b.WriteString(Literal(sign.URIEncode(s.text)))
 	}
 	return b.String()
 }

@@ -256,6 +256,14 @@ func (m *Model) send() tea.Cmd {
 	if wb == nil || m.path == "" {
 		return nil
 	}
+	ctx := m.startSend("sending " + m.path + " …  esc cancels")
+	return tea.Batch(sendCmd(ctx, m.sendSeq, m.coll, wb, m.path, m.run()), m.spinTick())
+}
+
+// startSend cancels a send in flight and starts the next one: a new
+// sequence number (older answers are dropped), the request marked in
+// flight, the status said. esc cancels the context it returns.
+func (m *Model) startSend(status string) context.Context {
 	if m.cancelSend != nil {
 		m.cancelSend()
 	}
@@ -264,8 +272,8 @@ func (m *Model) send() tea.Cmd {
 	m.sendSeq++
 	m.sending = true
 	m.tree.inflight[m.modeKey()] = true
-	m.setStatus("sending "+m.path+" …  esc cancels", true)
-	return tea.Batch(sendCmd(ctx, m.sendSeq, m.coll, wb, m.path, m.run()), m.spinTick())
+	m.setStatus(status, true)
+	return ctx
 }
 
 // bodyLoadedMsg carries a body read from its spool file.

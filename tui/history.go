@@ -282,15 +282,7 @@ func (m *Model) replay(id int64) tea.Cmd {
 	if wb == nil || m.history == nil {
 		return nil
 	}
-	if m.cancelSend != nil {
-		m.cancelSend()
-	}
-	ctx, cancel := context.WithCancel(m.ctx)
-	m.cancelSend = cancel
-	m.sendSeq++
-	m.sending = true
-	m.tree.inflight[m.modeKey()] = true
-	m.setStatus(fmt.Sprintf("replaying #%d …  esc cancels", id), true)
+	ctx := m.startSend(fmt.Sprintf("replaying #%d …  esc cancels", id))
 	seq, coll, path, run, h := m.sendSeq, m.coll, m.path, m.run(), m.history
 	return tea.Batch(func() tea.Msg {
 		e, err := h.Get(ctx, id)
