@@ -15,6 +15,7 @@ import (
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 type signFlags struct {
@@ -307,16 +308,11 @@ func completeProfiles(_ *cobra.Command, _ []string, _ string) ([]string, cobra.S
 	return auth.ProfileNames(), cobra.ShellCompDirectiveNoFileComp
 }
 
-// masker hides a session token (and its URI-encoded form) in output text.
+// masker hides a session token given to sign in every form it takes in
+// the output, unless show (the one redactor of every output, workbench's).
 func masker(token string, show bool) func(string) string {
-	if token == "" || show {
+	if show {
 		return func(s string) string { return s }
 	}
-	masked := maskedToken(token)
-	r := strings.NewReplacer(token, masked, sign.URIEncode(token), masked)
-	return r.Replace
-}
-
-func maskedToken(token string) string {
-	return "<session token " + secret.Mask(token) + ", --show-secrets prints it>"
+	return workbench.NewSessionTokenRedactor(token).Text
 }

@@ -13,9 +13,9 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigscope/sigscope/capture"
-	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // verifyFlags are sign's credential, scope and S3 flags (read the same
@@ -202,18 +202,7 @@ func verifyCredentials(cmd *cobra.Command, f *verifyFlags, in *sign.VerifyInput)
 // in the query) wherever they appear in the output; verify has no way to
 // print them.
 func tokenMasker(tokens ...string) func(string) string {
-	var pairs []string
-	for _, t := range tokens {
-		if t == "" {
-			continue
-		}
-		m := "<session token " + secret.Mask(t) + ">"
-		pairs = append(pairs, t, m, sign.URIEncode(t), m)
-	}
-	if len(pairs) == 0 {
-		return func(s string) string { return s }
-	}
-	return strings.NewReplacer(pairs...).Replace
+	return workbench.NewSessionTokenRedactor(tokens...).Text
 }
 
 // rawQueryValue is the value of a query parameter as written.

@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
+	"slices"
 	"sort"
 	"strings"
 
@@ -59,6 +60,40 @@ func NewSecretsRedactor(secrets ...string) *Redactor {
 	return m
 }
 
+// NewSessionTokenRedactor masks session tokens given on the command line
+// (sign, verify, explain) in every form a request or an answer carries
+// them, named as what they are: "<session token IQoJ…(880 chars)>".
+func NewSessionTokenRedactor(tokens ...string) *Redactor {
+	m := &Redactor{}
+	label := func(s string) string { return "<session token " + secret.Mask(s) + ">" }
+	var pairs []string
+	seen := map[string]bool{}
+	for _, t := range tokens {
+		if t == "" {
+			continue
+		}
+		for _, f := range append([]string{t}, encodedForms(t)...) {
+			if !seen[f] && len(f) >= min(8, len(t)) {
+				seen[f] = true
+				m.forms = append(m.forms, f)
+			}
+		}
+		sort.Slice(m.forms, func(i, j int) bool { return len(m.forms[i]) > len(m.forms[j]) })
+	}
+	for _, f := range m.forms {
+		for _, t := range tokens {
+			if t != "" && (f == t || slices.Contains(encodedForms(t), f)) {
+				pairs = append(pairs, f, label(t))
+				break
+			}
+		}
+	}
+	if len(pairs) > 0 {
+		m.repl = strings.NewReplacer(pairs...)
+	}
+	return m
+}
+
 // replacer masks every secret and the cookie values of 8 characters or
 // more, longest first so that a secret inside another is not
 // half-replaced.
@@ -103,11 +138,10 @@ func (m *Redactor) Text(s string) string {
 	if m.show {
 		return s
 	}
-	s = maskHeaderLines(s, true)
 	if m.repl != nil {
 		s = m.repl.Replace(s)
 	}
-	return s
+	return maskHeaderLines(s, true)
 }
 
 // Known masks only the known secrets: for bodies, whose lines are the
@@ -223,7 +257,7 @@ func maskHeaderValue(name, value string) string {
 			return scheme + " " + secret.Mask(strings.TrimSpace(cred))
 		}
 	}
-	if strings.Contains(value, "…(") && strings.HasSuffix(value, " chars)") {
+	if strings.Contains(value, "…(") {
 		return value // masked already
 	}
 	return secret.Mask(value)

@@ -93,3 +93,19 @@ func TestRedactorMasksCredentialHeadersByName(t *testing.T) {
 		t.Errorf("session token header in clear: %q", got)
 	}
 }
+
+// TestSessionTokenRedactorNamesTheToken: a session token given on the
+// command line is masked in every form, and said to be one.
+func TestSessionTokenRedactorNamesTheToken(t *testing.T) {
+	const token = "IQoJb3JpZ2luX2VjEXAMPLE/abc+def=="
+	r := NewSessionTokenRedactor(token, "")
+	for _, form := range []string{token, "IQoJb3JpZ2luX2VjEXAMPLE%2Fabc%2Bdef%3D%3D", "IQoJb3JpZ2luX2VjEXAMPLE%2fabc%2bdef%3d%3d", base64.StdEncoding.EncodeToString([]byte(token))} {
+		got := r.Text("x-amz-security-token:" + form + "\n")
+		if got != "x-amz-security-token:<session token IQoJ…(33 chars)>\n" {
+			t.Errorf("%q masked as %q", form, got)
+		}
+	}
+	if got := NewSessionTokenRedactor().Text("no token here"); got != "no token here" {
+		t.Errorf("without a token: %q", got)
+	}
+}
