@@ -82,8 +82,8 @@ func (f *historyFlags) filter(now time.Time) (history.Filter, error) {
 	if f.limit <= 0 {
 		return history.Filter{}, withCode(ExitUsage, fmt.Errorf("--limit %d: give a positive number", f.limit))
 	}
-	if f.status != "" && !validStatus(f.status) {
-		return history.Filter{}, withCode(ExitUsage, fmt.Errorf("--status %q: use a code (200), a class (2xx, 4xx, 5xx), error or mismatch", f.status))
+	if err := history.CheckStatus(f.status); err != nil {
+		return history.Filter{}, withCode(ExitUsage, fmt.Errorf("--status: %w", err))
 	}
 	since, err := parseWhen(f.since, now)
 	if err != nil {
@@ -94,15 +94,6 @@ func (f *historyFlags) filter(now time.Time) (history.Filter, error) {
 		return history.Filter{}, withCode(ExitUsage, fmt.Errorf("--before: %w", err))
 	}
 	return history.Filter{Collection: f.collection, Request: f.request, Status: f.status, Since: since, Before: before, Limit: f.limit}, nil
-}
-
-func validStatus(s string) bool {
-	switch s {
-	case "error", "mismatch", "1xx", "2xx", "3xx", "4xx", "5xx":
-		return true
-	}
-	n, err := strconv.Atoi(s)
-	return err == nil && n >= 100 && n <= 599
 }
 
 // parseWhen reads a point in time: a duration back from now (90s, 1h,

@@ -6,6 +6,7 @@ import (
 	"path/filepath"
 	"sync"
 	"testing"
+	"time"
 )
 
 const benchEntries = 100_000
@@ -73,6 +74,9 @@ func benchStore(b *testing.B, opts Options) *Store {
 	if f.err != nil {
 		b.Fatal(f.err)
 	}
+	if st, err := os.Stat(f.path); err == nil {
+		b.Logf("fixture: %d entries, file %d MiB", benchEntries, st.Size()>>20)
+	}
 	s, err := Open(f.path, opts)
 	if err != nil {
 		b.Fatal(err)
@@ -104,6 +108,13 @@ func BenchmarkFilterRequest(b *testing.B) {
 	b.Run("collection and request", func(b *testing.B) {
 		benchList(b, Filter{Collection: "Collection 2", Request: "pets/get-42"}, 100)
 	})
+	b.Run("no match", func(b *testing.B) { benchList(b, Filter{Request: "nothing"}, 0) })
+	b.Run("collection", func(b *testing.B) { benchList(b, Filter{Collection: "Collection 2"}, 100) })
+	b.Run("collection file", func(b *testing.B) { benchList(b, Filter{Collection: "/home/ana/apis/c2.yaml"}, 100) })
+	b.Run("since an hour", func(b *testing.B) {
+		benchList(b, Filter{Since: baseTime.Add((benchEntries - 3600) * time.Second)}, 100)
+	})
+	b.Run("before the first hour", func(b *testing.B) { benchList(b, Filter{Before: baseTime.Add(3600 * time.Second)}, 100) })
 	b.Run("status", func(b *testing.B) { benchList(b, Filter{Status: "4xx"}, 100) })
 	b.Run("mismatch", func(b *testing.B) { benchList(b, Filter{Status: "mismatch"}, 100) })
 }
@@ -113,15 +124,30 @@ func BenchmarkSearch(b *testing.B) {
 	b.Run("one entry", func(b *testing.B) { benchList(b, Filter{Text: "req-00054321"}, 1) })
 	b.Run("word in every entry", func(b *testing.B) { benchList(b, Filter{Text: "lorem"}, 100) })
 	b.Run("two words", func(b *testing.B) { benchList(b, Filter{Text: "Lisbon word5"}, 100) })
+	b.Run("no match", func(b *testing.B) { benchList(b, Filter{Text: "nothing"}, 0) })
+	b.Run("common word, rare status", func(b *testing.B) { benchList(b, Filter{Text: "lorem", Status: "403"}, 100) })
 }
 
 func BenchmarkCount100k(b *testing.B) {
-	s := benchStore(b, Options{})
-	ctx := context.Background()
-	for b.Loop() {
-		if n, err := s.Count(ctx, Filter{}); err != nil || n < benchEntries {
-			b.Fatal(n, err)
-		}
+	for _, c := range []struct {
+		name string
+		f    Filter
+		min  int
+	}{
+		{"all", Filter{}, benchEntries},
+		{"status", Filter{Status: "4xx"}, benchEntries / 10},
+		{"word in every entry", Filter{Text: "lorem"}, benchEntries},
+		{"word and status", Filter{Text: "lorem", Status: "4xx"}, benchEntries / 10},
+	} {
+		b.Run(c.name, func(b *testing.B) {
+			s := benchStore(b, Options{})
+			ctx := context.Background()
+			for b.Loop() {
+				if n, err := s.Count(ctx, c.f); err != nil || n < c.min {
+					b.Fatal(n, err)
+				}
+			}
+		})
 	}
 }
 

@@ -26,6 +26,9 @@ const (
 // entries always give the same four titles. The text is raw bytes from
 // the network: a terminal face must pass it through internal/termsafe.
 func Sections(e *Entry) []Section {
+	if e == nil {
+		e = &Entry{}
+	}
 	return []Section{
 		{SectionRequest, requestText(e)},
 		{SectionCanonicalRequest, signingText(e, func(s *Signing) string { return s.CanonicalRequest })},

@@ -185,4 +185,7 @@ func TestSections(t *testing.T) {
 		fmt.Fprintf(&all, "=== %s\n%s", s.Title, s.Text)
 	}
 	golden(t, "sections.golden", []byte(all.String()))
+	if got := Sections(nil); len(got) != 4 {
+		t.Errorf("Sections(nil) = %v", got)
+	}
 }

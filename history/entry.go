@@ -2,11 +2,27 @@
 // database, so that a request that fails today can be compared with the
 // one that worked yesterday.
 //
-// The store never sees a secret: the workbench masks every value that came
-// from a credential source, an environment variable or a cookie before it
-// builds an Entry (tokens keep a fingerprint and their non-secret claims
-// in Entry.Secrets). The store trusts that and only keeps, finds,
-// trims and exports what it is given.
+// Masking is the caller's job. The store never sees a secret: the
+// workbench masks every value that came from a credential source, an
+// environment variable or a cookie before it builds an Entry (tokens keep
+// a fingerprint and their non-secret claims in Entry.Secrets), and Signing
+// has no field for a key by design. The store trusts that and only keeps,
+// finds, trims and exports what it is given; it does not look for
+// secrets.
+//
+// One file serves every sigscope process at once (the TUI and several
+// `send`s): SQLite in WAL mode, one short transaction per Add, a busy
+// timeout for writers. The file is 0600 in a 0700 directory (DefaultPath
+// says where). Entries are found by collection identity (Entry.Collection:
+// the collection's name: field, else its file's base name), which
+// survives moving the file; the path it was recorded from is kept too.
+// Newest and oldest mean in the order entries were recorded (ids).
+//
+// A store that cannot be used (a damaged or foreign file, a lock held too
+// long, a read-only file or directory, a full disk, a schema from a newer
+// sigscope) gives errors matching ErrUnavailable that say what is wrong,
+// where, and what to do; callers warn and go on without history. The
+// store never deletes, truncates or rewrites a file it cannot use.
 package history
 
 import "time"

@@ -77,6 +77,28 @@ func TestOpenShortFile(t *testing.T) {
 	untouched(t, path, []byte("SQLite format 3"))
 }
 
+// Another program's SQLite file is refused and left as it was, even with
+// a user_version this sigscope would migrate from.
+func TestOpenForeignSQLiteDatabase(t *testing.T) {
+	for _, v := range []int{0, 2} {
+		path := filepath.Join(t.TempDir(), "notes.db")
+		db := rawDB(t, path)
+		for _, q := range []string{`CREATE TABLE notes (body TEXT)`, `INSERT INTO notes VALUES ('keep me')`, fmt.Sprintf(`PRAGMA user_version = %d`, v)} {
+			if _, err := db.Exec(q); err != nil {
+				t.Fatal(err)
+			}
+		}
+		db.Close()
+		before, err := os.ReadFile(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = Open(path, Options{})
+		wantUnavailable(t, err, path, "another program", "not a sigscope history", "move it away")
+		untouched(t, path, before)
+	}
+}
+
 // closedWith makes a store of n entries and closes it, leaving one file.
 func closedWith(t *testing.T, n int) string {
 	t.Helper()
@@ -203,6 +225,11 @@ func TestReadOnlyMissingFile(t *testing.T) {
 	if _, err := os.Stat(path); err == nil {
 		t.Error("a read-only open created the file")
 	}
+	if err := os.WriteFile(path, nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, err = Open(path, Options{ReadOnly: true})
+	wantUnavailable(t, err, path, "no history yet")
 }
 
 func TestLockedBeyondBusyTimeout(t *testing.T) {

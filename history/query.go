@@ -3,9 +3,9 @@ package history
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -14,8 +14,15 @@ import (
 
 // Filter selects entries. Empty fields match everything.
 type Filter struct {
-	Collection string // the collection's identity (Entry.Collection) or its file (Entry.CollectionPath)
-	Request    string // the request path, or any part of it (case-insensitive for ASCII)
+	// Collection is the collection's identity (Entry.Collection) or,
+	// when some entry was recorded from a file of that path, its file
+	// (Entry.CollectionPath).
+	Collection string
+	// Request is a request path: when some entry has exactly that
+	// path, entries of that request only (so "pets/get-1" is not
+	// "pets/get-10"), else entries whose path holds it, case-insensitive
+	// for ASCII.
+	Request string
 	// Status is a code ("200"), a class ("2xx", "4xx", "5xx"), "error"
 	// (no answer came) or "mismatch" (a signature mismatch).
 	Status string
@@ -79,18 +86,38 @@ type query struct {
 	conds []string
 	args  []any
 	text  string
+	since *int64 // ids start at the first entry sent since then
 	none  bool
 }
 
-func (s *Store) query(f Filter) (query, error) {
+// query makes f SQL. Each condition is one an index answers in id order
+// where it can, so that a list stops after Limit rows: hence a collection
+// is matched by name or by path, not both in one OR, and an exact request
+// path apart from a part of one.
+func (s *Store) query(ctx context.Context, f Filter) (query, error) {
 	var q query
+	exactRequest := f.Request != "" && s.exists(ctx, `SELECT 1 FROM entries WHERE request = ? LIMIT 1`, f.Request)
 	if f.Collection != "" {
-		q.conds = append(q.conds, "(e.collection = ? OR e.collection_path = ?)")
-		q.args = append(q.args, f.Collection, f.Collection)
+		col := "e.collection"
+		if s.exists(ctx, `SELECT 1 FROM entries WHERE collection_path = ? LIMIT 1`, f.Collection) {
+			col = "e.collection_path"
+		}
+		if exactRequest {
+			// A request has fewer entries than its collection: the unary
+			// plus keeps SQLite on the request's index.
+			col = "+" + col
+		}
+		q.conds = append(q.conds, col+" = ?")
+		q.args = append(q.args, f.Collection)
 	}
 	if f.Request != "" {
-		q.conds = append(q.conds, `e.request LIKE ? ESCAPE '\'`)
-		q.args = append(q.args, "%"+escapeLike(f.Request)+"%")
+		if exactRequest {
+			q.conds = append(q.conds, "e.request = ?")
+			q.args = append(q.args, f.Request)
+		} else {
+			q.conds = append(q.conds, `e.request LIKE ? ESCAPE '\'`)
+			q.args = append(q.args, "%"+escapeLike(f.Request)+"%")
+		}
 	}
 	sc, sa, err := statusClause(f.Status)
 	if err != nil {
@@ -101,8 +128,10 @@ func (s *Store) query(f Filter) (query, error) {
 		q.args = append(q.args, sa...)
 	}
 	if !f.Since.IsZero() {
+		t := f.Since.UnixNano()
+		q.since = &t
 		q.conds = append(q.conds, "e.time >= ?")
-		q.args = append(q.args, f.Since.UnixNano())
+		q.args = append(q.args, t)
 	}
 	if !f.Before.IsZero() {
 		q.conds = append(q.conds, "e.time < ?")
@@ -123,13 +152,23 @@ func (s *Store) query(f Filter) (query, error) {
 // doclists by rowid either way), so a common word stops after Limit
 // rows instead of collecting every match; CROSS JOIN keeps that order of
 // the loops.
+//
+// A Since is also given as the smallest id sent since (exact: the minimum
+// over the same rows), so that the scan by id stops there instead of
+// reading every older entry when fewer than Limit match. "+ 0" keeps
+// SQLite from looking for that minimum along the ids, which would read
+// every older entry too.
 func (q query) sql() (string, []any) {
-	conds, args := q.conds, q.args
-	from := ` FROM entries e`
+	conds, args := slices.Clone(q.conds), slices.Clone(q.args)
+	from, id := ` FROM entries e`, "e.id"
 	if q.text != "" {
-		from = ` FROM entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid`
+		from, id = ` FROM entries_fts CROSS JOIN entries e ON e.id = entries_fts.rowid`, "entries_fts.rowid"
 		conds = append([]string{"entries_fts MATCH ?"}, conds...)
 		args = append([]any{q.text}, args...)
+	}
+	if q.since != nil {
+		conds = append(conds, id+" >= (SELECT coalesce(min(id + 0), 0) FROM entries WHERE time >= ?)")
+		args = append(args, *q.since)
 	}
 	if len(conds) > 0 {
 		from += " WHERE " + strings.Join(conds, " AND ")
@@ -142,6 +181,13 @@ func (q query) order() string {
 		return ` ORDER BY entries_fts.rowid DESC`
 	}
 	return ` ORDER BY e.id DESC`
+}
+
+// exists runs a one-row probe; an error counts as no row, and the query
+// that follows reports it.
+func (s *Store) exists(ctx context.Context, q string, args ...any) bool {
+	var one int
+	return s.db.QueryRowContext(ctx, q, args...).Scan(&one) == nil
 }
 
 func escapeLike(s string) string {
@@ -171,7 +217,7 @@ const summaryColumns = `e.id, e.time, e.collection, e.request, e.environment, e.
 // were recorded, which is the order they were sent except for exchanges
 // that overlapped. It reads the summary columns only.
 func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
-	q, err := s.query(f)
+	q, err := s.query(ctx, f)
 	if err != nil || q.none {
 		return nil, err
 	}
@@ -206,11 +252,15 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
 
 // Count is how many entries match f (Limit and Offset ignored).
 func (s *Store) Count(ctx context.Context, f Filter) (int, error) {
-	q, err := s.query(f)
+	q, err := s.query(ctx, f)
 	if err != nil || q.none {
 		return 0, err
 	}
 	from, args := q.sql()
+	if q.text != "" && len(q.conds) == 0 {
+		// Every indexed row is an entry: no need to join.
+		from, args = ` FROM entries_fts WHERE entries_fts MATCH ?`, []any{q.text}
+	}
 	var n int
 	if err := s.db.QueryRowContext(ctx, `SELECT count(*)`+from, args...).Scan(&n); err != nil {
 		return 0, classify(s.path, "count", err)
@@ -243,7 +293,7 @@ func scanEntry(row scanner) (*Entry, error) {
 		return nil, err
 	}
 	var e Entry
-	if err := json.Unmarshal(detail, &e); err != nil {
+	if err := decodeDetail(detail, &e); err != nil {
 		return nil, fmt.Errorf("entry %d is damaged (%w); delete it with `sigscope history clear` or move the file away", id, err)
 	}
 	e.ID = id
@@ -278,7 +328,8 @@ func (s *Store) Last(ctx context.Context, f Filter) (*Entry, error) {
 // or the newest of all when beforeID is 0. It is what `history diff ID`
 // compares with. None gives an error wrapping ErrNotFound.
 func (s *Store) LastSuccess(ctx context.Context, collection, request string, beforeID int64) (*Entry, error) {
-	q := `SELECT e.id FROM entries e WHERE e.collection = ? AND e.request = ? AND e.status / 100 = 2`
+	// Unary pluses: walk the request's index, the narrowest.
+	q := `SELECT e.id FROM entries e WHERE +e.collection = ? AND e.request = ? AND +e.status BETWEEN 200 AND 299`
 	args := []any{collection, request}
 	if beforeID > 0 {
 		q += ` AND e.id < ?`
@@ -307,6 +358,8 @@ func (s *Store) Clear(ctx context.Context, before time.Time) (int64, error) {
 		q += ` WHERE time < ?`
 		args = append(args, before.UnixNano())
 	}
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	res, err := s.db.ExecContext(ctx, q, args...)
 	if err != nil {
 		return 0, classify(s.path, "clear", err)

@@ -1,11 +1,14 @@
 package history
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
+	"encoding/gob"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"reflect"
 	"strconv"
 	"strings"
 	"time"
@@ -34,19 +37,24 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	}
 	size := entrySize(kept, detail)
 
+	// Writers of this process queue here rather than in SQLite's busy
+	// handler, which polls; other processes still meet the busy timeout.
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return 0, classify(s.path, "add", err)
 	}
 	defer tx.Rollback()
-	id, err := insertEntry(ctx, tx, kept, detail, size)
+	ex := preparedTx{s, tx}
+	id, err := insertEntry(ctx, ex, kept, detail, size)
 	if err != nil {
 		return 0, classify(s.path, "add", err)
 	}
-	if err := indexText(ctx, tx, id, kept); err != nil {
+	if err := indexText(ctx, ex, id, kept); err != nil {
 		return 0, classify(s.path, "add", err)
 	}
-	if err := s.retain(ctx, tx, id); err != nil {
+	if err := s.retain(ctx, ex, id); err != nil {
 		return 0, classify(s.path, "add: retention", err)
 	}
 	if err := tx.Commit(); err != nil {
@@ -89,16 +97,75 @@ func limitBody(b Body, max int64) Body {
 	return b
 }
 
-// encodeDetail is the Entry as JSON without the body bytes (stored as
-// blobs beside it) and without the id and time (columns). JSON, so that a
-// field added to Entry is kept without a migration.
+// encodeDetail is the Entry without the body bytes (stored as blobs
+// beside it) and without the id and time (columns). It is JSON, so that a
+// field added to Entry is kept without a migration and the file can be
+// read with any SQLite tool; but JSON strings cannot hold bytes that are
+// not UTF-8 (a header value in Latin-1, say) and would change them, so an
+// entry holding such a string is kept as gob instead, which keeps bytes
+// exactly and also matches fields by name. decodeDetail tells the two
+// apart by the first byte.
 func encodeDetail(e *Entry) ([]byte, error) {
 	c := *e
 	c.ID = 0
 	c.Time = time.Time{}
 	c.RequestBody.Data = nil
 	c.ResponseBody.Data = nil
-	return json.Marshal(&c)
+	if !hasInvalidUTF8(reflect.ValueOf(&c).Elem()) {
+		return json.Marshal(&c)
+	}
+	var b bytes.Buffer
+	b.WriteByte(gobMark)
+	if err := gob.NewEncoder(&b).Encode(&c); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// gobMark starts a gob detail; JSON details start with '{'.
+const gobMark = 'G'
+
+func decodeDetail(detail []byte, e *Entry) error {
+	if len(detail) > 0 && detail[0] == gobMark {
+		return gob.NewDecoder(bytes.NewReader(detail[1:])).Decode(e)
+	}
+	return json.Unmarshal(detail, e)
+}
+
+// hasInvalidUTF8 reports whether any string in v is not valid UTF-8.
+func hasInvalidUTF8(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.String:
+		return !utf8.ValidString(v.String())
+	case reflect.Pointer, reflect.Interface:
+		return !v.IsNil() && hasInvalidUTF8(v.Elem())
+	case reflect.Struct:
+		if v.Type() == reflect.TypeOf(time.Time{}) {
+			return false
+		}
+		for i := 0; i < v.NumField(); i++ {
+			if v.Type().Field(i).IsExported() && hasInvalidUTF8(v.Field(i)) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if v.Type().Elem().Kind() == reflect.Uint8 {
+			return false // []byte: JSON writes it as base64
+		}
+		for i := 0; i < v.Len(); i++ {
+			if hasInvalidUTF8(v.Index(i)) {
+				return true
+			}
+		}
+	case reflect.Map:
+		it := v.MapRange()
+		for it.Next() {
+			if hasInvalidUTF8(it.Key()) || hasInvalidUTF8(it.Value()) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // entrySize approximates the bytes an entry takes, for retention.
@@ -111,10 +178,8 @@ func entrySize(e *Entry, detail []byte) int64 {
 // insertEntry writes the rows of schema version 1. Kept apart from the
 // full-text index and retention so that migration tests can build a
 // database as version 1 wrote it.
-func insertEntry(ctx context.Context, tx *sql.Tx, e *Entry, detail []byte, size int64) (int64, error) {
-	res, err := tx.ExecContext(ctx, `INSERT INTO entries
-		(time, collection, collection_path, request, environment, mode, method, url, status, mismatch, error, duration, size)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+func insertEntry(ctx context.Context, tx execer, e *Entry, detail []byte, size int64) (int64, error) {
+	res, err := tx.ExecContext(ctx, sqlInsertEntry,
 		e.Time.UnixNano(), e.Collection, e.CollectionPath, e.Request, e.Environment, e.Mode,
 		e.Method, e.URL, e.Status, e.Mismatch, e.Error, int64(e.Timings.Total), size)
 	if err != nil {
@@ -124,7 +189,7 @@ func insertEntry(ctx context.Context, tx *sql.Tx, e *Entry, detail []byte, size 
 	if err != nil {
 		return 0, err
 	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO entry_data (entry_id, detail, request_body, response_body) VALUES (?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, sqlInsertData,
 		id, detail, nonNil(e.RequestBody.Data), nonNil(e.ResponseBody.Data))
 	return id, err
 }
@@ -138,7 +203,7 @@ func nonNil(b []byte) []byte {
 }
 
 // indexText adds the entry's searchable text to the full-text index.
-func indexText(ctx context.Context, tx *sql.Tx, id int64, e *Entry) error {
+func indexText(ctx context.Context, tx execer, id int64, e *Entry) error {
 	var headers, body, signing, notes strings.Builder
 	for _, h := range e.RequestHeaders {
 		headers.WriteString(h.Name + ": " + h.Value + "\n")
@@ -167,16 +232,16 @@ func indexText(ctx context.Context, tx *sql.Tx, id int64, e *Entry) error {
 	for _, w := range e.Warnings {
 		notes.WriteString(w + "\n")
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO entries_fts (rowid, url, headers, body, signing, notes) VALUES (?, ?, ?, ?, ?, ?)`,
+	_, err := tx.ExecContext(ctx, sqlInsertText,
 		id, e.URL, headers.String(), body.String(), signing.String(), notes.String())
 	return err
 }
 
 // retain deletes the oldest entries (first recorded) while the store
 // holds more than the limits allow, sparing the entry just added.
-func (s *Store) retain(ctx context.Context, tx *sql.Tx, newID int64) error {
+func (s *Store) retain(ctx context.Context, tx preparedTx, newID int64) error {
 	var count, bytes int64
-	if err := tx.QueryRowContext(ctx, `SELECT entries, bytes FROM stats WHERE id = 1`).Scan(&count, &bytes); err != nil {
+	if err := tx.tx.QueryRowContext(ctx, `SELECT entries, bytes FROM stats WHERE id = 1`).Scan(&count, &bytes); err != nil {
 		return err
 	}
 	overCount, overBytes := int64(0), int64(0)
@@ -189,7 +254,7 @@ func (s *Store) retain(ctx context.Context, tx *sql.Tx, newID int64) error {
 	if overCount <= 0 && overBytes <= 0 {
 		return nil
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, size FROM entries WHERE id <> ? ORDER BY id`, newID)
+	rows, err := tx.tx.QueryContext(ctx, `SELECT id, size FROM entries WHERE id <> ? ORDER BY id`, newID)
 	if err != nil {
 		return err
 	}
@@ -207,22 +272,56 @@ func (s *Store) retain(ctx context.Context, tx *sql.Tx, newID int64) error {
 	if err := rows.Close(); err != nil {
 		return err
 	}
-	return deleteIDs(ctx, tx, ids)
-}
-
-func deleteIDs(ctx context.Context, tx *sql.Tx, ids []int64) error {
-	const chunk = 500
-	for len(ids) > 0 {
-		n := min(chunk, len(ids))
-		args := make([]any, n)
-		for i, id := range ids[:n] {
-			args[i] = id
-		}
-		q := `DELETE FROM entries WHERE id IN (?` + strings.Repeat(`, ?`, n-1) + `)`
-		if _, err := tx.ExecContext(ctx, q, args...); err != nil {
+	// Usually one: the store is at its limit and one entry came in.
+	for _, id := range ids {
+		if _, err := tx.ExecContext(ctx, sqlDeleteEntry, id); err != nil {
 			return err
 		}
-		ids = ids[n:]
 	}
 	return nil
+}
+
+// execer runs a statement: a *sql.Tx, or a preparedTx.
+type execer interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+}
+
+// The statements of an Add, prepared once when the store opens.
+const (
+	sqlInsertEntry = `INSERT INTO entries
+		(time, collection, collection_path, request, environment, mode, method, url, status, mismatch, error, duration, size)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+	sqlInsertData  = `INSERT INTO entry_data (entry_id, detail, request_body, response_body) VALUES (?, ?, ?, ?)`
+	sqlInsertText  = `INSERT INTO entries_fts (rowid, url, headers, body, signing, notes) VALUES (?, ?, ?, ?, ?, ?)`
+	sqlDeleteEntry = `DELETE FROM entries WHERE id = ?`
+)
+
+// prepareStatements compiles the statements of an Add. It runs at Open, never
+// inside a transaction: preparing on the pool there could wait for a
+// connection that writers queued behind this transaction hold.
+func (s *Store) prepareStatements(ctx context.Context) error {
+	s.stmts = map[string]*sql.Stmt{}
+	for _, q := range []string{sqlInsertEntry, sqlInsertData, sqlInsertText, sqlDeleteEntry} {
+		st, err := s.db.PrepareContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		s.stmts[q] = st
+	}
+	return nil
+}
+
+// preparedTx runs statements in tx with the store's prepared statements
+// (database/sql prepares each once per connection), so that an Add does
+// not compile its SQL every time.
+type preparedTx struct {
+	s  *Store
+	tx *sql.Tx
+}
+
+func (p preparedTx) ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st, ok := p.s.stmts[query]; ok {
+		return p.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	}
+	return p.tx.ExecContext(ctx, query, args...)
 }

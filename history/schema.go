@@ -27,6 +27,11 @@ var migrations = []migration{
 	{version: 3, name: "totals for retention", up: migrateStats},
 }
 
+// applicationID marks the file as a sigscope history (SQLite header
+// offset 68, PRAGMA application_id): "SGSH". Open refuses another
+// program's database rather than adding tables to it.
+const applicationID int32 = 0x53475348
+
 // schemaVersion is the version this binary writes.
 var schemaVersion = migrations[len(migrations)-1].version
 
@@ -38,6 +43,7 @@ type migration struct {
 
 func migrateCore(ctx context.Context, tx *sql.Tx) error {
 	return execAll(ctx, tx,
+		fmt.Sprintf(`PRAGMA application_id = %d`, applicationID),
 		`CREATE TABLE entries (
 			id              INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so an id names one exchange for good
 			time            INTEGER NOT NULL,                  -- when sent, Unix nanoseconds
@@ -58,7 +64,8 @@ func migrateCore(ctx context.Context, tx *sql.Tx) error {
 		// each of these gives its matches already in that order and a
 		// list stops after Limit rows instead of sorting every match.
 		`CREATE INDEX entries_time ON entries(time)`,
-		`CREATE INDEX entries_request ON entries(collection, request)`,
+		`CREATE INDEX entries_request ON entries(request)`,
+		`CREATE INDEX entries_collection ON entries(collection)`,
 		`CREATE INDEX entries_collection_path ON entries(collection_path)`,
 		`CREATE INDEX entries_status ON entries(status)`,
 		`CREATE INDEX entries_status_class ON entries(status / 100)`,

@@ -39,6 +39,28 @@ func TestRoundTripEveryField(t *testing.T) {
 	}
 }
 
+// Bytes that are not UTF-8 (a Latin-1 header from a server) come back
+// exactly: JSON would have replaced them.
+func TestRoundTripNonUTF8(t *testing.T) {
+	s := openTest(t, Options{})
+	in := fullEntry()
+	in.URL = "https://127.0.0.1:8443/caf\xe9"
+	in.ResponseHeaders = append(in.ResponseHeaders, Header{"X-Name", "Jos\xe9 \xff\xfe"})
+	in.Secrets[0].Claims["name"] = "\xe9"
+	id := mustAdd(t, s, in)
+	got, err := s.Get(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	in.Time = in.Time.UTC()
+	if !reflect.DeepEqual(got, in) {
+		t.Errorf("round trip differs:\n got %q\nwant %q", got.ResponseHeaders, in.ResponseHeaders)
+	}
+	if list, err := s.List(context.Background(), Filter{Text: "Jos"}); err != nil || len(list) != 1 {
+		t.Errorf("search over a non-UTF-8 header: %v, %v", list, err)
+	}
+}
+
 func TestGetMissing(t *testing.T) {
 	s := openTest(t, Options{})
 	_, err := s.Get(context.Background(), 42)
@@ -231,6 +253,7 @@ func TestListFiltersAndCount(t *testing.T) {
 		{"collection by name", Filter{Collection: "Collection 2"}, 8},
 		{"collection by path", Filter{Collection: "/home/ana/apis/c2.yaml"}, 8},
 		{"request exact", Filter{Request: "pets/get-13"}, 1},
+		{"request exact, not a prefix", Filter{Request: "pets/get-1"}, 1},
 		{"request part", Filter{Request: "GET-1"}, 11}, // get-1, get-10..get-19 (and get-1x only up to 40)
 		{"request with LIKE characters", Filter{Request: "get_1%"}, 0},
 		{"2xx", Filter{Status: "2xx"}, 32},
@@ -242,6 +265,9 @@ func TestListFiltersAndCount(t *testing.T) {
 		{"since", Filter{Since: baseTime.Add(30 * time.Second)}, 11},
 		{"before", Filter{Before: baseTime.Add(10 * time.Second)}, 10},
 		{"combined", Filter{Collection: "Collection 3", Status: "4xx"}, 4},
+		{"text and since", Filter{Text: "pets", Since: baseTime.Add(30 * time.Second)}, 11},
+		{"text and before", Filter{Text: "lisbon", Before: baseTime.Add(10 * time.Second)}, 10},
+		{"collection file and exact request", Filter{Collection: "/home/ana/apis/c3.yaml", Request: "pets/get-13"}, 1},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -349,6 +375,15 @@ func TestClear(t *testing.T) {
 	if err := s.db.QueryRow(`SELECT (SELECT count(*) FROM entry_data) + (SELECT entries FROM stats)`).Scan(&rows); err != nil || rows != 0 {
 		t.Errorf("data rows and stats left after clearing: %d, %v", rows, err)
 	}
+	// The file was made with 8 KiB pages and incremental auto-vacuum,
+	// and Clear gave the freed pages back.
+	var autoVacuum, pageSize, free int
+	if err := s.db.QueryRow(`SELECT auto_vacuum, page_size FROM pragma_auto_vacuum, pragma_page_size`).Scan(&autoVacuum, &pageSize); err != nil || autoVacuum != 2 || pageSize != 8192 {
+		t.Errorf("auto_vacuum = %d, page_size = %d (%v); want 2 (incremental), 8192", autoVacuum, pageSize, err)
+	}
+	if err := s.db.QueryRow(`PRAGMA freelist_count`).Scan(&free); err != nil || free != 0 {
+		t.Errorf("%d free pages left after Clear (%v)", free, err)
+	}
 	id := mustAdd(t, s, sampleEntry(1))
 	if id <= 10 {
 		t.Errorf("id %d reused after clear", id)
@@ -384,5 +419,51 @@ func TestDefaultPath(t *testing.T) {
 	}
 	if _, err := DefaultPath(env()); err == nil || !strings.Contains(err.Error(), "SIGSCOPE_HISTORY") {
 		t.Errorf("no HOME: %v", err)
+	}
+}
+
+// The TUI lists while sends record, from goroutines of one process.
+func TestConcurrentUseInOneProcess(t *testing.T) {
+	s := openTest(t, Options{})
+	ctx := context.Background()
+	const writers, each = 4, 25
+	errs := make(chan error, writers+1)
+	done := make(chan struct{})
+	for w := 0; w < writers; w++ {
+		go func() {
+			for i := 0; i < each; i++ {
+				if _, err := s.Add(ctx, sampleEntry(w*each+i)); err != nil {
+					errs <- err
+					return
+				}
+			}
+			errs <- nil
+		}()
+	}
+	go func() {
+		for {
+			select {
+			case <-done:
+				errs <- nil
+				return
+			default:
+			}
+			if _, err := s.List(ctx, Filter{Text: "pets"}); err != nil {
+				errs <- err
+				return
+			}
+		}
+	}()
+	for w := 0; w < writers; w++ {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	close(done)
+	if err := <-errs; err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.Count(ctx, Filter{}); err != nil || n != writers*each {
+		t.Errorf("Count = %d, %v; want %d", n, err, writers*each)
 	}
 }
