@@ -25,7 +25,7 @@ import (
 func openHistory(stderr io.Writer) *history.Store {
 	path, err := history.DefaultPath(nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "sigscope: warning: history: %s; this run is not kept\n", termsafe.Line(err.Error()))
+		fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
 		return nil
 	}
 	if path == "" {
@@ -44,7 +44,7 @@ func openHistory(stderr io.Writer) *history.Store {
 func openHistoryFor(readOnly bool) (*history.Store, error) {
 	path, err := history.DefaultPath(nil)
 	if err != nil {
-		return nil, withCode(ExitError, fmt.Errorf("history: %w", err))
+		return nil, withCode(ExitError, err)
 	}
 	if path == "" {
 		return nil, withCode(ExitError, errors.New("history is off (SIGSCOPE_HISTORY=off): unset it to keep and read exchanges"))
@@ -182,6 +182,13 @@ func runHistoryList(cmd *cobra.Command, f *historyFlags, text string) error {
 		return err
 	}
 	filter.Text = text
+	if path, _ := history.DefaultPath(nil); path != "" && !fileExists(path) {
+		if f.output == "json" {
+			return writeJSONValue(cmd.OutOrStdout(), []history.Summary{})
+		}
+		fmt.Fprintf(cmd.ErrOrStderr(), "no exchange kept yet: send a request and it is kept in %s\n", termsafe.Line(path))
+		return nil
+	}
 	s, err := openHistoryFor(true)
 	if err != nil {
 		return err
