@@ -315,7 +315,7 @@ func newHistoryExportCmd() *cobra.Command {
 }
 
 func newHistoryClearCmd() *cobra.Command {
-	var before string
+	var before, output string
 	var yes bool
 	cmd := &cobra.Command{
 		Use:   "clear [--before DATE] [--yes]",
@@ -325,6 +325,9 @@ func newHistoryClearCmd() *cobra.Command {
 			t, err := parseWhen(before, time.Now())
 			if err != nil {
 				return withCode(ExitUsage, fmt.Errorf("--before: %w", err))
+			}
+			if output != "text" && output != "json" {
+				return withCode(ExitUsage, fmt.Errorf("--output %q: use text or json", output))
 			}
 			s, err := openHistoryFor(false)
 			if err != nil {
@@ -336,6 +339,9 @@ func newHistoryClearCmd() *cobra.Command {
 				return withCode(ExitError, err)
 			}
 			if n == 0 {
+				if output == "json" {
+					return writeJSONValue(cmd.OutOrStdout(), map[string]int64{"deleted": 0})
+				}
 				fmt.Fprintln(cmd.ErrOrStderr(), "nothing to delete")
 				return nil
 			}
@@ -360,12 +366,16 @@ func newHistoryClearCmd() *cobra.Command {
 			if err != nil {
 				return withCode(ExitError, err)
 			}
+			if output == "json" {
+				return writeJSONValue(cmd.OutOrStdout(), map[string]int64{"deleted": deleted})
+			}
 			fmt.Fprintf(cmd.ErrOrStderr(), "deleted %d entries\n", deleted)
 			return nil
 		},
 	}
 	cmd.Flags().StringVar(&before, "before", "", "only entries older than this: a date (2026-12-01) or a duration back from now (7d)")
 	cmd.Flags().BoolVar(&yes, "yes", false, "delete without being asked")
+	cmd.Flags().StringVarP(&output, "output", "o", "text", "output format: text or json ({\"deleted\": N})")
 	return cmd
 }
 

@@ -89,6 +89,9 @@ func TestHistoryCommands(t *testing.T) {
 	if _, stderr, code := hist("clear"); code != ExitError || !strings.Contains(stderr, "--yes") {
 		t.Errorf("clear without --yes: %d %s", code, stderr)
 	}
+	if out, stderr, code := hist("clear", "--yes", "--before", "2000-01-01", "-o", "json"); code != 0 || strings.TrimSpace(out) != `{"deleted":0}` && !strings.Contains(out, `"deleted": 0`) {
+		t.Errorf("clear --before 2000: %d %s %s", code, out, stderr)
+	}
 	if _, stderr, code := hist("clear", "--yes"); code != 0 || !strings.Contains(stderr, "deleted 5 entries") {
 		t.Errorf("clear: %d %s", code, stderr)
 	}
