@@ -83,8 +83,11 @@ func (b *bench) send(t *testing.T, request string) (int, echo) {
 	t.Helper()
 	oc := b.wb.Send(context.Background(), request, workbench.Run{Timeout: 10 * time.Second})
 	defer oc.Close()
-	if oc.Err != nil || oc.Result.Err != nil {
-		t.Fatalf("send %q: %v %v", request, oc.Err, oc.Result.Err)
+	if oc.Err != nil {
+		t.Fatalf("send %q: %v", request, oc.Err)
+	}
+	if oc.Result.Err != nil || oc.Result.Response == nil {
+		t.Fatalf("send %q: no answer: %v", request, oc.Result.Err)
 	}
 	return oc.Result.Response.Status, parseEcho(t, oc.Result.Response.Body)
 }
