@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -49,30 +48,12 @@ func newExportEnv(t *testing.T) *exportEnv {
 	return &exportEnv{srv: srv, env: env}
 }
 
-// export runs `sigscope export ARGS` and returns its output and exit code.
+// export runs `sigscope export ARGS` as Main does and returns its output
+// and exit code.
 func (e *exportEnv) export(t *testing.T, args ...string) (string, string, int) {
 	t.Helper()
-	cmd := newExportCmd()
 	var stdout, stderr bytes.Buffer
-	cmd.SetArgs(args)
-	cmd.SetIn(strings.NewReader(""))
-	cmd.SetOut(&stdout)
-	cmd.SetErr(&stderr)
-	cmd.SilenceUsage, cmd.SilenceErrors = true, true
-	err := cmd.Execute()
-	code := ExitOK
-	if err != nil {
-		stderr.WriteString("sigscope: " + err.Error() + "\n")
-		var ee *exitError
-		switch {
-		case errors.As(err, &ee):
-			code = ee.code
-		case isUsageError(err):
-			code = ExitUsage
-		default:
-			code = ExitError
-		}
-	}
+	code := Main(append([]string{"export"}, args...), strings.NewReader(""), &stdout, &stderr)
 	return stdout.String(), stderr.String(), code
 }
 

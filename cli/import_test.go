@@ -2,7 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"errors"
 	"os"
 	"path/filepath"
 	"strings"
@@ -11,35 +10,12 @@ import (
 	"github.com/sigscope/sigscope/collections"
 )
 
-// runImport runs the import command on a fresh root (with the import
-// command added when the root does not have it yet) and returns its exit
-// code as Main computes it.
+// runImport runs `sigscope import ARGS` as Main does and returns its
+// output and exit code.
 func runImport(t *testing.T, stdin string, args ...string) (string, string, int) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	root := newRoot(strings.NewReader(stdin), &out, &errb)
-	has := false
-	for _, c := range root.Commands() {
-		has = has || c.Name() == "import"
-	}
-	if !has {
-		root.AddCommand(newImportCmd())
-	}
-	root.SetArgs(append([]string{"import"}, args...))
-	err := root.Execute()
-	code := ExitOK
-	if err != nil {
-		errb.WriteString("sigscope: " + err.Error() + "\n")
-		var ee *exitError
-		switch {
-		case errors.As(err, &ee):
-			code = ee.code
-		case isUsageError(err):
-			code = ExitUsage
-		default:
-			code = ExitError
-		}
-	}
+	code := Main(append([]string{"import"}, args...), strings.NewReader(stdin), &out, &errb)
 	return out.String(), errb.String(), code
 }
 
