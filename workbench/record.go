@@ -69,10 +69,7 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 		return e
 	}
 	p := pv.Prepared
-	var res *exchange.Result
-	if out.Result != nil {
-		res = out.Result
-	}
+	res := out.Result
 	m := historyRedactor(p, res)
 	mask := func(s string) string { return m.Text(fingerprintSignatures(s)) }
 	rr := p.Resolved
@@ -88,7 +85,8 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 	for _, h := range req.Headers {
 		e.RequestHeaders = append(e.RequestHeaders, history.Header{Name: h.Name, Value: m.Header(h.Name, fingerprintSignatures(h.Value))})
 	}
-	e.RequestBody = keptBody(m, req.Body, nil, headerOf(req.Headers, "Content-Type"))
+	ct, _ := req.Get("Content-Type")
+	e.RequestBody = keptBody(m, req.Body, nil, ct)
 	wire := p.Wire
 	if res != nil && len(res.Wire) > 0 {
 		wire = res.Wire
@@ -148,7 +146,8 @@ func (w *Workbench) recordResult(e *history.Entry, m *Redactor, mask func(string
 	if r.BodyFile != "" {
 		spooled, _ = r.OpenBody()
 	}
-	e.ResponseBody = keptBody(m, r.Body, spooled, headerOf(r.Headers, "Content-Type"))
+	ct, _ := r.Header("Content-Type")
+	e.ResponseBody = keptBody(m, r.Body, spooled, ct)
 	e.ResponseBody.Size = max(e.ResponseBody.Size, r.Size)
 	e.ResponseBody.Truncated = e.ResponseBody.Truncated || r.Truncated || e.ResponseBody.Size > int64(len(e.ResponseBody.Data))
 }
@@ -214,24 +213,6 @@ func trimPartialRune(b []byte) []byte {
 		b = b[:len(b)-1]
 	}
 	return b
-}
-
-func headerOf(hs any, name string) string {
-	switch hs := hs.(type) {
-	case []sign.Header:
-		for _, h := range hs {
-			if strings.EqualFold(h.Name, name) {
-				return h.Value
-			}
-		}
-	case []exchange.Header:
-		for _, h := range hs {
-			if strings.EqualFold(h.Name, name) {
-				return h.Value
-			}
-		}
-	}
-	return ""
 }
 
 // CollectionIdentity names a collection in the history: its name: field,

@@ -4,7 +4,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"regexp"
-	"slices"
 	"sort"
 	"strings"
 
@@ -48,7 +47,7 @@ func newRedactor(secrets []string, p *exchange.Prepared, res *exchange.Result) *
 			cookieValues = append(cookieValues, c.Cookie.Value)
 		}
 	}
-	m.repl, m.forms = replacer(secrets, cookieValues)
+	m.repl, m.forms = replacer(secrets, cookieValues, nil)
 	return m
 }
 
@@ -56,7 +55,7 @@ func newRedactor(secrets []string, p *exchange.Prepared, res *exchange.Result) *
 // password, the demo's keys).
 func NewSecretsRedactor(secrets ...string) *Redactor {
 	m := &Redactor{}
-	m.repl, m.forms = replacer(secrets, nil)
+	m.repl, m.forms = replacer(secrets, nil, nil)
 	return m
 }
 
@@ -65,60 +64,41 @@ func NewSecretsRedactor(secrets ...string) *Redactor {
 // them, named as what they are: "<session token IQoJ…(880 chars)>".
 func NewSessionTokenRedactor(tokens ...string) *Redactor {
 	m := &Redactor{}
-	label := func(s string) string { return "<session token " + secret.Mask(s) + ">" }
-	var pairs []string
-	seen := map[string]bool{}
-	for _, t := range tokens {
-		if t == "" {
-			continue
-		}
-		for _, f := range append([]string{t}, encodedForms(t)...) {
-			if !seen[f] && len(f) >= min(8, len(t)) {
-				seen[f] = true
-				m.forms = append(m.forms, f)
-			}
-		}
-		sort.Slice(m.forms, func(i, j int) bool { return len(m.forms[i]) > len(m.forms[j]) })
-	}
-	for _, f := range m.forms {
-		for _, t := range tokens {
-			if t != "" && (f == t || slices.Contains(encodedForms(t), f)) {
-				pairs = append(pairs, f, label(t))
-				break
-			}
-		}
-	}
-	if len(pairs) > 0 {
-		m.repl = strings.NewReplacer(pairs...)
-	}
+	m.repl, m.forms = replacer(tokens, nil, func(token, _ string) string {
+		return "<session token " + secret.Mask(token) + ">"
+	})
 	return m
 }
 
-// replacer masks every secret and the cookie values of 8 characters or
-// more, longest first so that a secret inside another is not
-// half-replaced.
-func replacer(secrets, cookieValues []string) (*strings.Replacer, []string) {
-	seen := map[string]bool{}
+// replacer masks every secret (and its encoded forms) and the cookie
+// values of 8 characters or more, longest first so that a secret inside
+// another is not half-replaced. label writes the mask of one form; nil
+// keeps the form's first characters and length.
+func replacer(secrets, cookieValues []string, label func(secret, form string) string) (*strings.Replacer, []string) {
+	if label == nil {
+		label = func(_, form string) string { return cookies.Mask(form) }
+	}
+	of := map[string]string{} // each form, and the secret it is a form of
 	var all []string
-	add := func(s string, min int) {
-		if len(s) >= min && !seen[s] {
-			seen[s] = true
-			all = append(all, s)
+	add := func(secret, form string, min int) {
+		if _, seen := of[form]; len(form) >= min && !seen {
+			of[form] = secret
+			all = append(all, form)
 		}
 	}
 	for _, s := range secrets {
-		add(s, 1)
+		add(s, s, 1)
 		for _, v := range encodedForms(s) {
-			add(v, 8)
+			add(s, v, 8)
 		}
 	}
 	for _, s := range cookieValues {
-		add(s, 8)
+		add(s, s, 8)
 	}
 	sort.Slice(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
 	var pairs []string
-	for _, s := range all {
-		pairs = append(pairs, s, cookies.Mask(s))
+	for _, f := range all {
+		pairs = append(pairs, f, label(of[f], f))
 	}
 	if len(pairs) == 0 {
 		return nil, nil
