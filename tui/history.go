@@ -131,10 +131,12 @@ func (o *historyOverlay) size(m *Model) (w, h int) {
 }
 
 // fitInput gives the filter field the dialog's width (the placeholder is
-// cut to its first letter without one).
+// cut to its first letter without one), and the entry view its size,
+// after a resize too.
 func (o *historyOverlay) fitInput(m *Model) {
-	w, _ := o.size(m)
+	w, h := o.size(m)
 	o.input.SetWidth(max(w-len(o.input.Prompt)-2, 1))
+	o.text.setSize(w, h-2)
 }
 
 func (o *historyOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
@@ -160,8 +162,6 @@ func (o *historyOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 			return nil, false
 		}
 		o.err, o.entry = "", msg.entry
-		w, h := o.size(m)
-		o.text.setSize(w, h-2)
 		o.text.top = 0
 		if msg.previous != nil {
 			o.mode = historyDiff
