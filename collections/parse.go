@@ -188,6 +188,7 @@ func (l *loader) profiles(n *yaml.Node) []*profile {
 		return nil
 	}
 	var out []*profile
+	uses := map[string]credentialUse{}
 	for _, name := range orderedKeys(n) {
 		f := fs.at(name)
 		what := fmt.Sprintf("auth profile %q", name)
@@ -231,6 +232,8 @@ func (l *loader) profiles(n *yaml.Node) []*profile {
 			if strings.HasSuffix(k, "_env") {
 				if !isEnvName(s) {
 					l.errorf(sn, "%s: %s must name an environment variable (letters, digits, _), got %q", what, k, s)
+				} else if msg := checkCredentialEnv(uses, name, k, s, sn.Line); msg != "" {
+					l.errorf(sn, "%s: %s is refused: %s", what, k, msg)
 				}
 				p.envs[k] = s
 				continue

@@ -128,36 +128,29 @@ func (c *Collection) Variables() []string {
 }
 
 // Hosts lists where the collection sends requests and logins: the host
-// (and port) of each request's URL, expanded with each environment's
-// variables, and the Cognito endpoints and hosted-UI domains of its
+// (and port) of each request's URL and of its Host header, expanded with
+// each environment's variables, and the Cognito endpoints and hosted-UI domains of its
 // profiles (the AWS endpoints of the pool's region when a profile names
 // none). A part that cannot be expanded this way (a runtime variable such
 // as {{emulator}}, an {{env.NAME}}) stays as its template text. Sorted,
 // each once.
 func (c *Collection) Hosts() []string {
-	envs := c.envs
-	if len(envs) == 0 {
-		envs = []*environment{nil}
-	}
 	set := map[string]bool{}
 	add := func(h string) {
 		if h != "" {
 			set[h] = true
 		}
 	}
-	for _, e := range envs {
-		x := &partialExpander{env: e, cache: map[string]string{}, visiting: map[string]bool{}}
-		var walk func(items []item)
-		walk = func(items []item) {
-			for _, it := range items {
-				if it.folder != nil {
-					walk(it.folder.items)
-					continue
-				}
-				add(urlHost(x.expand(it.req.url)))
-			}
+	c.eachRequest(func(x *partialExpander, r *request, chain []*folder) {
+		add(urlHost(x.expand(r.url)))
+		// A signature is good for the host it names, wherever it is sent.
+		levels := [][]headerEntry{c.defaults.headers}
+		for _, f := range chain {
+			levels = append(levels, f.defaults.headers)
 		}
-		walk(c.items)
+		add(hostHeader(x, append(levels, r.headers)))
+	})
+	c.eachEnvironment(func(x *partialExpander) {
 		for _, p := range c.profiles {
 			if p.typ != ProfileCognito {
 				continue
@@ -180,7 +173,7 @@ func (c *Collection) Hosts() []string {
 				add(urlHost(x.expand(t)))
 			}
 		}
-	}
+	})
 	return sortedKeys(set)
 }
 

@@ -225,6 +225,9 @@ func (p *Prepared) signIAM(ctx context.Context, req *sign.Request, opts PrepareO
 		return fmt.Errorf("sign: %w", err)
 	}
 	p.Trace, p.Request, p.Region, p.Service, p.signOpts = tr, tr.Signed, region, service, &so
+	if !strings.EqualFold(req.Host, p.Target.Host) {
+		p.Notes = append(p.Notes, fmt.Sprintf("signed for host %s (the Host header) while the connection goes to %s: the signature is good at %s, where whoever receives this request could replay it until it expires", req.Host, p.Target.Host, req.Host))
+	}
 	return nil
 }
 

@@ -78,6 +78,7 @@ func (imp *curlImport) sigv4(cc *curlCmd, r *Request, rawURL, where string) bool
 	}
 	// The variables now name credentials read by the profile: they need
 	// no declaration of their own.
+	accessEnv, secretEnv, sessionEnv = c.KeyEnvs(where, accessEnv, secretEnv, sessionEnv, [3]string{"AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN"})
 	r.Auth = &Auth{Mode: "iam", Profile: imp.keysProfile(accessEnv, secretEnv, sessionEnv), Service: service, Region: region}
 	if service == "s3" {
 		r.Auth.S3 = true

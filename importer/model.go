@@ -28,6 +28,8 @@ import (
 	"fmt"
 	"strings"
 	"unicode"
+
+	"github.com/sigscope/sigscope/collections"
 )
 
 // Collection is one imported collection, written top to bottom in this
@@ -385,6 +387,33 @@ func onlyTemplates(s string) bool {
 		s = strings.TrimSpace(s[end+2:])
 	}
 	return true
+}
+
+// KeyEnvs makes the variables a source gave for an AWS key's three parts
+// safe to write into a static profile: a name the loader would refuse in
+// its role (the secret key read as the session token, a token as the
+// access key id: values that would leave in clear), or one already used
+// for another part, becomes that part's default name (defs), and the
+// finding says so. sessionEnv may be "" (no session token).
+func (c *Collection) KeyEnvs(where, accessEnv, secretEnv, sessionEnv string, defs [3]string) (string, string, string) {
+	envs := []*string{&accessEnv, &secretEnv, &sessionEnv}
+	fields := [3]string{"access_key_id_env", "secret_access_key_env", "session_token_env"}
+	for i, e := range envs {
+		if *e == "" {
+			continue
+		}
+		why := collections.CredentialEnvProblem(fields[i], *e)
+		for j := 0; j < i && why == ""; j++ {
+			if *envs[j] == *e {
+				why = fmt.Sprintf("%s is already read by %s: one variable may feed one role only", *e, fields[j])
+			}
+		}
+		if why != "" && *e != defs[i] {
+			c.Note(where, "the source's %s was not kept (%s): the profile reads %s instead", fields[i], why, defs[i])
+			*e = defs[i]
+		}
+	}
+	return accessEnv, secretEnv, sessionEnv
 }
 
 // StaticProfile adds (or reuses) a static profile reading AWS keys from the

@@ -230,6 +230,7 @@ func (k *kitConv) awsAuth(where string, a kitAWSKeys, rawURL, defRegion string) 
 		if strings.TrimSpace(a.Session) != "" {
 			ses = k.keyEnv(where, "session token", a.Session, "AWS_SESSION_TOKEN"+sfx)
 		}
+		acc, sec, ses = k.c.KeyEnvs(where, acc, sec, ses, [3]string{"AWS_ACCESS_KEY_ID" + sfx, "AWS_SECRET_ACCESS_KEY" + sfx, "AWS_SESSION_TOKEN" + sfx})
 		id := acc + "|" + sec + "|" + ses
 		name, ok := k.profiles[id]
 		if !ok {

@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"errors"
 	"fmt"
 	"strconv"
 	"strings"
@@ -214,8 +215,8 @@ func checkOptions(o *Options) error {
 	if len(missing) > 0 {
 		return fmt.Errorf("no %s: pass --access-key/--secret-key, set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or choose a --profile", strings.Join(missing, " and "))
 	}
-	if strings.ContainsAny(o.Credentials.AccessKeyID, "/ \t\r\n") {
-		return fmt.Errorf("access key id %q contains '/' or whitespace; it is usually 20 upper-case letters and digits (AKIA… or ASIA…)", o.Credentials.AccessKeyID)
+	if msg := accessKeyIDProblem(o.Credentials.AccessKeyID); msg != "" {
+		return errors.New(msg)
 	}
 	for _, f := range []struct{ name, v, example string }{{"region", o.Region, "us-east-1"}, {"service", o.Service, "execute-api"}} {
 		if f.v == "" {
@@ -436,4 +437,23 @@ func credentialOf(t *Trace) string {
 		}
 	}
 	return t.AccessKeyID + "/" + t.CredentialScope
+}
+
+// accessKeyIDProblem says why a value cannot be an access key id, without
+// quoting it: the id is sent in clear in Credential=, so a secret key put
+// there by mistake (or by a hostile collection) must stop here, and the
+// message, which may reach a log or the history, must not carry it either.
+func accessKeyIDProblem(id string) string {
+	if strings.ContainsAny(id, "/+= \t\r\n") {
+		return fmt.Sprintf("the access key id (%d characters) contains '/', '+', '=' or whitespace, as a secret access key does; an access key id is letters and digits (AKIA… or ASIA…): check that the access key id and the secret key are not swapped", len(id))
+	}
+	lower, upper := false, false
+	for _, r := range id {
+		lower = lower || 'a' <= r && r <= 'z'
+		upper = upper || 'A' <= r && r <= 'Z'
+	}
+	if len(id) >= 32 && lower && upper {
+		return fmt.Sprintf("the access key id (%d characters, mixed case) looks like a secret access key; an access key id is upper-case letters and digits (AKIA… or ASIA…): check that the access key id and the secret key are not swapped", len(id))
+	}
+	return ""
 }

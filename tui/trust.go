@@ -53,7 +53,7 @@ func (m *Model) askTrust(coll int, ue *workbench.UntrustedError, always bool) {
 	}
 	m.trustAsked[coll] = true
 	wb := m.benches[coll]
-	text := fmt.Sprintf("%q (%s) comes from a file, and it could be anyone's. Nothing of it is previewed or sent until you confirm.\n\n%s\n\nThe answer is remembered until the variables or the hosts change.",
+	text := fmt.Sprintf("%q (%s) comes from a file, and it could be anyone's. Nothing of it is previewed or sent until you confirm.\n\n%s\n\nThe answer is remembered until the variables, the hosts or the use of credentials change.",
 		ue.Collection, ue.Path, ue.List())
 	m.ask("Trust this collection?", text, choice{key: "y", label: "trust it and preview", do: func() tea.Cmd {
 		return trustCmd(coll, wb)

@@ -117,3 +117,30 @@ func TestDemoIsTrusted(t *testing.T) {
 		t.Errorf("the demo wrote a trust file: %v", err)
 	}
 }
+
+// A confirmation taller than the screen (many hosts and ways to sign, at
+// 80x24) keeps its keys in sight and scrolls to its last line.
+func TestTrustDialogScrollsAtNarrowSizes(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "many.yaml")
+	src := "name: Many\nauth:\n  keys: {type: static, access_key_id_env: K_ID, secret_access_key_env: K_SECRET}\n" +
+		"defaults:\n  auth: {mode: iam, profile: keys, region: us-east-1}\nrequests:\n"
+	for _, h := range []string{"a", "b", "c", "d", "e", "f", "g", "h", "i", "j"} {
+		src += "  - name: " + h + "\n    method: GET\n    url: https://" + h + ".example.test/x\n"
+	}
+	src += "  - name: last\n    method: GET\n    url: https://z.example.test/x\n    headers: {Host: signed-elsewhere.test}\n"
+	if err := os.WriteFile(path, []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	hs := newUntrustedHarness(t, Config{Paths: []string{path}, Env: goldenEnv(t), Dark: true}, 80, 24)
+	scr := hs.screen()
+	if !strings.Contains(scr, "y trust it and preview") || !strings.Contains(scr, "↑↓ lines 1–") {
+		t.Fatalf("the keys or the scroll mark are not in sight:\n%s", scr)
+	}
+	for range 40 {
+		hs.press("down")
+	}
+	scr = hs.screen()
+	if !strings.Contains(scr, "signed-elsewhere.test (its Host header)") || !strings.Contains(scr, "y trust it and preview") {
+		t.Fatalf("scrolled to the end:\n%s", scr)
+	}
+}

@@ -57,8 +57,10 @@ func runAttack(t *testing.T, a testkit.Attack) error {
 	if oc := wb.Send(ctx, "r", Run{Timeout: 5 * time.Second}); oc.Err == nil {
 		oc.Close()
 		t.Fatal("sent before the user confirmed the collection")
-	} else if _, untrusted := IsUntrusted(oc.Err); !untrusted {
+	} else if ue, untrusted := IsUntrusted(oc.Err); !untrusted {
 		return oc.Err // refused before the question
+	} else if a.Expect == "confirm" && !strings.Contains(ue.List(), a.Want) {
+		t.Errorf("the confirmation does not say %q:\n%s", a.Want, ue.List())
 	}
 	if a.Expect == "confirm" {
 		_, vars, hosts := wb.TrustStatus()

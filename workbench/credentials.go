@@ -92,6 +92,9 @@ func (s Sources) Credentials(ctx context.Context, p *collections.Profile) (sign.
 		if c.SessionToken, err = get("session_token", p.SessionTokenEnv, false); err != nil {
 			return c, "", err
 		}
+		if err := checkStaticValues(p, c, lookupEnv); err != nil {
+			return sign.Credentials{}, "", err
+		}
 		return c, p.Region, nil
 	case collections.ProfileAWS:
 		c, region, err := awsProfile(ctx, p.AWSProfile, fmt.Sprintf("auth profile %q", p.Name))
@@ -191,4 +194,34 @@ func awsProfile(ctx context.Context, name, what string) (sign.Credentials, strin
 func IsLoginRequired(err error) bool {
 	var le *LoginRequiredError
 	return errors.As(err, &le)
+}
+
+// checkStaticValues refuses static keys whose values show that a secret
+// would leave in clear: the access key id and the session token are sent
+// readable, so neither may hold the secret access key (the profile's own,
+// or the one in AWS_SECRET_ACCESS_KEY), nor the two the same value. No
+// value is ever quoted.
+func checkStaticValues(p *collections.Profile, c sign.Credentials, lookupEnv func(string) (string, bool)) error {
+	secrets := []struct{ what, value string }{{"the secret access key (" + p.SecretAccessKeyEnv + ")", c.SecretAccessKey}}
+	if v, ok := lookupEnv("AWS_SECRET_ACCESS_KEY"); ok && v != "" && p.SecretAccessKeyEnv != "AWS_SECRET_ACCESS_KEY" {
+		secrets = append(secrets, struct{ what, value string }{"AWS_SECRET_ACCESS_KEY", v})
+	}
+	clear := []struct{ what, value string }{
+		{"the access key id (" + p.AccessKeyIDEnv + ")", c.AccessKeyID},
+		{"the session token (" + p.SessionTokenEnv + ")", c.SessionToken},
+	}
+	for _, cl := range clear {
+		if cl.value == "" {
+			continue
+		}
+		for _, sec := range secrets {
+			if cl.value == sec.value {
+				return fmt.Errorf("auth profile %q: %s holds the same value as %s, and it would be sent in clear: check which variable each *_env field names", p.Name, cl.what, sec.what)
+			}
+		}
+	}
+	if c.SessionToken != "" && c.SessionToken == c.AccessKeyID {
+		return fmt.Errorf("auth profile %q: the session token (%s) holds the same value as the access key id (%s): check which variable each *_env field names", p.Name, p.SessionTokenEnv, p.AccessKeyIDEnv)
+	}
+	return nil
 }

@@ -17,10 +17,12 @@ import (
 )
 
 // A collection is anyone's file: before its first request is prepared, a
-// person sees the environment variables it reads and the hosts it talks
-// to, and confirms once. The confirmation is remembered per collection
-// file (symlinks resolved) with a hash of those variables and hosts, so a
-// change to either asks again.
+// person sees the environment variables it reads, the hosts it talks to
+// and what it does with credentials (each profile's source, each field
+// with the variable it reads, the service, region and host every request
+// is signed for), and confirms once. The confirmation is remembered per
+// collection file (symlinks resolved) with a hash of all three, so a
+// change to any of them asks again.
 
 // UntrustedError is what Preview, Send and LoginTarget return for a
 // collection nobody confirmed yet (or whose variables or hosts changed
@@ -30,6 +32,7 @@ type UntrustedError struct {
 	Path       string   // its file, symlinks resolved
 	Vars       []string // the environment variables it reads
 	Hosts      []string // where its requests and logins go
+	Uses       []string // what it does with credentials (collections.Uses)
 }
 
 func (e *UntrustedError) Error() string {
@@ -43,6 +46,8 @@ func (e *UntrustedError) Error() string {
 //	  NAME
 //	It sends requests and logins to these hosts:
 //	  host:port
+//	It uses credentials this way:
+//	  auth profile "keys": static keys, the access key id from $NAME, ...
 func (e *UntrustedError) List() string {
 	var b strings.Builder
 	section := func(title, none string, items []string) {
@@ -57,6 +62,7 @@ func (e *UntrustedError) List() string {
 	}
 	section("It reads these environment variables:", "It reads no environment variables.", e.Vars)
 	section("It sends requests and logins to these hosts:", "It sends requests to no host.", e.Hosts)
+	section("It uses credentials this way:", "It uses no credentials.", e.Uses)
 	return strings.TrimSuffix(b.String(), "\n")
 }
 
@@ -76,9 +82,9 @@ func IsUntrusted(err error) (*UntrustedError, bool) {
 
 // trustInfo is what a confirmation covers, for one text of the collection.
 type trustInfo struct {
-	data        []byte // the collection's text it was computed from
-	vars, hosts []string
-	hash        string
+	data              []byte // the collection's text it was computed from
+	vars, hosts, uses []string
+	hash              string
 }
 
 // trustInfo computes (or reuses) the variables, hosts and hash of the
@@ -93,15 +99,19 @@ func (w *Workbench) trustInfo() trustInfo {
 		w.doc.RUnlock()
 		return memo
 	}
-	info := trustInfo{data: data, vars: w.Coll.Variables(), hosts: w.Coll.Hosts()}
+	info := trustInfo{data: data, vars: w.Coll.Variables(), hosts: w.Coll.Hosts(), uses: w.Coll.Uses()}
 	w.doc.RUnlock()
 	h := sha256.New()
-	fmt.Fprintf(h, "sigscope trust v1\nvariables\n")
+	fmt.Fprintf(h, "sigscope trust v2\nvariables\n")
 	for _, v := range info.vars {
 		fmt.Fprintf(h, "%s\n", v)
 	}
 	fmt.Fprintf(h, "hosts\n")
 	for _, v := range info.hosts {
+		fmt.Fprintf(h, "%q\n", v)
+	}
+	fmt.Fprintf(h, "uses\n")
+	for _, v := range info.uses {
 		fmt.Fprintf(h, "%q\n", v)
 	}
 	info.hash = hex.EncodeToString(h.Sum(nil))
@@ -167,7 +177,7 @@ func (w *Workbench) Trust() error {
 	if err != nil {
 		return err
 	}
-	rec := trustRecord{Path: w.collectionPath(), Hash: info.hash, Variables: info.vars, Hosts: info.hosts, Confirmed: w.Env.now().UTC()}
+	rec := trustRecord{Path: w.collectionPath(), Hash: info.hash, Variables: info.vars, Hosts: info.hosts, Uses: info.uses, Confirmed: w.Env.now().UTC()}
 	if rec.Variables == nil {
 		rec.Variables = []string{}
 	}
@@ -192,7 +202,7 @@ func (w *Workbench) CheckTrust() error {
 	if ok {
 		return nil
 	}
-	return &UntrustedError{Collection: w.Coll.Name, Path: w.collectionPath(), Vars: vars, Hosts: hosts}
+	return &UntrustedError{Collection: w.Coll.Name, Path: w.collectionPath(), Vars: vars, Hosts: hosts, Uses: w.trustInfo().uses}
 }
 
 // trustRecord is one remembered confirmation, a small JSON file.
@@ -201,6 +211,7 @@ type trustRecord struct {
 	Hash      string    `json:"hash"`
 	Variables []string  `json:"variables"`
 	Hosts     []string  `json:"hosts"`
+	Uses      []string  `json:"uses"`
 	Confirmed time.Time `json:"confirmed"`
 }
 
