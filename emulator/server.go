@@ -17,6 +17,8 @@ import (
 	"syscall"
 	"time"
 
+	"golang.org/x/net/netutil"
+
 	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
 	"github.com/sigscope/sigscope/internal/atomicfile"
@@ -51,6 +53,9 @@ type Options struct {
 	Log      io.Writer        // request and Cognito log lines; nil: silent
 	Now      func() time.Time // nil: time.Now
 	Timeouts Timeouts         // zero fields: the defaults
+	// MaxConns bounds the connections served at once (default 64); more
+	// wait, unaccepted, until one closes. The timeouts bound how long that is.
+	MaxConns int
 }
 
 // Timeouts bound how long one connection may hold the emulator, so that
@@ -79,6 +84,10 @@ func (t Timeouts) withDefaults() Timeouts {
 // apigw.MaxBody (it reads one byte more to tell); Cognito's calls and the
 // hosted UI's forms have smaller limits of their own.
 const maxRequestBody = apigw.MaxBody + 1
+
+// defaultMaxConns bounds the connections served at once: each may hold
+// a request body of up to apigw.MaxBody, and its goroutine, at a time.
+const defaultMaxConns = 64
 
 // Server is a running emulator.
 type Server struct {
@@ -148,6 +157,12 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		}
 		return nil, fmt.Errorf("listen on %s: %w", listenAddr, err)
 	}
+	maxConns := opts.MaxConns
+	if maxConns <= 0 {
+		maxConns = defaultMaxConns
+	}
+	// Counted below TLS, so that handshakes in progress count too.
+	ln = netutil.LimitListener(ln, maxConns)
 	s := &Server{Config: cfg, Cognito: cog, Gateway: gw, ln: ln, done: make(chan struct{})}
 	scheme := "http"
 	if opts.TLS {

@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
-	"sort"
 	"strconv"
 	"strings"
 )
@@ -90,17 +90,21 @@ type bruAuth struct {
 }
 
 func (brunoImporter) ImportDir(dir string) (*Collection, error) {
+	d, err := openCollectionDir(dir)
+	if err != nil {
+		return nil, err
+	}
+	defer d.Close()
 	c := &Collection{}
 	k := newKitConv(c, "Bruno")
 	k.envAllow = true
 	var root *bruNode
 	var envs []insEnv
-	var err error
-	if _, e := os.Stat(filepath.Join(dir, "bruno.json")); e == nil {
-		root, envs, err = bruReadDir(dir)
+	if _, e := d.root.Lstat("bruno.json"); e == nil {
+		root, envs, err = bruReadDir(d)
 		c.Comments = append(c.Comments, "Imported from a Bruno collection (.bru files)")
 	} else {
-		root, envs, err = ocReadDir(dir)
+		root, envs, err = ocReadDir(d)
 		c.Comments = append(c.Comments, "Imported from a Bruno collection (YAML files)")
 	}
 	if err != nil {
@@ -108,6 +112,7 @@ func (brunoImporter) ImportDir(dir string) (*Collection, error) {
 	}
 	c.Name = root.name
 	c.Description = root.docs
+	d.note(c)
 	for _, s := range root.scripts {
 		k.collectionScript(s[0], s[1])
 	}
@@ -127,42 +132,42 @@ func (brunoImporter) ImportDir(dir string) (*Collection, error) {
 }
 
 // bruReadDir reads a collection of .bru files.
-func bruReadDir(dir string) (*bruNode, []insEnv, error) {
+func bruReadDir(d *collectionDir) (*bruNode, []insEnv, error) {
 	var meta struct {
 		Name string `json:"name"`
 	}
-	data, err := os.ReadFile(filepath.Join(dir, "bruno.json"))
+	data, err := d.read("bruno.json")
 	if err != nil {
-		return nil, nil, err
+		return nil, nil, fmt.Errorf("%s: %w", d.path("bruno.json"), err)
 	}
 	if err := json.Unmarshal(data, &meta); err != nil {
-		return nil, nil, fmt.Errorf("%s: %w", filepath.Join(dir, "bruno.json"), err)
+		return nil, nil, fmt.Errorf("%s: %s", d.path("bruno.json"), boundMessage(err.Error()))
 	}
 	root := &bruNode{name: meta.Name, folder: true}
 	if root.name == "" {
-		root.name = filepath.Base(dir)
+		root.name = filepath.Base(d.name)
 	}
-	if err := bruFolderFile(filepath.Join(dir, "collection.bru"), root); err != nil {
+	if err := bruFolderFile(d, "collection.bru", root); err != nil {
 		return nil, nil, err
 	}
-	if err := bruWalk(dir, root, 0); err != nil {
+	if err := bruWalk(d, ".", root, 0); err != nil {
 		return nil, nil, err
 	}
-	envs, err := bruEnvs(filepath.Join(dir, "environments"))
+	envs, err := bruEnvs(d, "environments")
 	return root, envs, err
 }
 
 // bruFolderFile reads collection.bru or folder.bru into a folder node;
-// a missing file is fine.
-func bruFolderFile(path string, n *bruNode) error {
-	data, err := os.ReadFile(path)
-	if errors.Is(err, os.ErrNotExist) {
+// a missing (or skipped) file is fine.
+func bruFolderFile(d *collectionDir, rel string, n *bruNode) error {
+	data, err := d.read(rel)
+	if errors.Is(err, fs.ErrNotExist) || isSkip(err) {
 		return nil
 	}
 	if err != nil {
 		return err
 	}
-	blocks, err := parseBru(path, string(data))
+	blocks, err := parseBru(d.path(rel), string(data))
 	if err != nil {
 		return err
 	}
@@ -176,34 +181,39 @@ func bruFolderFile(path string, n *bruNode) error {
 	return nil
 }
 
-func bruWalk(dir string, into *bruNode, depth int) error {
+func bruWalk(d *collectionDir, dir string, into *bruNode, depth int) error {
 	if depth > 50 {
 		return nil
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := d.list(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		name := e.Name()
-		path := filepath.Join(dir, name)
+		rel := filepath.Join(dir, name)
 		switch {
 		case strings.HasPrefix(name, "."), name == "node_modules", depth == 0 && name == "environments":
+		case e.Type()&fs.ModeSymlink != 0:
+			_ = d.skip(rel, notRegular(e.Type()))
 		case e.IsDir():
 			f := &bruNode{name: name, folder: true}
-			if err := bruFolderFile(filepath.Join(path, "folder.bru"), f); err != nil {
+			if err := bruFolderFile(d, filepath.Join(rel, "folder.bru"), f); err != nil {
 				return err
 			}
-			if err := bruWalk(path, f, depth+1); err != nil {
+			if err := bruWalk(d, rel, f, depth+1); err != nil {
 				return err
 			}
 			into.children = append(into.children, f)
 		case strings.HasSuffix(name, ".bru") && name != "collection.bru" && name != "folder.bru":
-			data, err := os.ReadFile(path)
+			data, err := d.read(rel)
+			if isSkip(err) {
+				continue
+			}
 			if err != nil {
 				return err
 			}
-			blocks, err := parseBru(path, string(data))
+			blocks, err := parseBru(d.path(rel), string(data))
 			if err != nil {
 				return err
 			}
@@ -346,20 +356,33 @@ func bruCommon(blocks []bruBlock, n *bruNode, authMode string) {
 
 // bruEnvs reads environments/*.bru: "vars" entries, and "vars:secret"
 // names whose values Bruno keeps outside the file.
-func bruEnvs(dir string) ([]insEnv, error) {
-	files, _ := filepath.Glob(filepath.Join(dir, "*.bru"))
-	sort.Strings(files)
+func bruEnvs(d *collectionDir, dir string) ([]insEnv, error) {
+	if ok, err := d.subfolder(dir); !ok || err != nil {
+		return nil, err
+	}
+	entries, err := d.list(dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []insEnv
-	for _, f := range files {
-		data, err := os.ReadFile(f)
+	for _, f := range entries {
+		name := f.Name()
+		if !strings.HasSuffix(name, ".bru") {
+			continue
+		}
+		rel := filepath.Join(dir, name)
+		data, err := d.read(rel)
+		if isSkip(err) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
-		blocks, err := parseBru(f, string(data))
+		blocks, err := parseBru(d.path(rel), string(data))
 		if err != nil {
 			return nil, err
 		}
-		e := insEnv{name: strings.TrimSuffix(filepath.Base(f), ".bru")}
+		e := insEnv{name: strings.TrimSuffix(name, ".bru")}
 		if v := bruFind(blocks, "vars"); v != nil {
 			for _, p := range v.pairs {
 				if !p.disabled {

@@ -38,7 +38,8 @@ func bruTextBlock(name string) bool {
 	return false
 }
 
-// parseBru reads a .bru file; errors name file:line.
+// parseBru reads a .bru file; errors name file:line and quote no more
+// of the file than an excerpt.
 func parseBru(file, src string) ([]bruBlock, error) {
 	lines := strings.Split(strings.ReplaceAll(strings.TrimPrefix(src, "\ufeff"), "\r\n", "\n"), "\n")
 	var blocks []bruBlock
@@ -55,7 +56,7 @@ func parseBru(file, src string) ([]bruBlock, error) {
 			name, closer = strings.TrimSpace(strings.TrimSuffix(l, "[")), "]"
 		}
 		if name == "" || strings.ContainsAny(name, " \t") {
-			return nil, fmt.Errorf("%s:%d: expected a block such as \"meta {\", found %q", file, i+1, bruShort(l))
+			return nil, fmt.Errorf("%s:%d: expected a block such as \"meta {\", found %s", file, i+1, excerpt(l))
 		}
 		start := i
 		var body []string
@@ -68,7 +69,7 @@ func parseBru(file, src string) ([]bruBlock, error) {
 			body = append(body, lines[i])
 		}
 		if !closed {
-			return nil, fmt.Errorf("%s:%d: the block %q is not closed: add a line with %q alone", file, start+1, name, closer)
+			return nil, fmt.Errorf("%s:%d: the block %s is not closed: add a line with %q alone", file, start+1, excerpt(name), closer)
 		}
 		b := bruBlock{name: name, line: start + 1}
 		switch {
@@ -93,13 +94,6 @@ func parseBru(file, src string) ([]bruBlock, error) {
 		blocks = append(blocks, b)
 	}
 	return blocks, nil
-}
-
-func bruShort(s string) string {
-	if len(s) > 40 {
-		return s[:40] + "..."
-	}
-	return s
 }
 
 // bruPairs reads the entries of a dictionary block; first is the line
@@ -138,13 +132,13 @@ func bruPairs(file string, first int, body []string) ([]bruPair, error) {
 			p.key = strings.ReplaceAll(l[1:end], `\"`, `"`)
 			l = strings.TrimSpace(l[end+1:])
 			if !strings.HasPrefix(l, ":") {
-				return nil, fmt.Errorf("%s:%d: expected \":\" after the key %q", file, p.line, p.key)
+				return nil, fmt.Errorf("%s:%d: expected \":\" after the key %s", file, p.line, excerpt(p.key))
 			}
 			p.value = strings.TrimSpace(l[1:])
 		} else {
 			k, v, ok := strings.Cut(l, ":")
 			if !ok {
-				return nil, fmt.Errorf("%s:%d: expected \"key: value\", found %q", file, p.line, bruShort(l))
+				return nil, fmt.Errorf("%s:%d: expected \"key: value\", found %s", file, p.line, excerpt(l))
 			}
 			p.key, p.value = strings.TrimSpace(k), strings.TrimSpace(v)
 		}
@@ -163,7 +157,7 @@ func bruPairs(file string, first int, body []string) ([]bruPair, error) {
 				ml = append(ml, x)
 			}
 			if !closed {
-				return nil, fmt.Errorf("%s:%d: the text of %q is not closed: end it with a ''' line", file, p.line, p.key)
+				return nil, fmt.Errorf("%s:%d: the text of %s is not closed: end it with a ''' line", file, p.line, excerpt(p.key))
 			}
 			p.value = strings.Join(ml, "\n")
 		} else if p.value == "[" {

@@ -2,9 +2,8 @@ package importer
 
 import (
 	"fmt"
-	"os"
+	"io/fs"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -14,14 +13,16 @@ import (
 // the top (info.name, request defaults), folder.yml in folders, one .yml
 // per request (info, http, runtime, docs) and environments/*.yml.
 
-func ocLoad(path string) (map[string]any, error) {
-	data, err := os.ReadFile(path)
+// ocLoad reads one YAML file of the collection; a skipped file gives the
+// *skipError of collectionDir.read.
+func ocLoad(d *collectionDir, rel string) (map[string]any, error) {
+	data, err := d.read(rel)
 	if err != nil {
 		return nil, err
 	}
 	var m map[string]any
 	if err := yaml.Unmarshal(data, &m); err != nil {
-		return nil, fmt.Errorf("%s: %w", path, err)
+		return nil, fmt.Errorf("%s: %s", d.path(rel), boundMessage(err.Error()))
 	}
 	if m == nil {
 		m = map[string]any{}
@@ -29,24 +30,27 @@ func ocLoad(path string) (map[string]any, error) {
 	return m, nil
 }
 
-func ocReadDir(dir string) (*bruNode, []insEnv, error) {
-	top := filepath.Join(dir, "opencollection.yml")
-	if _, err := os.Stat(top); err != nil {
-		top = filepath.Join(dir, "opencollection.yaml")
+func ocReadDir(d *collectionDir) (*bruNode, []insEnv, error) {
+	top := "opencollection.yml"
+	if _, err := d.root.Lstat(top); err != nil {
+		top = "opencollection.yaml"
 	}
-	m, err := ocLoad(top)
+	m, err := ocLoad(d, top)
+	if isSkip(err) {
+		return nil, nil, fmt.Errorf("%s: %w", d.path(top), err)
+	}
 	if err != nil {
 		return nil, nil, err
 	}
 	root := &bruNode{name: insStr(insMap(m, "info"), "name"), folder: true}
 	if root.name == "" {
-		root.name = filepath.Base(dir)
+		root.name = filepath.Base(d.name)
 	}
 	ocDefaults(m, root)
-	if err := ocWalk(dir, root, 0); err != nil {
+	if err := ocWalk(d, ".", root, 0); err != nil {
 		return nil, nil, err
 	}
-	envs, err := ocEnvs(filepath.Join(dir, "environments"))
+	envs, err := ocEnvs(d, "environments")
 	return root, envs, err
 }
 
@@ -54,23 +58,25 @@ func ocYAML(name string) bool {
 	return strings.HasSuffix(name, ".yml") || strings.HasSuffix(name, ".yaml")
 }
 
-func ocWalk(dir string, into *bruNode, depth int) error {
+func ocWalk(d *collectionDir, dir string, into *bruNode, depth int) error {
 	if depth > 50 {
 		return nil
 	}
-	entries, err := os.ReadDir(dir)
+	entries, err := d.list(dir)
 	if err != nil {
 		return err
 	}
 	for _, e := range entries {
 		name := e.Name()
-		path := filepath.Join(dir, name)
+		rel := filepath.Join(dir, name)
 		switch {
 		case strings.HasPrefix(name, "."), name == "node_modules", depth == 0 && name == "environments":
+		case e.Type()&fs.ModeSymlink != 0:
+			_ = d.skip(rel, notRegular(e.Type()))
 		case e.IsDir():
 			f := &bruNode{name: name, folder: true}
 			for _, fy := range []string{"folder.yml", "folder.yaml"} {
-				if m, err := ocLoad(filepath.Join(path, fy)); err == nil {
+				if m, err := ocLoad(d, filepath.Join(rel, fy)); err == nil {
 					info := insMap(m, "info")
 					if v := insStr(info, "name"); v != "" {
 						f.name = v
@@ -79,12 +85,15 @@ func ocWalk(dir string, into *bruNode, depth int) error {
 					ocDefaults(m, f)
 				}
 			}
-			if err := ocWalk(path, f, depth+1); err != nil {
+			if err := ocWalk(d, rel, f, depth+1); err != nil {
 				return err
 			}
 			into.children = append(into.children, f)
 		case ocYAML(name) && !strings.HasPrefix(name, "folder.") && !strings.HasPrefix(name, "opencollection."):
-			m, err := ocLoad(path)
+			m, err := ocLoad(d, rel)
+			if isSkip(err) {
+				continue
+			}
 			if err != nil {
 				return err
 			}
@@ -267,22 +276,29 @@ func ocBody(v any, n *bruNode) {
 
 // ocEnvs reads environments/*.yml: variables, with secret ones (no value
 // in the file) flagged.
-func ocEnvs(dir string) ([]insEnv, error) {
-	var files []string
-	for _, pat := range []string{"*.yml", "*.yaml"} {
-		f, _ := filepath.Glob(filepath.Join(dir, pat))
-		files = append(files, f...)
+func ocEnvs(d *collectionDir, dir string) ([]insEnv, error) {
+	if ok, err := d.subfolder(dir); !ok || err != nil {
+		return nil, err
 	}
-	sort.Strings(files)
+	entries, err := d.list(dir)
+	if err != nil {
+		return nil, err
+	}
 	var out []insEnv
-	for _, f := range files {
-		m, err := ocLoad(f)
+	for _, f := range entries {
+		if !ocYAML(f.Name()) {
+			continue
+		}
+		m, err := ocLoad(d, filepath.Join(dir, f.Name()))
+		if isSkip(err) {
+			continue
+		}
 		if err != nil {
 			return nil, err
 		}
 		name := insStr(m, "name")
 		if name == "" {
-			name = strings.TrimSuffix(strings.TrimSuffix(filepath.Base(f), ".yml"), ".yaml")
+			name = strings.TrimSuffix(strings.TrimSuffix(f.Name(), ".yml"), ".yaml")
 		}
 		e := insEnv{name: name}
 		list, _ := m["variables"].([]any)
@@ -291,7 +307,7 @@ func ocEnvs(dir string) ([]insEnv, error) {
 			if !ok {
 				continue
 			}
-			if d, _ := v["disabled"].(bool); d {
+			if off, _ := v["disabled"].(bool); off {
 				continue
 			}
 			kv := KV{Key: insStr(v, "name"), Value: insStr(v, "value")}

@@ -163,10 +163,7 @@ func ImportPath(path, format string) (*Collection, error) {
 		return nil, fmt.Errorf("import %s: %w", path, err)
 	}
 	if !st.IsDir() {
-		if st.Size() > maxInput {
-			return nil, fmt.Errorf("import %s: %d bytes is more than an export can be (limit %d MiB)", path, st.Size(), maxInput>>20)
-		}
-		data, err := os.ReadFile(path)
+		data, err := readInputFile(path, st)
 		if err != nil {
 			return nil, fmt.Errorf("import %s: %w", path, err)
 		}

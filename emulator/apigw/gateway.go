@@ -12,7 +12,10 @@
 // include the gateway's region. The
 // request is rebuilt from exactly the headers the client listed as signed,
 // with their received values, the path as it was on the wire (encoded once
-// more, as for every service but S3) and the query as received.
+// more, as for every service but S3) and the query as received. An
+// X-Amz-Content-Sha256 that is a SHA-256, which the signature covers in
+// place of the body, must be the body's. What the headers alone can
+// refuse is refused before the body is read.
 //
 // Known differences from AWS, all due to rebuilding through the SDK signer:
 //   - a signed "content-length: 0" cannot be reproduced (the signer only
@@ -93,6 +96,7 @@ type Gateway struct {
 	routes  []*compiledRoute
 	signer  *v4.Signer
 	cookies *cookieSigner
+	kept    *budget // bytes of bodies held for echo answers
 	logMu   sync.Mutex
 }
 
@@ -104,7 +108,7 @@ func New(cfg Config, deps Deps) (*Gateway, error) {
 	if deps.Region == "" {
 		return nil, errors.New("apigw: Deps.Region is required")
 	}
-	g := &Gateway{cfg: cfg, deps: deps, region: deps.Region, now: deps.Now, stages: map[string]bool{}, signer: v4.NewSigner()}
+	g := &Gateway{cfg: cfg, deps: deps, region: deps.Region, now: deps.Now, stages: map[string]bool{}, signer: v4.NewSigner(), kept: newBudget(keptBodies)}
 	if g.now == nil {
 		g.now = time.Now
 	}
@@ -192,27 +196,37 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 	for k, v := range m.route.ProxyHeaders {
 		r.Header.Set(k, v)
 	}
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err != nil {
-		return fail(&apiError{status: http.StatusBadRequest, errType: "BadRequestException", message: "could not read the request body: " + err.Error()})
+	if r.ContentLength > MaxBody {
+		return fail(errTooLarge())
 	}
-	if len(body) > MaxBody {
-		return fail(&apiError{status: http.StatusRequestEntityTooLarge, errType: ErrRequestTooLarge, message: fmt.Sprintf("HTTP content length exceeded %d bytes.", MaxBody)})
-	}
-	rc.body = body
+	// Whatever the headers alone can refuse is refused before the body is
+	// read, so that a refused request costs no body.
+	var iam *iamCheck
 	switch m.route.Authorizer {
 	case AuthIAM:
-		id, e := g.authorizeIAM(r, body)
-		if e != nil {
+		var e *apiError
+		if iam, e = g.checkIAMHeaders(r); e != nil {
 			return fail(e)
 		}
-		rc.identity = id
 	case AuthCognito:
 		claims, e := g.authorizeCognito(r)
 		if e != nil {
 			return fail(e)
 		}
 		rc.claims = claims
+	}
+	body, e := g.readBody(r, m.route.Response.Kind == KindEcho)
+	if e != nil {
+		return fail(e)
+	}
+	defer body.release()
+	rc.body = body.data
+	if iam != nil {
+		id, e := g.verifyIAM(r, iam, body.sha256)
+		if e != nil {
+			return fail(e)
+		}
+		rc.identity = id
 	}
 	if e := g.respond(w, r, rc); e != nil {
 		return fail(e)
@@ -227,9 +241,17 @@ func splitStage(p string) (stage, rest string) {
 	return stage, "/" + rest
 }
 
-// authorizeIAM runs the AWS_IAM checks in AWS's order and returns the
-// caller's identity.
-func (g *Gateway) authorizeIAM(r *http.Request, body []byte) (map[string]any, *apiError) {
+// iamCheck is what the headers of an AWS_IAM request established before
+// its body is read.
+type iamCheck struct {
+	in   *sigInput
+	cred Credential
+	now  time.Time
+}
+
+// checkIAMHeaders runs the AWS_IAM checks that need no body, in AWS's
+// order: signature syntax, date and skew, credential scope, known key.
+func (g *Gateway) checkIAMHeaders(r *http.Request) (*iamCheck, *apiError) {
 	in, e := readSigInput(r)
 	if e != nil {
 		return nil, e
@@ -245,13 +267,24 @@ func (g *Gateway) authorizeIAM(r *http.Request, body []byte) (map[string]any, *a
 	if !ok {
 		return nil, errForbidden(ErrUnrecognizedClient, MsgInvalidToken)
 	}
+	return &iamCheck{in: in, cred: cred, now: now}, nil
+}
+
+// verifyIAM checks the signature over the body whose SHA-256 is bodySHA,
+// then the session token, and returns the caller's identity.
+func (g *Gateway) verifyIAM(r *http.Request, c *iamCheck, bodySHA string) (map[string]any, *apiError) {
+	in, cred, now := c.in, c.cred, c.now
+	payloadHash := r.Header.Get("X-Amz-Content-Sha256")
+	if payloadHash == "" {
+		payloadHash = bodySHA
+	}
 	var exp expected
 	var err error
 	match := false
 	if in.algorithm == sigAlgorithmV4a {
-		exp, match, err = g.recomputeV4a(r, in, body, cred.SecretAccessKey)
+		exp, match, err = g.recomputeV4a(r, in, payloadHash, cred.SecretAccessKey)
 	} else {
-		exp, err = g.recompute(r, in, body, cred.SecretAccessKey)
+		exp, err = g.recompute(r, in, payloadHash, cred.SecretAccessKey)
 		match = subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1
 	}
 	if err != nil {
@@ -259,6 +292,11 @@ func (g *Gateway) authorizeIAM(r *http.Request, body []byte) (map[string]any, *a
 	}
 	if !match {
 		return nil, errForbidden(ErrInvalidSignature, "%s", mismatchMessage(exp))
+	}
+	// A signed X-Amz-Content-Sha256 vouches for the body only if the body
+	// is the one it hashes.
+	if isSHA256Hex(payloadHash) && !strings.EqualFold(payloadHash, bodySHA) {
+		return nil, errForbidden(ErrInvalidSignature, "%s", msgBodyNotSigned)
 	}
 	// A session token must be the one issued with these credentials, and
 	// long-term keys take none.

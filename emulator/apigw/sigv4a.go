@@ -83,8 +83,8 @@ func regionSetCovers(set, region string) bool {
 // presigned query, put back here), then checks the signature with the
 // public key derived from the secret. exp.signature is left empty: ECDSA
 // signatures are checked, not recomputed.
-func (g *Gateway) recomputeV4a(r *http.Request, in *sigInput, body []byte, secret string) (exp expected, ok bool, err error) {
-	exp, err = g.recompute(r, in, body, secret)
+func (g *Gateway) recomputeV4a(r *http.Request, in *sigInput, payloadHash, secret string) (exp expected, ok bool, err error) {
+	exp, err = g.recompute(r, in, payloadHash, secret)
 	if err != nil {
 		return exp, false, err
 	}
