@@ -10,6 +10,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
 )
@@ -129,7 +130,7 @@ func runCompare(cmd *cobra.Command, f *compareFlags) error {
 		return nil
 	}
 	for _, w := range raw.Warnings() {
-		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: %s\n", name, escapeControl(w))
+		fmt.Fprintf(cmd.ErrOrStderr(), "warning: %s: %s\n", name, termsafe.Line(w))
 	}
 	_, err = io.WriteString(out, compareText(c))
 	return err
@@ -147,10 +148,10 @@ func compareText(c *sign.DialectComparison) string {
 	if c.S3 {
 		mode += ", S3"
 	}
-	fmt.Fprintf(&b, "Comparing %s (%s)\n\nAWS's canonical request (the server's rule on these bytes; what sigscope signs)\n", escapeControl(c.Request), mode)
+	fmt.Fprintf(&b, "Comparing %s (%s)\n\nAWS's canonical request (the server's rule on these bytes; what sigscope signs)\n", termsafe.Line(c.Request), mode)
 	lines := strings.Split(c.CanonicalRequest, "\n")
 	for i, l := range lines {
-		lines[i] = escapeControl(l)
+		lines[i] = termsafe.Line(l)
 	}
 	writeBlock(&b, strings.Join(lines, "\n"))
 	width := len("AWS")
@@ -173,9 +174,9 @@ func compareText(c *sign.DialectComparison) string {
 			if o.Accepted {
 				verdict = "which AWS accepts"
 			}
-			fmt.Fprintf(&b, "   %s itself would send %s instead, %s", d.Signer, escapeControl(o.Target), verdict)
+			fmt.Fprintf(&b, "   %s itself would send %s instead, %s", d.Signer, termsafe.Line(o.Target), verdict)
 			if o.Note != "" {
-				fmt.Fprintf(&b, "; but %s", o.Note)
+				fmt.Fprintf(&b, "; but %s", termsafe.Line(o.Note))
 			}
 			b.WriteString("\n")
 		}
@@ -189,7 +190,7 @@ func compareText(c *sign.DialectComparison) string {
 		case sign.VerdictUnknown:
 			mark, word = "?", "not known"
 		}
-		fmt.Fprintf(&b, "  %s %-*s %s, %s\n", mark, width, d.Signer, word, d.Reason)
+		fmt.Fprintf(&b, "  %s %-*s %s, %s\n", mark, width, d.Signer, word, termsafe.Line(d.Reason))
 	}
 	return b.String()
 }
@@ -199,10 +200,10 @@ func compareText(c *sign.DialectComparison) string {
 func writeDialectLine(b *strings.Builder, signer string, l sign.DialectLine, width int) {
 	part := l.Part
 	if l.Header != "" {
-		part += " (" + l.Header + ")"
+		part += " (" + termsafe.Line(l.Header) + ")"
 	}
 	fmt.Fprintf(b, "   %s\n", part)
-	aws, theirs := escapeControl(l.AWS), escapeControl(l.Signer)
+	aws, theirs := termsafe.Line(l.AWS), termsafe.Line(l.Signer)
 	show := func(s string) string {
 		if s == "" {
 			return "(no such line)"
@@ -237,42 +238,4 @@ func firstDiffRune(a, b string) int {
 		n++
 	}
 	return n
-}
-
-// escapeControl makes a line safe to print on a terminal: control bytes,
-// C1 controls and invalid UTF-8 become \t, \r, \n or \xNN, and a backslash
-// is doubled so that the escapes stay unambiguous.
-func escapeControl(s string) string {
-	clean := true
-	for _, r := range s {
-		if r < 0x20 || r == 0x7f || r >= 0x80 && r < 0xa0 || r == utf8.RuneError || r == '\\' {
-			clean = false
-			break
-		}
-	}
-	if clean {
-		return s
-	}
-	var b strings.Builder
-	for len(s) > 0 {
-		r, size := utf8.DecodeRuneInString(s)
-		switch {
-		case r == '\t':
-			b.WriteString(`\t`)
-		case r == '\r':
-			b.WriteString(`\r`)
-		case r == '\n':
-			b.WriteString(`\n`)
-		case r == '\\':
-			b.WriteString(`\\`)
-		case r == utf8.RuneError && size == 1, r < 0x20, r == 0x7f:
-			fmt.Fprintf(&b, `\x%02X`, s[0])
-		case r >= 0x80 && r < 0xa0:
-			fmt.Fprintf(&b, `\u%04X`, r)
-		default:
-			b.WriteString(s[:size])
-		}
-		s = s[size:]
-	}
-	return b.String()
 }

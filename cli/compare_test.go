@@ -67,7 +67,7 @@ func TestCompareEscapesControlCharacters(t *testing.T) {
 	if strings.ContainsAny(stdout, "\t\xff") {
 		t.Errorf("a tab or an invalid byte printed raw:\n%q", stdout)
 	}
-	for _, want := range []string{"│x-custom:a\\tb\n", "x-bytes:café \\xFF", "     botocore              x-custom:a b\n",
+	for _, want := range []string{"│x-custom:a\\x09b\n", "x-bytes:café \\xff", "     botocore              x-custom:a b\n",
 		"? @smithy/signature-v4 not known, not documented here: what AWS servers do with a tab inside a signed header value",
 		"not documented here: a tab inside a signed header value — curl is not among the signers PRODUCT.md compares"} {
 		if !strings.Contains(stdout, want) {
@@ -165,20 +165,5 @@ func TestCompareBadInput(t *testing.T) {
 				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", code, stderr, tc.code, tc.want)
 			}
 		})
-	}
-}
-
-func TestEscapeControl(t *testing.T) {
-	for in, want := range map[string]string{
-		"plain /a%20b?x=1": "plain /a%20b?x=1",
-		"a\tb\r\n":         `a\tb\r\n`,
-		"esc\x1b[31m":      `esc\x1B[31m`,
-		`back\slash`:       `back\\slash`,
-		"café \xff":        `café \xFF`,
-		"c1 \u0085":        `c1 \u0085`,
-	} {
-		if got := escapeControl(in); got != want {
-			t.Errorf("escapeControl(%q) = %q, want %q", in, got, want)
-		}
 	}
 }

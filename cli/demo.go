@@ -8,7 +8,6 @@ import (
 	"os"
 	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 	"unicode/utf8"
 
@@ -77,7 +76,9 @@ type demo struct {
 }
 
 func runDemo(cmd *cobra.Command, keep bool) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGINT, syscall.SIGTERM)
+	// A signal ends the walk-through through ctx, so that the deferred
+	// clean-up (the emulator, the temporary cache) runs.
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
 	srv, err := emulator.Start(ctx, emulator.Options{})
 	if err != nil {
@@ -126,7 +127,10 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 // runDemoTUI starts the emulator and opens the terminal UI on the demo
 // collection against it.
 func runDemoTUI(cmd *cobra.Command) error {
-	ctx, stop := signal.NotifyContext(cmd.Context(), syscall.SIGTERM)
+	// In raw mode Ctrl-C is a key; a signal from outside (a closed
+	// terminal's SIGHUP included) ends the UI through ctx, so that the
+	// deferred clean-up runs.
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
 	srv, err := emulator.Start(ctx, emulator.Options{})
 	if err != nil {

@@ -4,11 +4,9 @@ import (
 	"context"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"sort"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -47,7 +45,8 @@ The emulator answers only requests whose Host is localhost, 127.x.y.z or
 [::1] (421 Misdirected Request otherwise), so that a web page cannot reach
 it through DNS rebinding, and it closes idle and slow connections.
 
-It runs until Ctrl-C (SIGINT) or SIGTERM, then shuts down cleanly.
+It runs until Ctrl-C (SIGINT), SIGTERM, SIGHUP or SIGQUIT, then shuts down
+cleanly.
 
 Exit codes: 0 stopped cleanly, 1 bad config or address, 2 usage error.`,
 		Example: `  sigscope emulator
@@ -59,7 +58,7 @@ Exit codes: 0 stopped cleanly, 1 bad config or address, 2 usage error.`,
 				_, err := cmd.OutOrStdout().Write(emulator.DefaultConfigYAML())
 				return err
 			}
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 			defer stop()
 			return runEmulator(ctx, f, cmd.OutOrStdout(), cmd.ErrOrStderr())
 		},

@@ -10,6 +10,7 @@ import (
 
 	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/history"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -42,7 +43,8 @@ func historyAnswer(cmd *cobra.Command, f *explainFlags) (explain.Input, string, 
 			in.ErrorType = h.Value
 		}
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "explaining history #%d: %s %s\n", e.ID, e.Request, e.StatusText)
+	// The request's name is the collection's, the reason phrase the server's.
+	fmt.Fprintf(cmd.ErrOrStderr(), "explaining history #%d: %s %s\n", e.ID, termsafe.Line(e.Request), termsafe.Line(e.StatusText))
 	return in, fmt.Sprintf("history #%d", e.ID), nil
 }
 

@@ -5,19 +5,19 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"github.com/sigscope/sigscope/internal/cabundle"
 	"io"
 	"os"
 	"os/signal"
 	"strings"
-	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/internal/cabundle"
 	"github.com/sigscope/sigscope/internal/secret"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -79,7 +79,7 @@ Exit codes: 0 logged in, 1 login refused or bad input, 2 usage error,
   sigscope login api.yaml --flow hosted --domain https://myapp.auth.eu-west-1.amazoncognito.com --redirect-port 8765`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 			defer stop()
 			err := runLogin(ctx, cmd, args[0], f)
 			if ctx.Err() != nil && err != nil {
@@ -142,11 +142,11 @@ Exit codes: 0 done, 1 the cache could not be changed, 2 usage error.`,
 				where = coll
 			}
 			if len(removed) == 0 {
-				fmt.Fprintf(w, "No cached login for %s.\n", where)
+				fmt.Fprintf(w, "No cached login for %s.\n", termsafe.Line(where))
 				return nil
 			}
 			for _, e := range removed {
-				fmt.Fprintf(w, "Logged out %s from %s (%s%s).\n", e.Key.Username, e.Key.UserPoolID, e.Key.Collection, loginEnvSuffix(e.Key.Environment))
+				fmt.Fprintf(w, "Logged out %s from %s (%s%s).\n", termsafe.Line(e.Key.Username), termsafe.Line(e.Key.UserPoolID), termsafe.Line(e.Key.Collection), termsafe.Line(loginEnvSuffix(e.Key.Environment)))
 			}
 			return nil
 		},
@@ -243,7 +243,7 @@ func runLogin(ctx context.Context, cmd *cobra.Command, path string, f *loginFlag
 	if p.Endpoint != "" {
 		where = p.Endpoint
 	}
-	fmt.Fprintf(cmd.ErrOrStderr(), "Logging in to user pool %s at %s (auth profile %q).\n", p.UserPoolID, where, cp.Name)
+	fmt.Fprintf(cmd.ErrOrStderr(), "Logging in to user pool %s at %s (auth profile %q).\n", termsafe.Line(p.UserPoolID), termsafe.Line(where), cp.Name)
 	var sess *auth.Session
 	if p.Flow == auth.FlowHosted {
 		sess, err = hostedLogin(ctx, cmd.ErrOrStderr(), p, key, f)
@@ -299,27 +299,31 @@ func printLogin(ctx context.Context, w io.Writer, s *auth.Session, p auth.Cognit
 		enc.SetIndent("", "  ")
 		return enc.Encode(r)
 	}
+	// Names, email and identity come from Cognito's answers and tokens:
+	// shown escaped, never obeyed.
+	var b strings.Builder
 	who := r.Username
 	if r.InternalName != "" && r.InternalName != r.Username {
 		who += " (cognito:username " + r.InternalName + ")"
 	}
-	fmt.Fprintf(w, "Logged in to %s as %s", r.UserPoolID, who)
+	fmt.Fprintf(&b, "Logged in to %s as %s", termsafe.Line(r.UserPoolID), termsafe.Line(who))
 	if r.Email != "" {
-		fmt.Fprintf(w, ", email %s", r.Email)
+		fmt.Fprintf(&b, ", email %s", termsafe.Line(r.Email))
 	}
-	fmt.Fprintln(w)
+	b.WriteString("\n")
 	now := time.Now()
-	fmt.Fprintf(w, "  id token      expires %s\n", loginWhen(r.IDTokenExpiry, now))
-	fmt.Fprintf(w, "  access token  expires %s\n", loginWhen(r.AccessExpiry, now))
+	fmt.Fprintf(&b, "  id token      expires %s\n", loginWhen(r.IDTokenExpiry, now))
+	fmt.Fprintf(&b, "  access token  expires %s\n", loginWhen(r.AccessExpiry, now))
 	if r.IdentityID != "" {
-		fmt.Fprintf(w, "Identity pool %s: identity %s\n", r.IdentityPoolID, r.IdentityID)
-		fmt.Fprintf(w, "  AWS credentials %s expire %s\n", r.AccessKeyID, loginWhen(r.CredsExpiry, now))
+		fmt.Fprintf(&b, "Identity pool %s: identity %s\n", termsafe.Line(r.IdentityPoolID), termsafe.Line(r.IdentityID))
+		fmt.Fprintf(&b, "  AWS credentials %s expire %s\n", termsafe.Line(r.AccessKeyID), loginWhen(r.CredsExpiry, now))
 	}
-	fmt.Fprintln(w, "Tokens cached; they are refreshed when they expire. 'sigscope logout' forgets them.")
+	b.WriteString("Tokens cached; they are refreshed when they expire. 'sigscope logout' forgets them.\n")
 	if f.showTokens {
-		fmt.Fprintf(w, "id_token: %s\naccess_token: %s\nrefresh_token: %s\n", r.IDToken, r.AccessToken, r.RefreshToken)
+		fmt.Fprintf(&b, "id_token: %s\naccess_token: %s\nrefresh_token: %s\n", termsafe.Line(r.IDToken), termsafe.Line(r.AccessToken), termsafe.Line(r.RefreshToken))
 	}
-	return nil
+	_, err = io.WriteString(w, b.String())
+	return err
 }
 
 func loginWhen(t, now time.Time) string {

@@ -195,12 +195,14 @@ func hostedLogin(ctx context.Context, errw io.Writer, p auth.CognitoProfile, key
 	if !f.noBrowser {
 		opened = auth.OpenBrowser(h.URL()) == nil
 	}
+	// The URL is built from the collection's domain: shown, never obeyed.
+	authURL := termsafe.Line(h.URL())
 	if opened {
-		fmt.Fprintf(errw, "Opened the browser to sign in. If nothing shows up, open this URL:\n  %s\n", h.URL())
+		fmt.Fprintf(errw, "Opened the browser to sign in. If nothing shows up, open this URL:\n  %s\n", authURL)
 	} else {
-		fmt.Fprintf(errw, "Open this URL in a browser to sign in:\n  %s\n", h.URL())
+		fmt.Fprintf(errw, "Open this URL in a browser to sign in:\n  %s\n", authURL)
 	}
-	fmt.Fprintf(errw, "Waiting for the browser to come back to %s (Ctrl-C to give up)...\n", h.RedirectURI())
+	fmt.Fprintf(errw, "Waiting for the browser to come back to %s (Ctrl-C to give up)...\n", termsafe.Line(h.RedirectURI()))
 	wctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	if _, err := h.Wait(wctx); err != nil {
@@ -258,7 +260,15 @@ func newAnswers(stdin io.Reader, errw io.Writer) *answers {
 	return a
 }
 
-func (a *answers) say(format string, args ...any) { fmt.Fprintf(a.errw, format+"\n", args...) }
+// say tells the person something; what it quotes comes from Cognito (its
+// messages, the user's name, the MFA choices) or from the collection, so
+// it is shown escaped, never obeyed.
+func (a *answers) say(format string, args ...any) {
+	fmt.Fprintln(a.errw, termsafe.Text(fmt.Sprintf(format, args...)))
+}
+
+// ask writes a prompt, which may name a user attribute Cognito requires.
+func (a *answers) ask(prompt string) { fmt.Fprintf(a.errw, "%s: ", termsafe.Line(prompt)) }
 
 // stdinLine reads the next line without a prompt.
 func (a *answers) stdinLine(missing string) (string, error) {
@@ -278,7 +288,7 @@ func (a *answers) line(prompt, missing string) (string, error) {
 	if !a.tty && a.closed {
 		return "", errors.New(missing)
 	}
-	fmt.Fprintf(a.errw, "%s: ", prompt)
+	a.ask(prompt)
 	s, err := a.stdinLine(missing)
 	if !a.tty {
 		fmt.Fprintln(a.errw)
@@ -290,7 +300,7 @@ func (a *answers) secret(prompt, missing string) (string, error) {
 	if !a.tty {
 		return a.line(prompt, missing)
 	}
-	fmt.Fprintf(a.errw, "%s: ", prompt)
+	a.ask(prompt)
 	// ReadPassword turns echo off; a Ctrl-C that abandons it must turn it
 	// back on.
 	state, _ := term.GetState(a.fd)
@@ -327,7 +337,8 @@ func (a *answers) showTOTPSetup(st auth.Step) {
 // used: the environment variables it reads and the hosts it sends them
 // to. --yes accepts for scripts; in a terminal the person is asked
 // (y/N); otherwise the command stops and says what it would have used.
-// The answer is remembered until the variables or hosts change.
+// The answer is remembered until the variables, hosts or use of
+// credentials change.
 func confirmTrust(in *answers, wb *workbench.Workbench, yes bool) error {
 	ue, untrusted := workbench.IsUntrusted(wb.CheckTrust())
 	if !untrusted {
@@ -336,9 +347,9 @@ func confirmTrust(in *answers, wb *workbench.Workbench, yes bool) error {
 	if !yes {
 		summary := fmt.Sprintf("The collection %q (%s) is not trusted yet: it comes from a file, and it could be anyone's.\n%s", ue.Collection, wb.Coll.Path, ue.List())
 		if !in.tty {
-			return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to trust it (remembered until its variables or hosts change), or run in a terminal to be asked", summary))
+			return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to trust it (remembered until its variables, hosts or use of credentials change), or run in a terminal to be asked", summary))
 		}
-		in.say("%s", termsafe.Text(summary)) // names from the file: shown, never obeyed
+		in.say("%s", summary)
 		ans, err := in.line("Trust it and go on? [y/N]", "not confirmed: nothing was sent")
 		if err != nil {
 			return withCode(ExitError, err)

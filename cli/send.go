@@ -40,11 +40,28 @@ type sendFlags struct {
 	keepSpool   bool // -o json named a spooled body file: it is the user's now
 }
 
-// removeOnSignal removes dir and ends the process with 130 on SIGINT or
-// SIGTERM; the returned func stops watching.
+// stopSignals end a run as Ctrl-C does, its temporary files removed:
+// SIGHUP is a closed terminal or a dropped SSH session, SIGQUIT Ctrl-\.
+// Without a handler Go ends the process at once and leaves them behind.
+// A signal ignored from the start (nohup's SIGHUP, a background job's
+// SIGINT and SIGQUIT) stays ignored: handling it would undo the user's
+// choice. SIGTERM is always handled, so the list is never empty (an
+// empty list would mean every signal to signal.Notify).
+func stopSignals() []os.Signal {
+	sigs := []os.Signal{syscall.SIGTERM}
+	for _, s := range []os.Signal{os.Interrupt, syscall.SIGHUP, syscall.SIGQUIT} {
+		if !signal.Ignored(s) {
+			sigs = append(sigs, s)
+		}
+	}
+	return sigs
+}
+
+// removeOnSignal removes dir and ends the process with 130 on any of
+// stopSignals; the returned func stops watching.
 func removeOnSignal(dir string) func() {
 	ch := make(chan os.Signal, 1)
-	signal.Notify(ch, os.Interrupt, syscall.SIGTERM)
+	signal.Notify(ch, stopSignals()...)
 	done := make(chan struct{})
 	go func() {
 		select {
@@ -118,7 +135,7 @@ incomplete one.`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			// Bodies too big for memory go to a folder of this run's own,
-			// removed on every exit path: Ctrl-C and SIGTERM included.
+			// removed on every exit path: Ctrl-C, SIGTERM and SIGHUP included.
 			spool, err := os.MkdirTemp("", "sigscope-send-")
 			if err != nil {
 				return fmt.Errorf("make a folder for large bodies: %w", err)

@@ -3,6 +3,7 @@ package cli
 import (
 	"fmt"
 	"os"
+	"os/signal"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -49,7 +50,11 @@ func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
 	cfg := tui.Config{Paths: args, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version), Dark: true}
 	closeHistory := withHistory(&cfg)
 	defer closeHistory()
-	return tui.Run(cmd.Context(), cfg, cmd.InOrStdin(), cmd.OutOrStdout())
+	// A closed terminal (SIGHUP) or a kill ends the program through ctx,
+	// so that the bodies it spooled to temporary files are removed.
+	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
+	defer stop()
+	return tui.Run(ctx, cfg, cmd.InOrStdin(), cmd.OutOrStdout())
 }
 
 // withHistory gives the UI the user's history to record into and read;

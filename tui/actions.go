@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"time"
@@ -610,12 +609,6 @@ func (m *Model) copyCurl() tea.Cmd {
 func (m *Model) reload() tea.Cmd {
 	m.loading = true
 	return tea.Batch(loadCmd(m.cfg), m.spinTick())
-}
-
-func editorCommand(editor, path string, line int) *exec.Cmd {
-	args := strings.Fields(editor)
-	args = append(args, fmt.Sprintf("+%d", max(line, 1)), path)
-	return exec.Command(args[0], args[1:]...)
 }
 
 func (m *Model) syncTeachMark() {

@@ -4,11 +4,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
+	"mvdan.cc/sh/v3/shell"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/tui/logindialog"
@@ -412,13 +415,6 @@ func (m *Model) editInEditor() tea.Cmd {
 		m.setStatus("this collection is not a file (the bundled demo): nothing to edit", false)
 		return nil
 	}
-	editor := os.Getenv("VISUAL")
-	if editor == "" {
-		editor = os.Getenv("EDITOR")
-	}
-	if editor == "" {
-		editor = "vi"
-	}
 	line := 1
 	if n, ok := m.tree.selected(); ok && n.Kind == nodeRequest {
 		line = n.Ref.Line
@@ -427,7 +423,63 @@ func (m *Model) editInEditor() tea.Cmd {
 		m.setStatus("this collection has edits not saved: ctrl+s saves them before $EDITOR opens the file", false)
 		return nil
 	}
-	c := editorCommand(editor, wb.Coll.Path, line)
+	c, err := editorCommand(os.Getenv("VISUAL"), os.Getenv("EDITOR"), wb.Coll.Path, line)
+	if err != nil {
+		m.setStatus("editor: "+err.Error(), false)
+		return nil
+	}
 	coll := m.coll
-	return tea.ExecProcess(c, func(err error) tea.Msg { return editedMsg{coll: coll, err: err} })
+	return execProcess(c, func(err error) tea.Msg { return editedMsg{coll: coll, err: err} })
+}
+
+// execProcess hands the terminal to the editor; a test replaces it to see
+// the command without running a program.
+var execProcess = tea.ExecProcess
+
+// editorCommand builds the editor's command line for a collection file.
+// The file's name is anyone's (a cloned repository's): "+!cmd.yaml" would
+// be an Ex command to vi, "-c…" an option. So the editor gets an absolute
+// path, which starts with a separator, and "--" where it is known to end
+// the options; the line number is the only argument of our own.
+// $VISUAL (else $EDITOR, else vi) is split into words as a shell would,
+// quotes and $VARS included, but never run by one.
+func editorCommand(visual, editor, path string, line int) (*exec.Cmd, error) {
+	value, from := visual, "$VISUAL"
+	if strings.TrimSpace(value) == "" {
+		value, from = editor, "$EDITOR"
+	}
+	if strings.TrimSpace(value) == "" {
+		value, from = "vi", "the default editor"
+	}
+	args, err := shell.Fields(value, nil)
+	if err != nil {
+		return nil, fmt.Errorf("%s %q: %w", from, value, err)
+	}
+	if len(args) == 0 || args[0] == "" {
+		return nil, fmt.Errorf("%s %q names no program", from, value)
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, fmt.Errorf("locate %s: %w", path, err)
+	}
+	at := fmt.Sprintf("+%d", max(line, 1))
+	switch editorName(args[0]) {
+	case "vi", "vim", "nvim", "view", "gvim", "emacs", "nano":
+		args = append(args, at, "--", abs)
+	case "micro", "kak", "joe", "mg", "gedit":
+		// They read "+N" but not "--" after it (micro's Go flags would
+		// open a file named "--"); the path alone cannot be an option.
+		args = append(args, at, abs)
+	default:
+		// "+N" may be a file name to an editor that does not know it.
+		args = append(args, abs)
+	}
+	return exec.Command(args[0], args[1:]...), nil
+}
+
+// editorName is the editor a program is, whatever its folder or its
+// variant's suffix: /usr/bin/vim.basic is vim, nvim.appimage nvim.
+func editorName(program string) string {
+	name, _, _ := strings.Cut(filepath.Base(program), ".")
+	return name
 }

@@ -1,6 +1,7 @@
 package termsafe
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 )
@@ -43,5 +44,32 @@ func TestWriterHoldsSplitRunesAndEndsTheLine(t *testing.T) {
 	w.EndLine()
 	if b.String() != "end\n" {
 		t.Fatalf("a final newline was doubled: %q", b.String())
+	}
+}
+
+// TestEveryBidiControlIsShown: each control that reorders a line on a
+// terminal (embeddings, overrides, isolates, marks) is shown as \uNNNN,
+// never kept; so are the C1 controls, NEL included.
+func TestEveryBidiControlIsShown(t *testing.T) {
+	var bidi []rune
+	for r := rune(0x202a); r <= 0x202e; r++ {
+		bidi = append(bidi, r)
+	}
+	for r := rune(0x2066); r <= 0x2069; r++ {
+		bidi = append(bidi, r)
+	}
+	bidi = append(bidi, 0x200e, 0x200f, 0x061c)
+	for _, r := range bidi {
+		in := "a" + string(r) + "b"
+		want := fmt.Sprintf(`a\u%04xb`, r)
+		if got := Line(in); got != want {
+			t.Errorf("Line(%q) = %q, want %q", in, got, want)
+		}
+		if got := Text(in); got != want {
+			t.Errorf("Text(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := Line("nel\u0085 csi\u009b osc\u009d"); got != `nel\x85 csi\x9b osc\x9d` {
+		t.Errorf("C1 controls: %q", got)
 	}
 }
