@@ -1,8 +1,8 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/sigscope/sigscope/collections"
@@ -24,7 +24,7 @@ func Curl(p *exchange.Prepared, o Options) (string, error) {
 	if p.Trace != nil && p.Trace.Algorithm == sign.AlgorithmV4a {
 		// curl's --aws-sigv4 signs SigV4 only: the request as signed is the
 		// one command that works.
-		return curlFrozen(p, &o, "curl's --aws-sigv4 cannot sign SigV4a (AWS4-ECDSA-P256-SHA256): this is the request as signed now")
+		return curlFrozen(p, &o, "curl --aws-sigv4 cannot sign SigV4a (AWS4-ECDSA-P256-SHA256): this is the request as signed now")
 	}
 	return curlFresh(p, &o)
 }
@@ -90,11 +90,11 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 		name := o.EnvNames[string(a.APIKey)]
 		if name == "" {
 			name = EnvAPIKey
-			c.note("%s is the API key the collection's api_key gives; sigscope export --frozen --show-secrets prints the request with it", EnvAPIKey)
+			c.note("%s is the API key that the api_key of the collection gives; sigscope export --frozen --show-secrets prints the request with it", EnvAPIKey)
 		}
 		auth = append(auth, []string{"-H", word([]segment{{lit: "x-api-key: "}, {name: name}})})
 	}
-	c.add(append(append([]string{"curl", "--path-as-is"}, methodWords(r)...), word(vw.text(wireURL(p, r, query))))...)
+	c.add(slices.Concat(curlWords, methodWords(r), []string{word(vw.text(wireURL(p, r, query)))})...)
 	for _, g := range auth {
 		c.add(g...)
 	}
@@ -105,6 +105,10 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 	}
 	return c.String(), nil
 }
+
+// curlWords start every curl command. --globoff: curl would read [1-5]
+// and {a,b} in the URL as ranges and send one request for each.
+var curlWords = []string{"curl", "--globoff", "--path-as-is"}
 
 // tokenHint says where a fresh command's token variable comes from.
 func tokenHint(name, field string, a collections.ResolvedAuth, o *Options) string {
@@ -130,7 +134,7 @@ func curlFrozen(p *exchange.Prepared, o *Options, notes ...string) (string, erro
 	if e := expiry(p); e != "" {
 		c.note("%s", e)
 	}
-	c.add(append(append([]string{"curl", "--path-as-is"}, methodWords(r)...), word(vw.text(wireURL(p, r, r.RawQuery))))...)
+	c.add(slices.Concat(curlWords, methodWords(r), []string{word(vw.text(wireURL(p, r, r.RawQuery)))})...)
 	curlHeaders(c, p, r, vw)
 	curlBody(c, p, r, vw)
 	if vw.masked {
@@ -177,7 +181,8 @@ func curlHeaders(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWri
 }
 
 // curlBody writes the body: a file body by name, bytes that no argument
-// can hold through printf, the rest as one argument.
+// can hold or a terminal would not show through printf, the rest as one
+// argument.
 func curlBody(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWriter) {
 	if len(r.Body) == 0 {
 		return
@@ -186,13 +191,14 @@ func curlBody(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWriter
 		c.add("--data-binary", Quote("@"+b.File))
 		return
 	}
+	segs := vw.text(string(r.Body))
 	switch {
-	case bytes.IndexByte(r.Body, 0) >= 0:
-		c.prefix = printfBody(r.Body)
+	case needsPipe(r.Body):
+		c.prefix = printfCommand(segs)
 		c.add("--data-binary", "@-")
 	case r.Body[0] == '@':
-		c.add("--data-raw", word(vw.text(string(r.Body)))) // --data-binary would read a file
+		c.add("--data-raw", word(segs)) // --data-binary would read a file
 	default:
-		c.add("--data-binary", word(vw.text(string(r.Body))))
+		c.add("--data-binary", word(segs))
 	}
 }

@@ -109,13 +109,14 @@ func credentialsFor(p *exchange.Prepared, a collections.ResolvedAuth, o *Options
 		// Signed without a token although the profile names a variable:
 		// the variable is empty in this shell, so the command leaves it out.
 		cv.withToken = signedWithToken || (o.Auth != nil && prof.SessionTokenEnv != "")
-		cv.notes = append(cv.notes, fmt.Sprintf("the keys are read from %s, as profile %q of the collection reads them", joinNames(cv.access, cv.secret, cv.token, cv.withToken), prof.Name))
+		cv.notes = append(cv.notes, fmt.Sprintf("the keys are read from %s, as profile %s of the collection reads them", joinNames(cv.access, cv.secret, cv.token, cv.withToken), Quote(prof.Name)))
 	case prof != nil && prof.Type == collections.ProfileCognito:
 		cv.withToken = true
-		cv.notes = append(cv.notes, fmt.Sprintf("profile %q signs with temporary credentials from the Cognito identity pool %s, which sigscope does not print: set %s to such credentials (aws cognito-identity get-credentials-for-identity gives them), or export with --frozen", prof.Name, prof.IdentityPoolID, joinNames(cv.access, cv.secret, cv.token, true)))
+		cv.notes = append(cv.notes, fmt.Sprintf("profile %s signs with temporary credentials from the Cognito identity pool %s, which sigscope does not print: set %s to such credentials (aws cognito-identity get-credentials-for-identity gives them), or export with --frozen", Quote(prof.Name), Quote(prof.IdentityPoolID), joinNames(cv.access, cv.secret, cv.token, true)))
 	case prof != nil && prof.Type == collections.ProfileAWS && prof.AWSProfile != "":
 		cv.withToken = signedWithToken
-		cv.notes = append(cv.notes, fmt.Sprintf("the keys of AWS profile %q: eval \"$(aws configure export-credentials --profile %s --format env)\"", prof.AWSProfile, prof.AWSProfile))
+		// Quoted for the shell: whoever follows the advice runs it.
+		cv.notes = append(cv.notes, fmt.Sprintf("the keys of AWS profile %s: eval \"$(aws configure export-credentials --profile %s --format env)\"", Quote(prof.AWSProfile), Quote(prof.AWSProfile)))
 	default:
 		cv.withToken = signedWithToken
 		cv.notes = append(cv.notes, "the keys of the default AWS credential chain: eval \"$(aws configure export-credentials --format env)\"")
@@ -200,8 +201,10 @@ func (v *valueWriter) vars(s string) []segment {
 		return []segment{{lit: s}}
 	}
 	secrets := make([]string, 0, len(v.names))
-	for val := range v.names {
-		if len(val) >= 4 { // a short value would match ordinary text
+	for val, name := range v.names {
+		// A short value would match ordinary text; a name that is no
+		// shell name would be read as code in "$NAME".
+		if len(val) >= 4 && isShellName(name) {
 			secrets = append(secrets, val)
 		}
 	}
@@ -231,6 +234,16 @@ func (v *valueWriter) vars(s string) []segment {
 		rest = rest[at+len(which):]
 	}
 	return out
+}
+
+func isShellName(s string) bool {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if !(c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || i > 0 && c >= '0' && c <= '9') {
+			return false
+		}
+	}
+	return s != ""
 }
 
 // expiry says until when a frozen request is accepted: 15 minutes after

@@ -1,7 +1,6 @@
 package export
 
 import (
-	"bytes"
 	"fmt"
 	"strings"
 
@@ -19,12 +18,15 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	if p == nil || p.Resolved == nil || p.Request == nil {
 		return "", fmt.Errorf("export httpie: no prepared request")
 	}
+	if !httpieMethod(p.Request.Method) {
+		return "", fmt.Errorf("export httpie: method %q: HTTPie sends capital letters only, and would read any other method as the URL and the URL as a header (use --as curl)", p.Request.Method)
+	}
 	vw := newValueWriter(p, &o)
 	c := &command{}
 	r := p.Request
 	query := r.RawQuery
 	words := []string{"http", "--path-as-is"}
-	var auth []string
+	var auth []headerItem
 	if o.Frozen {
 		if e := expiry(p); e != "" {
 			c.note("%s", e)
@@ -66,7 +68,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 				c.note("the query is written in SigV4 canonical order and encoding, which the plugin signs as written")
 			}
 			if _, ok := r.Get("X-Amz-Content-Sha256"); !ok && (a.S3 || a.UnsignedPayload) {
-				auth = append(auth, item("x-amz-content-sha256", []segment{{lit: tr.Payload.Hash}}))
+				auth = append(auth, headerItem{"x-amz-content-sha256", []segment{{lit: tr.Payload.Hash}}})
 			}
 		case collections.ModeIDToken, collections.ModeAccessToken:
 			name, field := EnvIDToken, "id_token"
@@ -78,30 +80,38 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 				prefix = "Bearer "
 			}
 			c.note("%s", tokenHint(name, field, a, &o))
-			auth = append(auth, item("Authorization", []segment{{lit: prefix}, {name: name}}))
+			auth = append(auth, headerItem{"Authorization", []segment{{lit: prefix}, {name: name}}})
 		case collections.ModeAPIKey:
 			name := o.EnvNames[string(a.APIKey)]
 			if name == "" {
 				name = EnvAPIKey
-				c.note("%s is the API key the collection's api_key gives; sigscope export --frozen --show-secrets prints the request with it", EnvAPIKey)
+				c.note("%s is the API key that the api_key of the collection gives; sigscope export --frozen --show-secrets prints the request with it", EnvAPIKey)
 			}
-			auth = append(auth, item("x-api-key", []segment{{name: name}}))
+			auth = append(auth, headerItem{"x-api-key", []segment{{name: name}}})
 		}
 	}
 	words = append(words, httpieBody(c, p, r, vw)...)
-	words = append(words, Quote(r.Method), word(vw.text(wireURL(p, r, query))))
+	// -- ends the options: a header named -o would otherwise make HTTPie
+	// write the response over a file.
+	words = append(words, "--", Quote(r.Method), word(vw.text(wireURL(p, r, query))))
 	c.add(words...)
+	var items []headerItem
 	if r.Host != p.Target.Host {
-		c.add(item("Host", []segment{{lit: r.Host}}))
+		items = append(items, headerItem{"Host", []segment{{lit: r.Host}}})
 	}
-	for _, g := range auth {
-		c.add(g)
-	}
+	items = append(items, auth...)
 	for _, h := range r.Headers {
 		if strings.EqualFold(h.Name, "Content-Length") || (strings.EqualFold(h.Name, "User-Agent") && !o.Frozen && !userHeader(p, h.Name)) {
 			continue
 		}
-		c.add(item(h.Name, vw.header(h.Name, h.Value)))
+		items = append(items, headerItem{h.Name, vw.header(h.Name, h.Value)})
+	}
+	for _, h := range items {
+		it, err := h.item()
+		if err != nil {
+			return "", fmt.Errorf("export httpie: %w", err)
+		}
+		c.add(it)
 	}
 	if vw.masked {
 		c.note("values shown as …(N chars) are masked secrets: sigscope export --show-secrets writes them in clear")
@@ -109,23 +119,91 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	return c.String(), nil
 }
 
-// item is an HTTPie header item, Name:value ("Name;" for an empty value).
-// A backslash keeps HTTPie from reading a separator in the value.
-func item(name string, value []segment) string {
+// headerItem is a header to write as an HTTPie request item.
+type headerItem struct {
+	name  string
+	value []segment
+}
+
+// item writes Name:value ("Name;" for an empty value) with each character
+// HTTPie reads as part of a separator escaped: unescaped, the value
+// @FILE (Name:@FILE) or =@FILE (Name:=@FILE) makes HTTPie send the file's
+// contents. Variables are the user's own values, read when the command
+// runs, and stay as they are.
+func (h headerItem) item() (string, error) {
+	name, err := httpieEscape(h.name, true)
+	if err != nil {
+		return "", fmt.Errorf("header name %q: %w", h.name, err)
+	}
+	segs := []segment{{lit: name + ":"}}
 	empty := true
-	for _, s := range value {
+	for _, s := range h.value {
 		if s.lit != "" || s.name != "" {
 			empty = false
 		}
+		if s.name == "" {
+			if s.lit, err = httpieEscape(s.lit, false); err != nil {
+				return "", fmt.Errorf("header %s: %w", h.name, err)
+			}
+		}
+		segs = append(segs, s)
 	}
 	if empty {
-		return Quote(name + ";")
+		return Quote(name + ";"), nil
 	}
-	return word(append([]segment{{lit: name + ":"}}, value...))
+	return word(segs), nil
 }
 
-// httpieBody is the body's flags: --raw for bytes an argument can hold,
-// else the body from standard input (a file, or printf for NUL bytes).
+// httpieSeparators are the characters of HTTPie's request-item separators
+// (: ; = @ in : ; :@ == ==@ = := @ =@ :=@).
+const httpieSeparators = ":;=@"
+
+// httpieEscape puts a backslash before every separator character, as
+// HTTPie's escaping rules have it. HTTPie keeps a backslash before any
+// other character as it is, and reads backslashes in pairs: an odd run of
+// them before a separator cannot be written at all, nor at the end of a
+// key, where the separator follows.
+func httpieEscape(s string, key bool) (string, error) {
+	var b strings.Builder
+	run := 0 // backslashes just before
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if strings.IndexByte(httpieSeparators, c) >= 0 {
+			if run%2 == 1 {
+				return "", fmt.Errorf("HTTPie has no way to write a backslash before %q in a request item (use --as curl)", c)
+			}
+			b.WriteByte('\\')
+		}
+		if c == '\\' {
+			run++
+		} else {
+			run = 0
+		}
+		b.WriteByte(c)
+	}
+	if key && run%2 == 1 {
+		return "", fmt.Errorf("HTTPie has no way to write a backslash at the end of a name (use --as curl)")
+	}
+	return b.String(), nil
+}
+
+// httpieMethod reports a method HTTPie sends as it is: it upper-cases
+// methods, and takes anything but letters for the URL.
+func httpieMethod(m string) bool {
+	if m == "" {
+		return false
+	}
+	for i := 0; i < len(m); i++ {
+		if m[i] < 'A' || m[i] > 'Z' {
+			return false
+		}
+	}
+	return true
+}
+
+// httpieBody is the body's flags: --raw for text an argument can hold,
+// else the body from standard input (a file, or printf for a NUL or bytes
+// a terminal would not show).
 func httpieBody(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWriter) []string {
 	if len(r.Body) == 0 {
 		return []string{"--ignore-stdin"}
@@ -134,9 +212,11 @@ func httpieBody(c *command, p *exchange.Prepared, r *sign.Request, vw *valueWrit
 		c.stdin = Quote(b.File)
 		return nil
 	}
-	if bytes.IndexByte(r.Body, 0) >= 0 {
-		c.prefix = printfBody(r.Body)
+	segs := vw.text(string(r.Body))
+	if needsPipe(r.Body) {
+		c.prefix = printfCommand(segs)
 		return nil
 	}
-	return []string{"--ignore-stdin", "--raw", word(vw.text(string(r.Body)))}
+	// --raw=: a body starting with - is no option.
+	return []string{"--ignore-stdin", word(append([]segment{{lit: "--raw="}}, segs...))}
 }

@@ -21,7 +21,8 @@ type httpieCall struct {
 }
 
 // parseHTTPie reads a command as HTTPie would get it from the shell
-// (HTTPie is not installed here; its argument grammar is simple).
+// (its argument grammar is simple; TestHTTPieReadsNoFiles runs HTTPie
+// itself).
 func parseHTTPie(t *testing.T, command string, env ...string) httpieCall {
 	t.Helper()
 	args, assigns, redirect := shellWords(t, command, env...)
@@ -31,11 +32,15 @@ func parseHTTPie(t *testing.T, command string, env ...string) httpieCall {
 	c := httpieCall{env: assigns, stdin: redirect}
 	i := 1
 	for ; i < len(args) && strings.HasPrefix(args[i], "--"); i++ {
-		c.opts = append(c.opts, args[i])
-		switch args[i] {
-		case "--raw":
+		if args[i] == "--" {
 			i++
-			c.body = args[i]
+			break
+		}
+		opt, value, _ := strings.Cut(args[i], "=")
+		c.opts = append(c.opts, opt)
+		switch opt {
+		case "--raw":
+			c.body = value
 		case "--auth-type", "--auth":
 			i++
 			c.opts = append(c.opts, args[i])
@@ -55,9 +60,25 @@ func parseHTTPie(t *testing.T, command string, env ...string) httpieCall {
 		if !ok {
 			t.Fatalf("item %q is not a header", it)
 		}
-		c.headers = append(c.headers, sign.Header{Name: name, Value: value})
+		c.headers = append(c.headers, sign.Header{Name: name, Value: httpieUnescape(value)})
 	}
 	return c
+}
+
+// httpieUnescape reads an item's value as HTTPie does: a backslash
+// before a separator character is dropped, any other is kept.
+func httpieUnescape(s string) string {
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) {
+			if strings.IndexByte(httpieSeparators, s[i+1]) < 0 {
+				b.WriteByte('\\')
+			}
+			i++
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 func TestHTTPieForms(t *testing.T) {
@@ -71,7 +92,7 @@ func TestHTTPieForms(t *testing.T) {
 		t.Fatal(err)
 	}
 	c := parseHTTPie(t, cmd, env...)
-	if !slices.Equal(c.opts, []string{"--path-as-is", "--auth-type", "aws4", "--auth", "service=execute-api,region=us-east-1", "--ignore-stdin", "--raw"}) {
+	if !slices.Equal(c.opts, []string{"--path-as-is", "--auth-type", "aws4", "--auth", "service=execute-api,region=us-east-1", "--ignore-stdin", "--raw"}) || !strings.Contains(cmd, " -- POST ") {
 		t.Errorf("options %q", c.opts)
 	}
 	// The plugin reads the AWS CLI's variables; the profile's are handed over.

@@ -1,40 +1,66 @@
 package export
 
 import (
+	"bytes"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 )
 
-// Quote quotes s as one word of a POSIX shell: bare when every byte is
-// safe, in single quotes when it is printable text, and in bash's $'...'
-// when it holds control bytes, invalid UTF-8 or characters that reorder or
-// hide text on a terminal, so that a pasted command is never more than it
-// shows. A NUL cannot be in an argument at all; callers keep it out.
+// Quote quotes s as one word that POSIX sh, bash and zsh all read back as
+// s: bare when every byte is safe, else in single quotes, with each byte
+// a terminal would not show as itself (control bytes, invalid UTF-8,
+// characters that reorder or hide text) written by printf in octal, so
+// that a pasted command is never more than it shows. bash's $'...' would
+// be shorter, but dash reads it as '$' and a quoted string, which let a
+// tab in a body turn the rest of it into commands. A NUL cannot be in an
+// argument at all; callers keep it out.
 func Quote(s string) string {
-	if s != "" && strings.Trim(s, safeChars) == "" {
+	if s != "" && strings.Trim(s, safeChars) == "" && s[0] != '=' { // zsh expands a leading =
 		return s
 	}
-	if !needsANSI(s) {
-		return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+	if s == "" {
+		return "''"
 	}
-	return ansiQuote(s)
+	// Command substitution drops trailing newlines: those go in the
+	// single quotes as they are.
+	core := strings.TrimRight(s, "\n")
+	var q quoter
+	carry := false // the byte before was a newline: printf takes the next rune too
+	for i := 0; i < len(core); {
+		size, plain := unit(core[i:])
+		if plain && !carry {
+			q.literal(core[i : i+size])
+		} else {
+			q.octal(core[i : i+size])
+		}
+		carry = core[i] == '\n'
+		i += size
+	}
+	q.literal(s[len(core):])
+	return q.String()
 }
 
 const safeChars = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_./:=@,+%"
 
-func needsANSI(s string) bool {
+// unit measures the rune at the start of s (one byte when invalid) and
+// reports whether it may appear in the command as itself.
+func unit(s string) (size int, plain bool) {
+	c := s[0]
+	if c < utf8.RuneSelf {
+		return 1, c >= 0x20 && c != 0x7f
+	}
+	r, size := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError && size <= 1 {
+		return 1, false
+	}
+	return size, !hidden(r)
+}
+
+func needsEscape(s string) bool {
 	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			if c < 0x20 || c == 0x7f {
-				return true
-			}
-			i++
-			continue
-		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		if (r == utf8.RuneError && size <= 1) || hidden(r) {
+		size, plain := unit(s[i:])
+		if !plain {
 			return true
 		}
 		i += size
@@ -57,46 +83,51 @@ func hidden(r rune) bool {
 	return false
 }
 
-func ansiQuote(s string) string {
-	var b strings.Builder
-	b.WriteString("$'")
-	for i := 0; i < len(s); {
-		c := s[i]
-		if c < utf8.RuneSelf {
-			switch c {
-			case '\\':
-				b.WriteString(`\\`)
-			case '\'':
-				b.WriteString(`\'`)
-			case '\n':
-				b.WriteString(`\n`)
-			case '\t':
-				b.WriteString(`\t`)
-			case '\r':
-				b.WriteString(`\r`)
-			default:
-				if c < 0x20 || c == 0x7f {
-					fmt.Fprintf(&b, `\x%02x`, c)
-				} else {
-					b.WriteByte(c)
-				}
-			}
-			i++
-			continue
+// quoter writes a word as adjacent parts: text in single quotes, a quote
+// as \', other bytes as "$(printf '\ooo')". Two quotes never meet,
+// which zsh's RC_QUOTES would read as a quote.
+type quoter struct {
+	out        strings.Builder
+	text, octs strings.Builder
+}
+
+func (q *quoter) literal(s string) {
+	q.flushOctal()
+	for _, part := range strings.SplitAfter(s, "'") {
+		lit, quote := strings.CutSuffix(part, "'")
+		q.text.WriteString(lit)
+		if quote {
+			q.flushText()
+			q.out.WriteString(`\'`)
 		}
-		r, size := utf8.DecodeRuneInString(s[i:])
-		switch {
-		case r == utf8.RuneError && size <= 1:
-			fmt.Fprintf(&b, `\x%02x`, c) // the byte itself, not U+FFFD
-		case hidden(r):
-			fmt.Fprintf(&b, `\u%04x`, r)
-		default:
-			b.WriteString(s[i : i+size])
-		}
-		i += size
 	}
-	b.WriteByte('\'')
-	return b.String()
+}
+
+func (q *quoter) octal(s string) {
+	q.flushText()
+	for i := 0; i < len(s); i++ {
+		fmt.Fprintf(&q.octs, `\%03o`, s[i])
+	}
+}
+
+func (q *quoter) flushText() {
+	if q.text.Len() > 0 {
+		q.out.WriteString("'" + q.text.String() + "'")
+		q.text.Reset()
+	}
+}
+
+func (q *quoter) flushOctal() {
+	if q.octs.Len() > 0 {
+		q.out.WriteString(`"$(printf '` + q.octs.String() + `')"`)
+		q.octs.Reset()
+	}
+}
+
+func (q *quoter) String() string {
+	q.flushText()
+	q.flushOctal()
+	return q.out.String()
 }
 
 // word joins segments into one shell word: literals quoted, variables
@@ -162,7 +193,7 @@ func forceQuote(s string) string {
 // interactive bash).
 func plainForDouble(segs []segment) bool {
 	for _, s := range segs {
-		if s.name == "" && (needsANSI(s.lit) || strings.Contains(s.lit, "!")) {
+		if s.name == "" && (needsEscape(s.lit) || strings.Contains(s.lit, "!")) {
 			return false
 		}
 	}
@@ -177,27 +208,40 @@ func startsWithNameChar(s string) bool {
 	return c == '_' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9'
 }
 
-// printfBody writes bytes as a printf format that reproduces them,
-// NUL included: the way to feed curl a body that no argument can hold.
-func printfBody(body []byte) string {
-	var b strings.Builder
-	b.WriteString("printf '")
-	for _, c := range body {
-		switch {
-		case c == '%':
-			b.WriteString("%%")
-		case c == '\\':
-			b.WriteString(`\\`)
-		case c == '\'':
-			b.WriteString(`\047`)
-		case c >= 0x20 && c < 0x7f:
-			b.WriteByte(c)
-		default:
-			fmt.Fprintf(&b, `\%03o`, c)
+// needsPipe reports a body that goes through printfCommand rather than
+// an argument: a NUL, which no argument holds, or bytes Quote would hand
+// to printf, whose command substitution would drop trailing newlines.
+func needsPipe(body []byte) bool {
+	return bytes.IndexByte(body, 0) >= 0 || needsEscape(string(body))
+}
+
+// printfCommand writes a printf that prints the segments, variables
+// expanded: the way to feed a body no argument can hold (NUL, or bytes
+// a terminal would not show) to curl or HTTPie on standard input.
+func printfCommand(segs []segment) string {
+	var f, args strings.Builder
+	for _, s := range segs {
+		if s.name != "" {
+			f.WriteString("%s")
+			args.WriteString(` "${` + s.name + `}"`)
+			continue
+		}
+		for i := 0; i < len(s.lit); i++ {
+			switch c := s.lit[i]; {
+			case c == '%':
+				f.WriteString("%%")
+			case c == '\\':
+				f.WriteString(`\\`)
+			case c == '\'':
+				f.WriteString(`\047`)
+			case c >= 0x20 && c < 0x7f && !(c == '-' && f.Len() == 0): // a leading - reads as an option
+				f.WriteByte(c)
+			default:
+				fmt.Fprintf(&f, `\%03o`, c)
+			}
 		}
 	}
-	b.WriteString("'")
-	return b.String()
+	return "printf '" + f.String() + "'" + args.String()
 }
 
 // command is a shell command under construction: comment lines, then

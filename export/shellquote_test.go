@@ -1,14 +1,16 @@
 package export
 
 import (
-	"os/exec"
+	"context"
+	"fmt"
+	"io"
 	"strings"
 	"testing"
 
 	"mvdan.cc/sh/v3/expand"
+	"mvdan.cc/sh/v3/interp"
 	"mvdan.cc/sh/v3/syntax"
 
-	"github.com/sigscope/sigscope/internal/peer"
 	"github.com/sigscope/sigscope/internal/termsafe"
 )
 
@@ -24,7 +26,7 @@ func shellWords(t *testing.T, command string, env ...string) (args []string, ass
 	if len(f.Stmts) != 1 {
 		t.Fatalf("%d statements, want 1:\n%s", len(f.Stmts), command)
 	}
-	cfg := &expand.Config{Env: expand.ListEnviron(env...)}
+	cfg := &expand.Config{Env: expand.ListEnviron(env...), CmdSubst: printfOnly}
 	stmt := f.Stmts[0]
 	if bin, ok := stmt.Cmd.(*syntax.BinaryCmd); ok {
 		stmt = bin.Y // printf ... | curl: the command that sends
@@ -56,16 +58,37 @@ func shellWords(t *testing.T, command string, env ...string) (args []string, ass
 	return args, assigns, redirect
 }
 
+// printfOnly runs the command substitutions Quote writes, printf alone:
+// any other command in a quoted word is an error, never run.
+func printfOnly(w io.Writer, cs *syntax.CmdSubst) error {
+	r, err := interp.New(interp.StdIO(nil, w, io.Discard), interp.ExecHandlers(func(interp.ExecHandlerFunc) interp.ExecHandlerFunc {
+		return func(_ context.Context, args []string) error { return fmt.Errorf("%s runs in a quoted word", args[0]) }
+	}))
+	if err != nil {
+		return err
+	}
+	if len(cs.Stmts) != 1 {
+		return fmt.Errorf("%d commands in a quoted word", len(cs.Stmts))
+	}
+	if call, ok := cs.Stmts[0].Cmd.(*syntax.CallExpr); !ok || len(call.Args) != 2 || call.Args[0].Lit() != "printf" {
+		return fmt.Errorf("a quoted word runs more than printf FORMAT")
+	}
+	return r.Run(context.Background(), &syntax.File{Stmts: cs.Stmts})
+}
+
 var awkward = []string{
 	"", "plain", "with space", "it's", `"double" and \back\slash`, "$HOME and `date` and $(id)",
 	"bang! history", "tab\there", "new\nline", "cr\rlf", "bell\a", "esc\x1b[2J", "del\x7f",
 	"ñandú café", "bidi\u202eevil", "zero\u200bwidth", "c1\u0085x", "invalid \xff\xfe utf8",
 	"trailing backslash\\", "'", "''", "%20 and +", "~tilde", "*glob?[a]", "#hash", "a;b&c|d>e<f",
+	"trailing newline\n", "\n", "\n\n", "two\n\n", "nl\n'quote", "nl\n\n1digit", "=equals", "-dash",
+	"hello\t'; touch PWNED; #", "$(touch PWNED)\t`touch PWNED`", "cr\r\n", "\x1b]0;title\x07",
 }
 
 // TestQuoteRoundTrip parses each quoted string back with a shell parser
 // and expands it: the very bytes come back, and what a terminal shows of
-// the quoted form hides nothing.
+// the quoted form hides nothing (trailing newlines stay as they are, and
+// show as line breaks).
 func TestQuoteRoundTrip(t *testing.T) {
 	for _, s := range awkward {
 		q := Quote(s)
@@ -73,23 +96,25 @@ func TestQuoteRoundTrip(t *testing.T) {
 		if len(args) != 2 || args[1] != s {
 			t.Errorf("Quote(%q) = %s reads back as %q", s, q, args[1:])
 		}
-		if termsafe.Line(q) != q {
+		if shown := strings.TrimRight(q, "\n'"); termsafe.Line(shown) != shown {
 			t.Errorf("Quote(%q) = %q holds what a terminal would interpret", s, q)
 		}
 	}
 }
 
-// TestQuoteWithBash checks the same with bash itself, $'...' included.
-func TestQuoteWithBash(t *testing.T) {
-	bash := peer.Command(t, "bash")
-	for _, s := range awkward {
-		out, err := exec.Command(bash, "-c", `printf '%s' `+Quote(s)).Output()
-		if err != nil {
-			t.Fatal(err)
+// TestQuoteInShells checks the same with dash, bash and zsh themselves:
+// bash's $'...' read differently in dash, where a tab let the rest of a
+// value run as commands.
+func TestQuoteInShells(t *testing.T) {
+	for _, sh := range shells[:3] {
+		dir := t.TempDir()
+		for _, s := range awkward {
+			out := runPasted(t, sh, dir, `printf '%s' `+Quote(s), nil)
+			if out != s {
+				t.Errorf("%s reads Quote(%q) = %s as %q", sh.name, s, Quote(s), out)
+			}
 		}
-		if string(out) != s {
-			t.Errorf("bash reads Quote(%q) = %s as %q", s, Quote(s), out)
-		}
+		noPWNED(t, dir, sh.name)
 	}
 }
 
@@ -108,6 +133,7 @@ func TestWordWithVariables(t *testing.T) {
 		{[]segment{{lit: `say "hi" $x \ `}, {name: "TOKEN"}}, `say "hi" $x \ tok-value`, ""},
 		{[]segment{{lit: "bang! "}, {name: "TOKEN"}, {lit: "\nnext"}}, "bang! tok-value\nnext", ""},
 		{[]segment{{lit: "it's "}, {name: "TOKEN"}}, "it's tok-value", ""},
+		{[]segment{{lit: "tab\t"}, {name: "TOKEN"}, {lit: "\n"}}, "tab\ttok-value\n", ""},
 	}
 	for _, c := range cases {
 		w := word(c.segs)
@@ -121,18 +147,26 @@ func TestWordWithVariables(t *testing.T) {
 		if strings.Contains(w, "!") && !strings.Contains(w, "'") {
 			t.Errorf("word %s leaves a ! to history expansion", w)
 		}
+		for _, sh := range shells[:3] {
+			if out := runPasted(t, sh, t.TempDir(), `printf '%s' `+w, map[string]string{"TOKEN": "tok-value", "A_B": "ab"}); out != c.want {
+				t.Errorf("%s reads word %s as %q, want %q", sh.name, w, out, c.want)
+			}
+		}
 	}
 }
 
-// TestPrintfBody: bytes no argument can hold (NUL) go through printf.
-func TestPrintfBody(t *testing.T) {
-	bash := peer.Command(t, "bash")
-	body := []byte("a\x00b%c\\d'e\"f\n\xff\x7f end")
-	out, err := exec.Command(bash, "-c", printfBody(body)).Output()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if string(out) != string(body) {
-		t.Errorf("printf gives %q, want %q", out, body)
+// TestPrintfCommand: bytes no argument can hold (NUL), trailing newlines
+// and a leading dash come out of printf as they are, in every shell, with
+// variables read when it runs.
+func TestPrintfCommand(t *testing.T) {
+	segs := []segment{{lit: "-n a\x00b%c\\d'e\"f\n\xff\x7f $(touch PWNED) "}, {name: "TOKEN"}, {lit: " end\n\n"}}
+	want := "-n a\x00b%c\\d'e\"f\n\xff\x7f $(touch PWNED) %s\\ tok end\n\n"
+	for _, sh := range shells[:3] {
+		dir := t.TempDir()
+		out := runPasted(t, sh, dir, printfCommand(segs), map[string]string{"TOKEN": `%s\ tok`})
+		if out != want {
+			t.Errorf("%s: printf gives %q, want %q", sh.name, out, want)
+		}
+		noPWNED(t, dir, sh.name)
 	}
 }
