@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"io"
-	"regexp"
 	"strings"
 )
 
@@ -52,64 +51,6 @@ func (f Format) Describe() string {
 	return string(f)
 }
 
-// Kind is what an answer says went wrong.
-type Kind string
-
-const (
-	KindMismatch               Kind = "signature-mismatch"        // The request signature we calculated does not match
-	KindExpired                Kind = "signature-expired"         // Signature expired: X is now earlier than Y
-	KindNotYetCurrent          Kind = "signature-not-yet-current" // Signature not yet current: X is still later than Y
-	KindScopeDate              Kind = "scope-date"                // Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP
-	KindWrongRegion            Kind = "wrong-region"              // Credential should be scoped to a valid region, not '…'
-	KindWrongService           Kind = "wrong-service"             // Credential should be scoped to correct service
-	KindMalformedAuthorization Kind = "malformed-authorization"   // '…' not a valid key=value pair (missing equal-sign) in Authorization header
-	KindMissingToken           Kind = "missing-authentication-token"
-	KindInvalidToken           Kind = "invalid-security-token"  // The security token included in the request is invalid
-	KindExpiredToken           Kind = "expired-security-token"  // The security token included in the request is expired
-	KindUnknownAccessKey       Kind = "unknown-access-key"      // InvalidAccessKeyId
-	KindAccessDenied           Kind = "access-denied"           // … is not authorized to perform …
-	KindUnauthorized           Kind = "unauthorized"            // a user-pool authorizer's 401
-	KindUserPoolTokenExpired   Kind = "user-pool-token-expired" // The incoming token has expired
-	KindCloudFrontCookies      Kind = "cloudfront-cookies"      // Missing or invalid CloudFront signed cookies
-)
-
-// Describe names the kind for people.
-func (k Kind) Describe() string {
-	switch k {
-	case KindMismatch:
-		return "signature mismatch"
-	case KindExpired:
-		return "signature expired (clock or replay)"
-	case KindNotYetCurrent:
-		return "signature not yet current (clock ahead)"
-	case KindScopeDate:
-		return "credential scope date differs from X-Amz-Date"
-	case KindWrongRegion:
-		return "wrong region in the credential scope"
-	case KindWrongService:
-		return "wrong service in the credential scope"
-	case KindMalformedAuthorization:
-		return "Authorization header is not SigV4"
-	case KindMissingToken:
-		return "missing authentication token (no route, or unsigned)"
-	case KindInvalidToken:
-		return "invalid security token or access key"
-	case KindExpiredToken:
-		return "expired security token"
-	case KindUnknownAccessKey:
-		return "unknown access key id"
-	case KindAccessDenied:
-		return "not authorized (the signature is valid)"
-	case KindUnauthorized:
-		return "user-pool authorizer refused the token"
-	case KindUserPoolTokenExpired:
-		return "user-pool token expired"
-	case KindCloudFrontCookies:
-		return "CloudFront signed cookies missing"
-	}
-	return string(k)
-}
-
 // Answer is an AWS error body, read.
 type Answer struct {
 	Format Format `json:"format"`
@@ -143,6 +84,24 @@ type Answer struct {
 	// valid key=value pair" quotes ("Bearer", "AWS4-HMAC-SHA256", …); the
 	// rest of it (a token, perhaps) is not kept.
 	AuthScheme string `json:"auth_scheme,omitempty"`
+	// ExpectedRegion is the region S3 says the bucket is in ("…; expecting
+	// 'eu-west-1'", <Region>).
+	ExpectedRegion string `json:"expected_region,omitempty"`
+	// ClientContentSHA256 and ServerContentSHA256 are S3's
+	// XAmzContentSHA256Mismatch: the payload hash the request declared and
+	// the hash of the body S3 received.
+	ClientContentSHA256 string `json:"client_content_sha256,omitempty"`
+	ServerContentSHA256 string `json:"server_content_sha256,omitempty"`
+	// ExpiresAt is when a presigned URL stopped being valid, and
+	// PresignExpires its X-Amz-Expires in seconds, as S3 says (Request has
+	// expired). MaxSkew is RequestTimeTooSkewed's allowance, as written
+	// (900000 ms).
+	ExpiresAt      string `json:"expires_at,omitempty"`
+	PresignExpires string `json:"presign_expires,omitempty"`
+	MaxSkew        string `json:"max_skew_ms,omitempty"`
+	// Elements are the XML elements read, as written (trimmed), to quote
+	// them; secrets (Token-0) are not kept.
+	Elements map[string]string `json:"-"`
 
 	text string // the whole message, unescaped
 }
@@ -267,7 +226,9 @@ func codeName(s string) string {
 }
 
 // xmlFields are the elements read from an XML error, at any depth.
-var xmlFields = []string{"Code", "Message", "CanonicalRequest", "StringToSign", "CanonicalRequestBytes", "StringToSignBytes", "AWSAccessKeyId", "SignatureProvided"}
+var xmlFields = []string{"Code", "Message", "CanonicalRequest", "StringToSign", "CanonicalRequestBytes", "StringToSignBytes", "AWSAccessKeyId", "SignatureProvided",
+	"Region", "ClientComputedContentSHA256", "S3ComputedContentSHA256", "RequestTime", "ServerTime", "MaxAllowedSkewMilliseconds",
+	"X-Amz-Expires", "Expires", "X-Amz-Date"}
 
 // readXML reads S3's <Error>, the query services' <ErrorResponse> and
 // other XML errors. Element text is entity-decoded once, as XML says: the
@@ -332,6 +293,7 @@ func (a *Answer) readXML(text string) string {
 	}
 	a.AccessKeyID = strings.TrimSpace(fields["AWSAccessKeyId"])
 	a.SignatureProvided = strings.TrimSpace(fields["SignatureProvided"])
+	a.readS3(fields)
 	a.ServerCanonicalRequest = a.fromElement(fields["CanonicalRequest"], fields["CanonicalRequestBytes"], "CanonicalRequest", unflattenCanonical)
 	a.ServerStringToSign = a.fromElement(fields["StringToSign"], fields["StringToSignBytes"], "StringToSign", unflattenStringToSign)
 	return fields["Message"]
@@ -449,89 +411,5 @@ func (a *Answer) readMessage(msg string) {
 			}
 		}
 		a.ServerStringToSign = sts
-	}
-}
-
-// kindPhrases match AWS's wording, case-insensitively, first match wins.
-var kindPhrases = []struct {
-	match string
-	kind  Kind
-}{
-	{"signature we calculated does not match", KindMismatch},
-	{"Signature expired", KindExpired},
-	{"Signature not yet current", KindNotYetCurrent},
-	{"Date in Credential scope does not match", KindScopeDate},
-	{"scoped to a valid region", KindWrongRegion},
-	{"scoped to correct service", KindWrongService},
-	{"not a valid key=value pair", KindMalformedAuthorization},
-	{"Authorization header requires", KindMalformedAuthorization},
-	{"Missing Authentication Token", KindMissingToken},
-	{"security token included in the request is invalid", KindInvalidToken},
-	{"security token included in the request is expired", KindExpiredToken},
-	{"Access Key Id you provided does not exist", KindUnknownAccessKey},
-	{"The incoming token has expired", KindUserPoolTokenExpired},
-	{"is not authorized to perform", KindAccessDenied},
-	{"not authorized to access this resource", KindAccessDenied},
-	{"Missing or invalid CloudFront signed cookies", KindCloudFrontCookies},
-}
-
-// codeKinds classify by error code when the wording is unknown.
-var codeKinds = map[string]Kind{
-	"SignatureDoesNotMatch":               KindMismatch,
-	"InvalidSignatureException":           KindMismatch,
-	"InvalidSignature":                    KindMismatch,
-	"IncompleteSignature":                 KindMalformedAuthorization,
-	"IncompleteSignatureException":        KindMalformedAuthorization,
-	"MissingAuthenticationToken":          KindMissingToken,
-	"MissingAuthenticationTokenException": KindMissingToken,
-	"InvalidClientTokenId":                KindInvalidToken,
-	"UnrecognizedClientException":         KindInvalidToken,
-	"InvalidAccessKeyId":                  KindUnknownAccessKey,
-	"ExpiredToken":                        KindExpiredToken,
-	"ExpiredTokenException":               KindExpiredToken,
-	"RequestExpired":                      KindExpired,
-	"RequestTimeTooSkewed":                KindExpired,
-}
-
-func kindOfText(s string) Kind {
-	for _, p := range kindPhrases {
-		if indexFold(s, p.match) >= 0 {
-			return p.kind
-		}
-	}
-	return ""
-}
-
-var (
-	expiredRE    = regexp.MustCompile(`(\d{8}T\d{6}Z) is now earlier than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) -`)
-	notYetRE     = regexp.MustCompile(`(\d{8}T\d{6}Z) is still later than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) \+`)
-	regionRE     = regexp.MustCompile(`(?i)scoped to a valid region,? not '([^']*)'`)
-	serviceRE    = regexp.MustCompile(`(?i)scoped to correct service:? '([^']*)'`)
-	authHeaderRE = regexp.MustCompile(`in Authorization header: '([^' ]*)`)
-)
-
-// classify names the kind of the answer and reads the facts its message
-// carries.
-func (a *Answer) classify() {
-	a.Kind = kindOfText(a.text)
-	if a.Kind == "" {
-		a.Kind = codeKinds[a.Code]
-	}
-	if a.Kind == "" && strings.EqualFold(strings.TrimSpace(a.text), "Unauthorized") {
-		a.Kind = KindUnauthorized
-	}
-	if m := expiredRE.FindStringSubmatch(a.text); m != nil {
-		a.SignedAt, a.ServerTime = m[1], m[2]
-	} else if m := notYetRE.FindStringSubmatch(a.text); m != nil {
-		a.SignedAt, a.ServerTime = m[1], m[2]
-	}
-	if m := regionRE.FindStringSubmatch(a.text); m != nil {
-		a.Region = m[1]
-	}
-	if m := serviceRE.FindStringSubmatch(a.text); m != nil {
-		a.Service = m[1]
-	}
-	if m := authHeaderRE.FindStringSubmatch(a.text); m != nil {
-		a.AuthScheme = m[1]
 	}
 }

@@ -24,7 +24,9 @@ type Input struct {
 	// measures the clock skew. Zero when unknown.
 	Received time.Time
 	// Trace is what was signed, when known: sigscope's own signature, or
-	// one recomputed from a signed request (Recompute).
+	// one recomputed from a signed request (Recompute). A recomputed one
+	// given with its Request is what the server computed from those bytes,
+	// not what the client signed: it is read as such (Evidence.Rebuilt).
 	Trace *sign.Trace
 	// Request is the request as it was sent, when known; it may differ
 	// from what was signed (a hand edit, a proxy in between).
@@ -47,29 +49,30 @@ type Diagnosis struct {
 // Explain reads an error answer and diagnoses it. ok is false when the
 // body is no AWS authentication or signature error.
 func Explain(in Input) (d Diagnosis, ok bool) {
-	if r, isResponse := splitResponse(in.Body); isResponse {
-		if in.Status == 0 {
-			in.Status = r.status
-		}
-		if in.Date == "" {
-			in.Date = r.header("Date")
-		}
-		if in.ErrorType == "" {
-			in.ErrorType = r.header("x-amzn-ErrorType")
-		}
-		in.Body = r.body
-	}
-	d.Answer = parse(in.Body, in.ErrorType)
+	e := NewEvidence(in)
+	d.Answer = e.Answer
 	if d.Kind == "" {
 		return d, false
 	}
 	if d.Kind == KindMismatch {
-		d.compare(in.Trace)
+		d.compare(e)
 	} else {
 		d.Hint = kindHints[d.Kind]
 	}
-	d.Causes = rankCauses(newFacts(in, &d))
+	d.Causes = rankCauses(e, &d)
+	if e.Rebuilt && d.Kind == KindMismatch && d.First == nil && (d.ServerCanonicalRequest != "" || d.ServerStringToSign != "") {
+		d.Hint = rebuiltHint(d.Causes)
+	}
 	return d, true
+}
+
+// rebuiltHint is the advice when the request's bytes give exactly what
+// the server computed: the difference is in how the client signed them.
+func rebuiltHint(causes []Cause) string {
+	if len(causes) > 0 && causes[0].ID == CauseSecret {
+		return "AWS computed exactly what the request's bytes give and no known signer reads them otherwise: check the date, region and service the client derived its signing key for, then the secret access key"
+	}
+	return "AWS computed exactly what the request's bytes give, so what differs is how the client signed them (a request rebuilt from its bytes cannot show what the client computed): the causes below are the ways known clients sign these bytes otherwise; its signing log, or sigscope verify with the secret, settles it"
 }
 
 // Diagnose reads a signature-mismatch answer and compares the server's
@@ -96,7 +99,8 @@ func Hint(status int, body []byte) string {
 
 // compare diffs the server's canonical request and string to sign with
 // the trace.
-func (d *Diagnosis) compare(tr *sign.Trace) {
+func (d *Diagnosis) compare(e *Evidence) {
+	tr := e.Trace
 	cr, sts := d.ServerCanonicalRequest, d.ServerStringToSign
 	switch {
 	case tr == nil:
@@ -216,6 +220,10 @@ var kindHints = map[Kind]string{
 	KindUnauthorized:           "the Cognito authorizer refused the token: API Gateway REST APIs want the raw id token in Authorization (no \"Bearer \"), not expired, from the user pool the authorizer trusts",
 	KindUserPoolTokenExpired:   "the user-pool token expired: log in again (sigscope login) or refresh it",
 	KindCloudFrontCookies:      "this route wants CloudFront signed cookies: send the request that sets them first (cookies are kept in the jar unless --no-cookies)",
+	KindTimeTooSkewed:          "X-Amz-Date is more than 15 minutes from S3's clock: sync the local clock (NTP), write the time in UTC, and sign right before sending",
+	KindMalformedPresign:       "the presigned URL's X-Amz-* parameters are not valid: presign again with X-Amz-Expires from 1 to 604800 seconds and keep every X-Amz-* parameter as the signer wrote it",
+	KindPresignExpired:         "the presigned URL expired: presign it again right before it is used (X-Amz-Expires up to 7 days, and no longer than the credentials that sign it)",
+	KindPayloadHashMismatch:    "the body sent is not the body hashed: compute x-amz-content-sha256 on the exact bytes sent, after the last change to the body (or sign UNSIGNED-PAYLOAD where S3 allows it)",
 }
 
 // MarshalJSON writes a diagnosis flat: the answer's fields, then the

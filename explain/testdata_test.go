@@ -154,6 +154,41 @@ func TestTestdata(t *testing.T) {
 			cause: CauseRoute, certain: true},
 		{file: "s3-invalid-access-key.xml", format: FormatS3XML, kind: KindUnknownAccessKey, code: "InvalidAccessKeyId",
 			cause: CauseAccessKey, certain: true, evidence: "ASIAJCIMYNXQI3TLOWZA"},
+		{file: "s3-content-sha256-empty.xml", format: FormatS3XML, kind: KindPayloadHashMismatch, code: "XAmzContentSHA256Mismatch",
+			cause: CausePayload, certain: true, evidence: "declared x-amz-content-sha256 e3b0c442…, the SHA-256 of an empty body, but S3 received a body (hashing to cbb11b06…)"},
+		{file: "s3-content-sha256-multipart.xml", format: FormatS3XML, kind: KindPayloadHashMismatch, code: "XAmzContentSHA256Mismatch",
+			cause: CausePayload, certain: true, evidence: "declared x-amz-content-sha256 5f57f049… but the body S3 received hashes to 29652d3a…: the body sent is not the body hashed"},
+		{file: "s3-time-too-skewed.xml", format: FormatS3XML, kind: KindTimeTooSkewed, code: "RequestTimeTooSkewed",
+			cause: CauseClock, certain: true, evidence: "signed at 20150604T232559Z, 59m43s ahead of the server's clock (20150604T222616Z): the local clock is ahead by almost exactly 1 h: a local time written as UTC"},
+		{file: "s3-presigned-expired.xml", format: FormatS3XML, kind: KindPresignExpired, code: "AccessDenied",
+			cause: CausePresign, certain: true, evidence: "expired at 20170720T041845Z and reached S3 at 20170720T041855Z, 10s late: it was signed at 20170720T041345Z for X-Amz-Expires=300 s"},
+		{file: "s3-presigned-not-yet-valid.xml", format: FormatS3XML, kind: KindNotYetCurrent, code: "AccessDenied",
+			cause: CauseClock, certain: true, evidence: "signed at 20160909T100935Z, 23h59m51s ahead of the server's clock (20160908T100944Z): the date of the machine that signed is wrong"},
+		{file: "s3-header-malformed-region.xml", format: FormatS3XML, kind: KindWrongRegion, code: "AuthorizationHeaderMalformed",
+			cause: CauseScope, certain: true, evidence: "signed for region us-west-2; AWS says the resource is in us-east-1"},
+		{file: "s3-header-malformed-credential.xml", format: FormatS3XML, kind: KindMalformedAuthorization, code: "AuthorizationHeaderMalformed",
+			cause: CauseAuthHeader, certain: true, evidence: "the secret key put where the key id goes"},
+		{file: "s3-header-malformed-no-key.xml", format: FormatS3XML, kind: KindMalformedAuthorization, code: "AuthorizationHeaderMalformed",
+			cause: CauseAuthHeader, certain: true, evidence: "the Credential= has no access key id"},
+		{file: "s3-query-parameters-expires.xml", format: FormatS3XML, kind: KindMalformedPresign, code: "AuthorizationQueryParametersError",
+			input: func(t *testing.T, in *Input, _ Answer) {
+				// The URL of the report, its key and signature replaced.
+				req, err := sign.ParseRaw([]byte("GET /path/to/a/file?X-Amz-Algorithm=AWS4-HMAC-SHA256&X-Amz-Credential=AKIDEXAMPLE%2F20170718%2Fus-east-1%2Fs3%2Faws4_request&X-Amz-Date=20170718T132934Z&X-Amz-Expires=6307000000&X-Amz-Signature=ff29e0c334846ef6c8f2279f9835423d7ce7dc1333a91729fff17707dab2f450&X-Amz-SignedHeaders=host HTTP/1.1\r\nHost: s3-my-bucket.s3.amazonaws.com\r\n\r\n"), "https")
+				if err != nil {
+					t.Fatal(err)
+				}
+				in.Request = req
+			},
+			cause: CausePresign, certain: true, evidence: "at most 604800 s (7 days) (this URL asks for 6307000000 s)"},
+		{file: "s3-invalid-token.xml", format: FormatS3XML, kind: KindInvalidToken, code: "InvalidToken",
+			cause: CauseSessionToken, certain: true, evidence: "S3 could not read the session token"},
+		{file: "s3-expired-token.xml", format: FormatS3XML, kind: KindExpiredToken, code: "ExpiredToken",
+			cause: CauseSessionToken, certain: true, evidence: "the temporary credentials expired"},
+		{file: "minio-mismatch-no-details.xml", format: FormatS3XML, kind: KindMismatch, code: "SignatureDoesNotMatch",
+			cause: CausePath, evidence: "S3's answer came without the CanonicalRequest and StringToSign S3 sends"},
+		{file: "s3-mismatch-bytes-only.xml", format: FormatS3XML, kind: KindMismatch, code: "SignatureDoesNotMatch",
+			cr: "expect:100-continue", sts: "20161018/us-east-1/s3/aws4_request", repair: "CanonicalRequest decoded from CanonicalRequestBytes",
+			cause: CauseHeader, evidence: "expect is signed: HTTP clients and proxies rewrite it"},
 		{file: "s3-forum-truncated.xml", format: FormatS3XML, kind: KindMismatch, code: "SignatureDoesNotMatch",
 			cr: "content-type:application/octet-stream", sts: "20230310/eu-central-1/s3/aws4_request",
 			cause: CauseHeader, evidence: "content-type is signed on a GET"},
