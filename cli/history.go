@@ -259,6 +259,7 @@ func getEntry(ctx context.Context, s *history.Store, arg string) (*history.Entry
 	if err != nil {
 		return nil, withCode(ExitError, err)
 	}
+	workbench.ScrubEntry(e)
 	return e, nil
 }
 
@@ -292,6 +293,7 @@ func newHistoryExportCmd() *cobra.Command {
 				if err != nil {
 					return withCode(ExitError, err)
 				}
+				workbench.ScrubEntry(e)
 				entries = append(entries, e)
 			}
 			data, err := history.HAR(entries, "sigscope "+Version)

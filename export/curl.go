@@ -73,7 +73,7 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 			c.note("the query is written in SigV4 canonical order and encoding, so that curl releases that sign it as written (7.x) sign what the server reads")
 		}
 		if tr.URI.Output != r.Path {
-			c.note("the server reads the path as %s in the signature; curl releases that sign the path as written (7.x) get 403 for it: use --frozen there", tr.URI.Output)
+			c.note("the server reads the path as %s in the signature; curl releases that sign the path as written (7.x) get 403 for it: use --frozen there", vw.redact.Known(tr.URI.Output))
 		}
 	case collections.ModeIDToken, collections.ModeAccessToken:
 		name, field := EnvIDToken, "id_token"

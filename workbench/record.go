@@ -63,14 +63,20 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 	}
 	pv := out.Preview
 	if pv == nil || pv.Prepared == nil {
-		// Nothing was prepared; no secret has been seen either, but the
-		// message may quote an expanded value: mask what looks like one.
-		e.Error = maskHeaderLines(e.Error, true)
+		// Nothing was prepared, but the message may quote a value the
+		// request takes from the environment (in a URL that does not
+		// parse, say): mask those, and what looks like a credential.
+		var secrets []string
+		if rr, err := w.resolveWithMode(requestPath, run.Mode); err == nil {
+			secrets = rr.Secrets
+		}
+		e.Error = w.environmentRedactor(secrets).Text(e.Error)
 		return e
 	}
 	p := pv.Prepared
 	res := out.Result
-	m := historyRedactor(p, res)
+	fields := exchangeFields(p, res)
+	m := historyRedactor(p, res, fields)
 	mask := func(s string) string { return m.Text(fingerprintSignatures(s)) }
 	rr := p.Resolved
 	e.Environment, e.Mode, e.User = rr.Environment, string(p.Mode), pv.User
@@ -81,7 +87,7 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 	if res != nil && res.Request != nil {
 		req = res.Request
 	}
-	e.Method, e.URL = req.Method, maskQuery(mask(req.URL()))
+	e.Method, e.URL = req.Method, mask(req.URL())
 	for _, h := range req.Headers {
 		e.RequestHeaders = append(e.RequestHeaders, history.Header{Name: h.Name, Value: m.Header(h.Name, fingerprintSignatures(h.Value))})
 	}
@@ -92,7 +98,7 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 		wire = res.Wire
 	}
 	head, _, _ := strings.Cut(string(wire), "\r\n\r\n")
-	e.RequestWireHead = maskQuery(mask(strings.ToValidUTF8(head, "\uFFFD")))
+	e.RequestWireHead = mask(strings.ToValidUTF8(head, "\uFFFD"))
 	if tr := p.Trace; tr != nil {
 		e.Signing = &history.Signing{
 			Algorithm: tr.Algorithm, AccessKeyID: tr.AccessKeyID, RequestDate: tr.RequestDate, Scope: tr.CredentialScope,
@@ -101,7 +107,7 @@ func (w *Workbench) historyEntry(requestPath string, run Run, out *Outcome) *his
 			Signature: Fingerprint(tr.Signature), Presigned: tr.Mode == "query",
 		}
 	}
-	e.Secrets = secretsOf(p, res)
+	e.Secrets = secretsOf(p, res, fields)
 	for _, c := range p.CookiesSent {
 		e.CookiesSent = append(e.CookiesSent, history.Cookie{Name: c.Cookie.Name, Value: c.Cookie.Masked(), Domain: c.Domain, Path: c.Path, Attributes: c.Cookie.Attributes(), Stored: true})
 	}
@@ -147,29 +153,20 @@ func (w *Workbench) recordResult(e *history.Entry, m *Redactor, mask func(string
 		spooled, _ = r.OpenBody()
 	}
 	ct, _ := r.Header("Content-Type")
-	e.ResponseBody = keptBody(m, r.Body, spooled, ct)
-	e.ResponseBody.Size = max(e.ResponseBody.Size, r.Size)
-	e.ResponseBody.Truncated = e.ResponseBody.Truncated || r.Truncated || e.ResponseBody.Size > int64(len(e.ResponseBody.Data))
+	kept := keptBody(m, r.Body, spooled, ct)
+	// Masking shortens what is kept: the sizes say whether all was.
+	kept.Truncated = kept.Truncated || r.Truncated || r.Size > kept.Size
+	kept.Size = max(kept.Size, r.Size)
+	e.ResponseBody = kept
 }
 
-// historyRedactor masks, beyond what the screen masks, the credentials
-// written literally in credential-named headers and query parameters
-// (wherever a server echoes them) and the SigV4 signature.
-func historyRedactor(p *exchange.Prepared, res *exchange.Result) *Redactor {
+// historyRedactor masks, beyond what the screen masks, the SigV4
+// signature: sigscope's, and one a pasted presigned URL carries.
+func historyRedactor(p *exchange.Prepared, res *exchange.Result, fields []foundField) *Redactor {
 	secrets := append([]string{}, p.Secrets...)
-	for _, h := range p.Request.Headers {
-		if !CredentialHeader(h.Name) || strings.HasPrefix(h.Value, "AWS4-") {
-			continue
-		}
-		v := h.Value
-		if scheme, cred, ok := strings.Cut(v, " "); ok && (strings.EqualFold(h.Name, "authorization") || strings.EqualFold(h.Name, "proxy-authorization")) && !strings.ContainsAny(scheme, "=,") {
-			v = strings.TrimSpace(cred)
-		}
-		secrets = append(secrets, v)
-	}
 	if q, err := url.ParseQuery(p.Request.RawQuery); err == nil {
 		for k, vs := range q {
-			if CredentialHeader(strings.ReplaceAll(k, "_", "-")) || strings.EqualFold(k, "X-Amz-Signature") {
+			if strings.EqualFold(k, "X-Amz-Signature") {
 				secrets = append(secrets, vs...)
 			}
 		}
@@ -177,7 +174,7 @@ func historyRedactor(p *exchange.Prepared, res *exchange.Result) *Redactor {
 	if p.Trace != nil {
 		secrets = append(secrets, p.Trace.Signature)
 	}
-	return newRedactor(secrets, p, res)
+	return newRedactor(secrets, fields, p, res)
 }
 
 // keptBody masks up to historyBodyCap bytes of a body. A spooled body is
@@ -192,7 +189,7 @@ func keptBody(m *Redactor, data []byte, spooled io.ReadCloser, contentType strin
 		n, _ := io.Copy(mw, io.LimitReader(spooled, historyBodyCap))
 		_ = mw.Close()
 		rest, _ := io.Copy(io.Discard, spooled)
-		b.Size, data = n+rest, []byte(buf.String())
+		b.Size, data, b.Truncated = n+rest, []byte(buf.String()), rest > 0
 	} else {
 		data = []byte(m.Known(string(data)))
 	}
@@ -249,33 +246,9 @@ func fingerprintSignatures(s string) string {
 	})
 }
 
-// maskQuery masks the values of query parameters named like credentials
-// (access_token=, api_key=, X-Amz-Security-Token=...), written literally
-// or not.
-func maskQuery(s string) string {
-	before, query, ok := strings.Cut(s, "?")
-	if !ok {
-		return s
-	}
-	rest := ""
-	if i := strings.IndexAny(query, " \r\n"); i >= 0 {
-		query, rest = query[:i], query[i:]
-	}
-	parts := strings.Split(query, "&")
-	for i, kv := range parts {
-		k, v, ok := strings.Cut(kv, "=")
-		name, err := url.QueryUnescape(k)
-		if !ok || err != nil || v == "" || !CredentialHeader(strings.ReplaceAll(name, "_", "-")) || strings.Contains(v, "…") {
-			continue
-		}
-		parts[i] = k + "=" + url.QueryEscape(maskHeaderValue("x-secret", v))
-	}
-	return before + "?" + strings.Join(parts, "&") + rest
-}
-
 // secretsOf describes the masked values of an exchange: what they were,
 // where, a fingerprint and, for tokens, the claims that are no secret.
-func secretsOf(p *exchange.Prepared, res *exchange.Result) []history.Secret {
+func secretsOf(p *exchange.Prepared, res *exchange.Result, fields []foundField) []history.Secret {
 	var out []history.Secret
 	auth, _ := p.Request.Get("Authorization")
 	session, _ := p.Request.Get("X-Amz-Security-Token")
@@ -295,6 +268,20 @@ func secretsOf(p *exchange.Prepared, res *exchange.Result) []history.Secret {
 		}
 		sec.Claims = publicClaims(s)
 		out = append(out, sec)
+	}
+	// A credential carried by name is kept as where it was
+	// (request_header, query, request_body, response_header,
+	// response_body), its name, a fingerprint and a token's public claims.
+	seen := map[string]bool{}
+	for _, s := range p.Secrets {
+		seen[s] = true
+	}
+	for _, f := range fields {
+		if seen[f.value] {
+			continue // listed where it was first seen (an echo is no new secret)
+		}
+		seen[f.value] = true
+		out = append(out, history.Secret{Kind: f.where, Name: f.name, Fingerprint: Fingerprint(f.value), Claims: publicClaims(f.value)})
 	}
 	add := func(c cookies.Cookie) {
 		out = append(out, history.Secret{Kind: "cookie", Name: c.Name, Fingerprint: Fingerprint(c.Value)})

@@ -3,8 +3,10 @@ package workbench
 import (
 	"encoding/base64"
 	"encoding/json"
+	"net/url"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"github.com/sigscope/sigscope/cookies"
@@ -16,8 +18,10 @@ import (
 // Redactor hides the secrets one exchange involved: tokens, session
 // tokens and API keys wherever they appear; cookie values in Cookie and
 // Set-Cookie lines, and elsewhere when long enough not to collide with
-// ordinary text. Every output of an outcome goes through the one redactor
-// built for it.
+// ordinary text; the values of credential-named headers, query
+// parameters and body fields (CredentialName), in their place and, once
+// seen, wherever they are echoed. Every output of an outcome goes through
+// the one redactor built for it.
 type Redactor struct {
 	show  bool
 	repl  *strings.Replacer
@@ -31,88 +35,113 @@ func NewRedactor(show bool, p *exchange.Prepared, res *exchange.Result) *Redacto
 	if show {
 		return m
 	}
-	return newRedactor(append([]string{}, p.Secrets...), p, res)
+	return newRedactor(append([]string{}, p.Secrets...), exchangeFields(p, res), p, res)
 }
 
-// newRedactor masks the given secrets and the cookie values of an
-// exchange.
-func newRedactor(secrets []string, p *exchange.Prepared, res *exchange.Result) *Redactor {
-	m := &Redactor{}
-	var cookieValues []string
+// newRedactor masks the given secrets, the cookie values of an exchange,
+// and the credentials its headers, query and bodies carry by name
+// (fields, from exchangeFields), also where they are echoed without it.
+func newRedactor(secrets []string, fields []foundField, p *exchange.Prepared, res *exchange.Result) *Redactor {
+	ms := newMaskSet(nil, secrets...)
 	for _, c := range p.CookiesSent {
-		cookieValues = append(cookieValues, c.Cookie.Value)
+		ms.cookie(c.Cookie.Value)
 	}
 	if res != nil {
 		for _, c := range res.Cookies {
-			cookieValues = append(cookieValues, c.Cookie.Value)
+			ms.cookie(c.Cookie.Value)
 		}
 	}
-	m.repl, m.forms = replacer(secrets, cookieValues, nil)
-	return m
+	for _, f := range fields {
+		ms.secret(f.value, 8) // a short one would match ordinary text
+		if f.written != "" {
+			ms.add(f.written, f.masked, 1)
+		}
+	}
+	return ms.redactor()
 }
 
 // NewSecretsRedactor masks a plain list of secrets (a login's tokens and
 // password, the demo's keys).
 func NewSecretsRedactor(secrets ...string) *Redactor {
-	m := &Redactor{}
-	m.repl, m.forms = replacer(secrets, nil, nil)
-	return m
+	return newMaskSet(nil, secrets...).redactor()
 }
 
 // NewSessionTokenRedactor masks session tokens given on the command line
 // (sign, verify, explain) in every form a request or an answer carries
 // them, named as what they are: "<session token IQoJ…(880 chars)>".
 func NewSessionTokenRedactor(tokens ...string) *Redactor {
-	m := &Redactor{}
-	m.repl, m.forms = replacer(tokens, nil, func(token, _ string) string {
+	return newMaskSet(func(token, _ string) string {
 		return "<session token " + secret.Mask(token) + ">"
-	})
-	return m
+	}, tokens...).redactor()
 }
 
-// replacer masks every secret (and its encoded forms) and the cookie
-// values of 8 characters or more, longest first so that a secret inside
-// another is not half-replaced. label writes the mask of one form; nil
-// keeps the form's first characters and length.
-func replacer(secrets, cookieValues []string, label func(secret, form string) string) (*strings.Replacer, []string) {
+// maskSet gathers the strings to mask and the mask of each: every secret
+// with its encoded forms, cookie values, fields as written.
+type maskSet struct {
+	label func(secret, form string) string
+	mask  map[string]string // each form, and its mask
+	all   []string
+}
+
+// newMaskSet masks the given secrets, whatever their length; label
+// writes the mask of one form of a secret, nil keeping the form's first
+// characters and length.
+func newMaskSet(label func(secret, form string) string, secrets ...string) *maskSet {
 	if label == nil {
 		label = func(_, form string) string { return cookies.Mask(form) }
 	}
-	of := map[string]string{} // each form, and the secret it is a form of
-	var all []string
-	add := func(secret, form string, min int) {
-		if _, seen := of[form]; len(form) >= min && !seen {
-			of[form] = secret
-			all = append(all, form)
-		}
-	}
+	ms := &maskSet{label: label, mask: map[string]string{}}
 	for _, s := range secrets {
-		add(s, s, 1)
-		for _, v := range encodedForms(s) {
-			add(s, v, 8)
-		}
+		ms.secret(s, 1)
 	}
-	for _, s := range cookieValues {
-		add(s, s, 8)
+	return ms
+}
+
+func (ms *maskSet) add(form, mask string, min int) {
+	if _, seen := ms.mask[form]; len(form) >= min && !seen {
+		ms.mask[form] = mask
+		ms.all = append(ms.all, form)
 	}
-	sort.Slice(all, func(i, j int) bool { return len(all[i]) > len(all[j]) })
-	var pairs []string
-	for _, f := range all {
-		pairs = append(pairs, f, label(of[f], f))
+}
+
+// secret masks s when it has min bytes or more, and its encoded forms
+// when they have 8 or more.
+func (ms *maskSet) secret(s string, min int) {
+	ms.add(s, ms.label(s, s), min)
+	for _, v := range encodedForms(s) {
+		ms.add(v, ms.label(s, v), max(min, 8))
 	}
-	if len(pairs) == 0 {
-		return nil, nil
+}
+
+// cookie masks a cookie value of 8 bytes or more, as it is: shorter
+// ones would collide with ordinary text, and cookie lines are masked by
+// their shape anyway.
+func (ms *maskSet) cookie(v string) { ms.add(v, ms.label(v, v), 8) }
+
+// redactor replaces every form, longest first so that a secret inside
+// another is not half-replaced.
+func (ms *maskSet) redactor() *Redactor {
+	m := &Redactor{}
+	if len(ms.all) == 0 {
+		return m
 	}
-	return strings.NewReplacer(pairs...), all
+	sort.Slice(ms.all, func(i, j int) bool { return len(ms.all[i]) > len(ms.all[j]) })
+	pairs := make([]string, 0, 2*len(ms.all))
+	for _, f := range ms.all {
+		pairs = append(pairs, f, ms.mask[f])
+	}
+	m.repl, m.forms = strings.NewReplacer(pairs...), ms.all
+	return m
 }
 
 // Showing reports whether secrets are shown in clear.
 func (m *Redactor) Showing() bool { return m.show }
 
 // Text masks the known secrets in s, the values of Cookie and Set-Cookie
-// lines, and the values of lines whose header name says they carry a
+// lines, the values of lines whose header name says they carry a
 // credential (Authorization other than SigV4's, Proxy-Authorization,
-// X-Api-Key, *-Token, *Secret*, *Password*), even when the value was
+// X-Api-Key, *-Token, *Secret*, *Password*), and credential fields (a
+// URL's access_token=, a body's "RefreshToken"), even when the value was
 // written literally in the collection.
 func (m *Redactor) Text(s string) string {
 	if m.show {
@@ -121,16 +150,19 @@ func (m *Redactor) Text(s string) string {
 	if m.repl != nil {
 		s = m.repl.Replace(s)
 	}
-	return maskHeaderLines(s, true)
+	return maskFields(maskHeaderLines(s, true))
 }
 
-// Known masks only the known secrets: for bodies, whose lines are the
-// server's and not headers.
+// Known masks the known secrets and credential fields: for bodies, whose
+// lines are the server's and not headers.
 func (m *Redactor) Known(s string) string {
-	if m.show || m.repl == nil {
+	if m.show {
 		return s
 	}
-	return m.repl.Replace(s)
+	if m.repl != nil {
+		s = m.repl.Replace(s)
+	}
+	return maskFields(s)
 }
 
 // Header masks one header's value: known secrets, cookie values, and the
@@ -180,13 +212,30 @@ func maskHeaderLines(s string, byName bool) string {
 
 var lowerEscapes = regexp.MustCompile(`%[0-9A-F]{2}`)
 
-// encodedForms are the shapes a secret takes when a server or a client
-// echoes it: percent-encoded (upper- and lower-case hex), JSON-escaped
-// (\/ for '/', \u002b for '+', Go's \u003c-style escapes), and base64.
-// A token that comes back in any of them is masked like the token.
+// encodedForms are the shapes a secret takes when a client writes it or
+// a server echoes it: percent-encoded as the query and form builder does
+// (sign.URIEncode), as a URL path is sent (exchange.EscapeTarget: space
+// and the like only), in SigV4's canonical path (encoded once more, '/'
+// kept), as Go's url package and HTML forms write it (space as '+'), all
+// in upper- and lower-case hex; JSON-escaped (\/ for '/', \u002b for '+',
+// Go's \u003c-style escapes), Go-quoted (%q in an error message), and
+// base64. A secret that comes back in any of them is masked like the
+// secret.
 func encodedForms(s string) []string {
 	uri := sign.URIEncode(s)
-	forms := []string{uri, lowerEscapes.ReplaceAllStringFunc(uri, strings.ToLower)}
+	path := exchange.EscapeTarget(s)
+	percent := []string{
+		uri,
+		strings.ReplaceAll(uri, "%2F", "/"), // S3's canonical path
+		path,
+		strings.ReplaceAll(sign.URIEncode(path), "%2F", "/"), // the canonical path of every other service
+		url.QueryEscape(s),
+		url.PathEscape(s),
+	}
+	var forms []string
+	for _, f := range percent {
+		forms = append(forms, f, lowerEscapes.ReplaceAllStringFunc(f, strings.ToLower))
+	}
 	if b, err := json.Marshal(s); err == nil {
 		forms = append(forms, strings.Trim(string(b), `"`))
 	}
@@ -194,25 +243,11 @@ func encodedForms(s string) []string {
 		strings.ReplaceAll(s, "/", `\/`),
 		strings.NewReplacer("+", `\u002b`, "/", `\/`).Replace(s),
 		strings.NewReplacer("+", `\u002B`, "/", `\/`).Replace(s),
+		strings.Trim(strconv.Quote(s), `"`),
 		base64.StdEncoding.EncodeToString([]byte(s)),
 		base64.RawURLEncoding.EncodeToString([]byte(s)),
 	)
 	return forms
-}
-
-// credentialName matches header names that carry a credential whatever
-// the API calls them (X-Auth-Token, X-Client-Secret, Ocp-Apim-Subscription-Key,
-// X-Amz-Security-Token); names that only talk about credentials
-// (Access-Control-Allow-Credentials, WWW-Authenticate) are not among them.
-var credentialName = regexp.MustCompile(`(?i)^(authorization|proxy-authorization|x-api-key|api-?key|.*token.*|.*secret.*|.*passw.*|.*api-?key.*|.*-key|.*session-?id)$`)
-
-// CredentialHeader reports whether a header's value is a credential by its
-// name alone.
-func CredentialHeader(name string) bool {
-	if strings.HasPrefix(strings.ToLower(name), "access-control-") {
-		return false
-	}
-	return credentialName.MatchString(name)
 }
 
 // maskHeaderValue masks a cookie header's values, or the credential in a
@@ -226,7 +261,7 @@ func maskHeaderValue(name, value string) string {
 		return cookies.MaskCookieHeader(value)
 	case strings.EqualFold(name, "set-cookie"):
 		return cookies.MaskSetCookie(value)
-	case !CredentialHeader(name) || value == "":
+	case !CredentialName(name) || value == "":
 		return value
 	}
 	if strings.EqualFold(name, "authorization") || strings.EqualFold(name, "proxy-authorization") {

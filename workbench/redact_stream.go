@@ -9,7 +9,10 @@ import (
 // or binary ones, which go to a pipe or a file as received but never with
 // a secret in clear. A secret split across two writes is still found,
 // because the tail that could begin one is held back until the next
-// write or Close.
+// write or Close. The credential fields of a spooled body are known
+// secrets too, as far as the redactor read it (fieldScanCap): the stream
+// itself is not parsed, so that what is held back stays bounded by the
+// longest secret.
 func (m *Redactor) Writer(w io.Writer) io.WriteCloser {
 	if m.show || m.repl == nil {
 		return nopCloser{w}
