@@ -8,6 +8,7 @@ import (
 	"io"
 	"os"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -282,13 +283,20 @@ func writeExplainText(w *strings.Builder, d explain.Diagnosis, compared bool, ma
 	if p := d.First; p != nil {
 		fmt.Fprintf(w, "\nFirst difference: %s line %d (%s)\n", p.Step, p.Line, p.Part)
 		ours, theirs := esc(p.Ours), esc(p.Theirs)
-		const signedLabel, serverLabel = "  signed: ", "  AWS:    "
+		signedLabel, serverLabel := "  signed: ", "  AWS:    "
+		if d.Rebuilt {
+			signedLabel, serverLabel = "  request: ", "  AWS:     "
+		}
 		fmt.Fprintf(w, "%s%s\n%s%s\n", signedLabel, ours, serverLabel, theirs)
 		if col := explain.Column(ours, theirs); col > 0 {
 			fmt.Fprintf(w, "%s^ first differing character (column %d)\n", strings.Repeat(" ", len(signedLabel)+col-1), p.Column)
 		}
 	} else if compared && d.Kind == explain.KindMismatch && (d.ServerCanonicalRequest != "" || d.ServerStringToSign != "") {
-		fmt.Fprintf(w, "\nThe request's canonical request and string to sign are the ones AWS computed.\n")
+		if d.Rebuilt {
+			fmt.Fprintf(w, "\nThe request's bytes give exactly the canonical request and string to sign AWS computed (rebuilt from them: what the server reads, not a record of what the client signed).\n")
+		} else {
+			fmt.Fprintf(w, "\nThe request's canonical request and string to sign are the ones AWS computed.\n")
+		}
 	}
 	if d.Hint != "" {
 		fmt.Fprintf(w, "\nhint: %s\n", esc(d.Hint))
@@ -373,6 +381,10 @@ func maskDiagnosis(d explain.Diagnosis, mask func(string) string) explain.Diagno
 	causes := make([]explain.Cause, len(d.Causes))
 	for i, c := range d.Causes {
 		c.Evidence = mask(c.Evidence)
+		c.Quotes = slices.Clone(c.Quotes)
+		for j := range c.Quotes {
+			c.Quotes[j].Text = mask(c.Quotes[j].Text)
+		}
 		causes[i] = c
 	}
 	d.Causes = causes

@@ -174,10 +174,12 @@ func TestExplainWithRequest(t *testing.T) {
 	if code != ExitOK {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
+	// Rebuilt from the bytes of the request, the left side is what the
+	// request implies, not a record of what its client signed.
 	want := "First difference: canonical request line 4 (canonical headers)\n" +
-		"  signed: content-type:application/json\n" +
-		"  AWS:    content-type:application/json; charset=utf-8\n" +
-		"                                       ^ first differing character (column 30)\n"
+		"  request: content-type:application/json\n" +
+		"  AWS:     content-type:application/json; charset=utf-8\n" +
+		"                                        ^ first differing character (column 30)\n"
 	if !strings.Contains(stdout, want) {
 		t.Errorf("output lacks\n%s\n%s", want, stdout)
 	}

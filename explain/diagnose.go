@@ -44,13 +44,17 @@ type Diagnosis struct {
 	Hint string
 	// Causes are the likely causes, most likely first.
 	Causes []Cause
+	// Rebuilt says that what was "signed" was rebuilt from the request's
+	// own bytes (explain --request-file), so it is what the server reads
+	// in them, not a record of what the client computed.
+	Rebuilt bool `json:"rebuilt,omitempty"`
 }
 
 // Explain reads an error answer and diagnoses it. ok is false when the
 // body is no AWS authentication or signature error.
 func Explain(in Input) (d Diagnosis, ok bool) {
 	e := NewEvidence(in)
-	d.Answer = e.Answer
+	d.Answer, d.Rebuilt = e.Answer, e.Rebuilt
 	if d.Kind == "" {
 		return d, false
 	}
