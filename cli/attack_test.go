@@ -2,9 +2,12 @@ package cli
 
 import (
 	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/sigscope/sigscope/internal/peer"
 	"github.com/sigscope/sigscope/internal/testkit"
 )
 
@@ -101,6 +104,9 @@ func TestAttackCorpusThroughExportAndImport(t *testing.T) {
 				t.Errorf("export --yes: %d\n%s", code, stderr)
 			}
 			noPlanted(t, "the export", stdout+stderr)
+			if a.Expect == "good" && code == 0 {
+				pasteEverywhere(t, env, stdout)
+			}
 
 			stdout, stderr, code = run(t, env, nil, "export", a.Path, "--as", "postman")
 			if code != 0 {
@@ -127,5 +133,24 @@ func TestAttackCorpusThroughExportAndImport(t *testing.T) {
 				t.Errorf("the attacker's server got %d requests", n)
 			}
 		})
+	}
+}
+
+// pasteEverywhere runs an exported command as a user pasting it would, in
+// dash, bash and zsh, in an empty folder, with the planted values in the
+// environment: it must run nothing but the request (no file appears).
+func pasteEverywhere(t *testing.T, env []string, command string) {
+	t.Helper()
+	for _, sh := range []string{"dash", "bash", "zsh"} {
+		path := peer.Command(t, sh)
+		dir := t.TempDir()
+		cmd := exec.Command(path, "-c", command)
+		cmd.Dir, cmd.Env = dir, env
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Logf("%s: %v\n%s", sh, err, out) // the server's answer may fail; side effects matter
+		}
+		if files, _ := filepath.Glob(filepath.Join(dir, "*")); len(files) > 0 {
+			t.Errorf("pasting the export into %s left %q", sh, files)
+		}
 	}
 }
