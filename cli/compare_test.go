@@ -3,23 +3,28 @@ package cli
 import (
 	"os"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sigscope/sigscope/sign"
 )
 
 const plainRequest = "GET /prod/pets?limit=10 HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\nX-Amz-Date: 20150830T123600Z\n\n"
 
 var signerNames = []string{"aws-sdk-go-v2", "botocore", "@smithy/signature-v4", "aws4", "amplify", "curl"}
 
+// TestComparePlainRequestAgrees: every signer, every release, signs a
+// plain request alike; the releases of one signer show as one.
 func TestComparePlainRequestAgrees(t *testing.T) {
-	stdout, stderr, code := run(t, nil, []byte(plainRequest), "compare")
+	stdout, stderr, code := run(t, nil, []byte(plainRequest), "compare", "--curl-version", "none")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if n := strings.Count(stdout, "   same as AWS\n"); n != len(signerNames) {
 		t.Errorf("%d signers the same as AWS, want %d:\n%s", n, len(signerNames), stdout)
 	}
-	for _, s := range signerNames {
+	for _, s := range []string{"aws-sdk-go-v2 (every release)", "botocore 1.29.27", "@smithy/signature-v4", "aws4 1.9.1–1.13.2", "amplify", "curl 7.75.0 and later"} {
 		if !strings.Contains(stdout, "✓ "+s+" ") {
 			t.Errorf("no ✓ summary line for %s:\n%s", s, stdout)
 		}
@@ -35,43 +40,47 @@ func TestCompareTextShowsWhyEachSignerDiffers(t *testing.T) {
 	if err := os.WriteFile(file, []byte(req), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	stdout, stderr, code := run(t, nil, nil, "compare", "--request-file", file, "--time", "20150830T123600Z")
+	stdout, stderr, code := run(t, nil, nil, "compare", "--request-file", file, "--time", "20150830T123600Z", "--curl-version", "7.88.1")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	for _, want := range []string{
-		"     AWS                   q=a%2Bb\n     aws-sdk-go-v2         q=a%20b\n                                ^\n",
-		"     botocore              q=a+b\n",
-		"why: a raw '+' in the query — aws4: read as a space and signed as %20",
-		"source: PRODUCT.md, Where well-known signers disagree",
-		"aws-sdk-go-v2 itself would send /prod/pets?q=a%20b instead, which AWS accepts; but the server reads a space where this request has '+'",
-		"✗ aws-sdk-go-v2        rejected",
-		"✗ botocore             rejected",
-		"✓ @smithy/signature-v4 accepted",
-		"✗ aws4                 rejected",
-		"✗ amplify              rejected",
-		"✓ curl                 accepted",
+		`     AWS\s+q=a%2Bb\n     aws-sdk-go-v2 \(every release\)  q=a%20b\n {41}\^\n`,
+		`     botocore 1\.29\.27\s+q=a\+b\n`,
+		`why: a raw '\+' in the query — aws4 1\.9\.1–1\.13\.2: read as a space and signed as %20`,
+		`source: PRODUCT\.md, Where well-known signers disagree`,
+		`aws-sdk-go-v2 itself would send /prod/pets\?q=a%20b instead, which AWS accepts; but the server reads a space where this request has '\+'`,
+		`curl here: 7\.88\.1 \(--curl-version\)`,
+		`why: ` + "`" + `\+` + "`" + ` left unescaped \(AWS: ` + "`%2B`" + `\) — curl 7\.75\.0–8\.2\.1: signs the query as written`,
+		`✗ aws-sdk-go-v2 \(every release\) rejected`,
+		`✗ botocore 1\.29\.27 +rejected`,
+		`✓ @smithy/signature-v4 +accepted`,
+		`✗ aws4 1\.9\.1–1\.13\.2 +rejected`,
+		`✗ amplify +rejected`,
+		`✗ curl 7\.75\.0–8\.2\.1 +rejected \[the curl here, 7\.88\.1\]`,
+		`✓ curl 8\.3\.0–8\.13\.0 +accepted`,
+		`✗ curl 8\.14\.0 and later +rejected, it canonicalizes differently from AWS: a raw ` + "`\\+`" + ` signed as a space`,
 	} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout)
+		if !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("output lacks %s:\n%s", want, stdout)
 		}
 	}
 }
 
 func TestCompareEscapesControlCharacters(t *testing.T) {
 	req := "GET /p HTTP/1.1\nHost: h\nX-Custom: a\tb\nX-Bytes: caf\xc3\xa9 \xff\n\n"
-	stdout, stderr, code := run(t, nil, []byte(req), "compare")
+	stdout, stderr, code := run(t, nil, []byte(req), "compare", "--curl-version", "none")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
 	if strings.ContainsAny(stdout, "\t\xff") {
 		t.Errorf("a tab or an invalid byte printed raw:\n%q", stdout)
 	}
-	for _, want := range []string{"│x-custom:a\\x09b\n", "x-bytes:café \\xff", "     botocore              x-custom:a b\n",
-		"? @smithy/signature-v4 not known, not documented here: what AWS servers do with a tab inside a signed header value",
-		"not documented here: a tab inside a signed header value — curl is not among the signers PRODUCT.md compares"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout)
+	for _, want := range []string{`│x-custom:a\\x09b\n`, `x-bytes:café \\xff`, `     botocore 1\.29\.27 +x-custom:a b\n`,
+		`\? @smithy/signature-v4 +not known, not documented here: what AWS servers do with a tab inside a signed header value`,
+		`not documented here: a tab inside a signed header value — curl is not among the signers PRODUCT\.md compares`} {
+		if !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("output lacks %s:\n%s", want, stdout)
 		}
 	}
 }
@@ -87,7 +96,9 @@ func TestCompareJSON(t *testing.T) {
 		Mode             string `json:"mode"`
 		CanonicalRequest string `json:"canonical_request"`
 		Dialects         []struct {
+			ID               string `json:"id"`
 			Signer           string `json:"signer"`
+			Version          string `json:"version"`
 			CanonicalRequest string `json:"canonical_request"`
 			Same             bool   `json:"same"`
 			Lines            []struct {
@@ -103,7 +114,7 @@ func TestCompareJSON(t *testing.T) {
 		} `json:"dialects"`
 	}
 	mustJSON(t, stdout, &out)
-	if out.Mode != "header" || !strings.HasPrefix(out.CanonicalRequest, "GET\n/a%20b\nq=a%2Bb\n") || len(out.Dialects) != len(signerNames) {
+	if out.Mode != "header" || !strings.HasPrefix(out.CanonicalRequest, "GET\n/a%20b\nq=a%2Bb\n") || len(out.Dialects) != len(sign.Dialects) {
 		t.Fatalf("unexpected comparison:\n%s", stdout)
 	}
 	goSDK := out.Dialects[0]
@@ -113,12 +124,15 @@ func TestCompareJSON(t *testing.T) {
 		goSDK.OwnRequest == nil || goSDK.OwnRequest.Target != "/a%20b?q=a%20b" || !goSDK.OwnRequest.Accepted {
 		t.Errorf("aws-sdk-go-v2: %+v", goSDK)
 	}
-	smithy := out.Dialects[2]
+	smithy := out.Dialects[3]
 	if smithy.Signer != "@smithy/signature-v4" || !smithy.Same || smithy.Verdict != "unknown" ||
 		len(smithy.NotDocumented) != 1 || smithy.NotDocumented[0].ID != "path-encoding" {
 		t.Errorf("smithy: %+v", smithy)
 	}
-	for _, d := range out.Dialects {
+	for i, d := range out.Dialects {
+		if d.ID != sign.Dialects[i].ID || d.Signer != sign.Dialects[i].Name || d.Version != sign.Dialects[i].Version {
+			t.Errorf("result %d is %s %s %s, want %+v", i, d.ID, d.Signer, d.Version, sign.Dialects[i])
+		}
 		if d.CanonicalRequest == "" || d.Lines == nil || d.NotDocumented == nil {
 			t.Errorf("%s: empty fields must be [] not null:\n%s", d.Signer, stdout)
 		}
@@ -127,14 +141,16 @@ func TestCompareJSON(t *testing.T) {
 
 func TestComparePresignAndS3(t *testing.T) {
 	req := "GET /bucket/%41b HTTP/1.1\nHost: s3.amazonaws.com\nX-Amz-Target: Foo\n\n"
-	stdout, stderr, code := run(t, nil, []byte(req), "compare", "--s3", "--presign", "--region", "eu-west-1", "--service", "s3")
+	stdout, stderr, code := run(t, nil, []byte(req), "compare", "--presign", "--region", "eu-west-1", "--service", "s3")
 	if code != 0 {
 		t.Fatalf("exit %d: %s", code, stderr)
 	}
-	for _, want := range []string{"(presigned URL, S3)", "%2Feu-west-1%2Fs3%2Faws4_request", "     aws4                  /bucket/Ab\n",
-		"     AWS                   (no such line)\n     botocore              x-amz-target:Foo\n", "✓ botocore             accepted, it chooses differently"} {
-		if !strings.Contains(stdout, want) {
-			t.Errorf("output lacks %q:\n%s", want, stdout)
+	// --service s3 alone selects S3's rule.
+	for _, want := range []string{`\(presigned URL, S3\)`, `%2Feu-west-1%2Fs3%2Faws4_request`, `     aws4 1\.9\.1–1\.13\.2 +/bucket/Ab\n`,
+		`     AWS +\(no such line\)\n     botocore 1\.29\.27 +x-amz-target:Foo\n`, `✓ botocore 1\.29\.27 +accepted, it chooses differently`,
+		`\? curl 7\.75\.0 and later +not known.*: what curl does with a presigned URL`} {
+		if !regexp.MustCompile(want).MatchString(stdout) {
+			t.Errorf("output lacks %s:\n%s", want, stdout)
 		}
 	}
 }
@@ -155,6 +171,7 @@ func TestCompareBadInput(t *testing.T) {
 		{"bad output", plainRequest, []string{"-o", "yaml"}, 2, "text or json"},
 		{"bad time", plainRequest, []string{"--time", "yesterday"}, 2, "--time"},
 		{"bad expires", plainRequest, []string{"--presign", "--expires", "0"}, 2, "1 second to 7 days"},
+		{"bad curl version", plainRequest, []string{"--curl-version", "7.1"}, 2, "--curl-version"},
 		{"unknown flag", plainRequest, []string{"--bogus"}, 2, "unknown flag"},
 		{"an argument", plainRequest, []string{"extra"}, 2, "unknown command"},
 	}

@@ -13,7 +13,6 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/internal/secret"
-	"github.com/sigscope/sigscope/rawhttp"
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -118,33 +117,23 @@ func runSign(cmd *cobra.Command, f *signFlags) error {
 	if f.scheme != "https" && f.scheme != "http" {
 		return withCode(ExitUsage, fmt.Errorf("--scheme %q: use https or http", f.scheme))
 	}
-	data, name, err := readRequest(cmd.InOrStdin(), f.requestFile)
-	if err != nil {
-		return err
-	}
-	raw, err := rawhttp.Parse(data)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	req, err := sign.FromRaw(raw, f.scheme)
-	if err != nil {
-		return fmt.Errorf("%s: %w", name, err)
-	}
-	if up := strings.ToUpper(req.Method); up != req.Method {
-		// Methods are case-sensitive: a server routes "get" nowhere.
-		return fmt.Errorf("%s: method %q: HTTP methods are case-sensitive and AWS expects upper case: write %s", name, req.Method, up)
-	}
-	if sign.HasSignature(req) {
-		if !f.resign {
-			return fmt.Errorf("%s: the request already carries a SigV4 signature: to check it, run 'sigscope verify'; to sign it again anyway, add --resign", name)
+	in, err := readRequestInput(cmd, f, f.requestFile, inputForm{creds: needKeys, check: func(name string, req *sign.Request) (*sign.Request, error) {
+		if up := strings.ToUpper(req.Method); up != req.Method {
+			// Methods are case-sensitive: a server routes "get" nowhere.
+			return nil, fmt.Errorf("%s: method %q: HTTP methods are case-sensitive and AWS expects upper case: write %s", name, req.Method, up)
 		}
-		req = sign.StripSignature(req)
-	}
-	warnings := raw.Warnings()
-	opts, err := signOptions(cmd, f)
+		if !sign.HasSignature(req) {
+			return req, nil
+		}
+		if !f.resign {
+			return nil, fmt.Errorf("%s: the request already carries a SigV4 signature: to check it, run 'sigscope verify'; to sign it again anyway, add --resign", name)
+		}
+		return sign.StripSignature(req), nil
+	}})
 	if err != nil {
 		return err
 	}
+	req, name, warnings, opts := in.req, in.name, in.warnings, in.opts
 	tr, err := sign.SignFor(req, opts)
 	if err != nil {
 		var dis *sign.DisagreementError
@@ -222,66 +211,6 @@ func readRequest(stdin io.Reader, file string) ([]byte, string, error) {
 }
 
 const maxRequestBytes = 64 << 20
-
-func signOptions(cmd *cobra.Command, f *signFlags) (sign.Options, error) {
-	if f.presign && (f.expires <= 0 || f.expires > 604800) {
-		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--expires %d: a presigned URL lives from 1 second to 7 days (604800 seconds)", f.expires))
-	}
-	alg, err := sign.ParseAlgorithm(f.algorithm)
-	if err != nil {
-		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--algorithm: %w", err))
-	}
-	regionSet, err := sign.ParseRegionSet(f.regionSet)
-	if err != nil {
-		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--region-set: %w", err))
-	}
-	if len(regionSet) > 0 && alg != sign.SigV4a {
-		return sign.Options{}, withCode(ExitUsage, fmt.Errorf("--region-set is for SigV4a: add --algorithm sigv4a, or sign for one --region"))
-	}
-	opts := sign.Options{
-		Algorithm: alg, RegionSet: regionSet,
-		Region: f.region, Service: f.service,
-		Presign: f.presign, Expires: time.Duration(f.expires) * time.Second,
-		S3: f.s3, UnsignedPayload: f.unsignedPayload, SignBody: f.signBody,
-		OmitSessionToken: f.omitSessionToken, DisableHeaderHoisting: f.noHoisting,
-	}
-	if cmd.Flags().Changed("normalize-path") {
-		opts.NormalizePath = sign.NormalizeOff
-		if f.normalizePath {
-			opts.NormalizePath = sign.NormalizeOn
-		}
-	}
-	if f.at != "" {
-		t, err := parseSigningTime(f.at)
-		if err != nil {
-			return opts, withCode(ExitUsage, err)
-		}
-		opts.Time = t
-	}
-	switch {
-	case f.accessKey != "" || f.secretKey != "":
-		if f.accessKey == "" || f.secretKey == "" {
-			return opts, withCode(ExitUsage, fmt.Errorf("--access-key and --secret-key go together"))
-		}
-		opts.Credentials = sign.Credentials{AccessKeyID: f.accessKey, SecretAccessKey: f.secretKey, SessionToken: f.sessionToken}
-	default:
-		creds, region, err := auth.ProfileCredentials(cmd.Context(), f.profile)
-		if err != nil {
-			return opts, err
-		}
-		opts.Credentials = sign.Credentials{AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}
-		if f.sessionToken != "" {
-			opts.Credentials.SessionToken = f.sessionToken
-		}
-		if opts.Region == "" {
-			opts.Region = region
-		}
-	}
-	if opts.Region == "" {
-		opts.Region = firstEnv("AWS_REGION", "AWS_DEFAULT_REGION")
-	}
-	return opts, nil
-}
 
 func firstEnv(names ...string) string {
 	for _, n := range names {

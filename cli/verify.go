@@ -48,8 +48,10 @@ its X-Amz-Region-Set must be signed and name the endpoint's region.
 When the signature does not match, verify tries the classic mistakes (path
 encoded once instead of twice or not normalized, '+' signed as a space,
 UNSIGNED-PAYLOAD, a charset added to Content-Type after signing, the session
-token left out, the host's port, another region or service...) and names the
-one that reproduces the signature. With the canonical request the signer logged
+token left out, the host's port, another region or service...) and the way
+every signer 'sigscope compare' knows canonicalizes the request, release by
+release (curl 7.x signs the path and query as written...), and names the
+one that reproduces the signature and the signers that sign it so. With the canonical request the signer logged
 (or AWS sent back), --canonical-request shows the first line that differs.
 
 Input (FILE or standard input), detected by its shape:
@@ -123,14 +125,11 @@ func runVerify(cmd *cobra.Command, f *verifyFlags, file string) error {
 		}
 		now = t
 	}
-	data, name, err := readRequest(cmd.InOrStdin(), file)
+	input, err := readRequestInput(cmd, &f.signFlags, file, inputForm{captured: true, entry: f.entry, creds: needSecret})
 	if err != nil {
 		return err
 	}
-	c, err := capture.Parse(data, capture.Options{Entry: f.entry})
-	if err != nil {
-		return fmt.Errorf("%s: %s", name, termsafe.Text(err.Error()))
-	}
+	c, name, creds := input.capture, input.name, input.opts.Credentials
 	if f.bodyFile != "" {
 		body, err := os.ReadFile(f.bodyFile)
 		if err != nil {
@@ -139,16 +138,8 @@ func runVerify(cmd *cobra.Command, f *verifyFlags, file string) error {
 		c.Request.Body, c.WireBody = body, nil
 	}
 	in := sign.VerifyInput{Request: c.Request, Now: now, S3: f.s3, OmitSessionToken: f.omitSessionToken,
-		Region: f.region, Service: f.service, WireBody: c.WireBody}
-	if cmd.Flags().Changed("normalize-path") {
-		in.NormalizePath = sign.NormalizeOff
-		if f.normalizePath {
-			in.NormalizePath = sign.NormalizeOn
-		}
-	}
-	if err := verifyCredentials(cmd, f, &in); err != nil {
-		return err
-	}
+		Region: f.region, Service: f.service, WireBody: c.WireBody, NormalizePath: input.opts.NormalizePath,
+		AccessKeyID: creds.AccessKeyID, SecretAccessKey: creds.SecretAccessKey, SessionToken: creds.SessionToken}
 	if f.canonicalFile != "" {
 		text, err := os.ReadFile(f.canonicalFile)
 		if err != nil {
@@ -176,24 +167,6 @@ func runVerify(cmd *cobra.Command, f *verifyFlags, file string) error {
 	}
 	if !v.Valid() {
 		return withCode(ExitError, fmt.Errorf("the signature does not verify (first failing step: %s)", v.Problems[0].Step))
-	}
-	return nil
-}
-
-// verifyCredentials fills in the keys: --secret-key alone verifies with
-// the request's own key id; otherwise the same sources as sign.
-func verifyCredentials(cmd *cobra.Command, f *verifyFlags, in *sign.VerifyInput) error {
-	if f.secretKey != "" && f.accessKey == "" {
-		in.SecretAccessKey, in.SessionToken = f.secretKey, f.sessionToken
-		return nil
-	}
-	opts, err := signOptions(cmd, &f.signFlags)
-	if err != nil {
-		return err
-	}
-	in.AccessKeyID, in.SecretAccessKey, in.SessionToken = opts.Credentials.AccessKeyID, opts.Credentials.SecretAccessKey, opts.Credentials.SessionToken
-	if in.SecretAccessKey == "" {
-		return fmt.Errorf("no secret access key: pass --secret-key, set AWS_SECRET_ACCESS_KEY, or choose a --profile")
 	}
 	return nil
 }
@@ -404,6 +377,7 @@ type verifyJSON struct {
 	} `json:"checks"`
 	Problems          []problemJSON `json:"problems"`
 	Cause             string        `json:"cause,omitempty"`
+	Signers           []string      `json:"signers,omitempty"` // the modelled signers (and releases) that sign it as the cause says
 	CanonicalRequest  string        `json:"canonical_request,omitempty"`
 	StringToSign      string        `json:"string_to_sign,omitempty"`
 	ComputedSignature string        `json:"computed_signature,omitempty"`
@@ -430,7 +404,7 @@ type problemJSON struct {
 func (r *verifyRun) writeJSON(w io.Writer) error {
 	v, info := r.v, r.v.Info
 	out := verifyJSON{Valid: v.Valid(), Source: r.source, Format: string(r.capture.Format), Method: r.capture.Request.Method,
-		URL: r.capture.Request.URL(), Cause: v.Cause, Notes: v.Notes, Warnings: r.capture.Warnings, Problems: []problemJSON{}}
+		URL: r.capture.Request.URL(), Cause: v.Cause, Signers: v.Signers, Notes: v.Notes, Warnings: r.capture.Warnings, Problems: []problemJSON{}}
 	if r.capture.Entry >= 0 {
 		out.Entry = &r.capture.Entry
 	}

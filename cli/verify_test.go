@@ -296,3 +296,39 @@ func TestVerifyV4aSignedThenChanged(t *testing.T) {
 		t.Errorf("wrong secret: exit %d\n%s", code, stdout)
 	}
 }
+
+// TestVerifyNamesCurlDialects: the six forms curl 7.88.1 signs as written
+// (captured from it byte for byte, sign/testdata) are named with curl's
+// release and what it did, in text and JSON; before, verify could only say
+// the secret was wrong or the request changed.
+func TestVerifyNamesCurlDialects(t *testing.T) {
+	dir := filepath.Join("..", "sign", "testdata", "curl-7.88.1")
+	for file, says := range map[string]string{
+		"valueless":                   "curl 7.75.0–8.2.1 (7.x) signs the query as written: the valueless key `e` kept without `=` (AWS signs `e=`)",
+		"valueless-after-empty-value": "curl 7.75.0–8.2.1 (7.x) signs the query as written: the valueless key `f` kept without `=` (AWS signs `f=`)",
+		"empty-pairs":                 "curl 7.75.0–8.2.1 (7.x) signs the query as written: the empty pairs of `&&a=1` kept (AWS drops them)",
+		"lower-hex-path":              "curl 7.75.0–8.2.1 (7.x) signs the path as written: the escapes `%c3` `%b1` `%ba` not encoded again (AWS: `%25c3`)",
+		"plus-path":                   "curl 7.75.0–8.2.1 (7.x) signs the path as written: `+` left unescaped (AWS: `%2B`)",
+		"sub-delims-path":             "curl 7.75.0–8.2.1 (7.x) signs the path as written: `;` `=` `(` `)` `!` `*` `'` left unescaped (AWS: `%3B` `%3D` `%28` `%29` `%21` `%2A` `%27`)",
+	} {
+		t.Run(file, func(t *testing.T) {
+			path := filepath.Join(dir, file+".txt")
+			stdout, stderr, code := run(t, nil, nil, "verify", "--secret-key", suiteSecret, path)
+			if code != ExitError || !strings.Contains(stdout, says) || strings.Contains(stdout, "the secret key is wrong") {
+				t.Fatalf("exit %d, want the dialect named (%s)\n%s%s", code, says, stdout, stderr)
+			}
+			if !strings.Contains(stdout, "hint: use a curl release whose verdict 'sigscope compare' shows as accepted") {
+				t.Errorf("no hint for curl:\n%s", stdout)
+			}
+			stdout, _, _ = run(t, nil, nil, "verify", "--secret-key", suiteSecret, path, "-o", "json")
+			var r struct {
+				Cause   string   `json:"cause"`
+				Signers []string `json:"signers"`
+			}
+			mustJSON(t, stdout, &r)
+			if r.Cause != "signer-dialect" || len(r.Signers) == 0 || r.Signers[0] != "curl 7.75.0–8.2.1" {
+				t.Errorf("json cause %q signers %v", r.Cause, r.Signers)
+			}
+		})
+	}
+}

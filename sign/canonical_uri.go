@@ -3,6 +3,8 @@ package sign
 import (
 	"fmt"
 	"strings"
+
+	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 // Rules named in the trace; the teaching view explains each.
@@ -60,45 +62,10 @@ func canonicalURI(path string, normalize, s3 bool) (step URIStep, sdkPath string
 	return step, path, nil
 }
 
-// normalizePath removes dot segments and empty segments the way the AWS
-// test suite's *-normalized cases expect: a trailing slash survives, and a
-// path that ends in a dot segment keeps a trailing slash.
+// normalizePath is the server's normalization (awsrule) with the rules
+// that name what it changed.
 func normalizePath(path string) (string, []string) {
-	if !needsNormalizing(path) {
-		return path, nil
-	}
-	segments := strings.Split(path[1:], "/")
-	out := make([]string, 0, len(segments))
-	dots, slashes := false, false
-	trailing := strings.HasSuffix(path, "/")
-	for i, seg := range segments {
-		last := i == len(segments)-1
-		switch seg {
-		case "":
-			if !last {
-				slashes = true
-			}
-		case ".":
-			dots = true
-			if last {
-				trailing = true
-			}
-		case "..":
-			dots = true
-			if len(out) > 0 {
-				out = out[:len(out)-1]
-			}
-			if last {
-				trailing = true
-			}
-		default:
-			out = append(out, seg)
-		}
-	}
-	result := "/" + strings.Join(out, "/")
-	if trailing && len(out) > 0 {
-		result += "/"
-	}
+	out, dots, slashes := awsrule.NormalizePath(path)
 	var rules []string
 	if dots {
 		rules = append(rules, RuleDotSegments)
@@ -106,14 +73,10 @@ func normalizePath(path string) (string, []string) {
 	if slashes {
 		rules = append(rules, RuleDuplicateSlash)
 	}
-	return result, rules
+	return out, rules
 }
 
-// needsNormalizing reports whether path has an empty, "." or ".." segment.
-func needsNormalizing(path string) bool {
-	return strings.Contains(path, "//") || strings.Contains(path, "/./") || strings.Contains(path, "/../") ||
-		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
-}
+func needsNormalizing(path string) bool { return awsrule.NeedsNormalizing(path) }
 
 // uriEncode is SigV4's UriEncode: every byte but the unreserved set (and '/'
 // unless encodeSlash) as %XX with upper-case hex.

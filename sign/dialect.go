@@ -1,40 +1,109 @@
 package sign
 
 import (
-	"cmp"
-	"fmt"
-	"net/url"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 )
 
 // Signer dialects: where well-known client signers canonicalize a request
 // differently from the rule AWS servers apply to the bytes they receive
-// (the rule this package signs by). The behaviours come from PRODUCT.md,
-// "Where well-known signers disagree", and, for aws-sdk-go-v2, from its
+// (the rule this package signs by, awsrule). The behaviours come from
+// PRODUCT.md, "Where well-known signers disagree", from aws-sdk-go-v2's
 // v1.48.0 source in go.mod (checked against the SDK itself in
-// dialect_test.go). What a signer does where neither says is reported as
-// "not documented here", never guessed: see dialect_rules.go.
+// dialect_test.go), from the peers run here (botocore, aws4, curl) and from
+// curl's source, release by release (dialect_curl.go). What a signer does
+// where none says is reported as "not documented here", never guessed: see
+// dialect_rules.go.
 
-// Dialect is a well-known client signer.
+// Dialect is a well-known client signer at the releases one model covers:
+// a signer whose rules changed has one Dialect per span of releases.
 type Dialect struct {
-	Name  string `json:"name"`  // as users know it: aws-sdk-go-v2, botocore, ...
-	About string `json:"about"` // what ships it
+	ID   string `json:"id"`   // unique: the name, and the releases when a signer has several
+	Name string `json:"name"` // as users know it: aws-sdk-go-v2, botocore, curl...
+	// Version is the releases the model is for ("7.75.0–8.2.1", "v1.47.6
+	// and later"); "" when PRODUCT.md records none.
+	Version string `json:"version"`
+	About   string `json:"about"` // what ships it, and how its behaviour is known
+
+	first, last string       // the releases covered, inclusive; "" is open (see Covers)
+	curl        *curlRelease // curl: its path and query lines are a port of its code
 }
 
-// Dialects are the signers CompareDialects knows, in the order it reports them.
-var Dialects = []Dialect{
-	{dialectGo, "the AWS SDK for Go v2 (aws/signer/v4 v1.48.0, the signer sigscope cross-checks with)"},
-	{dialectBotocore, "the AWS SDK for Python and the AWS CLI"},
-	{dialectSmithy, "the AWS SDK for JavaScript v3"},
-	{dialectAWS4, "the aws4 npm package"},
-	{dialectAmplify, "Amplify's Signer (aws-amplify), as used by Amplify's API client"},
-	{dialectCurl, "curl --aws-sigv4"},
+// Label names the signer and its releases: "curl 7.75.0–8.2.1".
+func (d Dialect) Label() string {
+	if d.Version == "" {
+		return d.Name
+	}
+	return d.Name + " " + d.Version
 }
+
+// Covers reports whether release (dotted numbers, "v" or not: 7.88.1,
+// v1.48.0) is one this model is for; false for a model that names no
+// releases or a release it cannot read.
+func (d Dialect) Covers(release string) bool {
+	if d.first == "" && d.last == "" {
+		return false
+	}
+	v, ok := parseRelease(release)
+	if !ok {
+		return false
+	}
+	if f, ok := parseRelease(d.first); ok && slices.Compare(v, f) < 0 {
+		return false
+	}
+	if l, ok := parseRelease(d.last); ok && slices.Compare(v, l) > 0 {
+		return false
+	}
+	return true
+}
+
+// parseRelease reads "1.2.3" (or v1.2.3) as three numbers.
+func parseRelease(s string) ([]int, bool) {
+	parts := strings.Split(strings.TrimPrefix(strings.TrimSpace(s), "v"), ".")
+	if len(parts) == 0 || len(parts) > 3 {
+		return nil, false
+	}
+	v := make([]int, 3)
+	for i, p := range parts {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 0 {
+			return nil, false
+		}
+		v[i] = n
+	}
+	return v, true
+}
+
+// DialectFor is the model of a signer that covers a release.
+func DialectFor(name, release string) (Dialect, bool) {
+	for _, d := range Dialects {
+		if d.Name == name && d.Covers(release) {
+			return d, true
+		}
+	}
+	return Dialect{}, false
+}
+
+// Dialects are the signers CompareDialects knows, in the order it reports
+// them; a signer's releases newest first, but curl's oldest first.
+var Dialects = slices.Concat([]Dialect{
+	{ID: dialectGo, Name: dialectGo, Version: "v1.47.6 and later", first: "1.47.6",
+		About: "the AWS SDK for Go v2 (aws/signer/v4; read in v1.48.0, the signer sigscope cross-checks with)"},
+	{ID: dialectGoOld, Name: dialectGo, Version: "before v1.47.6", last: "1.47.5",
+		About: "the AWS SDK for Go v2 before v1.47.6, which sorted the query before encoding it (url.Values.Encode: by decoded key, a repeated key's values in the order written)"},
+	{ID: dialectBotocore, Name: dialectBotocore, Version: "1.29.27", first: "1.29.27", last: "1.29.27",
+		About: "the AWS SDK for Python and the AWS CLI (measured with Debian 12's python3-botocore 1.29.27)"},
+	{ID: dialectSmithy, Name: dialectSmithy, About: "the AWS SDK for JavaScript v3 (the release PRODUCT.md measured is not recorded)"},
+	{ID: dialectAWS4, Name: dialectAWS4, Version: "1.9.1–1.13.2", first: "1.9.1", last: "1.13.2",
+		About: "the aws4 npm package, which newman 6.2.2 and Bruno's CLI 4.1 sign with (read in its source; measured with 1.13.2)"},
+	{ID: dialectAmplify, Name: dialectAmplify, About: "Amplify's Signer (aws-amplify), as used by Amplify's API client (the release PRODUCT.md measured is not recorded)"},
+}, curlDialects)
 
 const (
 	dialectGo       = "aws-sdk-go-v2"
+	dialectGoOld    = "aws-sdk-go-v2 before v1.47.6"
 	dialectBotocore = "botocore"
 	dialectSmithy   = "@smithy/signature-v4"
 	dialectAWS4     = "aws4"
@@ -75,9 +144,12 @@ type DialectComparison struct {
 	Trace *Trace `json:"-"`
 }
 
-// DialectResult is what one signer computes for the request.
+// DialectResult is what one signer, at the releases its model covers,
+// computes for the request.
 type DialectResult struct {
+	ID               string `json:"id"` // Dialect.ID
 	Signer           string `json:"signer"`
+	Version          string `json:"version"` // the releases the verdict is for (Dialect.Version)
 	About            string `json:"about"`
 	CanonicalRequest string `json:"canonical_request"`
 	Same             bool   `json:"same"` // the same canonical request as AWS's rule
@@ -92,6 +164,10 @@ type DialectResult struct {
 	// OwnRequest is the request this signer's own HTTP stack would send
 	// instead of these bytes, when it is documented to rewrite them.
 	OwnRequest *DialectOwnRequest `json:"own_request,omitempty"`
+	// Installed is the release of this signer found on this machine, when
+	// the caller looked for one and it is among the releases covered
+	// (sigscope compare reads curl --version).
+	Installed string `json:"installed,omitempty"`
 }
 
 // DialectLine is one canonical line where a signer and AWS differ.
@@ -111,6 +187,9 @@ type DialectMatch struct {
 	AWS     string `json:"aws"`     // what AWS's rule does
 	Effect  string `json:"effect"`  // EffectBreaks, EffectChoice, EffectUnknown
 	Source  string `json:"source"`
+	// Summary is the whole of it in one sentence that names the signer
+	// and its releases, as verify reports a cause.
+	Summary string `json:"summary"`
 }
 
 // DialectGap is a feature of the request whose handling by a signer is not
@@ -191,285 +270,30 @@ func dialectOptions(req *Request, opts Options) Options {
 	return opts
 }
 
-// dialectInput is a request prepared for comparison: AWS's trace of it,
-// the trace with the other header-hoisting choice when presigning, and
-// its query pairs in wire order.
-type dialectInput struct {
-	opts      Options
-	ref       *Trace // AWS's rule, with the hoisting choice of opts
-	alt       *Trace // presigning: the other hoisting choice
-	path      string // as on the wire
-	scheme    string
-	s3        bool
-	normalize bool
-	pairs     []rawPair
-	headers   []Header // the request's headers, Host included
-}
-
-// rawPair is one query pair as on the wire.
-type rawPair struct {
-	raw, key, value string
-	hasEq           bool
-}
-
-func newDialectInput(req *Request, opts Options) (*dialectInput, error) {
-	ref, _, r, err := trace(req, opts)
-	if err != nil {
-		return nil, err
-	}
-	in := &dialectInput{opts: opts, ref: ref, path: ref.URI.Input, scheme: r.scheme(), s3: opts.S3, normalize: opts.normalize(),
-		headers: append([]Header{{Name: "Host", Value: r.Host}}, r.Headers...)}
-	if opts.Presign {
-		other := opts
-		other.DisableHeaderHoisting = !opts.DisableHeaderHoisting
-		if in.alt, _, _, err = trace(req, other); err != nil {
-			return nil, err
-		}
-	}
-	for _, pair := range strings.Split(ref.Query.Input, "&") {
-		if pair == "" {
-			continue
-		}
-		k, v, eq := strings.Cut(pair, "=")
-		in.pairs = append(in.pairs, rawPair{raw: pair, key: k, value: v, hasEq: eq})
-	}
-	// The dialects are AWS's rule with departures: rebuilt without any, it
-	// must be the trace's canonical request, or every comparison would
-	// mislead.
-	if got := in.build(dialectProfile{}).canonical; got != ref.CanonicalRequest {
-		return nil, fmt.Errorf("the signer comparison rebuilt another canonical request than sigscope's trace:\n  trace:   %q\n  rebuilt: %q\nplease report this request; it is a bug in sigscope", ref.CanonicalRequest, got)
-	}
-	return in, nil
-}
-
-// dialectProfile is how one signer departs from AWS's rule on this
-// request: the zero profile is AWS's rule.
-type dialectProfile struct {
-	goEscapeRaw   bool // outside S3: raw bytes escaped as net/url does, then the path encoded again
-	goS3Keep      bool // S3: the path as net/url's EscapedPath gives it, not encoded further
-	keepDots      bool // dot segments and '//' not normalized
-	keepSubDelims bool // !'()* left unescaped in the path
-	s3Segments    bool // S3 path segments percent-decoded and encoded again
-	plus          plusMode
-	sortDecoded   bool // query pairs sorted by decoded text
-	dropSemicolon bool // pairs holding ';' dropped
-	foldTabs      bool // tabs in header values folded like spaces
-	hoist         hoistMode
-}
-
-type plusMode int
-
-const (
-	plusLiteral plusMode = iota // '+' is a plus: %2B
-	plusSpace                   // '+' is a space: %20
-	plusRaw                     // '+' left as is
-)
-
-type hoistMode int
-
-const (
-	hoistAsOptions hoistMode = iota
-	hoistInQuery             // X-Amz-* headers moved into a presigned query
-	hoistNone                // X-Amz-* headers kept as signed headers
-)
-
-// dialectCanon is a canonical request computed under a profile.
-type dialectCanon struct {
-	uri, query, signedHeaders string
-	headers                   []HeaderLine
-	canonical                 string
-}
-
-func (in *dialectInput) build(p dialectProfile) dialectCanon {
-	base := in.ref
-	if in.alt != nil && (p.hoist == hoistInQuery && in.opts.DisableHeaderHoisting || p.hoist == hoistNone && !in.opts.DisableHeaderHoisting) {
-		base = in.alt
-	}
-	c := dialectCanon{uri: in.canonicalPath(p), query: in.canonicalQuery(base, p), signedHeaders: base.SignedHeaders,
-		headers: slices.Clone(base.Headers)}
-	if p.foldTabs {
-		for i := range c.headers {
-			h := &c.headers[i]
-			if strings.ContainsRune(h.Value, '\t') {
-				parts := make([]string, len(h.Values))
-				for j, v := range h.Values {
-					parts[j] = foldSpacesAndTabs(v)
-				}
-				h.Value = strings.Join(parts, ",")
-			}
-		}
-	}
-	c.canonical = buildCanonicalRequest(&Trace{Method: base.Method, URI: URIStep{Output: c.uri},
-		Query: QueryStep{Output: c.query}, Headers: c.headers, SignedHeaders: c.signedHeaders, Payload: base.Payload})
-	return c
-}
-
-func (in *dialectInput) canonicalPath(p dialectProfile) string {
-	path := in.path
-	if path == "" {
-		path = "/"
-	}
-	if in.normalize && !p.keepDots {
-		path, _ = normalizePath(path)
-	}
-	switch {
-	case !in.s3 && p.goEscapeRaw:
-		return uriEncode(goEscapedPath(path), false)
-	case in.s3 && p.goS3Keep:
-		return goEscapedPath(path)
-	case p.s3Segments && in.s3:
-		return reencodeSegments(path)
-	case p.keepSubDelims:
-		return encodePathKeeping(path, in.s3, "!'()*")
-	case in.s3:
-		enc, _ := encodeOnce(path) // trace has checked the escapes
-		return enc
-	}
-	return uriEncode(path, false)
-}
-
-// goEscapedPath is the path aws-sdk-go-v2 signs when an application hands
-// it this URL: net/url parses it and the signer takes EscapedPath(), which
-// keeps a valid escaped form as written and escapes raw bytes (a raw space
-// becomes %20). The Go HTTP client sends the same path. A path net/url
-// rejects is returned as is.
-func goEscapedPath(path string) string {
-	u, err := url.Parse("https://host" + path)
-	if err != nil {
-		return path
-	}
-	if esc := u.EscapedPath(); esc != "" {
-		return esc
-	}
-	return "/"
-}
-
-// encodePathKeeping URI-encodes a path as AWS does (once, keeping escapes,
-// in S3 mode) but leaves the bytes in keep as they are.
-func encodePathKeeping(path string, once bool, keep string) string {
-	var b strings.Builder
-	for i := 0; i < len(path); i++ {
-		c := path[i]
-		switch {
-		case once && c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]):
-			b.WriteString(strings.ToUpper(path[i : i+3]))
-			i += 2
-		case unreserved(c) || c == '/' || strings.IndexByte(keep, c) >= 0:
-			b.WriteByte(c)
-		default:
-			b.WriteString(uriEncode(string(c), true))
-		}
-	}
-	return b.String()
-}
-
-// reencodeSegments percent-decodes each path segment and URI-encodes it
-// again, a model of aws4's S3 path handling (see dialect_rules.go).
-func reencodeSegments(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		segs[i] = uriEncode(percentDecode(s), true)
-	}
-	return strings.Join(segs, "/")
-}
-
-// percentDecode decodes every valid %XX escape and leaves the rest.
-func percentDecode(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && isHex(s[i+1]) && isHex(s[i+2]) {
-			b.WriteByte(unhex(s[i+1])<<4 | unhex(s[i+2]))
-			i += 2
-			continue
-		}
-		b.WriteByte(s[i])
-	}
-	return b.String()
-}
-
-// foldSpacesAndTabs trims spaces and tabs and folds inner runs of them to
-// one space, as PRODUCT.md says the four non-Go signers do.
-func foldSpacesAndTabs(v string) string {
-	return strings.Join(strings.FieldsFunc(v, func(r rune) bool { return r == ' ' || r == '\t' }), " ")
-}
-
-// dialectPair is a query pair decoded and encoded under a profile.
-type dialectPair struct{ key, value, encKey, encValue string }
-
-func (in *dialectInput) canonicalQuery(base *Trace, p dialectProfile) string {
-	var pairs []dialectPair
-	for _, rp := range in.pairs {
-		if p.dropSemicolon && strings.Contains(rp.raw, ";") {
-			continue
-		}
-		var d dialectPair
-		d.key, d.encKey = decodeEncode(rp.key, p.plus)
-		d.value, d.encValue = decodeEncode(rp.value, p.plus)
-		pairs = append(pairs, d)
-	}
-	for _, sp := range base.Query.Params {
-		if sp.Source != "request" {
-			pairs = append(pairs, dialectPair{sp.Key, sp.Value, sp.EncodedKey, sp.EncodedValue})
-		}
-	}
-	slices.SortStableFunc(pairs, func(a, b dialectPair) int {
-		if p.sortDecoded {
-			return cmp.Or(strings.Compare(a.key, b.key), strings.Compare(a.value, b.value))
-		}
-		return cmp.Or(strings.Compare(a.encKey, b.encKey), strings.Compare(a.encValue, b.encValue))
-	})
-	joined := make([]string, len(pairs))
-	for i, d := range pairs {
-		joined[i] = d.encKey + "=" + d.encValue
-	}
-	return strings.Join(joined, "&")
-}
-
-// decodeEncode reads one raw query component under a '+' mode and returns
-// it decoded and as the signer encodes it.
-func decodeEncode(raw string, plus plusMode) (decoded, encoded string) {
-	var ignored []string
-	switch plus {
-	case plusSpace:
-		decoded, _ = queryUnescape(strings.ReplaceAll(raw, "+", "%20"), &ignored)
-	case plusRaw:
-		pieces := strings.Split(raw, "+")
-		for i, piece := range pieces {
-			d, _ := queryUnescape(piece, &ignored)
-			pieces[i] = uriEncode(d, true)
-		}
-		decoded, _ = queryUnescape(raw, &ignored)
-		return decoded, strings.Join(pieces, "+")
-	default:
-		decoded, _ = queryUnescape(raw, &ignored)
-	}
-	return decoded, uriEncode(decoded, true)
-}
-
-// lines returns the canonical lines that can differ, keyed.
-func (c dialectCanon) lines() map[lineKey]string {
-	m := map[lineKey]string{{part: PartURI}: c.uri, {part: PartQuery}: c.query, {part: PartSignedHeaders}: c.signedHeaders}
-	for _, h := range c.headers {
-		m[lineKey{part: PartHeaders, header: h.Name}] = h.Name + ":" + h.Value
-	}
-	return m
-}
-
-type lineKey struct{ part, header string }
-
 // compare canonicalizes the request as d does and explains the differences.
 func (in *dialectInput) compare(d Dialect) DialectResult {
-	res := DialectResult{Signer: d.Name, About: d.About, Lines: []DialectLine{}, NotDocumented: []DialectGap{}}
+	res, _ := in.compareCanon(d)
+	return res
+}
+
+// compareCanon is compare with the canonical request d computes.
+func (in *dialectInput) compareCanon(d Dialect) (DialectResult, dialectCanon) {
+	res := DialectResult{ID: d.ID, Signer: d.Name, Version: d.Version, About: d.About, Lines: []DialectLine{}, NotDocumented: []DialectGap{}}
 	var active []activeRule
 	var full dialectProfile
-	for _, r := range dialectRules {
-		if !r.applies(in) {
-			continue
+	if d.curl != nil {
+		if in.opts.Presign {
+			res.NotDocumented = append(res.NotDocumented, DialectGap{ID: "curl-presign", Feature: "a presigned URL",
+				Note: "not documented here: curl --aws-sigv4 signs an Authorization header; it does not presign", Effect: EffectUnknown})
+		} else {
+			full.curl = d.curl
 		}
-		b, documented := r.by[d.Name]
+	}
+	for _, r := range dialectRules {
+		if d.curl != nil && r.part != PartHeaders || !r.applies(in) {
+			continue // curl's path and query lines are its port's
+		}
+		b, documented := r.by[d.ID]
 		if b.headerModeOnly && in.opts.Presign {
 			b = undocumented("PRODUCT.md documents " + d.Name + "'s Authorization-header mode only, not presigning")
 		}
@@ -503,18 +327,24 @@ func (in *dialectInput) compare(d Dialect) DialectResult {
 			continue
 		}
 		line := DialectLine{Part: k.part, Header: k.header, AWS: ref[k], Signer: got[k], Rules: []DialectMatch{}}
+		if full.curl != nil && k.part != PartHeaders && k.part != PartSignedHeaders {
+			line.Rules = append(line.Rules, full.curl.explain(d, in, k.part, ref[k], got[k]))
+		}
 		for i, a := range active {
 			if alone[i][k] != ref[k] {
-				line.Rules = append(line.Rules, a.match(in))
+				line.Rules = append(line.Rules, a.match(d, in))
 			}
 		}
 		res.Lines = append(res.Lines, line)
 	}
 	res.Verdict, res.Reason = verdict(res)
-	if d.Name == dialectGo && res.Verdict != VerdictAccepted {
+	switch {
+	case d.Name == dialectGo && res.Verdict != VerdictAccepted:
 		res.OwnRequest = in.goOwnRequest(full, canon, active)
+	case full.curl != nil:
+		res.OwnRequest = in.curlOwnRequest(full.curl)
 	}
-	return res
+	return res, canon
 }
 
 func (r *dialectRule) featureOf(in *dialectInput) string {
@@ -529,8 +359,10 @@ type activeRule struct {
 	b dialectBehaviour
 }
 
-func (a activeRule) match(in *dialectInput) DialectMatch {
-	return DialectMatch{ID: a.r.id, Feature: a.r.featureOf(in), Signer: a.b.does, AWS: a.r.aws(in), Effect: a.r.effect, Source: a.b.source}
+func (a activeRule) match(d Dialect, in *dialectInput) DialectMatch {
+	m := DialectMatch{ID: a.r.id, Feature: a.r.featureOf(in), Signer: a.b.does, AWS: a.r.aws(in), Effect: a.r.effect, Source: a.b.source}
+	m.Summary = d.Label() + ", " + m.Feature + ": " + m.Signer
+	return m
 }
 
 // lineOrder lists line keys in canonical-request order: URI, query, headers
@@ -587,46 +419,4 @@ func verdict(res DialectResult) (string, string) {
 		return VerdictAccepted, "it chooses differently, and the signature names its choice: " + strings.Join(choices, "; ")
 	}
 	return VerdictAccepted, "same canonical request as AWS"
-}
-
-// goOwnRequest is the request aws-sdk-go-v2 sends itself: the Go HTTP
-// client sends the escaped path, and the signer replaces the query with the
-// one it signed (v1.48.0 Build: req.URL.RawQuery = rawQuery), so a raw '+'
-// goes out as %20 and a pair net/url could not read is gone.
-func (in *dialectInput) goOwnRequest(p dialectProfile, canon dialectCanon, active []activeRule) *DialectOwnRequest {
-	own := &Request{Method: in.ref.Method, Scheme: in.scheme, Host: in.headers[0].Value, Path: goEscapedPath(in.path),
-		Headers: in.headers[1:]}
-	if in.path == "" {
-		own.Path = ""
-	}
-	var q []string
-	for _, rp := range in.pairs {
-		if p.dropSemicolon && strings.Contains(rp.raw, ";") {
-			continue
-		}
-		_, k := decodeEncode(rp.key, p.plus)
-		_, v := decodeEncode(rp.value, p.plus)
-		q = append(q, k+"="+v)
-	}
-	slices.Sort(q)
-	own.RawQuery = strings.Join(q, "&")
-	o := in.opts
-	o.DisableHeaderHoisting = false // it hoists
-	t, _, _, err := trace(own, o)
-	if err != nil {
-		return nil
-	}
-	given := &Request{Path: in.path, RawQuery: in.ref.Query.Input}
-	if own.Target() == given.Target() {
-		return nil // it sends these very bytes
-	}
-	res := &DialectOwnRequest{Target: own.Target(), Accepted: t.CanonicalRequest == canon.canonical}
-	var notes []string
-	for _, a := range active {
-		if a.b.sends != "" {
-			notes = appendOnce(notes, a.b.sends)
-		}
-	}
-	res.Note = strings.Join(notes, "; ")
-	return res
 }

@@ -50,6 +50,9 @@ func TestBotocoreDialectMatchesBotocore(t *testing.T) {
 		dialectRequest("/it's(1)*!", ""),
 		dialectRequest("/", "", "X-Custom:a\tb  c", "X-Other: \tx\t"),
 		dialectRequest("/", "%C3%A9=1&z=2&A=3"),
+		dialectRequest("/prod/pets/x/../y", ""),
+		dialectRequest("/prod/./pets/a/b/..", ""),
+		dialectRequest("/prod//pets//", ""),
 	}
 	type input struct {
 		URL     string            `json:"url"`
@@ -80,8 +83,8 @@ func TestBotocoreDialectMatchesBotocore(t *testing.T) {
 	}
 	for i, r := range reqs {
 		c := compareOrFail(t, r, Options{})
-		d := c.Dialects[1]
-		if d.Signer != dialectBotocore || len(d.NotDocumented) > 0 {
+		d := result(t, c, dialectBotocore)
+		if len(d.NotDocumented) > 0 {
 			t.Fatalf("%s: not a documented botocore case: %+v", r.Target(), d.NotDocumented)
 		}
 		if d.CanonicalRequest != got[i] {

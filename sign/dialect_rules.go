@@ -16,14 +16,18 @@ import (
 // aws-sdk-go-v2). Where it names one of them as the exception ("Amplify
 // leaves them unescaped", "Amplify sorts decoded text", "re-encoded segment
 // by segment (aws4)"), the other four are taken to follow AWS's rule, and
-// their source says so. curl is not among the five: only its '+' handling
-// is documented (PRODUCT.md, Facts: curl issue 20543). aws-sdk-go-v2's
-// behaviour is read from its v1.48.0 source (go.mod) and checked against
-// the SDK itself by TestGoDialectMatchesSDK.
+// their source says so. aws-sdk-go-v2's behaviour is read from its v1.48.0
+// source (go.mod) and checked against the SDK itself by
+// TestGoDialectMatchesSDK; botocore's and aws4's, where their own source or
+// a run of them says more, are checked against them (dialect peer tests).
+// curl is not among the five: its path and query lines are a port of its
+// code, release by release (dialect_curl.go), so the path and query rules
+// skip it; the header rules still hold for it.
 
 // dialectRule is one feature of a request on which signers disagree.
 type dialectRule struct {
 	id      string
+	part    string // the line it can change: PartURI, PartQuery or PartHeaders
 	feature string
 	// describe names the feature as this request has it, when set.
 	describe func(in *dialectInput) string
@@ -56,6 +60,10 @@ const (
 	srcDisagree = "PRODUCT.md, Where well-known signers disagree"
 	srcFacts    = "PRODUCT.md, Facts the work rests on (SigV4)"
 	srcGo       = "aws-sdk-go-v2 v1.48.0 aws/signer/v4 (go.mod), checked by TestGoDialectMatchesSDK"
+	srcGoOld    = "PRODUCT.md, Facts (fixed in v1.47.6); aws-sdk-go-v2 v1.48.0 internal/v4 EncodeQuery's comment on the old url.Values.Encode"
+	srcBotocore = "botocore 1.29.27 run here: TestBotocoreDialectMatchesBotocore, and its requests against the emulator (TestDotSegmentsFromBotocore)"
+	srcAWS4     = "aws4 1.13.2 aws4.js canonicalString, run here: TestAWS4DialectMatchesAWS4, and its requests against the emulator (TestDotSegmentsFromAWS4)"
+	srcCurlHdr  = "curl's lib/http_aws_sigv4.c make_headers (curl-7_88_1)"
 )
 
 func fixed(s string) func(*dialectInput) string { return func(*dialectInput) string { return s } }
@@ -67,15 +75,23 @@ func undocumented(note string) dialectBehaviour {
 	return dialectBehaviour{undocumented: true, note: "not documented here: " + note}
 }
 
-// table gives aws-sdk-go-v2 goB, the signers in named theirs, and every
-// other signer rest.
+// table gives aws-sdk-go-v2 (every release) goB, the signers in named
+// theirs (by name, or by Dialect.ID for one span of releases), and every
+// other signer rest. The table is keyed by Dialect.ID.
 func table(goB, rest dialectBehaviour, named map[string]dialectBehaviour) map[string]dialectBehaviour {
-	m := map[string]dialectBehaviour{dialectGo: goB}
-	for _, d := range Dialects[1:] {
-		m[d.Name] = rest
-		if b, ok := named[d.Name]; ok {
-			m[d.Name] = b
+	m := map[string]dialectBehaviour{}
+	for _, d := range Dialects {
+		b := rest
+		if d.Name == dialectGo {
+			b = goB
 		}
+		if x, ok := named[d.Name]; ok {
+			b = x
+		}
+		if x, ok := named[d.ID]; ok {
+			b = x
+		}
+		m[d.ID] = b
 	}
 	return m
 }
@@ -90,11 +106,27 @@ func anyPair(f func(rawPair) bool) func(*dialectInput) bool {
 // not among them.
 func oneDiffers(goB dialectBehaviour, who string, b dialectBehaviour, othersDo string) map[string]dialectBehaviour {
 	return table(goB, same(othersDo, "PRODUCT.md names only "+who+" as differing"),
-		map[string]dialectBehaviour{who: b, dialectCurl: notCompared})
+		map[string]dialectBehaviour{who: b})
+}
+
+// goPlus is what every aws-sdk-go-v2 release does with a raw '+'.
+var goPlus = dialectBehaviour{apply: func(p *dialectProfile) { p.plus = plusSpace },
+	does:   "form-decoded to a space by net/url.ParseQuery and signed as %20",
+	source: srcFacts + "; " + srcGo,
+	sends:  "the server reads a space where this request has '+'"}
+
+// goSortsKeys is aws-sdk-go-v2 before v1.47.6 sorting the query.
+var goSortsKeys = dialectBehaviour{apply: func(p *dialectProfile) { p.sortKeysOnly = true },
+	does: "sorted by decoded key before encoding (url.Values.Encode), a key's values in the order written", source: srcGoOld}
+
+// withOldGo gives aws-sdk-go-v2 before v1.47.6 its own behaviour.
+func withOldGo(m map[string]dialectBehaviour, b dialectBehaviour) map[string]dialectBehaviour {
+	m[dialectGoOld] = b
+	return m
 }
 
 var (
-	notCompared = undocumented("curl is not among the signers PRODUCT.md compares")
+	notCompared = undocumented("curl is not among the signers PRODUCT.md compares, and its header handling is not ported here")
 	notListed   = undocumented("PRODUCT.md does not list this case")
 	whoDoesWhat = undocumented("PRODUCT.md lists it as a disagreement without saying who does what")
 )
@@ -102,6 +134,7 @@ var (
 var dialectRules = []*dialectRule{
 	{
 		id:      "path-encoding",
+		part:    PartURI,
 		feature: "raw spaces, non-ASCII or other bytes a client escapes, or %XX escapes, in the path",
 		describe: func(in *dialectInput) string {
 			var what []string
@@ -126,10 +159,13 @@ var dialectRules = []*dialectRule{
 		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goEscapeRaw = true },
 			does:   "net/url escapes raw bytes for the wire (a space becomes %20) and the signer encodes that path again outside S3: a raw space is signed as %2520; an existing escape is encoded again as AWS does",
 			source: srcGo},
-			undocumented("PRODUCT.md says such paths are encoded once by some signers and twice by others, without saying which"), nil),
+			undocumented("PRODUCT.md says such paths are encoded once by some signers and twice by others, without saying which"), map[string]dialectBehaviour{
+				dialectAWS4: same("URI-encoded as received, segment by segment (encodeRfc3986Full): a raw space becomes %20, an escape %25XX outside S3", srcAWS4),
+			}),
 	},
 	{
 		id:      "path-dot-segments",
+		part:    PartURI,
 		feature: "dot segments (. and ..) or '//' in the path",
 		aws: func(in *dialectInput) string {
 			if in.normalize {
@@ -143,11 +179,14 @@ var dialectRules = []*dialectRule{
 			does:   "kept: it does not normalize the path (it fails the AWS suite's six *-normalized cases)",
 			source: srcFacts},
 			undocumented("PRODUCT.md does not say"), map[string]dialectBehaviour{
-				dialectAmplify: undocumented("PRODUCT.md says Amplify keeps or resolves them differently from the others, without saying how"),
+				dialectAmplify:  undocumented("PRODUCT.md says Amplify keeps or resolves them differently from the others, without saying how"),
+				dialectBotocore: same("removed and '//' merged before encoding (remove_dot_segments), as AWS does; the request goes out as written", srcBotocore),
+				dialectAWS4:     same("removed and '//' merged before encoding (canonicalString), as AWS does; the request goes out as written", srcAWS4),
 			}),
 	},
 	{
 		id:      "path-sub-delims",
+		part:    PartURI,
 		feature: "!'()* in the path",
 		aws:     fixed("escaped: %21 %27 %28 %29 %2A"),
 		effect:  EffectBreaks,
@@ -160,6 +199,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "path-s3-as-written",
+		part:    PartURI,
 		feature: "$&+,;=:@[] or lower-case %xx escapes in an S3 path",
 		aws:     fixed("encoded once: each of these bytes becomes %XX and escapes get upper-case hex"),
 		effect:  EffectBreaks,
@@ -173,6 +213,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "path-s3-segments",
+		part:    PartURI,
 		feature: "escapes in an S3 path that decoding and re-encoding change (an escaped unreserved byte such as %41 or %7E)",
 		aws:     fixed("escapes kept as written (S3 encodes the path once)"),
 		effect:  EffectBreaks,
@@ -188,6 +229,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "path-s3-empty",
+		part:    PartURI,
 		feature: "an empty S3 path (a request to the bucket itself)",
 		aws:     fixed("signed as /"),
 		effect:  EffectBreaks,
@@ -197,25 +239,24 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "query-plus",
+		part:    PartQuery,
 		feature: "a raw '+' in the query",
 		aws:     fixed("a literal plus, signed as %2B: AWS reads the raw query as RFC 3986 says (S3 tested in curl issue 20543)"),
 		effect:  EffectBreaks,
 		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.raw, "+") }),
 		by: map[string]dialectBehaviour{
-			dialectGo: {apply: func(p *dialectProfile) { p.plus = plusSpace },
-				does:   "form-decoded to a space by net/url.ParseQuery and signed as %20",
-				source: srcFacts + "; " + srcGo,
-				sends:  "the server reads a space where this request has '+'"},
+			dialectGo:    goPlus,
+			dialectGoOld: goPlus,
 			dialectBotocore: {apply: func(p *dialectProfile) { p.plus = plusRaw },
 				does: "left as is: '+' stands in the canonical query (header mode)", source: srcDisagree, headerModeOnly: true},
 			dialectSmithy:  same("signed as %2B (smithy-rs made the same change in its issue 4227)", srcDisagree),
 			dialectAWS4:    {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
 			dialectAmplify: {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
-			dialectCurl:    same("signed as %2B since curl changed after its issue 20543; what older releases did is not documented here", srcFacts),
 		},
 	},
 	{
 		id:      "query-no-equals",
+		part:    PartQuery,
 		feature: "a query key without '='",
 		aws:     fixed("signed with an empty value: key="),
 		effect:  EffectBreaks,
@@ -224,6 +265,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "query-equals-in-value",
+		part:    PartQuery,
 		feature: "'=' inside a query value",
 		aws:     fixed("the pair is split at the first '='; the '=' in the value is signed as %3D"),
 		effect:  EffectBreaks,
@@ -232,6 +274,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "query-empty-key",
+		part:    PartQuery,
 		feature: "an empty query key (=value)",
 		aws:     fixed("kept, with an empty key: =value"),
 		effect:  EffectBreaks,
@@ -240,18 +283,21 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "query-sort-order",
+		part:    PartQuery,
 		feature: "query pairs whose order changes when sorted as decoded text (non-ASCII or escaped bytes)",
 		aws:     fixed("sorted by encoded key, then encoded value, byte by byte"),
 		effect:  EffectBreaks,
 		applies: func(in *dialectInput) bool {
-			return in.build(dialectProfile{sortDecoded: true}).query != in.ref.Query.Output
+			return in.build(dialectProfile{sortDecoded: true}).query != in.ref.Query.Output ||
+				in.build(dialectProfile{sortKeysOnly: true}).query != in.ref.Query.Output
 		},
-		by: oneDiffers(same("sorted by encoded key (since v1.47.6)", srcFacts),
+		by: withOldGo(oneDiffers(same("sorted by encoded key (since v1.47.6)", srcFacts),
 			dialectAmplify, dialectBehaviour{apply: func(p *dialectProfile) { p.sortDecoded = true }, does: "sorted by decoded text", source: srcDisagree},
-			"sorted by encoded key"),
+			"sorted by encoded key"), goSortsKeys),
 	},
 	{
 		id:      "query-repeated-key",
+		part:    PartQuery,
 		feature: "a query key given more than once",
 		aws:     fixed("every pair kept, sorted by value"),
 		effect:  EffectBreaks,
@@ -266,11 +312,14 @@ var dialectRules = []*dialectRule{
 			}
 			return false
 		},
-		by: table(same("every value kept (url.Values), sorted by value", srcGo),
+		by: withOldGo(table(same("every value kept (url.Values), sorted by value", srcGo),
 			undocumented("PRODUCT.md says some signers keep only the first, without saying which"), nil),
+			dialectBehaviour{apply: func(p *dialectProfile) { p.sortKeysOnly = true },
+				does: "every value kept, in the order written: url.Values.Encode sorts the keys only", source: srcGoOld}),
 	},
 	{
 		id:      "query-semicolon",
+		part:    PartQuery,
 		feature: "';' in a query pair",
 		aws:     fixed("an ordinary byte, signed as %3B"),
 		effect:  EffectBreaks,
@@ -283,6 +332,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "header-tabs",
+		part:    PartHeaders,
 		feature: "a tab inside a signed header value",
 		aws:     fixed("kept as is, as aws-sdk-go-v2 does; what AWS servers do with a tab is not documented here"),
 		effect:  EffectUnknown,
@@ -295,6 +345,7 @@ var dialectRules = []*dialectRule{
 	},
 	{
 		id:      "header-never-signed",
+		part:    PartHeaders,
 		feature: "headers some signers never sign (User-Agent, Expect, Cache-Control, Range, X-Amzn-Trace-Id, Transfer-Encoding, a zero Content-Length)",
 		describe: func(in *dialectInput) string {
 			var names []string
@@ -312,10 +363,12 @@ var dialectRules = []*dialectRule{
 		effect:  EffectChoice,
 		applies: func(in *dialectInput) bool { return slices.ContainsFunc(in.headers, neverSignedBySome) },
 		by: table(same("never signs Authorization, User-Agent, X-Amzn-Trace-Id, Expect, Transfer-Encoding; signs Content-Length only when positive", srcFacts),
-			undocumented("PRODUCT.md says the headers never signed differ by library (Expect, Cache-Control, Range, User-Agent...), without saying which"), nil),
+			undocumented("PRODUCT.md says the headers never signed differ by library (Expect, Cache-Control, Range, User-Agent...), without saying which"),
+			map[string]dialectBehaviour{dialectCurl: same("signs every header given with -H, with Host and X-Amz-Date; its own User-Agent and Accept are not signed", srcCurlHdr)}),
 	},
 	{
 		id:      "presign-hoisting",
+		part:    PartHeaders,
 		feature: "X-Amz-* headers on a presigned request",
 		aws:     fixed("both ways are valid: AWS checks what the signature names, so the URL must be sent with exactly the headers it signs"),
 		effect:  EffectChoice,

@@ -35,7 +35,8 @@ type Options struct {
 	DisableHeaderHoisting bool
 
 	// S3 signs the path encoded once and not normalized, and sends the
-	// payload hash in x-amz-content-sha256, as Amazon S3 requires.
+	// payload hash in x-amz-content-sha256, as Amazon S3 requires. A
+	// Service of the S3 family (awsrule.FamilyOf) implies it.
 	S3 bool
 	// UnsignedPayload signs the literal UNSIGNED-PAYLOAD instead of the body's hash.
 	UnsignedPayload bool

@@ -6,6 +6,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 // DisagreementError says that this package's trace and aws-sdk-go-v2's
@@ -225,6 +227,10 @@ func checkOptions(o *Options) error {
 		if strings.ContainsAny(f.v, "/ \t\r\n") || strings.ToLower(f.v) != f.v {
 			return fmt.Errorf("%s %q is not valid in a credential scope: use lower case without '/' or spaces (for example %s)", f.name, f.v, f.example)
 		}
+	}
+	if awsrule.FamilyOf(o.Service) == awsrule.S3 {
+		// The server's rule follows the service, whatever the caller said.
+		o.S3 = true
 	}
 	if o.Time.IsZero() {
 		o.Time = time.Now()

@@ -2,6 +2,7 @@ package sign
 
 import (
 	"bytes"
+	"cmp"
 	"fmt"
 	"slices"
 	"strconv"
@@ -30,11 +31,16 @@ type variantCtx struct {
 	info SignatureInfo
 	opts canonOptions
 	base *Trace // what the server computes from the request as received
+
+	dialects   *dialectInput // the request for the signer models, built once
+	noDialects bool
+	hints      map[*Trace]string // a candidate's own hint, when not its variant's
 }
 
 type cause struct {
 	variant string
 	problem Problem
+	signers []Dialect // the modelled signers that sign the request this way
 }
 
 // Variant names, as Verification.Cause reports them.
@@ -58,6 +64,9 @@ const (
 	VariantRepeatedHeader  = "repeated-header"
 	VariantContentLength   = "content-length-changed"
 	VariantOtherScope      = "other-scope"
+	// VariantSignerDialect: a modelled signer's own canonicalization
+	// (sigscope compare's), named with its releases.
+	VariantSignerDialect = "signer-dialect"
 )
 
 var variants = []variant{
@@ -80,6 +89,7 @@ var variants = []variant{
 	{VariantRepeatedHeader, "send the header once, or join repeated values with ',' in request order when signing", repeatedHeader},
 	{VariantContentLength, "sign the Content-Length that is sent, or let the HTTP client set it before signing", contentLength},
 	{VariantOtherScope, "derive the key and write the credential for the same region and service", otherScope},
+	{VariantSignerDialect, "", signerDialects},
 }
 
 // findCause tries every variant; the first that reproduces the request's
@@ -103,9 +113,10 @@ func findCause(in VerifyInput, info SignatureInfo, o canonOptions, base *Trace) 
 				p = DiffStringToSign(base.StringToSign, cand.t.StringToSign)
 			}
 			lp := located(*p)
-			lp.Detail = cand.cause + "; " + lp.Detail
-			lp.Hint = v.hint
-			return &cause{variant: v.name, problem: lp}
+			signers := c.signersOf(cand.t)
+			lp.Detail = cand.cause + signedBy(v.name, signers) + "; " + lp.Detail
+			lp.Hint = cmp.Or(c.hints[cand.t], v.hint)
+			return &cause{variant: v.name, problem: lp, signers: signers}
 		}
 	}
 	return nil
@@ -234,7 +245,7 @@ func plusAsSpace(c *variantCtx) []candidate {
 	}
 	r := c.in.Request.Clone()
 	r.RawQuery = strings.ReplaceAll(r.RawQuery, "+", "%20")
-	return []candidate{{c.recanonicalized(r, c.opts), "the signer read '+' in the query as a space (%20), as aws-sdk-go-v2, botocore, the aws4 package and Amplify do; AWS reads a raw '+' as a plus (%2B)"}}
+	return []candidate{{c.recanonicalized(r, c.opts), "the signer read '+' in the query as a space (%20); AWS reads a raw '+' as a plus (%2B)"}}
 }
 
 func plusUnencoded(c *variantCtx) []candidate {
@@ -253,7 +264,7 @@ func plusUnencoded(c *variantCtx) []candidate {
 		}
 	}
 	t.Query.Output = joinEncoded(t.Query.Params, true)
-	return []candidate{{t, "the signer left '+' unencoded in the canonical query (botocore does in header mode); AWS encodes it as %2B"}}
+	return []candidate{{t, "the signer left '+' unencoded in the canonical query; AWS encodes it as %2B"}}
 }
 
 func pathRules(c *variantCtx) []candidate {
@@ -305,7 +316,7 @@ func pathUnescaped(c *variantCtx) []candidate {
 	}
 	t := c.copyBase()
 	t.URI.Output = strings.NewReplacer("%21", "!", "%27", "'", "%28", "(", "%29", ")", "%2A", "*").Replace(t.URI.Output)
-	return []candidate{{t, "the signer left !'()* unescaped in the path, as Amplify's Signer does; AWS escapes them (%21 %27 %28 %29 %2A)"}}
+	return []candidate{{t, "the signer left !'()* unescaped in the path; AWS escapes them (%21 %27 %28 %29 %2A)"}}
 }
 
 func tokenNotSigned(c *variantCtx) []candidate {

@@ -46,7 +46,7 @@ func jsonBody(b any) any {
 // echo builds a Lambda-proxy-style picture of the request as received.
 func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 	rt := rc.match.route
-	_, rest := splitStage(wirePath(r))
+	_, rest := splitStage(serverPath(r))
 	decodedPath := rest
 	if d, err := url.PathUnescape(rest); err == nil {
 		decodedPath = d
@@ -96,7 +96,7 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 		"stage":             rc.stage,
 		"resourcePath":      rt.Path,
 		"httpMethod":        r.Method,
-		"path":              wirePath(r),
+		"path":              serverPath(r),
 		"protocol":          r.Proto,
 		"requestId":         rc.requestID,
 		"requestTimeEpoch":  g.now().UnixMilli(),

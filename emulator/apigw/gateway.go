@@ -11,8 +11,9 @@
 // derives from the secret on its own (sigv4a.go); their region set must
 // include the gateway's region. The
 // request is rebuilt from exactly the headers the client listed as signed,
-// with their received values, the path as it was on the wire (encoded once
-// more, as for every service but S3) and the query as received. An
+// with their received values, the path as AWS reads it (dot segments
+// removed and duplicate slashes merged, then encoded once more, as for
+// every service but S3) and the query as received, read per RFC 3986. An
 // X-Amz-Content-Sha256 that is a SHA-256, which the signature covers in
 // place of the body, must be the body's. What the headers alone can
 // refuse is refused before the body is read.
@@ -23,8 +24,8 @@
 //   - a request that dates itself with the Date header alone (no X-Amz-Date),
 //     or that does not sign X-Amz-Date, is reported as a mismatch, because
 //     the signer always signs X-Amz-Date;
-//   - the query is decoded and re-encoded by Go's url.ParseQuery, so "+" is
-//     a space and a pair with ';' is dropped.
+//   - the query is decoded and re-encoded by Go's url.ParseQuery, after '+'
+//     and ';' are escaped so that it reads them as AWS does.
 //
 // A COGNITO_USER_POOLS route takes the raw id_token in Authorization, as
 // API Gateway REST APIs do; "Bearer <token>" is refused with 401.
@@ -184,7 +185,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 		writeError(w, e)
 		return e.status, e.errType
 	}
-	stage, rest := splitStage(wirePath(r))
+	stage, rest := splitStage(serverPath(r))
 	if !g.stages[stage] {
 		return fail(errMissingToken())
 	}

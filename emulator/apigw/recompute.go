@@ -11,6 +11,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go/logging"
+
+	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 // expected is the signature this gateway computes for a request, with the
@@ -21,12 +23,6 @@ type expected struct {
 	stringToSign    string
 }
 
-// serverQuery reads the raw query as AWS servers do, per RFC 3986: a '+'
-// is a plus. The SDK form-decodes its input (a '+' would become a space),
-// so each '+' is handed to it as %2B: a client that signed a raw '+' as a
-// space is rejected here, as real AWS rejects it.
-func serverQuery(raw string) string { return strings.ReplaceAll(raw, "+", "%2B") }
-
 // recompute signs, with aws-sdk-go-v2's signer (not with any sigscope code,
 // so that sigscope's signer and this verifier check each other), a copy of
 // the request rebuilt from what the client said it signed.
@@ -34,9 +30,12 @@ func (g *Gateway) recompute(r *http.Request, in *sigInput, payloadHash, secret s
 	host := r.Host
 	req := &http.Request{
 		Method: r.Method,
-		// Opaque keeps the path exactly as received; the signer then
-		// encodes it once more, as SigV4 wants for every service but S3.
-		URL:    &url.URL{Opaque: "//" + host + wirePath(r), RawQuery: serverQuery(r.URL.RawQuery)},
+		// Opaque keeps the path as AWS reads it (normalized, still
+		// escaped); the signer then encodes it once more, as SigV4 wants
+		// for every service but S3. The SDK form-decodes the query, so it
+		// gets '+' and ';' escaped: a client that signed a raw '+' as a
+		// space is rejected here, as AWS rejects it.
+		URL:    &url.URL{Opaque: "//" + host + serverPath(r), RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
 		Host:   host,
 		Header: http.Header{},
 	}

@@ -9,6 +9,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 const (
@@ -41,7 +43,7 @@ type sigInput struct {
 // hasSigV4 reports whether the request carries any SigV4
 // material at all; without it API Gateway answers Missing Authentication Token.
 func hasSigV4(r *http.Request) (header, query bool) {
-	return r.Header.Get("Authorization") != "", r.URL.Query().Has("X-Amz-Algorithm")
+	return r.Header.Get("Authorization") != "", serverValues(r).Has("X-Amz-Algorithm")
 }
 
 // readSigInput parses and checks the shape of the signature, in the order
@@ -122,7 +124,7 @@ func maskAuthWord(w string) string {
 }
 
 func readPresignQuery(r *http.Request) (*sigInput, *apiError) {
-	q := r.URL.Query()
+	q := serverValues(r)
 	var msg strings.Builder
 	for _, p := range []string{"X-Amz-Algorithm", "X-Amz-Credential", "X-Amz-Signature", "X-Amz-SignedHeaders", "X-Amz-Date"} {
 		if q.Get(p) == "" {
@@ -239,8 +241,23 @@ func checkScope(in *sigInput, region string) *apiError {
 	return nil
 }
 
+// serverPath is the path API Gateway reads from the one received, as every
+// service but S3 does: dot segments removed and duplicate slashes merged
+// (awsrule), still percent-encoded. Routing and the signature both use it,
+// so a client that signs the normalized path and sends it as written is
+// accepted, and one that signs it as written is not.
+func serverPath(r *http.Request) string { return awsrule.Standard.Path(wirePath(r)) }
+
+// serverValues are the query parameters as AWS reads the raw query (RFC
+// 3986: '+' is a plus, ';' an ordinary byte), not as a form decoder does.
+func serverValues(r *http.Request) url.Values {
+	v, _ := url.ParseQuery(awsrule.FormDecoderQuery(r.URL.RawQuery))
+	return v
+}
+
 // wirePath returns the request path exactly as the client sent it, still
-// percent-encoded, which is what a non-S3 SigV4 signer encodes once more.
+// percent-encoded: r.RequestURI, which Go's server hands over uncleaned
+// (only a ServeMux would clean or redirect it).
 func wirePath(r *http.Request) string {
 	uri := r.RequestURI
 	if uri == "" || uri == "*" {

@@ -1,0 +1,42 @@
+// Signs each request read as a JSON array on standard input with the aws4
+// package and prints, for each, its canonical request and, when the
+// request names an endpoint, the status and body the endpoint answered
+// to the request aws4 signed, sent with its path and query as given.
+//
+// Input:  [{"method", "host", "path", "headers", "service", "region",
+//           "accessKeyId", "secretAccessKey", "endpoint"?}]
+// Output: [{"canonical", "status"?, "body"?}]
+const aws4 = require('aws4')
+const http = require('http')
+
+async function main() {
+  const chunks = []
+  for await (const c of process.stdin) chunks.push(c)
+  const out = []
+  for (const c of JSON.parse(Buffer.concat(chunks).toString('utf8'))) {
+    const opts = { method: c.method, host: c.host, path: c.path, headers: c.headers || {}, service: c.service, region: c.region }
+    const creds = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }
+    const signer = new aws4.RequestSigner(opts, creds)
+    signer.sign()
+    const res = { canonical: signer.canonicalString() }
+    if (c.endpoint) Object.assign(res, await send(c.endpoint, opts))
+    out.push(res)
+  }
+  process.stdout.write(JSON.stringify(out))
+}
+
+function send(endpoint, opts) {
+  const u = new URL(endpoint)
+  return new Promise((resolve, reject) => {
+    const req = http.request({ hostname: u.hostname, port: u.port, method: opts.method, path: opts.path, headers: opts.headers }, (res) => {
+      let body = ''
+      res.setEncoding('utf8')
+      res.on('data', (d) => { body += d })
+      res.on('end', () => resolve({ status: res.statusCode, body }))
+    })
+    req.on('error', reject)
+    req.end()
+  })
+}
+
+main().catch((e) => { console.error(e); process.exit(1) })
