@@ -13,6 +13,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/tui/sigv4view"
 	"github.com/sigscope/sigscope/workbench"
@@ -70,10 +71,13 @@ type Model struct {
 	benches []*workbench.Workbench
 	errs    []error // collections that did not load
 
-	tree   *tree
-	focus  pane
-	narrow pane // the pane shown in the narrow layout
-	zoom   bool
+	tree *tree
+	// selectAfter is where the cursor goes once the tree is listed again
+	// after an edit (treeedit.go); nil: onto the selected request.
+	selectAfter *treeCursor
+	focus       pane
+	narrow      pane // the pane shown in the narrow layout
+	zoom        bool
 
 	// The selected request and its session state.
 	coll     int
@@ -81,26 +85,37 @@ type Model struct {
 	modes    map[string]collections.AuthMode // per request, for this session
 	showSecr bool
 
+	// The live preview: the selected request signed now, not sent.
+	// previewID names the request it is of (nodeID): until the preview of
+	// a newly selected request comes, the old one is not shown as its.
 	previewSeq int
 	preview    *workbench.Preview
 	previewErr error
+	previewID  string
+	previewRed [2]*workbench.Redactor // its masks, masked and in clear
 	wire       textPane
 	wireSrc    map[string]int
 
+	// One send at a time: sendingID is the request in flight.
 	sendSeq    int
 	sending    bool
+	sendingID  string
 	cancelSend context.CancelFunc
-	outcome    *workbench.Outcome
-	sentPath   string
-	respTab    int
-	body       *bodyview.Model
-	bodyID     int
-	respText   textPane
+	// The last outcome of every request sent (results.go).
+	results      map[string]*result
+	resultSerial int
+	respTab      int
+	body         *bodyview.Model
+	bodyID       int
+	respText     textPane
+	respW, respH int      // the Response pane's inside, tab bar included
+	diag         []string // the diagnosis above the body (diagnosis.go)
 
 	inspector *sigv4view.Inspector
 	teach     *sigv4view.Teach
 	teaching  bool
 	diff      *sigv4view.Diff
+	diffOf    *explain.Diagnosis // what the diff shows (send.go)
 	showDiff  bool
 	stepsVer  int
 
@@ -113,7 +128,8 @@ type Model struct {
 	editing   *editor
 	editDelay time.Duration
 
-	history HistoryReader
+	history   HistoryReader
+	replaySeq int // of the last replay asked for: an older check is dropped
 
 	overlays []overlay
 	// still stops the spinner and the header's clock: tests render
@@ -121,7 +137,10 @@ type Model struct {
 	still    bool
 	status   string
 	statusOK bool
-	quitting bool
+	// statusAbout is the request an answer's status line is about: it
+	// goes when another request is selected.
+	statusAbout string
+	quitting    bool
 }
 
 // New builds the root model.
@@ -130,6 +149,7 @@ func New(cfg Config) *Model {
 		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
 		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
 		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay, trustAsked: map[int]bool{},
+		results: map[string]*result{},
 	}
 	m.history = cfg.History
 	if len(cfg.Warnings) > 0 {

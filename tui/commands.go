@@ -68,30 +68,30 @@ func treeOf(benches []*workbench.Workbench) loadedMsg {
 	return msg
 }
 
-type previewMsg struct {
-	seq int
-	pv  *workbench.Preview
-	err error
-}
-
-func previewCmd(ctx context.Context, seq int, wb *workbench.Workbench, path string, run workbench.Run) tea.Cmd {
-	return func() tea.Msg {
-		pv, err := wb.Preview(ctx, path, run)
-		return previewMsg{seq: seq, pv: pv, err: err}
-	}
-}
-
+// sentMsg is a send's end: the outcome of one request, and when it was
+// sent (by the workbench's clock, which tests fix).
 type sentMsg struct {
 	seq  int
 	coll int
 	path string
+	at   time.Time
 	oc   *workbench.Outcome
 }
 
 func sendCmd(ctx context.Context, seq, coll int, wb *workbench.Workbench, path string, run workbench.Run) tea.Cmd {
 	return func() tea.Msg {
-		return sentMsg{seq: seq, coll: coll, path: path, oc: wb.Send(ctx, path, run)}
+		at := clock(wb)
+		return sentMsg{seq: seq, coll: coll, path: path, at: at, oc: wb.Send(ctx, path, run)}
 	}
+}
+
+// clock is the workbench's time: its Env.Now when set, else the local
+// clock.
+func clock(wb *workbench.Workbench) time.Time {
+	if wb.Env.Now != nil {
+		return wb.Env.Now()
+	}
+	return time.Now()
 }
 
 // loginStatusMsg says who is logged in with a collection's Cognito

@@ -27,7 +27,11 @@ func (m *Model) openEditor() tea.Cmd {
 	m.editing = newEditor(m.coll, m.path, spec)
 	m.resize(m.lay.W, m.lay.H)
 	m.focusPane(paneWire)
-	m.setStatus("editing "+m.path+": changes apply as you type; ctrl+s writes the file", true)
+	if m.bundled(m.coll) {
+		m.setStatus("editing "+m.path+": changes apply as you type; "+bundledNote, true)
+	} else {
+		m.setStatus("editing "+m.path+": changes apply as you type; ctrl+s writes the file", true)
+	}
 	return nil
 }
 
@@ -70,10 +74,16 @@ func (m *Model) applyEdits() tea.Cmd {
 	if e == nil || e.coll >= len(m.benches) {
 		return nil
 	}
-	if err := e.apply(m.benches[e.coll]); err != nil {
+	changed, err := e.apply(m.benches[e.coll])
+	if err != nil {
 		e.err = err.Error()
 		return nil
 	}
 	e.err = ""
+	if changed {
+		// Edited after it was sent: show the request as it is now.
+		m.edited(nodeID(e.coll, e.path))
+		m.rebuildPreview()
+	}
 	return m.requestPreview()
 }

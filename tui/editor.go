@@ -225,54 +225,52 @@ func (e *editor) value(f int) string {
 	return e.body.Value()
 }
 
-// apply writes every field into the document. A field that does not parse
-// yet (JSON half typed) is left as it was, and said so.
-func (e *editor) apply(wb *workbench.Workbench) error {
+// apply writes every field into the document; changed says whether any
+// differed from it. A field that does not parse yet (JSON half typed) is
+// left as it was, and said so.
+func (e *editor) apply(wb *workbench.Workbench) (changed bool, err error) {
 	query, err := parseKV(e.query.Value(), "=", "query")
 	if err != nil {
-		return err
+		return false, err
 	}
 	headers, err := parseKV(e.headers.Value(), ":", "headers")
 	if err != nil {
-		return err
+		return false, err
 	}
 	body, err := e.bodySpec()
 	if err != nil {
-		return err
+		return false, err
 	}
 	path := e.path
-	return wb.Edit(func(c *collections.Collection) error {
+	err = wb.Edit(func(c *collections.Collection) error {
 		spec, err := c.RequestSpec(path)
 		if err != nil {
 			return err
 		}
-		if m := strings.ToUpper(strings.TrimSpace(e.method.Value())); m != spec.Method {
-			if err := c.SetMethod(path, m); err != nil {
-				return err
-			}
+		m := strings.ToUpper(strings.TrimSpace(e.method.Value()))
+		u := strings.TrimSpace(e.url.Value())
+		steps := []struct {
+			differs bool
+			do      func() error
+		}{
+			{m != spec.Method, func() error { return c.SetMethod(path, m) }},
+			{u != spec.URL, func() error { return c.SetURL(path, u) }},
+			{!slices.Equal(query, spec.Query), func() error { return c.SetQuery(path, query) }},
+			{!slices.Equal(headers, spec.Headers), func() error { return c.SetHeaders(path, headers) }},
+			{e.bodyFile == "" && !sameBody(body, spec.Body), func() error { return c.SetBody(path, body) }},
 		}
-		if u := strings.TrimSpace(e.url.Value()); u != spec.URL {
-			if err := c.SetURL(path, u); err != nil {
-				return err
+		for _, st := range steps {
+			if !st.differs {
+				continue
 			}
-		}
-		if !slices.Equal(query, spec.Query) {
-			if err := c.SetQuery(path, query); err != nil {
-				return err
-			}
-		}
-		if !slices.Equal(headers, spec.Headers) {
-			if err := c.SetHeaders(path, headers); err != nil {
-				return err
-			}
-		}
-		if e.bodyFile == "" && !sameBody(body, spec.Body) {
-			if err := c.SetBody(path, body); err != nil {
+			changed = true
+			if err := st.do(); err != nil {
 				return err
 			}
 		}
 		return nil
 	})
+	return changed, err
 }
 
 func (e *editor) bodySpec() (*collections.BodySpec, error) {

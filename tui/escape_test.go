@@ -15,7 +15,7 @@ func TestServerBytesNeverReachTheScreenRaw(t *testing.T) {
 	const evil = "\x1b]0;pwned\x07 \x1b[2J \u009b31m \u202eevil"
 	hs := goldenHarness(t, 160, 48)
 	fakeAnswer(t, hs, "200 OK", evil, []string{"s=\u009bx; Path=/"}, false)
-	res := hs.m.outcome.Result.Response
+	res := hs.m.selected().oc.Result.Response
 	res.Headers = append(res.Headers, exchange.Header{Name: "X-Evil", Value: evil})
 	for _, key := range []string{"3", "]", "]", "]"} { // Body, Headers, Cookies, Timing
 		hs.press(key)

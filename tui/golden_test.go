@@ -65,15 +65,20 @@ func fakeAnswer(t *testing.T, hs *harness, status string, body string, setCookie
 	}
 	res.Cookies = jar.Store(o, setCookies, goldenTime)
 	oc := &workbench.Outcome{Preview: pv, Result: res}
-	if mismatch {
-		mm, ok := explain.Diagnose([]byte(body), pv.Prepared.Trace)
-		if !ok {
-			t.Fatal("the fake body is not a mismatch")
+	// Diagnosed as workbench.SendRequest does.
+	if d, ok := explain.Explain(explain.Input{Body: []byte(body), Status: code, Trace: pv.Prepared.Trace, Request: pv.Prepared.Request}); ok && code >= 400 {
+		oc.Diagnosis = &d
+		if d.Kind == explain.KindMismatch {
+			oc.Mismatch = &d
+		} else {
+			oc.Hint = d.Hint
 		}
-		oc.Mismatch = &mm
+	}
+	if mismatch != (oc.Mismatch != nil) {
+		t.Fatalf("the fake body is a mismatch: %v, want %v", oc.Mismatch != nil, mismatch)
 	}
 	m.sendSeq++
-	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, oc: oc})
+	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, at: goldenTime, oc: oc})
 }
 
 func TestGoldenResponseWithCookies(t *testing.T) {

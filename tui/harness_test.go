@@ -2,8 +2,10 @@ package tui
 
 import (
 	"flag"
+	"fmt"
 	"os"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -26,13 +28,25 @@ var goldenTime = time.Date(2026, 12, 1, 12, 36, 0, 0, time.UTC)
 type harness struct {
 	t *testing.T
 	m *Model
+	// clipboard is the text of the last OSC 52 copy the model asked for
+	// (tea.SetClipboard's message).
+	clipboard string
 }
+
+// goldenJWT is a raw id token of 1051 characters, goldenPolicy a
+// CloudFront policy cookie of 168: masks must show those lengths.
+var (
+	goldenJWT    = "eyJhbGciOiJSUzI1NiIsImtpZCI6ImdvbGRlbiJ9." + strings.Repeat("eyJzdWIiOiJnb2xkZW4ifQ", 45) + ".c2lnbmF0dXJlMDEyMzQ"
+	goldenPolicy = "eyJTdGF0ZW1lbnQiOlt7IlJlc291cmNlIjoiaHR0cHM6Ly9kMTExMTExYWJjZGVmOC5jbG91ZGZyb250Lm5ldC8qIiwiQ29uZGl0aW9uIjp7IkRhdGVMZXNzVGhhbiI6eyJBV1M6RXBvY2hUaW1lIjoxNzk2MTc2MDAwfX19"
+)
 
 func goldenEnv(t testing.TB) workbench.Env {
 	env := map[string]string{
 		"GOLDEN_ACCESS_KEY_ID":     "AKIDEXAMPLE",
 		"GOLDEN_SECRET_ACCESS_KEY": "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
 		"GOLDEN_SESSION_TOKEN":     "IQoJb3JpZ2luX2VjEXAMPLESESSIONTOKENvalue0123456789",
+		"GOLDEN_JWT":               goldenJWT,
+		"GOLDEN_POLICY":            goldenPolicy,
 	}
 	return workbench.Env{
 		LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },
@@ -100,7 +114,12 @@ func (hs *harness) run(cmd tea.Cmd) {
 		if c == nil {
 			continue
 		}
-		switch msg := c().(type) {
+		msg := c()
+		if reflect.TypeOf(msg) == clipboardMsgType {
+			hs.clipboard = fmt.Sprint(msg)
+			continue
+		}
+		switch msg := msg.(type) {
 		case nil, spinner.TickMsg, tickMsg, tea.QuitMsg:
 		case tea.BatchMsg:
 			queue = append(queue, msg...)
@@ -110,6 +129,10 @@ func (hs *harness) run(cmd tea.Cmd) {
 		}
 	}
 }
+
+// clipboardMsgType is the type of tea.SetClipboard's message, which
+// Bubble Tea keeps unexported.
+var clipboardMsgType = reflect.TypeOf(tea.SetClipboard("")())
 
 // press types keys: "enter", "ctrl+p", "tab", or text typed rune by rune.
 func (hs *harness) press(keys ...string) {

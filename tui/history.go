@@ -73,6 +73,13 @@ func historyEntryCmd(ctx context.Context, h HistoryReader, seq int, id int64, wi
 				msg.err = fmt.Errorf("#%d: no earlier success of %s to compare with (%w)", e.ID, e.Request, msg.err)
 			}
 		}
+		// Entries kept before a masking rule existed are masked on the way
+		// out, as the history command does.
+		for _, e := range []*history.Entry{msg.entry, msg.previous} {
+			if e != nil {
+				workbench.ScrubEntry(e)
+			}
+		}
 		return msg
 	}
 }
@@ -244,54 +251,6 @@ func (o *historyOverlay) load(m *Model, id int64, diff bool) tea.Cmd {
 	o.seq++
 	o.loading = true
 	return tea.Batch(historyEntryCmd(m.ctx, m.history, o.seq, id, diff), m.spinTick())
-}
-
-// replay sends the entry again, signed afresh, from its collection when
-// it is open here; its answer fills the panes like any send.
-func (o *historyOverlay) replay(m *Model) (tea.Cmd, bool) {
-	var id int64
-	var coll, path string
-	switch {
-	case o.entry != nil && o.mode != historyList:
-		id, coll, path = o.entry.ID, o.entry.Collection, o.entry.Request
-	case len(o.items) > 0:
-		it := o.items[o.cursor]
-		id, coll, path = it.ID, it.Collection, it.Request
-	default:
-		return nil, false
-	}
-	ci := -1
-	for i, wb := range m.benches {
-		if workbench.CollectionIdentity(wb.Coll.Name, wb.Coll.Path) == coll {
-			ci = i
-		}
-	}
-	if ci < 0 {
-		o.err = fmt.Sprintf("#%d comes from the collection %q, which is not open here: open it, or use `sigscope history replay %d`", id, coll, id)
-		return nil, false
-	}
-	m.tree.selectRequest(ci, path)
-	m.coll, m.path = ci, path
-	return m.replay(id), true
-}
-
-// replay re-sends a history entry through the workbench (its environment
-// and auth mode, signed afresh).
-func (m *Model) replay(id int64) tea.Cmd {
-	wb := m.selectedBench()
-	if wb == nil || m.history == nil {
-		return nil
-	}
-	ctx := m.startSend(fmt.Sprintf("replaying #%d …  esc cancels", id))
-	seq, coll, path, run, h := m.sendSeq, m.coll, m.path, m.run(), m.history
-	return tea.Batch(func() tea.Msg {
-		e, err := h.Get(ctx, id)
-		if err != nil {
-			return sentMsg{seq: seq, coll: coll, path: path, oc: &workbench.Outcome{Err: err}}
-		}
-		run.Mode, run.Source = "", "replay"
-		return sentMsg{seq: seq, coll: coll, path: path, oc: wb.Replay(ctx, e, false, run)}
-	}, m.spinTick())
 }
 
 func (o *historyOverlay) view(m *Model) []string {

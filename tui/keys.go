@@ -28,7 +28,7 @@ func newGlobalKeys() globalKeys {
 		Env:          b([]string{"e"}, "e", "environment"),
 		Find:         b([]string{"ctrl+p"}, "ctrl+p", "find request"),
 		Teach:        b([]string{"t"}, "t", "teach SigV4"),
-		Diff:         b([]string{"d"}, "d", "mismatch diff"),
+		Diff:         b([]string{"d"}, "d", "why refused (diff)"),
 		Search:       b([]string{"/"}, "/", "search body"),
 		Next:         b([]string{"n"}, "n/N", "next/prev match"),
 		Prev:         b([]string{"N"}, "N", "previous match"),

@@ -90,7 +90,7 @@ func TestLoginThenSendAndLogout(t *testing.T) {
 	hs.press("L", "enter")
 	hs.press("enter") // send List pets
 	scr := hs.screen()
-	if !strings.Contains(scr, "Response 200 OK") || !strings.Contains(scr, "AWS4-HMAC-SHA256") {
+	if !strings.Contains(scr, "Response · List pets · 200 OK") || !strings.Contains(scr, "AWS4-HMAC-SHA256") {
 		t.Fatalf("send after login:\n%s", scr)
 	}
 	hs.press("O")

@@ -210,10 +210,17 @@ func (p *envPicker) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	case "down", "j":
 		p.cursor = min(p.cursor+1, len(p.names)-1)
 	case "enter":
+		was := p.wb.EffectiveEnvironment()
 		if err := p.wb.SetEnvironment(p.names[p.cursor]); err != nil {
 			m.setStatus(err.Error(), false)
 		} else {
 			m.setStatus("environment "+p.names[p.cursor], true)
+		}
+		if p.wb.EffectiveEnvironment() != was {
+			// The panes show the requests in the new environment, not as
+			// they were last sent in the old one.
+			m.editedCollection(m.coll)
+			m.rebuildPreview()
 		}
 		return tea.Batch(m.requestPreview(), m.refreshLogins()), true
 	}

@@ -15,13 +15,13 @@ func fakeIncomplete(t *testing.T, hs *harness, body, what string) {
 	t.Helper()
 	fakeAnswer(t, hs, "200 OK", body, []string{"session=s3cr3tSessionValue0123; Path=/; HttpOnly"}, false)
 	m := hs.m
-	oc := m.outcome
+	oc := m.selected().oc
 	oc.Result.Response.Incomplete = what
 	oc.Result.Err = &exchange.TransportError{Kind: exchange.KindIncomplete, Op: "read body", Message: what,
 		Hint: "the server sent the status, the headers and part of the body, then ended the connection"}
 	oc.Preview.Redact = workbench.NewRedactor(false, oc.Preview.Prepared, oc.Result) // as workbench.SendRequest does
 	m.sendSeq++
-	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, oc: oc})
+	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, at: goldenTime, oc: oc})
 }
 
 // TestIncompleteAnswerIsShown: an answer cut short shows its status with
@@ -31,7 +31,7 @@ func TestIncompleteAnswerIsShown(t *testing.T) {
 	hs := goldenHarness(t, 120, 30)
 	fakeIncomplete(t, hs, `{"items":[{"id":1,"name":"re`, "the connection closed after 28 of 120 bytes")
 	scr := hs.screen()
-	for _, want := range []string{"Response 200 OK · incomplete", "incomplete: the connection closed after 28 of 120 bytes", `{"items":[{"id":1,"name":"re`} {
+	for _, want := range []string{"Response · List pets · 200 OK · incomplete", "incomplete: the connection closed after 28 of 120 bytes", `{"items":[{"id":1,"name":"re`} {
 		if !strings.Contains(scr, want) {
 			t.Fatalf("the body tab lacks %q:\n%s", want, scr)
 		}

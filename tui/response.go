@@ -2,6 +2,8 @@ package tui
 
 import (
 	"fmt"
+
+	"github.com/charmbracelet/x/ansi"
 	"io"
 	"os"
 	"sort"
@@ -25,26 +27,43 @@ const (
 
 var tabNames = [numTabs]string{"Body", "Headers", "Cookies", "Timing"}
 
-// responseTitle is the pane's title: status (and "incomplete" for an
-// answer cut short), time, size and clock skew.
-func responseTitle(oc *workbench.Outcome) string {
-	if oc == nil || oc.Result == nil {
-		return "Response"
+// responseTitle is the pane's title for one request's outcome: the
+// request named, then status (and "incomplete" for an answer cut short),
+// time, size and clock skew. The name gives way first when room is short,
+// so that the status stays in sight; room is the title's width.
+func responseTitle(name string, oc *workbench.Outcome, room int) string {
+	var parts []string
+	switch {
+	case oc == nil:
+		parts = []string{"not sent yet"}
+	case oc.Result == nil:
+		parts = []string{"not sent"}
+	case oc.Result.Response == nil:
+		parts = []string{"no answer: " + oc.Result.Err.Kind}
+	default:
+		res := oc.Result
+		r := res.Response
+		parts = []string{bodyview.Escape(r.StatusText)}
+		if r.Incomplete != "" {
+			parts = append(parts, "incomplete")
+		}
+		parts = append(parts, ms(res.Timings.Total), byteSize(r.Size))
+		if res.SkewKnown {
+			parts = append(parts, fmt.Sprintf("skew %+.1f s", res.ClockSkew.Seconds()))
+		}
 	}
-	res := oc.Result
-	r := res.Response
-	if r == nil {
-		return "Response · no answer: " + res.Err.Kind
+	rest := strings.Join(parts, " · ")
+	if name == "" {
+		return "Response · " + rest
 	}
-	parts := []string{"Response " + bodyview.Escape(r.StatusText)}
-	if r.Incomplete != "" {
-		parts = append(parts, "incomplete")
+	name = bodyview.Escape(name)
+	// "Response · " and " · " around the name, and the status itself.
+	status := ansi.StringWidth(parts[0])
+	// Two more cells: the frame's ellipsis must not fall on the status.
+	if avail := room - ansi.StringWidth("Response ·  · ") - status - 2; ansi.StringWidth(name) > avail {
+		name = ansi.Truncate(name, max(avail, 4), "…")
 	}
-	parts = append(parts, ms(res.Timings.Total), byteSize(r.Size))
-	if res.SkewKnown {
-		parts = append(parts, fmt.Sprintf("skew %+.1f s", res.ClockSkew.Seconds()))
-	}
-	return strings.Join(parts, " · ")
+	return "Response · " + name + " · " + rest
 }
 
 func ms(d time.Duration) string {
@@ -67,17 +86,16 @@ func byteSize(n int64) string {
 }
 
 // headerLines is the Headers tab: the status line and every header as
-// received, escaped and masked.
-func headerLines(st Styles, oc *workbench.Outcome) []string {
+// received, escaped and masked (each value once).
+func headerLines(st Styles, oc *workbench.Outcome, red *workbench.Redactor) []string {
 	res := oc.Result
 	if res.Response == nil {
 		return nil
 	}
-	red := oc.Redact()
 	r := res.Response
 	lines := []string{st.status(r.Status).Render(bodyview.Escape(r.Proto + " " + r.StatusText))}
 	for _, h := range r.Headers {
-		lines = append(lines, st.Bold.Render(bodyview.Escape(h.Name)+":")+" "+bodyview.Escape(red.Text(h.Name + ": " + h.Value)[len(h.Name)+2:]))
+		lines = append(lines, st.Bold.Render(bodyview.Escape(h.Name)+":")+" "+bodyview.Escape(maskLine(red, h.Name+": "+h.Value)[len(h.Name)+2:]))
 	}
 	for _, rd := range res.Redirects {
 		lines = append(lines, "", st.Dim.Render(fmt.Sprintf("redirect %d %s → %s", rd.Status, bodyview.Escape(red.Text(rd.URL)), bodyview.Escape(red.Text(rd.Next)))))
@@ -151,8 +169,9 @@ func cookieLines(st Styles, oc *workbench.Outcome, jar []cookies.Entry) []string
 	return lines
 }
 
-// timingLines is the Timing tab, with the TLS summary and warnings.
-func timingLines(st Styles, oc *workbench.Outcome) []string {
+// timingLines is the Timing tab, with the TLS summary, the warnings and
+// the notes (masked: they may quote a URL).
+func timingLines(st Styles, oc *workbench.Outcome, mask func(string) string) []string {
 	res := oc.Result
 	t := res.Timings
 	rows := []struct {
@@ -174,10 +193,10 @@ func timingLines(st Styles, oc *workbench.Outcome) []string {
 		lines = append(lines, "", fmt.Sprintf("clock skew  %+.1f s (server Date minus local clock; SigV4 allows 5 min)", res.ClockSkew.Seconds()))
 	}
 	for _, w := range append(append([]string{}, oc.Warnings...), res.Warnings...) {
-		lines = append(lines, st.Warn.Render("warning: "+bodyview.Escape(w)))
+		lines = append(lines, st.Warn.Render("warning: "+bodyview.Escape(mask(w))))
 	}
 	for _, n := range res.Notes {
-		lines = append(lines, st.Dim.Render("note: "+bodyview.Escape(n)))
+		lines = append(lines, st.Dim.Render("note: "+bodyview.Escape(mask(n))))
 	}
 	return lines
 }
@@ -204,7 +223,7 @@ const partialShown = 64 << 10
 
 // incompleteLines is the Body tab of an answer cut short: what happened,
 // then the part of the body that arrived, escaped and masked.
-func incompleteLines(st Styles, oc *workbench.Outcome) []string {
+func incompleteLines(st Styles, oc *workbench.Outcome, red *workbench.Redactor) []string {
 	res := oc.Result
 	r := res.Response
 	lines := []string{st.Warn.Render("incomplete: " + bodyview.Escape(r.Incomplete))}
@@ -226,7 +245,7 @@ func incompleteLines(st Styles, oc *workbench.Outcome) []string {
 	if len(body) > partialShown {
 		body = body[:partialShown]
 	}
-	for _, l := range strings.Split(oc.Redact().Known(string(body)), "\n") {
+	for _, l := range strings.Split(red.Known(string(body)), "\n") {
 		lines = append(lines, bodyview.Escape(l))
 	}
 	if more {

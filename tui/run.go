@@ -19,9 +19,7 @@ func Run(ctx context.Context, cfg Config, in io.Reader, out io.Writer) error {
 	if m.cancelSend != nil {
 		m.cancelSend()
 	}
-	if m.outcome != nil {
-		m.outcome.Close()
-	}
+	m.closeResults()
 	if errors.Is(err, tea.ErrProgramKilled) && ctx.Err() != nil {
 		return nil // interrupted from outside: a normal end
 	}

@@ -3,6 +3,7 @@ package tui
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	tea "charm.land/bubbletea/v2"
 
@@ -36,8 +37,8 @@ func (m *Model) save() tea.Cmd {
 	if wb == nil {
 		return nil
 	}
-	if m.cfg.Data != nil && m.coll == 0 {
-		m.setStatus("the bundled demo collection is not a file: nothing to save", false)
+	if m.bundled(m.coll) {
+		m.setStatus(bundledNote, false)
 		return nil
 	}
 	for _, n := range m.tree.all {
@@ -75,6 +76,17 @@ func (m *Model) saved(msg savedMsg) tea.Cmd {
 	return nil
 }
 
+// The bundled demo collection (Config.Data) is sigscope's own, held in
+// memory: its "path" only names it, and writing there would put an edit
+// into the repository's examples/collections/demo.yaml (the next build
+// embeds it), or fail in another folder. It is read-only on every path:
+// ctrl+s, the quit dialog, $EDITOR and the tree's edits; request edits
+// last for the session.
+const bundledNote = "the bundled demo collection is read-only (not a file): its edits last for this session only"
+
+// bundled reports whether collection coll is the bundled demo.
+func (m *Model) bundled(coll int) bool { return m.cfg.Data != nil && coll == 0 }
+
 // dirty reports whether any open collection has unsaved edits.
 func (m *Model) dirty() bool {
 	for _, wb := range m.benches {
@@ -85,13 +97,41 @@ func (m *Model) dirty() bool {
 	return false
 }
 
-// askQuit quits at once, or asks first when edits are unsaved.
+// savable lists the collections with edits that can be saved: files, not
+// the bundled demo.
+func (m *Model) savable() []*workbench.Workbench {
+	var out []*workbench.Workbench
+	for i, wb := range m.benches {
+		if wb.Dirty() && !m.bundled(i) {
+			out = append(out, wb)
+		}
+	}
+	return out
+}
+
+// askQuit quits at once, or asks first when edits are unsaved. Saving is
+// offered for the files only: the bundled demo's edits can only be
+// dropped.
 func (m *Model) askQuit() tea.Cmd {
 	if !m.dirty() {
 		return m.quit()
 	}
-	m.ask("Unsaved changes", "Some collections have edits that are not saved to their files.",
-		choice{key: "s", label: "save and quit", do: func() tea.Cmd { return saveAllCmd(m.benches, true) }},
+	files := m.savable()
+	if len(files) == 0 {
+		m.ask("Unsaved changes", "The bundled demo collection has edits. It is read-only (sigscope's own, not a file): they last for this session only.",
+			choice{key: "q", label: "quit and drop them", do: m.quit})
+		return nil
+	}
+	var names []string
+	for _, wb := range files {
+		names = append(names, wb.Coll.Path)
+	}
+	text := "These collections have edits not saved to their files: " + strings.Join(names, ", ") + "."
+	if m.bundled(0) && m.benches[0].Dirty() {
+		text += " The bundled demo's edits cannot be saved (it is read-only): they are dropped either way."
+	}
+	m.ask("Unsaved changes", text,
+		choice{key: "s", label: "save and quit", do: func() tea.Cmd { return saveAllCmd(files, true) }},
 		choice{key: "q", label: "quit without saving", do: m.quit})
 	return nil
 }
@@ -101,15 +141,13 @@ type savedAllMsg struct {
 	quit bool
 }
 
-// saveAllCmd saves every collection with edits; quit ends the program
-// when all were saved.
-func saveAllCmd(benches []*workbench.Workbench, quit bool) tea.Cmd {
+// saveAllCmd saves the collections given (files with edits, never the
+// bundled demo); quit ends the program when all were saved.
+func saveAllCmd(files []*workbench.Workbench, quit bool) tea.Cmd {
 	return func() tea.Msg {
-		for _, wb := range benches {
-			if wb.Dirty() {
-				if err := wb.Save(); err != nil {
-					return savedAllMsg{err: fmt.Errorf("%s: %w", wb.Coll.Path, err)}
-				}
+		for _, wb := range files {
+			if err := wb.Save(); err != nil {
+				return savedAllMsg{err: fmt.Errorf("%s: %w", wb.Coll.Path, err)}
 			}
 		}
 		return savedAllMsg{quit: quit}

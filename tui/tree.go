@@ -173,6 +173,85 @@ func (t *tree) selectRequest(coll int, path string) bool {
 	return false
 }
 
+// selectFolder moves the cursor onto a folder (or collection) row,
+// unfolding the folders above it.
+func (t *tree) selectFolder(coll int, key string) bool {
+	for i, n := range t.all {
+		if n.Kind == nodeRequest || n.Coll != coll || n.Key != key {
+			continue
+		}
+		for _, f := range t.all[:i] {
+			if f.Coll == coll && f.Kind != nodeRequest && (f.Kind == nodeCollection || strings.HasPrefix(key, f.Key+"/")) {
+				delete(t.collapsed, nodeID(f.Coll, f.Key)+kindSuffix(f.Kind))
+			}
+		}
+		t.rebuild()
+		for vi, ai := range t.visible {
+			if ai == i {
+				t.cursor = vi
+				t.scroll()
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// parentKey is the key of the folder n is in ("" at the top).
+func (t *tree) parentKey(n node) string {
+	for i, o := range t.all {
+		if o.Coll != n.Coll || o.Kind != n.Kind || o.Key != n.Key {
+			continue
+		}
+		for j := i - 1; j >= 0; j-- {
+			p := t.all[j]
+			if p.Coll != n.Coll || p.Kind == nodeCollection {
+				break
+			}
+			if p.Kind == nodeFolder && p.Depth == n.Depth-1 {
+				return p.Key
+			}
+		}
+		break
+	}
+	return ""
+}
+
+// renameFolder keeps the folding of a renamed folder and of the folders
+// in it.
+func (t *tree) renameFolder(coll int, from, to string) {
+	for id, v := range t.collapsed {
+		prefix := nodeID(coll, "")
+		if !strings.HasPrefix(id, prefix) {
+			continue
+		}
+		key, suffix, _ := strings.Cut(strings.TrimPrefix(id, prefix), "\x00")
+		if key == from || strings.HasPrefix(key, from+"/") {
+			delete(t.collapsed, id)
+			t.collapsed[prefix+to+strings.TrimPrefix(key, from)+"\x00"+suffix] = v
+		}
+	}
+}
+
+// nearestRequest moves the cursor to the first request at or below it,
+// else the last one above.
+func (t *tree) nearestRequest() {
+	for vi := t.cursor; vi < len(t.visible); vi++ {
+		if t.all[t.visible[vi]].Kind == nodeRequest {
+			t.cursor = vi
+			t.scroll()
+			return
+		}
+	}
+	for vi := min(t.cursor, len(t.visible)-1); vi >= 0; vi-- {
+		if t.all[t.visible[vi]].Kind == nodeRequest {
+			t.cursor = vi
+			t.scroll()
+			return
+		}
+	}
+}
+
 // firstRequest selects the first request, if any.
 func (t *tree) firstRequest() {
 	for vi, ai := range t.visible {

@@ -19,8 +19,8 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 	if !ok || n.Coll >= len(m.benches) {
 		return nil, false
 	}
-	if m.cfg.Data != nil && n.Coll == 0 && key.Matches(msg, k.New, k.Folder, k.Duplicate, k.Rename, k.Delete) {
-		m.setStatus("the bundled demo collection is read-only: open a collection file to edit", false)
+	if m.bundled(n.Coll) && key.Matches(msg, k.New, k.Folder, k.Duplicate, k.Rename, k.Delete) {
+		m.setStatus(bundledNote+": open a collection file to change its tree", false)
 		return nil, true
 	}
 	wb := m.benches[n.Coll]
@@ -81,11 +81,26 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if n.Kind == nodeCollection {
 			return nil, false
 		}
+		parent := m.tree.parentKey(n)
 		m.pushOverlay(newNamePrompt("Rename", n.Name, func(name string) tea.Cmd {
 			if n.Kind == nodeRequest {
-				return edit(func(c *collections.Collection) error { return c.RenameRequest(n.Key, name) }, collections.JoinPath(folder, name))
+				to := collections.JoinPath(folder, name)
+				cmd := edit(func(c *collections.Collection) error { return c.RenameRequest(n.Key, name) }, to)
+				if cmd != nil {
+					m.renamed(n.Coll, n.Key, to, false)
+				}
+				return cmd
 			}
-			return edit(func(c *collections.Collection) error { return c.RenameFolder(n.Key, name) }, "")
+			// The cursor stays on the folder renamed (its new key), and
+			// what is kept per request follows its requests.
+			to := collections.JoinPath(parent, name)
+			cmd := edit(func(c *collections.Collection) error { return c.RenameFolder(n.Key, name) }, "")
+			if cmd != nil {
+				m.renamed(n.Coll, n.Key, to, true)
+				m.tree.renameFolder(n.Coll, n.Key, to)
+				m.selectAfter = &treeCursor{folder: true, coll: n.Coll, key: to}
+			}
+			return cmd
 		}))
 	case key.Matches(msg, k.Delete):
 		if n.Kind == nodeCollection {
@@ -95,8 +110,11 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		if n.Kind == nodeFolder {
 			what = "the folder " + n.Key + " and everything in it"
 		}
+		row := m.tree.cursor
 		m.ask("Delete", fmt.Sprintf("Delete %s? It is gone from the file at the next ctrl+s.", what),
 			choice{key: "y", label: "delete", do: func() tea.Cmd {
+				// The cursor takes the row that takes the deleted one's place.
+				m.selectAfter = &treeCursor{row: row}
 				if n.Kind == nodeRequest {
 					return edit(func(c *collections.Collection) error { return c.DeleteRequest(n.Key) }, "")
 				}
@@ -106,6 +124,17 @@ func (m *Model) treeKey(msg tea.KeyPressMsg) (tea.Cmd, bool) {
 		return nil, false
 	}
 	return nil, true
+}
+
+// treeCursor is where the tree's cursor goes after an edit: onto a
+// renamed folder, so that the next key acts on it and not on the row
+// above; or, after a delete, onto the row that takes the deleted one's
+// place.
+type treeCursor struct {
+	folder bool
+	coll   int
+	key    string // the folder's key
+	row    int    // the deleted row, when not folder
 }
 
 // parentPath is the folder path of a request.

@@ -70,10 +70,8 @@ func (m *Model) trusted(msg trustedMsg) tea.Cmd {
 	} else {
 		m.setStatus("collection trusted", true)
 	}
-	if m.outcome != nil && isUntrusted(m.outcome.Err) {
-		m.outcome = nil // "not sent: not trusted" is over
-		m.rebuildResponse()
-	}
+	m.dropUntrusted(msg.coll) // "not sent: not trusted" is over
+	m.rebuildResponse()
 	if msg.coll != m.coll {
 		return m.refreshLogins()
 	}

@@ -48,8 +48,8 @@ func TestTrustDialog(t *testing.T) {
 		t.Fatalf("on another request after esc (%q):\n%s", hs.m.path, scr)
 	}
 	hs.press("enter")
-	if scr = hs.screen(); !strings.Contains(scr, "Trust this collection?") || hs.m.outcome == nil || hs.m.outcome.Result != nil {
-		t.Fatalf("enter on an untrusted collection (outcome %+v):\n%s", hs.m.outcome, scr)
+	if r := hs.m.selected(); !strings.Contains(hs.screen(), "Trust this collection?") || r == nil || r.oc.Result != nil {
+		t.Fatalf("enter on an untrusted collection (result %+v):\n%s", r, hs.screen())
 	}
 
 	hs.press("y")
@@ -57,7 +57,7 @@ func TestTrustDialog(t *testing.T) {
 	if strings.Contains(scr, "Trust this collection?") || strings.Contains(scr, untrustedNote) || !strings.Contains(scr, "GET /pets") || strings.Contains(scr, "trace-value-123") {
 		t.Fatalf("after y, the request is not previewed (or the variable shows in clear):\n%s", scr)
 	}
-	if hs.m.outcome != nil {
+	if hs.m.selected() != nil {
 		t.Error("the refused send still shows in the Response pane")
 	}
 	if files, _ := filepath.Glob(filepath.Join(cfg.Env.CacheDir, "trust", "*.json")); len(files) != 1 {

@@ -58,17 +58,16 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil
 		}
 		m.setStatus("reloaded from disk", true)
+		m.editedCollection(msg.coll) // the file may say otherwise now
 		return m, tea.Batch(treeCmd(m.benches), m.requestPreview())
 	case previewMsg:
 		if msg.seq != m.previewSeq {
 			return m, nil // the selection moved on
 		}
-		m.preview, m.previewErr = msg.pv, msg.err
-		m.rebuildPreview()
-		if ue, ok := workbench.IsUntrusted(msg.err); ok {
-			m.askTrust(m.coll, ue, false)
-		}
+		m.previewed(msg)
 		return m, nil
+	case replayCheckedMsg:
+		return m, m.replayChecked(msg)
 	case trustedMsg:
 		return m, m.trusted(msg)
 	case trustCheckedMsg:
@@ -80,10 +79,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.sent(msg)
 	case bodyLoadedMsg:
-		if msg.seq == m.sendSeq {
-			m.bodyID++
-			m.body.SetBody(m.bodyID, msg.contentType, msg.body)
-		}
+		m.bodyLoaded(msg)
 		return m, nil
 	case loginStatusMsg:
 		if msg.hosted {
@@ -279,7 +275,10 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.teach.SetShowSecrets(m.showSecr)
 		m.diff.SetShowSecrets(m.showSecr)
 		m.setStatus(map[bool]string{true: "secrets shown in clear: S masks them again", false: "secrets masked"}[m.showSecr], true)
-		return m.requestPreview()
+		// Only the masks change: what is shown (the request as sent, or
+		// the preview) is not signed again.
+		m.rebuildPanes()
+		return m.showBody()
 	case key.Matches(msg, k.Reload):
 		if m.dirty() {
 			m.ask("Unsaved changes", "Reloading opens the collections from disk again and drops the edits not saved.",
@@ -367,6 +366,7 @@ func (m *Model) quit() tea.Cmd {
 
 func (m *Model) setStatus(s string, ok bool) {
 	m.status, m.statusOK = strings.ReplaceAll(s, "\n", " · "), ok
+	m.statusAbout = ""
 }
 
 // loginStatus records who is logged in; after an interactive login it
@@ -411,7 +411,7 @@ type editedMsg struct {
 
 func (m *Model) editInEditor() tea.Cmd {
 	wb := m.selectedBench()
-	if wb == nil || wb.Coll.Path == "" || m.cfg.Data != nil && m.coll == 0 {
+	if wb == nil || wb.Coll.Path == "" || m.bundled(m.coll) {
 		m.setStatus("this collection is not a file (the bundled demo): nothing to edit", false)
 		return nil
 	}

@@ -11,6 +11,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/tui/bodyview"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // View draws the screen: header, panes, footer, then the overlays on top.
@@ -68,7 +69,7 @@ func (m *Model) header() string {
 			add(4, st.HeaderDim.Render("env ")+st.Header.Render(bodyview.Escape(env)))
 		}
 	}
-	if p := m.preview; p != nil {
+	if p, _ := m.shownPreview(); p != nil {
 		mode := string(p.Prepared.Mode)
 		if pr := p.Prepared.Resolved.Auth.Profile; pr != nil {
 			mode += " ▸ " + pr.Name
@@ -162,20 +163,20 @@ func (m *Model) panesView() []string {
 	if l.Kind == layoutWide && !m.zoom {
 		tree := m.frame(m.treeTitle(), m.tree.view(m.styles, m.focus == paneTree), l.Tree.W, l.Tree.H, m.focus == paneTree)
 		wire := m.frame(m.wireTitle(), m.wireView(), l.Wire.W, l.Wire.H, m.focus == paneWire)
-		resp := m.frame(m.respTitle(), m.responseView(paneResponse), l.Response.W, l.Response.H, m.focus == paneResponse)
+		resp := m.frame(m.respTitle(l.Response.W), m.responseView(paneResponse), l.Response.W, l.Response.H, m.focus == paneResponse)
 		right := m.frame(m.sigv4Title(), m.sigv4View(), l.SigV4.W, l.SigV4.H, m.focus == paneSigV4)
 		mid := append(wire, resp...)
 		return joinColumns(tree, mid, right)
 	}
 	if l.Kind == layoutWide { // zoomed
-		return m.frame(m.paneTitle(m.focus), m.paneView(m.focus), l.Body.W, l.Body.H, true)
+		return m.frame(m.paneTitle(m.focus, l.Body.W), m.paneView(m.focus), l.Body.W, l.Body.H, true)
 	}
 	tabs := m.tabBar()
 	p := m.narrow
 	if p == paneTree {
 		p = paneWire
 	}
-	return append([]string{fit(tabs, l.W)}, m.frame(m.paneTitle(p), m.paneView(p), l.Single.W, l.Single.H, true)...)
+	return append([]string{fit(tabs, l.W)}, m.frame(m.paneTitle(p, l.Single.W), m.paneView(p), l.Single.W, l.Single.H, true)...)
 }
 
 func (m *Model) tabBar() string {
@@ -199,17 +200,24 @@ func (m *Model) tabBar() string {
 	return " " + strings.Join(parts, "  ") + req
 }
 
-func (m *Model) paneTitle(p pane) string {
+// paneTitle is a pane's title; w is the pane's width.
+func (m *Model) paneTitle(p pane, w int) string {
 	switch p {
 	case paneTree:
 		return m.treeTitle()
 	case paneWire:
 		return m.wireTitle()
 	case paneResponse:
-		return m.respTitle()
+		return m.respTitle(w)
 	case paneCookies:
+		if m.path != "" {
+			return "Cookies · " + bodyview.Escape(m.path)
+		}
 		return "Cookies"
 	case paneDiff:
+		if d := m.diagnosis(); d != nil {
+			return diagnosisTitle(d)
+		}
 		return "Mismatch diff"
 	}
 	return m.sigv4Title()
@@ -224,8 +232,8 @@ func (m *Model) paneView(p pane) []string {
 	case paneResponse, paneCookies:
 		return m.responseView(p)
 	case paneDiff:
-		if m.outcome == nil || m.outcome.Mismatch == nil {
-			return []string{m.styles.Dim.Render("No signature mismatch: the diff shows when the server answers that the signature does not match.")}
+		if m.diagnosis() == nil {
+			return wrapLines([]string{m.styles.Dim.Render(bodyview.Escape(noDiagnosis(m.path)))}, m.lay.Single.W-2)
 		}
 		return strings.Split(m.diff.View(), "\n")
 	}
@@ -242,29 +250,52 @@ func (m *Model) wireView() []string {
 	return m.wire.view(m.styles)
 }
 
+// wireTitle says which request the pane shows: the one sent (and when),
+// or the preview, signed now and not sent.
 func (m *Model) wireTitle() string {
 	if m.editing != nil {
-		return "Request · editing " + m.editing.path
+		return "Request · editing " + bodyview.Escape(m.editing.path)
 	}
-	if m.preview != nil && m.preview.Prepared.Trace != nil {
-		return "Request · wire bytes as signed"
+	pv, r := m.shownPreview()
+	switch {
+	case r != nil:
+		return "Request · as sent at " + r.at.Format("15:04:05") + " · wire bytes"
+	case pv != nil && pv.Prepared.Trace != nil:
+		return "Request · preview, not sent · wire bytes as signed"
+	case pv != nil:
+		return "Request · preview, not sent · wire bytes"
+	case m.previewErr != nil && m.previewID == m.modeKey():
+		return "Request · not prepared, not sent"
 	}
-	return "Request · wire bytes"
+	return "Request"
 }
 
-func (m *Model) respTitle() string {
-	if m.sending {
-		return "Response · " + m.spin.View() + " sending"
+// respTitle names the request whose answer the pane shows; w is the
+// pane's width.
+func (m *Model) respTitle(w int) string {
+	if m.sending && m.sendingID == m.modeKey() {
+		return "Response · " + bodyview.Escape(m.path) + " · " + m.spin.View() + " sending"
 	}
-	return responseTitle(m.outcome)
+	var oc *workbench.Outcome
+	if r := m.selected(); r != nil {
+		oc = r.oc
+	}
+	return responseTitle(m.path, oc, w-6)
 }
 
 func (m *Model) sigv4Title() string {
 	switch {
 	case m.showDiff:
-		return "Signature mismatch · ] [ next/prev"
+		return diagnosisTitle(m.diagnosis())
 	case m.teaching:
 		return fmt.Sprintf("Teach SigV4 · step %d of 4 · ←/→", m.teach.Step())
+	}
+	pv, r := m.shownPreview()
+	switch {
+	case r != nil:
+		return "SigV4 · as sent at " + r.at.Format("15:04:05") + " · 4 steps"
+	case pv != nil:
+		return "SigV4 · preview, not sent · 4 steps"
 	}
 	return "SigV4 · 4 steps"
 }
@@ -287,10 +318,11 @@ func (m *Model) responseView(p pane) []string {
 		tab = tabCookies
 	}
 	var parts []string
+	r := m.selected()
 	for i, n := range tabNames {
 		label := n
-		if i == tabCookies && m.outcome != nil && m.outcome.Result != nil && len(m.outcome.Result.Cookies) > 0 {
-			label = fmt.Sprintf("%s %d", n, len(m.outcome.Result.Cookies))
+		if i == tabCookies && r != nil && r.oc.Result != nil && len(r.oc.Result.Cookies) > 0 {
+			label = fmt.Sprintf("%s %d", n, len(r.oc.Result.Cookies))
 		}
 		if i == tab {
 			parts = append(parts, st.TabActive.Render("["+label+"]"))
@@ -308,13 +340,9 @@ func (m *Model) responseView(p pane) []string {
 		}
 	}
 	lines := []string{bar}
-	if tab == tabBody && m.outcome != nil && m.outcome.Err == nil && m.outcome.Result.Err == nil {
-		extra := m.respText.lines
-		if len(extra) > 0 && m.outcome.Mismatch != nil {
-			lines = append(lines, extra...)
-			body := strings.Split(m.body.View(), "\n")
-			return append(lines, body[:max(len(body)-len(extra), 0)]...)
-		}
+	if tab == tabBody && r != nil && r.answered() && r.oc.Result.Err == nil {
+		// The diagnosis, then the body in the rows it leaves (fitBody).
+		lines = append(lines, m.diag...)
 		return append(lines, strings.Split(m.body.View(), "\n")...)
 	}
 	return append(lines, m.respText.view(st)...)

@@ -5,18 +5,18 @@ import (
 	"strings"
 
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/workbench"
 )
 
-// wireLines renders the request as it will go on the wire: request line,
-// each header marked signed, unsigned, added by the signer or from the
-// jar, then the body. Secrets go through the preview's redactor; bytes
-// from the collection are escaped.
-func wireLines(st Styles, pv *workbench.Preview, maxBody int) (lines []string, sources map[string]int) {
-	p := pv.Prepared
-	red := pv.Redact
-	r := p.Request
+// wireLines renders a request as it goes on the wire (r: the prepared
+// request, or the one sent): request line, each header marked signed,
+// unsigned, added by the signer or from the jar, then the body. Secrets
+// go through red, each value masked once; bytes from the collection are
+// escaped.
+func wireLines(st Styles, p *exchange.Prepared, r *sign.Request, red *workbench.Redactor, maxBody int) (lines []string, sources map[string]int) {
 	sources = map[string]int{}
 	reqLine := fmt.Sprintf("%s %s HTTP/1.1", r.Method, bodyview.Escape(red.Text(r.Target())))
 	lines = append(lines, st.method(r.Method).Render(r.Method)+st.Bold.Render(strings.TrimPrefix(reqLine, r.Method)))
@@ -39,7 +39,7 @@ func wireLines(st Styles, pv *workbench.Preview, maxBody int) (lines []string, s
 	}
 	for _, h := range headers {
 		ln := strings.ToLower(h.Name)
-		value := bodyview.Escape(red.Text(h.Name + ": " + h.Value))
+		value := bodyview.Escape(maskLine(red, h.Name+": "+h.Value))
 		var mark string
 		switch {
 		case ln == "cookie" && len(p.CookiesSent) > 0:

@@ -261,8 +261,8 @@ func maskHeaderValue(name, value string) string {
 		return cookies.MaskCookieHeader(value)
 	case strings.EqualFold(name, "set-cookie"):
 		return cookies.MaskSetCookie(value)
-	case !CredentialName(name) || value == "":
-		return value
+	case !CredentialName(name) || value == "" || secret.Masked(value):
+		return value // a masked value's own space must not read as a scheme
 	}
 	if strings.EqualFold(name, "authorization") || strings.EqualFold(name, "proxy-authorization") {
 		if strings.HasPrefix(value, "AWS4-") {

@@ -3,6 +3,9 @@ package workbench
 import (
 	"context"
 	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"time"
@@ -91,10 +94,70 @@ func exactDifferences(old, now *history.Entry) []string {
 func fingerprints(e *history.Entry, kind string) string {
 	var fs []string
 	for _, s := range e.Secrets {
-		if (kind == "" && s.Kind != "cookie") || s.Kind == kind {
+		// What the answer held (cookies, credentials in its body or
+		// headers) is no part of the request rebuilt.
+		fromAnswer := s.Kind == "cookie" || strings.HasPrefix(s.Kind, "response_")
+		if (kind == "" && !fromAnswer) || s.Kind == kind {
 			fs = append(fs, s.Kind+"="+s.Fingerprint)
 		}
 	}
 	slices.Sort(fs)
 	return strings.Join(fs, ",")
+}
+
+// ReplayChanges says where replaying e from this collection would depart
+// from where e was recorded: another collection file (history names a
+// collection by its name: field, which two files may share), another
+// host (the request resolved today, in e's environment, points
+// elsewhere). A replay sends the request, signed with this session's
+// credentials, wherever this collection says: a face asks before it does
+// when the list is not empty. It reads the file system (are the two
+// paths one file?).
+func (w *Workbench) ReplayChanges(e *history.Entry) []string {
+	var out []string
+	if e.CollectionPath != "" && !sameFile(e.CollectionPath, w.Coll.Path) {
+		out = append(out, fmt.Sprintf("it was recorded from %s, and this collection is %s (both are named %q)", e.CollectionPath, w.Coll.Path, e.Collection))
+	}
+	then := hostOf(e.URL)
+	env := w.Environment()
+	if e.Environment != "" && contains(w.Coll.Environments(), e.Environment) {
+		env = e.Environment
+	}
+	w.doc.RLock()
+	rr, err := w.Coll.Resolve(e.Request, env, w.Vars(), w.Env.lookup)
+	w.doc.RUnlock()
+	switch {
+	case err != nil:
+		out = append(out, fmt.Sprintf("where it would go now is unknown: %v", err))
+	case then != "":
+		if now := hostOf(rr.URL); now != "" && !strings.EqualFold(now, then) {
+			out = append(out, fmt.Sprintf("it was sent to %s, and would now go to %s", then, now))
+		}
+	}
+	return out
+}
+
+// sameFile reports whether two collection paths name one file: the same
+// path, or (both still there) the same file by another name.
+func sameFile(a, b string) bool {
+	if filepath.Clean(a) == filepath.Clean(b) {
+		return true
+	}
+	if aa, err := filepath.Abs(a); err == nil {
+		if bb, err := filepath.Abs(b); err == nil && aa == bb {
+			return true
+		}
+	}
+	fa, errA := os.Stat(a)
+	fb, errB := os.Stat(b)
+	return errA == nil && errB == nil && os.SameFile(fa, fb)
+}
+
+// hostOf is a URL's host and port, "" when it has none.
+func hostOf(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return ""
+	}
+	return u.Host
 }

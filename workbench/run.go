@@ -55,9 +55,11 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	if err := w.CheckTrust(); err != nil {
 		return nil, err
 	}
+	// An error may quote a declared variable's value (a URL after
+	// templating): masked like every other output.
 	rr, err := w.resolveWithMode(requestPath, run.Mode)
 	if err != nil {
-		return nil, err
+		return nil, w.MaskError(err)
 	}
 	if run.Edit != nil {
 		run.Edit(rr)
@@ -84,7 +86,7 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
 	})
 	if err != nil {
-		return nil, err
+		return nil, w.MaskError(err)
 	}
 	if user != "" {
 		p.Notes = append(p.Notes, fmt.Sprintf("the token or credentials came from the Cognito login of user %q", user))
@@ -212,8 +214,12 @@ type Outcome struct {
 	Result   *exchange.Result
 	Mismatch *explain.Diagnosis // when the answer says the signature does not match
 	Hint     string             // for error answers that are not a mismatch
-	Warnings []string
-	Err      error
+	// Diagnosis is explain's whole reading of an error answer it knows,
+	// mismatch or not (the same as Mismatch for one): its kind, the
+	// server's message and the likely causes, which Hint sums up.
+	Diagnosis *explain.Diagnosis
+	Warnings  []string
+	Err       error
 	// HistoryID is the entry the exchange was kept as (0 without history).
 	HistoryID int64
 }
@@ -276,10 +282,13 @@ func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Requ
 	if r := res.Response; r != nil && r.Status >= 400 && r.BodyFile == "" {
 		date, _ := r.Header("Date")
 		errType, _ := r.Header("x-amzn-ErrorType")
-		if d, ok := explain.Explain(explain.Input{Body: r.Body, Status: r.Status, Date: date, ErrorType: errType, Trace: p.Trace, Request: req}); ok && d.Kind == explain.KindMismatch {
-			out.Mismatch = &d
-		} else if ok {
-			out.Hint = d.Hint
+		if d, ok := explain.Explain(explain.Input{Body: r.Body, Status: r.Status, Date: date, ErrorType: errType, Trace: p.Trace, Request: req}); ok {
+			out.Diagnosis = &d
+			if d.Kind == explain.KindMismatch {
+				out.Mismatch = &d
+			} else {
+				out.Hint = d.Hint
+			}
 		}
 	}
 	pv.Redact = NewRedactor(run.ShowSecrets, p, res)

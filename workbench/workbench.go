@@ -32,6 +32,8 @@ type Options struct {
 type Workbench struct {
 	Coll *collections.Collection
 	Env  Env
+	// inMemory: opened from bytes (OpenBytes), so Save refuses.
+	inMemory bool
 
 	// doc guards the collection document: the TUI edits it in Update
 	// while previews read it in commands.
@@ -69,7 +71,9 @@ func OpenBytes(name string, data []byte, o Options) (*Workbench, error) {
 	if err != nil {
 		return nil, err
 	}
-	return newWorkbench(c, o), nil
+	w := newWorkbench(c, o)
+	w.inMemory = true
+	return w, nil
 }
 
 // OpenCollection wraps a collection already loaded.
@@ -163,6 +167,11 @@ func (w *Workbench) Edit(fn func(c *collections.Collection) error) error {
 // formatting; it refuses when the file changed on disk meanwhile
 // (collections.ErrChangedOnDisk).
 func (w *Workbench) Save() error {
+	if w.inMemory {
+		// Its name is where the bytes came from (the bundled demo names
+		// its source in the checkout), never a file to write over.
+		return fmt.Errorf("save %s: this collection was opened from memory (the bundled demo), not from a file: nothing is written", w.Coll.Path)
+	}
 	w.doc.Lock()
 	defer w.doc.Unlock()
 	return w.Coll.Save()

@@ -242,3 +242,27 @@ func TestEmulatorURLWithATrailingSlash(t *testing.T) {
 		t.Fatalf("path %q", pv.Prepared.Request.Path)
 	}
 }
+
+// TestBundledDemoIsNeverSaved: a collection opened from bytes names where
+// they came from (the demo, its file in the checkout); Save writes
+// nothing there, whatever face asks.
+func TestBundledDemoIsNeverSaved(t *testing.T) {
+	dir := t.TempDir()
+	path := dir + "/demo.yaml"
+	if err := os.WriteFile(path, examples.Demo, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	wb, err := OpenBytes(path, examples.Demo, Options{Trusted: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := wb.Edit(func(c *collections.Collection) error { return c.SetURL("List pets", "http://changed.test/x") }); err != nil {
+		t.Fatal(err)
+	}
+	if err := wb.Save(); err == nil || !strings.Contains(err.Error(), "opened from memory") {
+		t.Fatalf("Save: %v", err)
+	}
+	if got, _ := os.ReadFile(path); string(got) != string(examples.Demo) {
+		t.Fatal("the demo's file was written")
+	}
+}

@@ -4,12 +4,19 @@ package secret
 
 import (
 	"fmt"
+	"regexp"
+	"strings"
 	"unicode/utf8"
 )
 
 // Mask keeps enough of a secret to tell two apart (its first four
-// characters and its length) and hides the rest.
+// characters and its length) and hides the rest. A value masked already
+// is kept as it is: masking it again would hide its real length behind
+// the mask's own ("…(16 chars)" for a 168-character cookie).
 func Mask(s string) string {
+	if Masked(s) {
+		return s
+	}
 	n := utf8.RuneCountInString(s)
 	switch {
 	case n == 0:
@@ -19,4 +26,15 @@ func Mask(s string) string {
 	}
 	prefix := []rune(s)[:4]
 	return fmt.Sprintf("%s…(%d chars)", string(prefix), n)
+}
+
+// masked is what Mask writes: up to four characters, "…(", a count and
+// " chars)".
+var masked = regexp.MustCompile(`^[^…]{0,4}…\([0-9]+ chars\)$`)
+
+// Masked reports whether s is a value Mask wrote, or one a server cut
+// short with "…" itself (an echo that masks what it shows): neither holds
+// the secret any more.
+func Masked(s string) bool {
+	return masked.MatchString(s) || strings.HasSuffix(s, "…") && utf8.RuneCountInString(s) <= 8
 }

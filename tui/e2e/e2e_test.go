@@ -23,6 +23,7 @@ type screen struct {
 	t      *testing.T
 	tmux   string
 	socket string
+	bin    string // the sigscope binary under test
 }
 
 func start(t *testing.T, w, h int, args ...string) *screen {
@@ -33,10 +34,12 @@ func start(t *testing.T, w, h int, args ...string) *screen {
 	if out, err := build.CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
-	s := &screen{t: t, tmux: tm, socket: fmt.Sprintf("sigscope-e2e-%d", os.Getpid())}
+	s := &screen{t: t, tmux: tm, socket: fmt.Sprintf("sigscope-e2e-%d", os.Getpid()), bin: bin}
 	home := t.TempDir()
 	cmd := fmt.Sprintf("env -u SIGSCOPE_HISTORY HOME=%s XDG_CACHE_HOME=%s/cache XDG_DATA_HOME=%s/data TERM=xterm-256color %s %s 2>%s/stderr", home, home, home, bin, strings.Join(args, " "), home)
 	s.run("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
+	// OSC 52 copies land in a tmux buffer, which the test reads back.
+	s.run("set-option", "-g", "set-clipboard", "on")
 	t.Cleanup(func() {
 		exec.Command(tm, "-L", s.socket, "kill-server").Run()
 		if b, _ := os.ReadFile(filepath.Join(home, "stderr")); len(b) > 0 {
@@ -113,7 +116,7 @@ func TestDemoEndToEnd(t *testing.T) {
 	s.keys("Enter")
 	// The status line names the request answered: a previous answer's
 	// "200 OK" does not count.
-	scr := s.waitFor("List pets 200 OK", "Response 200 OK", "AWS4-HMAC-SHA256")
+	scr := s.waitFor("List pets 200 OK", "Response · List pets · 200 OK", "AWS4-HMAC-SHA256")
 	if !strings.Contains(scr, "uri     │/prod/pets") {
 		t.Fatalf("no /prod/pets canonical line:\n%s", scr)
 	}
@@ -157,6 +160,63 @@ func TestDemoEndToEnd(t *testing.T) {
 	scr = s.waitFor("History · all requests", "Who am I", "Get cookies", "List pets")
 	s.keys("Enter")
 	s.waitFor("History #", "Response")
-	s.keys("Escape", "Escape")
+	// An escape followed at once by another key reads as alt+key: one
+	// at a time.
+	s.keys("Escape")
+	time.Sleep(300 * time.Millisecond)
+	s.keys("Escape")
+	time.Sleep(300 * time.Millisecond)
+
+	// A 403 belongs to its request: selecting another shows that one's
+	// own pane, without the other's answer or diff.
+	s.find("Through a proxy")
+	s.waitFor("POST /prod/pets/via-proxy", "preview, not sent")
+	s.keys("Enter")
+	scr = s.waitFor("403 Forbidden ·", "signature mismatch at canonical request line", "Request · as sent at", "SigV4 · as sent at")
+	if !strings.Contains(scr, "content-type:application/json") {
+		t.Fatalf("the canonical request that failed is not on screen:\n%s", scr)
+	}
+	s.find("Public")
+	scr = s.waitFor("Response · Public · not sent yet", "GET /prod/public")
+	if strings.Contains(scr, "403 Forbidden ·") || strings.Contains(scr, "signature mismatch") || strings.Contains(scr, "d shows the diff") {
+		t.Fatalf("Public shows the other request's answer:\n%s", scr)
+	}
+	s.keys("d")
+	s.waitFor("no diagnosis to show")
+
+	// A refusal that is no mismatch shows the hint send prints.
+	s.find("Wrong region")
+	s.waitFor("GET /prod/pets", "eu-west-1")
+	s.keys("Enter")
+	s.waitFor("wrong region in the credential scope", "hint: the signature names another region")
+
+	// y on the Request pane copies the bytes sent: masked (the jar's
+	// cookie is signed), and with S exactly as sent, which verify accepts.
+	s.find("Through a proxy")
+	s.waitFor("Response · teaching/Through a proxy", "403 Forbidden")
+	s.keys("1")
+	s.keys("y")
+	s.waitFor("copied the request as sent at", "secrets masked, S copies them in clear")
+	if masked := s.run("show-buffer"); !strings.Contains(masked, "Cookie: session=") || !strings.Contains(masked, "…(") {
+		t.Fatalf("the default copy is not masked:\n%s", masked)
+	}
+	s.keys("S")
+	s.waitFor("SECRETS SHOWN")
+	s.keys("y")
+	s.waitFor("copied the request as sent at")
+	copied := s.run("show-buffer")
+	s.keys("S")
+	if strings.Contains(copied, "✓") || !strings.HasPrefix(copied, "POST /prod/pets/via-proxy HTTP/1.1\r\n") {
+		t.Fatalf("the copy is not the request's bytes:\n%q", copied)
+	}
+	file := filepath.Join(t.TempDir(), "copied.txt")
+	if err := os.WriteFile(file, []byte(copied), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	verify := exec.Command(s.bin, "verify", file, "--access-key", "AKIDSIGSCOPEDEMO0001", "--secret-key", "sigscopeDemoSecretKey0000/NotASecret+0001")
+	verify.Env = append(os.Environ(), "HOME="+t.TempDir())
+	if out, err := verify.CombinedOutput(); err != nil {
+		t.Fatalf("sigscope verify rejects the copy (%v):\n%s\ncopy:\n%s", err, out, copied)
+	}
 	s.keys("q")
 }

@@ -225,6 +225,7 @@ func (m *Diff) build() []string {
 		return nil
 	}
 	var rows []*row
+	add := func(r *row) { rows = append(rows, r) }
 	para := func(prefix, text string, prefixStyle, textStyle lipgloss.Style) {
 		first, rest := hanging(prefix, text, w)
 		rows = append(rows, (&row{}).add(prefix, prefixStyle).add(first, textStyle))
@@ -238,6 +239,9 @@ func (m *Diff) build() []string {
 	}
 
 	title := "Signature mismatch"
+	if mm.Kind != "" && mm.Kind != explain.KindMismatch {
+		title = "Refused: " + mm.Kind.Describe()
+	}
 	switch {
 	case mm.First != nil && mm.First.Line > 0:
 		title += fmt.Sprintf(" · first difference: %s line %d (%s)", mm.First.Step, mm.First.Line, mm.First.Part)
@@ -246,11 +250,12 @@ func (m *Diff) build() []string {
 	}
 	rows = append(rows, (&row{}).add(escape(title), st.Error))
 	if len(m.rows) == 0 {
-		para("server: ", m.sec.text(mm.Message), st.Label, st.Error)
-		para("hint: ", mm.Hint, st.Label, st.Text)
+		para("server: ", m.sec.cellText(mm.Message), st.Label, st.Error)
+		para("hint: ", m.sec.cellText(mm.Hint), st.Label, st.Text)
+		m.causes(add, para)
 		return renderRows(rows, w)
 	}
-	para("hint: ", mm.Hint, st.Label, st.Text)
+	para("hint: ", m.sec.cellText(mm.Hint), st.Label, st.Text)
 	rows = append(rows, &row{})
 
 	g := m.geometry()
@@ -281,7 +286,34 @@ func (m *Diff) build() []string {
 		ours, theirs := m.sec.cellText(r.ours), m.sec.cellText(r.theirs)
 		rows = append(rows, m.tableRow(r, g, abbrevCell(ours, g.left), abbrevCell(theirs, g.right), nil))
 	}
+	m.causes(add, para)
 	return renderRows(rows, w)
+}
+
+// causes lists the likely causes, most likely first, as explain ranks
+// them: what each is, what in the answer or the request points to it, and
+// the fix. They come after the table, whose caret stays in sight first;
+// add appends a row, para a paragraph, to the view being built.
+func (m *Diff) causes(add func(*row), para func(prefix, text string, prefixStyle, textStyle lipgloss.Style)) {
+	mm, st := m.m, m.styles
+	if len(mm.Causes) == 0 {
+		return
+	}
+	add(&row{})
+	add((&row{}).add("likely causes, most likely first", st.Heading))
+	for i, c := range mm.Causes {
+		title := m.sec.cellText(c.Title)
+		if c.Certain {
+			title += " (the answer shows it)"
+		}
+		para(fmt.Sprintf("%d. ", i+1), title, st.Label, st.Text)
+		if c.Evidence != "" {
+			para("   why: ", m.sec.cellText(c.Evidence), st.Label, st.Note)
+		}
+		if c.Fix != "" {
+			para("   fix: ", m.sec.cellText(c.Fix), st.Label, st.Text)
+		}
+	}
 }
 
 // geometry is the table's columns at the current width: the part column
