@@ -1,8 +1,10 @@
 package cli
 
 import (
+	"errors"
 	"fmt"
 	"io"
+	"strings"
 
 	"github.com/spf13/cobra"
 
@@ -171,7 +173,11 @@ Output and exit codes are send's.`,
 			if err != nil {
 				return withCode(ExitError, err)
 			}
-			if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
+			in := newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr())
+			if err := confirmTrust(in, wb, f.yes); err != nil {
+				return err
+			}
+			if err := confirmReplayChanges(in, wb.ReplayChanges(e), e.ID, f.yes); err != nil {
 				return err
 			}
 			wb.Env.History = s
@@ -199,4 +205,27 @@ Output and exit codes are send's.`,
 	fl.StringArrayVar(&f.allowFiles, "allow-file", nil, "a file outside the collection's folder its body may read (repeatable)")
 	fl.BoolVar(&f.yes, "yes", false, "trust the collection's environment variables and hosts without being asked")
 	return cmd
+}
+
+// confirmReplayChanges asks before a replay goes somewhere other than
+// where the exchange was recorded (another file with the same name:,
+// another host): the request would carry this session's credentials
+// there. --yes accepts; without a terminal the replay stops and says why.
+func confirmReplayChanges(in *answers, changes []string, id int64, yes bool) error {
+	if len(changes) == 0 || yes {
+		return nil
+	}
+	summary := fmt.Sprintf("#%d would not be replayed where it was recorded:\n  %s", id, strings.Join(changes, "\n  "))
+	if !in.tty {
+		return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to replay it all the same", termsafe.Text(summary)))
+	}
+	in.say("%s", summary)
+	ans, err := in.line("Replay it there? [y/N]", "not confirmed: nothing was sent")
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if a := strings.ToLower(ans); a != "y" && a != "yes" {
+		return withCode(ExitError, errors.New("not confirmed: nothing was sent"))
+	}
+	return nil
 }

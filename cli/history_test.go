@@ -131,3 +131,40 @@ func TestHistoryOffAndBroken(t *testing.T) {
 		t.Errorf("the broken history file was changed")
 	}
 }
+
+// TestHistoryReplayAsksWhenFileOrHostDiffers: an exchange recorded from
+// one collection file is not replayed from another file of the same
+// name: (or to another host) without being asked; --yes confirms.
+func TestHistoryReplayAsksWhenFileOrHostDiffers(t *testing.T) {
+	e := newSendEnv(t)
+	e.env = append(e.env, "SIGSCOPE_HISTORY="+filepath.Join(t.TempDir(), "history.db"))
+	emu := "--var=emulator=" + e.srv.URL
+	if _, stderr, code := e.send(t, demoCollection, "teaching/Awkward path", emu); code != 0 {
+		t.Fatalf("send: %d %s", code, stderr)
+	}
+	other := filepath.Join(t.TempDir(), "pets.yaml")
+	data, err := os.ReadFile(demoCollection)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(other, data, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, stderr, code := e.send(t, other, "teaching/Awkward path", emu); code != 0 { // trusted from now on
+		t.Fatalf("send from the copy: %d %s", code, stderr)
+	}
+	out, _, _ := run(t, e.env, nil, "history", "-o", "json")
+	var list []struct {
+		ID             int64  `json:"id"`
+		CollectionPath string `json:"collection_path"`
+	}
+	mustJSON(t, out, &list)
+	first := list[len(list)-1].ID
+	_, stderr, code := run(t, e.env, nil, "history", "replay", strconv.FormatInt(first, 10), "--collection", other, emu)
+	if code != ExitError || !strings.Contains(stderr, "would not be replayed where it was recorded") || !strings.Contains(stderr, "Nothing was sent") {
+		t.Fatalf("replay from another file: %d\n%s", code, stderr)
+	}
+	if _, stderr, code := run(t, e.env, nil, "history", "replay", strconv.FormatInt(first, 10), "--collection", other, emu, "--yes"); code != 0 {
+		t.Fatalf("replay --yes: %d %s", code, stderr)
+	}
+}
