@@ -1,7 +1,14 @@
 // Package emulator runs sigscope's local AWS emulator on loopback: Cognito
-// user pools and identity pools (package emulator/cognito) and an API
-// Gateway REST API (package emulator/apigw) behind one listener, configured
-// by one YAML file.
+// user pools and identity pools (package emulator/cognito), an API
+// Gateway REST API (package emulator/apigw) and a minimal path-style S3
+// (package emulator/s3) behind one listener, configured by one YAML file.
+//
+// A request goes to Cognito when it names a Cognito X-Amz-Target (or a
+// hosted-UI path), to S3 when its SigV4 credential scope names the service
+// s3, and to API Gateway otherwise: so /prod/pets/photo.jpg signed for s3
+// is the object pets/photo.jpg of bucket prod, and signed for execute-api
+// the gateway's route. S3 shares the gateway's keys (static and Cognito
+// identity-pool credentials) and region.
 package emulator
 
 import (

@@ -21,6 +21,7 @@ import (
 
 	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
+	"github.com/sigscope/sigscope/emulator/s3"
 	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
@@ -96,6 +97,7 @@ type Server struct {
 	Config  *Config
 	Cognito *cognito.Service
 	Gateway *apigw.Gateway
+	S3      *s3.Service
 
 	srv       *http.Server
 	ln        net.Listener
@@ -149,6 +151,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if err != nil {
 		return nil, fmt.Errorf("%sapi: %w", cfg.src.at("api"), err)
 	}
+	objects, err := s3.New(s3.Options{Region: cfg.Region, Now: now, Log: opts.Log, Credentials: func(akid string) (s3.Credential, bool) {
+		c, ok := creds.LookupCredentials(akid)
+		return s3.Credential{SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, ok
+	}})
+	if err != nil {
+		return nil, err
+	}
 
 	ln, err := net.Listen("tcp", listenAddr)
 	if err != nil {
@@ -163,7 +172,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	}
 	// Counted below TLS, so that handshakes in progress count too.
 	ln = netutil.LimitListener(ln, maxConns)
-	s := &Server{Config: cfg, Cognito: cog, Gateway: gw, ln: ln, done: make(chan struct{})}
+	s := &Server{Config: cfg, Cognito: cog, Gateway: gw, S3: objects, ln: ln, done: make(chan struct{})}
 	scheme := "http"
 	if opts.TLS {
 		pki, err := newPKI(now())
@@ -189,8 +198,13 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 			return
 		}
 		r.Body = http.MaxBytesReader(w, r.Body, maxRequestBody)
-		if cog.Handles(r) {
+		switch {
+		case cog.Handles(r):
 			cog.ServeHTTP(w, r)
+			return
+		case objects.Handles(r):
+			// Signed for s3: the same path is an object key, not a route.
+			objects.ServeHTTP(w, r)
 			return
 		}
 		gw.ServeHTTP(w, r)

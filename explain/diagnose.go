@@ -227,6 +227,7 @@ var kindHints = map[Kind]string{
 	KindTimeTooSkewed:          "X-Amz-Date is more than 15 minutes from S3's clock: sync the local clock (NTP), write the time in UTC, and sign right before sending",
 	KindMalformedPresign:       "the presigned URL's X-Amz-* parameters are not valid: presign again with X-Amz-Expires from 1 to 604800 seconds and keep every X-Amz-* parameter as the signer wrote it",
 	KindPresignExpired:         "the presigned URL expired: presign it again right before it is used (X-Amz-Expires up to 7 days, and no longer than the credentials that sign it)",
+	KindMissingContentSHA256:   "S3 requires x-amz-content-sha256 on a request signed in the Authorization header: sign in S3 mode (sigscope: --s3 or auth.s3; the SDKs' S3 clients do it), which sends the body's SHA-256 (or UNSIGNED-PAYLOAD) and signs it",
 	KindPayloadHashMismatch:    "the body sent is not the body hashed: compute x-amz-content-sha256 on the exact bytes sent, after the last change to the body (or sign UNSIGNED-PAYLOAD where S3 allows it)",
 }
 

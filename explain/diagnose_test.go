@@ -195,11 +195,14 @@ func TestCausesFromCircumstances(t *testing.T) {
 			o.Region = "eu-west-1"
 			return Input{Trace: signed(t, base(), o)}
 		}, CauseScope, "signed for region eu-west-1, but the host abc.execute-api.us-east-1.amazonaws.com is in us-east-1"},
-		{"host with a port", func() Input {
+		{"port added after signing", func() Input {
 			r := base()
-			r.Host = "localhost:8443"
-			return Input{Trace: signed(t, r, opts)}
-		}, CauseHost, `"localhost:8443" carries a port`},
+			r.Host = "localhost"
+			tr := signed(t, r, opts)
+			sent := tr.Signed.Clone()
+			sent.Host = "localhost:8443"
+			return Input{Trace: tr, Request: sent}
+		}, CauseHost, `signed host "localhost", sent "localhost:8443"`},
 		{"normalized path", func() Input {
 			r := base()
 			r.Path = "/prod//pets/./x"

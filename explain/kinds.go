@@ -20,6 +20,7 @@ const (
 	KindMalformedPresign       Kind = "malformed-presigned-query" // S3's AuthorizationQueryParametersError
 	KindPresignExpired         Kind = "presigned-url-expired"     // S3's AccessDenied: Request has expired
 	KindPayloadHashMismatch    Kind = "payload-hash-mismatch"     // S3's XAmzContentSHA256Mismatch
+	KindMissingContentSHA256   Kind = "missing-content-sha256"    // S3's InvalidRequest: Missing required header for this request: x-amz-content-sha256
 	KindMissingToken           Kind = "missing-authentication-token"
 	KindInvalidToken           Kind = "invalid-security-token"  // The security token included in the request is invalid; S3's InvalidToken
 	KindExpiredToken           Kind = "expired-security-token"  // The security token included in the request is expired; S3's ExpiredToken
@@ -55,6 +56,8 @@ func (k Kind) Describe() string {
 		return "presigned URL expired"
 	case KindPayloadHashMismatch:
 		return "payload hash (x-amz-content-sha256) does not match the body"
+	case KindMissingContentSHA256:
+		return "x-amz-content-sha256 missing (S3 requires it)"
 	case KindMissingToken:
 		return "missing authentication token (no route, or unsigned)"
 	case KindInvalidToken:
@@ -94,6 +97,7 @@ var kindPhrases = []struct {
 	{"is wrong; expecting", KindWrongRegion},
 	{"scoped to correct service", KindWrongService},
 	{"header does not match what was computed", KindPayloadHashMismatch},
+	{"Missing required header for this request: x-amz-content-sha256", KindMissingContentSHA256},
 	{"not a valid key=value pair", KindMalformedAuthorization},
 	{"Authorization header requires", KindMalformedAuthorization},
 	{"authorization header is malformed", KindMalformedAuthorization},

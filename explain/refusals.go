@@ -29,6 +29,8 @@ func rankCauses(e *Evidence, d *Diagnosis) []Cause {
 		presignExpired(r, e)
 	case KindPayloadHashMismatch:
 		payloadMismatch(r, e)
+	case KindMissingContentSHA256:
+		missingContentSHA256(r, e)
 	case KindMissingToken:
 		route(r, e)
 	case KindInvalidToken, KindExpiredToken:

@@ -4,6 +4,7 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
+	"github.com/sigscope/sigscope/sign"
 	"strconv"
 	"strings"
 	"time"
@@ -198,4 +199,28 @@ func short(hash string) string {
 		return hash[:8] + "…"
 	}
 	return hash
+}
+
+// missingContentSHA256 explains S3's InvalidRequest "Missing required
+// header for this request: x-amz-content-sha256": S3 refuses a request
+// signed in the Authorization header without it, whatever the signature,
+// since its canonical request ends with that header's value.
+func missingContentSHA256(r *ranking, e *Evidence) {
+	ev := "S3 wants x-amz-content-sha256 (the body's SHA-256 in hex, or UNSIGNED-PAYLOAD) on every request signed in the Authorization header, and signed; "
+	quotes := []Quote{{From: QuoteAnswer, Text: e.Answer.Message}}
+	switch {
+	case e.Request == nil:
+		ev += "the request had none"
+	case hasHeader(e.Request, "X-Amz-Content-Sha256"):
+		ev += "it reached S3 without it: a proxy dropped it"
+	default:
+		ev += "the request has none: a signer in its generic mode (not S3's) does not add it"
+		quotes = append(quotes, e.requestLine())
+	}
+	r.add(CausePayload, weightCertain, "%s", ev).Quotes = quotes
+}
+
+func hasHeader(r *sign.Request, name string) bool {
+	_, ok := r.Get(name)
+	return ok
 }

@@ -240,17 +240,39 @@ func hostPort(e *Evidence) []Finding {
 		return one(Finding{Weight: weightStrong, Quote: q, Signers: []string{"aws-sdk-go-v2"},
 			Why: fmt.Sprintf("the request sends Host %q with its default port, and AWS signs the Host as received; signers that drop the default port (aws-sdk-go-v2 does) sign %q", e.Request.Host, withoutDefaultPort(e.Request.Host, e.Request.Scheme))})
 	}
-	list, from := e.signedHeaders()
-	for _, h := range list {
-		if h.name == "host" && strings.Contains(strings.TrimPrefix(h.value, "["), ":") && !strings.HasSuffix(h.value, "]") {
-			why := fmt.Sprintf("the server's host line %q carries a port: signers drop default ports and keep others", h.value)
-			if from != QuoteServerCanonical {
-				why = fmt.Sprintf("the signed host %q carries a port: a proxy or load balancer in front may forward another", h.value)
-			}
-			return one(Finding{Weight: weightMedium, Quote: h.quote, Why: why})
-		}
+	// A port alone is no evidence (every request to a local endpoint has
+	// one): only a server's host line that is not the Host signed, or sent
+	// when what was signed is unknown, is.
+	h, ok := e.server.header("host")
+	if !e.hasCR || !ok {
+		return nil
 	}
-	return nil
+	client, what := "", "the request's Host"
+	if tr := e.recorded(); tr != nil {
+		for _, th := range tr.Headers {
+			if th.Name == "host" {
+				client, what = th.Value, "the host signed"
+			}
+		}
+	} else if e.Request != nil {
+		client = e.Request.Host
+	}
+	if client == "" || strings.EqualFold(client, h.value) {
+		return nil
+	}
+	why := fmt.Sprintf("the server's host line %q is not %s %q", h.value, what, client)
+	if hostName(client) == hostName(h.value) {
+		why += ": they differ in the port only; signers drop default ports (:80, :443) and keep others, and a proxy in front may forward another"
+	}
+	return one(Finding{Weight: weightStrong, Quote: e.serverLine(h.line), Why: why})
+}
+
+// hostName is a Host without its port.
+func hostName(host string) string {
+	if i := strings.LastIndexByte(host, ':'); i >= 0 && !strings.HasSuffix(host, "]") {
+		return strings.ToLower(host[:i])
+	}
+	return strings.ToLower(host)
 }
 
 func withoutDefaultPort(host, scheme string) string {

@@ -56,8 +56,6 @@ func TestServerEvidenceRanks(t *testing.T) {
 	}{
 		{"charset in content-type", map[string]string{"content-type:application/json": "content-type:application/json; charset=utf-8"}, time.Time{},
 			CauseHeader, "content-type:application/json; charset=utf-8", QuoteServerCanonical},
-		{"port in host", map[string]string{"host:abc123.execute-api.us-east-1.amazonaws.com": "host:abc123.execute-api.us-east-1.amazonaws.com:8443"}, time.Time{},
-			CauseHost, "host:abc123.execute-api.us-east-1.amazonaws.com:8443", QuoteServerCanonical},
 		{"x-amz-date far from Date", nil, at("20260102T030405Z").Add(20 * time.Minute),
 			CauseClock, "20260102T030405Z", QuoteServerSTS},
 		{"scope region against the host's", map[string]string{"scope": "20260102/eu-west-1/execute-api/aws4_request"}, time.Time{},

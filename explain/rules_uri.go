@@ -282,24 +282,38 @@ func otherDialects(e *Evidence) []Finding {
 	for _, d := range c.Dialects {
 		for _, l := range d.Lines {
 			for _, m := range l.Rules {
-				if m.Effect != sign.EffectBreaks || slices.Contains(handledDialects, m.ID) || seen[m.ID] {
+				if m.Effect != sign.EffectBreaks || slices.Contains(handledDialects, m.ID) || seen[m.ID+l.Part] {
 					continue
 				}
-				seen[m.ID] = true
+				seen[m.ID+l.Part] = true // a rule may break the path and the query
 				signers, said := e.signersOf(m.ID)
-				cause := CauseQuery
-				switch {
-				case strings.HasPrefix(m.ID, "path-"):
-					cause = CausePath
-				case strings.HasPrefix(m.ID, "header-"):
-					cause = CauseHeader
-				}
+				cause := dialectCause(l.Part, m.ID)
 				out = append(out, Finding{Cause: cause, Weight: weightMedium, Quote: e.requestLine(), Signers: signers,
 					Why: fmt.Sprintf("%s: AWS's rule is %s%s", m.Feature, m.AWS, said)})
 			}
 		}
 	}
 	return out
+}
+
+// dialectCause is the cause a dialect rule points to: that of the line it
+// makes differ. A rule's id does not say which line: curl's "+ left
+// unencoded" is about the path on /pets/a+b, not the query, which it has
+// not.
+func dialectCause(part, ruleID string) string {
+	switch {
+	case part == sign.PartURI:
+		return CausePath
+	case part == sign.PartQuery:
+		return CauseQuery
+	case part == sign.PartHeaders || part == sign.PartSignedHeaders:
+		return CauseHeader
+	case strings.HasPrefix(ruleID, "path-"):
+		return CausePath
+	case strings.HasPrefix(ruleID, "header-"):
+		return CauseHeader
+	}
+	return CauseQuery
 }
 
 // signersOf is how the known signers (sign.CompareDialects) write the
