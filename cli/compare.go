@@ -279,8 +279,11 @@ func compareText(c *sign.DialectComparison, curl localCurl) string {
 		if g.Installed != "" {
 			fmt.Fprintf(&b, "   the curl here (%s) is one of these releases\n", g.Installed)
 		}
-		if g.Same {
+		switch {
+		case g.Same && len(g.Lines) == 0:
 			b.WriteString("   same as AWS\n")
+		case g.Same:
+			b.WriteString("   the same canonical request as AWS, but not for the bytes sent:\n")
 		}
 		for _, l := range g.Lines {
 			writeDialectLine(&b, g.label, l, width)

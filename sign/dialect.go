@@ -12,7 +12,7 @@ import (
 // (the rule this package signs by, awsrule). The behaviours come from
 // PRODUCT.md, "Where well-known signers disagree", from aws-sdk-go-v2's
 // v1.48.0 source in go.mod (checked against the SDK itself in
-// dialect_test.go), from the peers run here (botocore, aws4, curl) and from
+// dialect_test.go), from the peers run here (botocore, aws4, @smithy/signature-v4, curl) and from
 // curl's source, release by release (dialect_curl.go). What a signer does
 // where none says is reported as "not documented here", never guessed: see
 // dialect_rules.go.
@@ -95,7 +95,8 @@ var Dialects = slices.Concat([]Dialect{
 		About: "the AWS SDK for Go v2 before v1.47.6, which sorted the query before encoding it (url.Values.Encode: by decoded key, a repeated key's values in the order written)"},
 	{ID: dialectBotocore, Name: dialectBotocore, Version: "1.29.27", first: "1.29.27", last: "1.29.27",
 		About: "the AWS SDK for Python and the AWS CLI (measured with Debian 12's python3-botocore 1.29.27)"},
-	{ID: dialectSmithy, Name: dialectSmithy, About: "the AWS SDK for JavaScript v3 (the release PRODUCT.md measured is not recorded)"},
+	{ID: dialectSmithy, Name: dialectSmithy, Version: smithyRelease, first: smithyRelease, last: smithyRelease,
+		About: "the AWS SDK for JavaScript v3 (measured with @smithy/signature-v4 5.7.5, the differential test's, with @smithy/core's parseQueryString and NodeHttpHandler)"},
 	{ID: dialectAWS4, Name: dialectAWS4, Version: "1.9.1–1.13.2", first: "1.9.1", last: "1.13.2",
 		About: "the aws4 npm package, which newman 6.2.2 and Bruno's CLI 4.1 sign with (read in its source; measured with 1.13.2)"},
 	{ID: dialectAmplify, Name: dialectAmplify, About: "Amplify's Signer (aws-amplify), as used by Amplify's API client (the release PRODUCT.md measured is not recorded)"},
@@ -152,7 +153,9 @@ type DialectResult struct {
 	Version          string `json:"version"` // the releases the verdict is for (Dialect.Version)
 	About            string `json:"about"`
 	CanonicalRequest string `json:"canonical_request"`
-	Same             bool   `json:"same"` // the same canonical request as AWS's rule
+	// Same: the same canonical request as AWS's rule. Lines may still say
+	// why the bytes sent are refused (IsSendingLine).
+	Same bool `json:"same"`
 	// Lines are the canonical lines that differ from AWS's, each with the
 	// rules that explain it.
 	Lines []DialectLine `json:"lines"`
@@ -336,6 +339,12 @@ func (in *dialectInput) compareCanon(d Dialect) (DialectResult, dialectCanon) {
 			}
 		}
 		res.Lines = append(res.Lines, line)
+	}
+	in.s3WithoutPayloadHash(&res)
+	if d.Name != dialectGo && full.curl == nil {
+		// Its HTTP stack may send other bytes than it signed: those lines
+		// are the server's for the bytes sent.
+		res.OwnRequest = in.ownStackRequest(d, canon, &res)
 	}
 	res.Verdict, res.Reason = verdict(res)
 	switch {

@@ -21,7 +21,12 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "aws4", "package.json")); err != nil {
 		peer.Missing(t, "%s/node_modules not installed (run: npm ci --prefix sign/testdata/aws4)", dir)
 	}
-	reqs := []*Request{
+	type tc struct {
+		r  *Request
+		s3 bool
+	}
+	var cases []tc
+	for _, r := range []*Request{
 		dialectRequest("/prod/pets", "limit=10"),
 		dialectRequest("/", "q=a+b&b=c%2Bd"),
 		dialectRequest("/it's(1)*!", ""),
@@ -30,11 +35,31 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 		dialectRequest("/prod/./pets/a/b/..", ""),
 		dialectRequest("/prod//pets//", ""),
 		dialectRequest("/", "z=2&%C3%A9=1&A=3"),
+	} {
+		cases = append(cases, tc{r, false})
+	}
+	// Measured where PRODUCT.md is silent (dialect_measured.go), in both
+	// families: the differential corpus's query and path forms.
+	for _, target := range [][2]string{
+		{"/p", "e"}, {"/p", "e=&f"}, {"/p", "&&a=1"}, {"/p", "=v&a"}, {"/p", "a=2&a=10&a=1"}, {"/p", "e&e=1"}, {"/p", "t=%7e&u=~"},
+		{"/p", "k=%c3%a9"}, {"/p", "a=b=c"}, {"/p/%c3%b1and%c3%ba", ""}, {"/p/caf%C3%A9", ""}, {"/p/a+b", ""},
+		{"/p/a;b=c(1)!*'", ""}, {"/p/a%20b", ""}, {"/p/%7euser", ""}, {"/p/x/../y", ""}, {"/p//d", ""}, {"/p/a%2Fb", ""},
+	} {
+		cases = append(cases, tc{dialectRequest(target[0], target[1]), false},
+			tc{dialectRequest(target[0], target[1], "X-Amz-Content-Sha256:"+emptySHA256), true})
 	}
 	var in []map[string]any
-	for _, r := range reqs {
-		in = append(in, map[string]any{"method": "GET", "host": r.Host, "path": r.Target(), "service": "execute-api", "region": "us-east-1",
-			"headers": map[string]string{"X-Amz-Date": "20150830T123600Z"}, "accessKeyId": "AKIDEXAMPLE", "secretAccessKey": suiteSecret})
+	for _, c := range cases {
+		r, service := c.r, "execute-api"
+		if c.s3 {
+			service = "s3"
+		}
+		h := map[string]string{"X-Amz-Date": "20150830T123600Z"}
+		for _, x := range r.Headers {
+			h[x.Name] = x.Value
+		}
+		in = append(in, map[string]any{"method": "GET", "host": r.Host, "path": r.Target(), "service": service, "region": "us-east-1",
+			"headers": h, "accessKeyId": "AKIDEXAMPLE", "secretAccessKey": suiteSecret})
 	}
 	data, _ := json.Marshal(in)
 	cmd := exec.Command(node, "aws4.js")
@@ -45,16 +70,20 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 		t.Fatalf("node aws4.js: %v", err)
 	}
 	var got []struct{ Canonical string }
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(reqs) {
+	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
 		t.Fatalf("aws4 printed %q: %v", out, err)
 	}
-	for i, r := range reqs {
-		d := result(t, compareOrFail(t, r, Options{}), dialectAWS4)
+	for i, c := range cases {
+		r, opts := c.r, Options{}
+		if c.s3 {
+			opts = Options{S3: true, Service: "s3"}
+		}
+		d := result(t, compareOrFail(t, r, opts), dialectAWS4)
 		if len(d.NotDocumented) > 0 {
-			t.Fatalf("%s: not a documented aws4 case: %+v", r.Target(), d.NotDocumented)
+			t.Fatalf("%s (s3 %v): not a documented aws4 case: %+v", r.Target(), c.s3, d.NotDocumented)
 		}
 		if d.CanonicalRequest != got[i].Canonical {
-			t.Errorf("%s:\naws4 dialect:\n%q\naws4:\n%q", r.Target(), d.CanonicalRequest, got[i].Canonical)
+			t.Errorf("%s (s3 %v):\naws4 dialect:\n%q\naws4:\n%q", r.Target(), c.s3, d.CanonicalRequest, got[i].Canonical)
 		}
 	}
 }

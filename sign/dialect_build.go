@@ -22,6 +22,9 @@ type dialectInput struct {
 	query     string // the raw query as given
 	pairs     []rawPair
 	headers   []Header // the request's headers, Host included
+	// noPayloadHash: a signed S3 request sent without x-amz-content-sha256
+	// (S3 refuses it, whoever signed it).
+	noPayloadHash bool
 }
 
 // rawPair is one query pair as on the wire.
@@ -45,6 +48,10 @@ func newDialectInput(req *Request, opts Options) (*dialectInput, error) {
 		}
 	}
 	in.setQuery(ref.Query.Input)
+	if _, err := ReadSignature(req); err == nil && opts.S3 && !opts.Presign {
+		_, has := req.Get("X-Amz-Content-Sha256")
+		in.noPayloadHash = !has
+	}
 	// The dialects are AWS's rule with departures: rebuilt without any, it
 	// must be the trace's canonical request, or every comparison would
 	// mislead.
@@ -73,11 +80,17 @@ type dialectProfile struct {
 	goS3Keep      bool // S3: the path as net/url's EscapedPath gives it, not encoded further
 	keepDots      bool // dot segments and '//' not normalized
 	keepSubDelims bool // !'()* left unescaped in the path
-	s3Segments    bool // S3 path segments percent-decoded and encoded again
+	s3AsWritten   bool // S3: the path signed exactly as written, not encoded at all
+	s3PlusSpace   bool // S3: the key decoded with '+' as a space, then encoded (aws4)
 	plus          plusMode
 	sortDecoded   bool // query pairs sorted by decoded text
 	sortKeysOnly  bool // query pairs sorted by decoded key alone, a key's values as written (url.Values.Encode)
 	dropSemicolon bool // pairs holding ';' dropped
+	queryRaw      bool // the query split at '&' and the first '=' and signed as written, sorted (botocore)
+	smithyNulls   bool // a key without '=' left out when alone, signed key=null when repeated (smithy)
+	cutSecondEq   bool // a value cut at its first '=' (smithy's parseQueryString)
+	dropEmptyKey  bool // pairs with an empty key dropped (aws4)
+	firstValueS3  bool // S3: only the first pair of a repeated key signed (aws4)
 	foldTabs      bool // tabs in header values folded like spaces
 	hoist         hoistMode
 	curl          *curlRelease // the path and query lines are curl's, this release's
@@ -88,7 +101,6 @@ type plusMode int
 const (
 	plusLiteral plusMode = iota // '+' is a plus: %2B
 	plusSpace                   // '+' is a space: %20
-	plusRaw                     // '+' left as is
 )
 
 type hoistMode int
@@ -146,8 +158,11 @@ func (in *dialectInput) canonicalPath(p dialectProfile) string {
 		return uriEncode(goEscapedPath(path), false)
 	case in.s3 && p.goS3Keep:
 		return goEscapedPath(path)
-	case p.s3Segments && in.s3:
-		return reencodeSegments(path)
+	case in.s3 && p.s3AsWritten:
+		return path
+	case in.s3 && p.s3PlusSpace:
+		enc, _ := encodeOnce(strings.ReplaceAll(path, "+", "%20"))
+		return enc
 	case p.keepSubDelims:
 		return encodePathKeeping(path, in.s3, "!'()*")
 	case in.s3:
@@ -173,16 +188,16 @@ func goEscapedPath(path string) string {
 	return "/"
 }
 
-// encodePathKeeping URI-encodes a path as AWS does (once, keeping escapes,
-// in S3 mode) but leaves the bytes in keep as they are.
-func encodePathKeeping(path string, once bool, keep string) string {
+// encodePathKeeping URI-encodes a path as AWS does (in S3 mode the key
+// decoded, then encoded once) but leaves the bytes in keep as they are.
+func encodePathKeeping(path string, s3 bool, keep string) string {
+	if s3 {
+		path = percentDecode(path)
+	}
 	var b strings.Builder
 	for i := 0; i < len(path); i++ {
 		c := path[i]
 		switch {
-		case once && c == '%' && i+2 < len(path) && isHex(path[i+1]) && isHex(path[i+2]):
-			b.WriteString(strings.ToUpper(path[i : i+3]))
-			i += 2
 		case unreserved(c) || c == '/' || strings.IndexByte(keep, c) >= 0:
 			b.WriteByte(c)
 		default:
@@ -190,16 +205,6 @@ func encodePathKeeping(path string, once bool, keep string) string {
 		}
 	}
 	return b.String()
-}
-
-// reencodeSegments percent-decodes each path segment and URI-encodes it
-// again, a model of aws4's S3 path handling (see dialect_rules.go).
-func reencodeSegments(path string) string {
-	segs := strings.Split(path, "/")
-	for i, s := range segs {
-		segs[i] = uriEncode(percentDecode(s), true)
-	}
-	return strings.Join(segs, "/")
 }
 
 // percentDecode decodes every valid %XX escape and leaves the rest.
@@ -229,8 +234,11 @@ func foldSpacesAndTabs(v string) string {
 type dialectPair struct{ key, value, encKey, encValue string }
 
 func (in *dialectInput) canonicalQuery(base *Trace, p dialectProfile) string {
+	if p.queryRaw {
+		return botocoreQuery(in.query)
+	}
 	var pairs []dialectPair
-	for _, rp := range in.pairs {
+	for _, rp := range in.measuredPairs(p) {
 		if p.dropSemicolon && strings.Contains(rp.raw, ";") {
 			continue
 		}
@@ -267,14 +275,6 @@ func decodeEncode(raw string, plus plusMode) (decoded, encoded string) {
 	switch plus {
 	case plusSpace:
 		decoded, _ = queryUnescape(strings.ReplaceAll(raw, "+", "%20"), &ignored)
-	case plusRaw:
-		pieces := strings.Split(raw, "+")
-		for i, piece := range pieces {
-			d, _ := queryUnescape(piece, &ignored)
-			pieces[i] = uriEncode(d, true)
-		}
-		decoded, _ = queryUnescape(raw, &ignored)
-		return decoded, strings.Join(pieces, "+")
 	default:
 		decoded, _ = queryUnescape(raw, &ignored)
 	}

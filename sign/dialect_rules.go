@@ -20,6 +20,9 @@ import (
 // source (go.mod) and checked against the SDK itself by
 // TestGoDialectMatchesSDK; botocore's and aws4's, where their own source or
 // a run of them says more, are checked against them (dialect peer tests).
+// Where PRODUCT.md says nothing, botocore's, aws4's and @smithy/signature-v4's
+// behaviour was measured by running each (dialect_measured.go names the
+// releases); Amplify's stays "not documented here".
 // curl is not among the five: its path and query lines are a port of its
 // code, release by release (dialect_curl.go), so the path and query rules
 // skip it; the header rules still hold for it.
@@ -125,10 +128,16 @@ func withOldGo(m map[string]dialectBehaviour, b dialectBehaviour) map[string]dia
 	return m
 }
 
+// botocoreQueryRaw is botocore's header-mode query: split at '&' and the
+// first '=' and signed as written (botocoreQuery).
+func botocoreQueryRaw(does string) dialectBehaviour {
+	return dialectBehaviour{apply: func(p *dialectProfile) { p.queryRaw = true }, does: does, source: srcBotocoreRun, headerModeOnly: true}
+}
+
 var (
+	notMeasured = undocumented("PRODUCT.md does not say, and it was not measured here")
 	notCompared = undocumented("curl is not among the signers PRODUCT.md compares, and its header handling is not ported here")
 	notListed   = undocumented("PRODUCT.md does not list this case")
-	whoDoesWhat = undocumented("PRODUCT.md lists it as a disagreement without saying who does what")
 )
 
 var dialectRules = []*dialectRule{
@@ -148,7 +157,7 @@ var dialectRules = []*dialectRule{
 		},
 		aws: func(in *dialectInput) string {
 			if in.s3 {
-				return "encoded once as received: a raw space becomes %20, escapes are kept (S3)"
+				return "decoded to the object key and encoded once: a raw space becomes %20, %7e becomes ~ (S3)"
 			}
 			return "URI-encoded as received: a raw space becomes %20 and an escape %XX becomes %25XX (all services but S3; the AWS suite's get-space and get-utf8)"
 		},
@@ -160,7 +169,9 @@ var dialectRules = []*dialectRule{
 			does:   "net/url escapes raw bytes for the wire (a space becomes %20) and the signer encodes that path again outside S3: a raw space is signed as %2520; an existing escape is encoded again as AWS does",
 			source: srcGo},
 			undocumented("PRODUCT.md says such paths are encoded once by some signers and twice by others, without saying which"), map[string]dialectBehaviour{
-				dialectAWS4: same("URI-encoded as received, segment by segment (encodeRfc3986Full): a raw space becomes %20, an escape %25XX outside S3", srcAWS4),
+				dialectAWS4:     same("URI-encoded as received, segment by segment (encodeRfc3986Full): a raw space becomes %20, an escape %25XX outside S3", srcAWS4),
+				dialectBotocore: same("outside S3, URI-encoded as received (quote(path, safe='/~')): raw UTF-8 becomes %XX, an escape %25XX; in S3 see the S3 path rules", srcBotocoreRun),
+				dialectSmithy:   same("outside S3, URI-encoded as received (escapeUri of each segment): raw UTF-8 becomes %XX, an escape %25XX; in S3 see the S3 path rules", srcSmithyRun),
 			}),
 	},
 	{
@@ -182,6 +193,7 @@ var dialectRules = []*dialectRule{
 				dialectAmplify:  undocumented("PRODUCT.md says Amplify keeps or resolves them differently from the others, without saying how"),
 				dialectBotocore: same("removed and '//' merged before encoding (remove_dot_segments), as AWS does; the request goes out as written", srcBotocore),
 				dialectAWS4:     same("removed and '//' merged before encoding (canonicalString), as AWS does; the request goes out as written", srcAWS4),
+				dialectSmithy:   same("removed and '//' merged before encoding (getCanonicalPath), as AWS does; the request goes out as written", srcSmithyRun),
 			}),
 	},
 	{
@@ -200,32 +212,38 @@ var dialectRules = []*dialectRule{
 	{
 		id:      "path-s3-as-written",
 		part:    PartURI,
-		feature: "$&+,;=:@[] or lower-case %xx escapes in an S3 path",
-		aws:     fixed("encoded once: each of these bytes becomes %XX and escapes get upper-case hex"),
-		effect:  EffectBreaks,
-		applies: func(in *dialectInput) bool {
-			return in.s3 && (strings.ContainsAny(in.path, "$&+,;=:@[]") || hasLowerHexEscape(in.path))
-		},
-		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goS3Keep = true },
-			does:   "signed as net/url's EscapedPath() gives the path (DisableURIPathEscaping): these stay as written",
-			source: srcGo},
-			notListed, nil),
-	},
-	{
-		id:      "path-s3-segments",
-		part:    PartURI,
-		feature: "escapes in an S3 path that decoding and re-encoding change (an escaped unreserved byte such as %41 or %7E)",
-		aws:     fixed("escapes kept as written (S3 encodes the path once)"),
+		feature: "an S3 path not written as S3 signs its key (raw reserved bytes such as +;=, escapes of unreserved bytes such as %7e, lower-case escapes)",
+		aws:     fixed("decoded to the object key and encoded once: each reserved byte becomes %XX, %7e becomes ~, escapes get upper-case hex"),
 		effect:  EffectBreaks,
 		applies: func(in *dialectInput) bool {
 			enc, err := encodeOnce(in.path)
-			return in.s3 && err == nil && reencodeSegments(in.path) != enc
+			return in.s3 && err == nil && in.path != "" && in.path != enc
 		},
-		by: oneDiffers(same("kept as written (net/url's EscapedPath keeps a valid escape)", srcGo),
-			dialectAWS4, dialectBehaviour{apply: func(p *dialectProfile) { p.s3Segments = true },
-				does:   "re-encoded segment by segment, modelled here as decoding each segment and encoding it again: an escaped unreserved byte is signed as the byte",
-				source: srcDisagree},
-			"kept as written"),
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goS3Keep = true },
+			does:   "signed as net/url's EscapedPath() gives the path (DisableURIPathEscaping): escapes and these bytes stay as written",
+			source: srcGo},
+			undocumented("PRODUCT.md does not list this case"), map[string]dialectBehaviour{
+				dialectBotocore: {apply: func(p *dialectProfile) { p.s3AsWritten = true },
+					does: "signed exactly as written, not encoded at all (S3SigV4Auth)", source: srcBotocoreRun},
+				dialectSmithy: {apply: func(p *dialectProfile) { p.s3AsWritten = true },
+					does: "signed exactly as written, not encoded at all (uriEscapePath: false)", source: srcSmithyRun},
+				dialectAWS4: same("decoded and encoded again, as S3 does", srcAWS4Run),
+			}),
+	},
+	{
+		id:      "path-s3-plus",
+		part:    PartURI,
+		feature: "a '+' in an S3 path",
+		aws:     fixed("a plus, signed as %2B (S3 decodes the key as RFC 3986 says)"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool { return in.s3 && strings.Contains(in.path, "+") },
+		by: table(dialectBehaviour{apply: func(p *dialectProfile) { p.goS3Keep = true }, does: "kept as written: '+'", source: srcGo},
+			undocumented("PRODUCT.md does not list this case"), map[string]dialectBehaviour{
+				dialectAWS4: {apply: func(p *dialectProfile) { p.s3PlusSpace = true },
+					does: "read as a space (the key decoded after '+' becomes ' ') and signed as %20", source: srcAWS4Run},
+				dialectBotocore: {apply: func(p *dialectProfile) { p.s3AsWritten = true }, does: "kept as written: '+'", source: srcBotocoreRun},
+				dialectSmithy:   {apply: func(p *dialectProfile) { p.s3AsWritten = true }, does: "kept as written: '+'", source: srcSmithyRun},
+			}),
 	},
 	{
 		id:      "path-s3-empty",
@@ -245,13 +263,12 @@ var dialectRules = []*dialectRule{
 		effect:  EffectBreaks,
 		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.raw, "+") }),
 		by: map[string]dialectBehaviour{
-			dialectGo:    goPlus,
-			dialectGoOld: goPlus,
-			dialectBotocore: {apply: func(p *dialectProfile) { p.plus = plusRaw },
-				does: "left as is: '+' stands in the canonical query (header mode)", source: srcDisagree, headerModeOnly: true},
-			dialectSmithy:  same("signed as %2B (smithy-rs made the same change in its issue 4227)", srcDisagree),
-			dialectAWS4:    {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
-			dialectAmplify: {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
+			dialectGo:       goPlus,
+			dialectGoOld:    goPlus,
+			dialectBotocore: botocoreQueryRaw("left as is: '+' stands in the canonical query (header mode)"),
+			dialectSmithy:   same("signed as %2B (smithy-rs made the same change in its issue 4227)", srcDisagree),
+			dialectAWS4:     {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
+			dialectAmplify:  {apply: func(p *dialectProfile) { p.plus = plusSpace }, does: "read as a space and signed as %20", source: srcDisagree},
 		},
 	},
 	{
@@ -261,7 +278,13 @@ var dialectRules = []*dialectRule{
 		aws:     fixed("signed with an empty value: key="),
 		effect:  EffectBreaks,
 		applies: anyPair(func(p rawPair) bool { return !p.hasEq }),
-		by:      table(same("signed with an empty value (net/url.ParseQuery)", srcGo), whoDoesWhat, nil),
+		by: table(same("signed with an empty value (net/url.ParseQuery)", srcGo), notMeasured, map[string]dialectBehaviour{
+			dialectBotocore: botocoreQueryRaw("signed with an empty value: key="),
+			dialectAWS4:     same("signed with an empty value, and sent so: key=", srcAWS4Run),
+			dialectSmithy: {apply: func(p *dialectProfile) { p.smithyNulls = true },
+				does:   "left out of the signature (parseQueryString reads it as null, which getCanonicalQuery skips; a repeated one is signed key=null) but sent",
+				source: srcSmithyRun},
+		}),
 	},
 	{
 		id:      "query-equals-in-value",
@@ -270,7 +293,13 @@ var dialectRules = []*dialectRule{
 		aws:     fixed("the pair is split at the first '='; the '=' in the value is signed as %3D"),
 		effect:  EffectBreaks,
 		applies: anyPair(func(p rawPair) bool { return strings.Contains(p.value, "=") }),
-		by:      table(same("split at the first '=' (net/url.ParseQuery), then %3D", srcGo), whoDoesWhat, nil),
+		by: table(same("split at the first '=' (net/url.ParseQuery), then %3D", srcGo), notMeasured, map[string]dialectBehaviour{
+			dialectBotocore: botocoreQueryRaw("split at the first '=' and signed as written: the '=' stays raw"),
+			dialectAWS4:     same("split at the first '=', then %3D, and sent so", srcAWS4Run),
+			dialectSmithy: {apply: func(p *dialectProfile) { p.cutSecondEq = true },
+				does:   "the value cut at its '=' (parseQueryString reads a=b=c as a=b), and the request sent so",
+				source: srcSmithyRun},
+		}),
 	},
 	{
 		id:      "query-empty-key",
@@ -279,7 +308,12 @@ var dialectRules = []*dialectRule{
 		aws:     fixed("kept, with an empty key: =value"),
 		effect:  EffectBreaks,
 		applies: anyPair(func(p rawPair) bool { return p.key == "" }),
-		by:      table(same("kept (net/url.ParseQuery keeps an empty key)", srcGo), whoDoesWhat, nil),
+		by: table(same("kept (net/url.ParseQuery keeps an empty key)", srcGo), notMeasured, map[string]dialectBehaviour{
+			dialectBotocore: botocoreQueryRaw("kept: =value"),
+			dialectSmithy:   same("kept: =value", srcSmithyRun),
+			dialectAWS4: {apply: func(p *dialectProfile) { p.dropEmptyKey = true },
+				does: "dropped, from the signature and from the request sent", source: srcAWS4Run},
+		}),
 	},
 	{
 		id:      "query-sort-order",
@@ -313,7 +347,12 @@ var dialectRules = []*dialectRule{
 			return false
 		},
 		by: withOldGo(table(same("every value kept (url.Values), sorted by value", srcGo),
-			undocumented("PRODUCT.md says some signers keep only the first, without saying which"), nil),
+			undocumented("PRODUCT.md says some signers keep only the first, without saying which"), map[string]dialectBehaviour{
+				dialectBotocore: botocoreQueryRaw("every value kept, sorted by value as written"),
+				dialectSmithy:   same("every value kept, sorted", srcSmithyRun),
+				dialectAWS4: {apply: func(p *dialectProfile) { p.firstValueS3 = true },
+					does: "every value kept and sorted, except in S3, where only the first pair of the key is signed (every pair is sent)", source: srcAWS4Run},
+			}),
 			dialectBehaviour{apply: func(p *dialectProfile) { p.sortKeysOnly = true },
 				does: "every value kept, in the order written: url.Values.Encode sorts the keys only", source: srcGoOld}),
 	},
@@ -328,7 +367,48 @@ var dialectRules = []*dialectRule{
 			does:   "the pair is dropped: net/url.ParseQuery rejects a pair holding ';' (Go 1.17 and later) and the signer ignores the error",
 			source: srcGo,
 			sends:  "the pair holding ';' is not sent"},
-			notListed, nil),
+			notListed, map[string]dialectBehaviour{
+				dialectBotocore: botocoreQueryRaw("kept as written: ';' stays raw"),
+				dialectSmithy:   same("an ordinary byte, signed as %3B and sent so", srcSmithyRun),
+				dialectAWS4:     same("an ordinary byte, signed as %3B and sent so", srcAWS4Run),
+			}),
+	},
+	{
+		id:      "query-empty-pairs",
+		part:    PartQuery,
+		feature: "empty query pairs ('&&', or '&' at an end)",
+		aws:     fixed("dropped"),
+		effect:  EffectBreaks,
+		applies: func(in *dialectInput) bool {
+			return in.query != "" && slices.Contains(strings.Split(in.query, "&"), "")
+		},
+		by: table(same("dropped (net/url.ParseQuery)", srcGo), notMeasured, map[string]dialectBehaviour{
+			dialectBotocore: botocoreQueryRaw("each signed as '=' (an empty key and value), and sent as written"),
+			dialectAWS4:     same("dropped, from the signature and from the request sent", srcAWS4Run),
+			dialectSmithy: {apply: func(p *dialectProfile) { p.smithyNulls = true },
+				does:   "read as an empty key without a value: one is left out, two or more are each signed (and sent) as =null",
+				source: srcSmithyRun},
+		}),
+	},
+	{
+		id:      "query-escapes-as-written",
+		part:    PartQuery,
+		feature: "query keys or values not written as AWS encodes them (%7e, %41, lower-case hex, raw !$'()*,;)",
+		aws:     fixed("each key and value percent-decoded, then encoded: unreserved bytes raw, every other byte %XX in upper-case hex"),
+		effect:  EffectBreaks,
+		applies: anyPair(func(p rawPair) bool {
+			for _, part := range []string{p.key, p.value} {
+				if _, enc := decodeEncode(part, plusLiteral); enc != part {
+					return true
+				}
+			}
+			return false
+		}),
+		by: table(same("decoded and encoded again (net/url.ParseQuery, then EncodeQuery)", srcGo), notMeasured, map[string]dialectBehaviour{
+			dialectBotocore: botocoreQueryRaw("signed as written: nothing is decoded or encoded again"),
+			dialectAWS4:     same("decoded and encoded again, and sent so", srcAWS4Run),
+			dialectSmithy:   same("decoded (parseQueryString) and encoded again (escapeUri)", srcSmithyRun),
+		}),
 	},
 	{
 		id:      "header-tabs",
@@ -398,15 +478,6 @@ func neverSignedBySome(h Header) bool {
 func hasRawPathBytes(path string) bool {
 	for i := 0; i < len(path); i++ {
 		if c := path[i]; c <= ' ' || c >= 0x7f || strings.IndexByte("\"<>\\^`{|}", c) >= 0 {
-			return true
-		}
-	}
-	return false
-}
-
-func hasLowerHexEscape(path string) bool {
-	for i := 0; i+2 < len(path); i++ {
-		if path[i] == '%' && isHex(path[i+1]) && isHex(path[i+2]) && path[i:i+3] != strings.ToUpper(path[i:i+3]) {
 			return true
 		}
 	}

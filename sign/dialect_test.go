@@ -45,7 +45,8 @@ func checkDialectInvariants(t *testing.T, c *DialectComparison) {
 		t.Fatalf("%d results for %d signers", len(c.Dialects), len(Dialects))
 	}
 	for _, d := range c.Dialects {
-		if d.Same != (len(d.Lines) == 0) || d.Same != (d.CanonicalRequest == c.CanonicalRequest) {
+		canonicalLines := slices.DeleteFunc(slices.Clone(d.Lines), DialectLine.IsSendingLine)
+		if d.Same != (len(canonicalLines) == 0) || d.Same != (d.CanonicalRequest == c.CanonicalRequest) {
 			t.Errorf("%s: same=%v with %d differing lines", d.Signer, d.Same, len(d.Lines))
 		}
 		for _, l := range d.Lines {
@@ -90,8 +91,10 @@ var nonGo = []string{dialectBotocore, dialectSmithy, dialectAWS4, dialectAmplify
 // pathOpen and dotsOpen leave out the signers run here whose path
 // encoding (aws4) or normalization (botocore, aws4) is measured.
 var (
-	pathOpen = []string{dialectBotocore, dialectSmithy, dialectAmplify}
-	dotsOpen = []string{dialectSmithy, dialectAmplify}
+	pathOpen = []string{dialectAmplify}
+	dotsOpen = []string{dialectAmplify}
+	// queryOpen: the query rules measured on botocore, aws4 and smithy.
+	queryOpen = []string{dialectAmplify}
 )
 
 // byID looks a signer up by its Dialect.ID, then by its name (every
@@ -136,14 +139,15 @@ func TestDialectRules(t *testing.T) {
 	cases := []tc{
 		{name: "raw space and UTF-8 in the path", req: dialectRequest("/example space/é", ""), rule: "path-encoding", part: PartURI,
 			differ: map[string]string{dialectGo: "/example%2520space/%25C3%25A9"}, gaps: pathOpen,
-			verd: map[string]string{dialectGo: VerdictRejected, dialectSmithy: VerdictUnknown, dialectAWS4: VerdictAccepted}},
+			verd: map[string]string{dialectGo: VerdictRejected, dialectSmithy: VerdictRejected, dialectAWS4: VerdictAccepted, dialectBotocore: VerdictRejected}},
 		{name: "escape in a non-S3 path", req: dialectRequest("/a%20b", ""), rule: "path-encoding", part: PartURI,
-			gaps: pathOpen, verd: map[string]string{dialectGo: VerdictAccepted, dialectBotocore: VerdictUnknown, dialectAWS4: VerdictAccepted}},
-		{name: "raw space in an S3 path", req: dialectRequest("/a b", ""), opts: Options{S3: true}, rule: "path-encoding", part: PartURI,
-			gaps: pathOpen, verd: map[string]string{dialectGo: VerdictAccepted}},
+			gaps: pathOpen, verd: map[string]string{dialectGo: VerdictAccepted, dialectBotocore: VerdictAccepted, dialectSmithy: VerdictAccepted, dialectAWS4: VerdictAccepted}},
+		{name: "raw space in an S3 path", req: dialectRequest("/a b", ""), opts: Options{S3: true}, rule: "path-s3-as-written", part: PartURI,
+			differ: map[string]string{dialectBotocore: "/a b", dialectSmithy: "/a b"}, gaps: []string{dialectAmplify},
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectBotocore: VerdictRejected, dialectSmithy: VerdictRejected, dialectAWS4: VerdictAccepted}},
 		{name: "dot segments and //", req: dialectRequest("/a/./b/../c//d", ""), rule: "path-dot-segments", part: PartURI,
 			differ: map[string]string{dialectGo: "/a/./b/../c//d"}, gaps: dotsOpen,
-			verd: map[string]string{dialectGo: VerdictRejected, dialectAmplify: VerdictUnknown, dialectBotocore: VerdictAccepted, dialectAWS4: VerdictAccepted}},
+			verd: map[string]string{dialectGo: VerdictRejected, dialectAmplify: VerdictUnknown, dialectBotocore: VerdictAccepted, dialectAWS4: VerdictAccepted, dialectSmithy: VerdictAccepted}},
 		{name: "dot segments in S3 are kept by all", req: dialectRequest("/a/../b", ""), opts: Options{S3: true}, rule: "path-dot-segments", part: PartURI,
 			gaps: dotsOpen, verd: map[string]string{dialectGo: VerdictAccepted}},
 		{name: "!'()* in the path", req: dialectRequest("/it's(1)*!", ""), rule: "path-sub-delims", part: PartURI,
@@ -153,11 +157,15 @@ func TestDialectRules(t *testing.T) {
 		{name: "!'()* in an S3 path", req: dialectRequest("/a!b", ""), opts: Options{S3: true}, rule: "path-sub-delims", part: PartURI,
 			differ: map[string]string{dialectAmplify: "/a!b", dialectGo: "/a!b"},
 			verd:   map[string]string{dialectGo: VerdictRejected, dialectAWS4: VerdictAccepted}},
-		{name: "sub-delims and lower-case escapes in an S3 path", req: dialectRequest("/a+b=c%2fd", ""), opts: Options{S3: true}, rule: "path-s3-as-written", part: PartURI,
-			differ: map[string]string{dialectGo: "/a+b=c%2fd"}, gaps: nonGo, verd: map[string]string{dialectGo: VerdictRejected}},
-		{name: "aws4 re-encodes S3 segments", req: dialectRequest("/%41b/%7Ec", ""), opts: Options{S3: true}, rule: "path-s3-segments", part: PartURI,
-			differ: map[string]string{dialectAWS4: "/Ab/~c"},
-			verd:   map[string]string{dialectAWS4: VerdictRejected, dialectGo: VerdictAccepted, dialectAmplify: VerdictAccepted}},
+		{name: "sub-delims and lower-case escapes in an S3 path", req: dialectRequest("/a;b=c%2fd", ""), opts: Options{S3: true}, rule: "path-s3-as-written", part: PartURI,
+			differ: map[string]string{dialectGo: "/a;b=c%2fd", dialectBotocore: "/a;b=c%2fd", dialectSmithy: "/a;b=c%2fd"}, gaps: []string{dialectAmplify},
+			verd: map[string]string{dialectGo: VerdictRejected, dialectBotocore: VerdictRejected, dialectSmithy: VerdictRejected, dialectAWS4: VerdictAccepted}},
+		{name: "S3 decodes the key: escaped unreserved bytes", req: dialectRequest("/%41b/%7ec", ""), opts: Options{S3: true}, rule: "path-s3-as-written", part: PartURI,
+			differ: map[string]string{dialectGo: "/%41b/%7ec", dialectBotocore: "/%41b/%7ec", dialectSmithy: "/%41b/%7ec"}, gaps: []string{dialectAmplify},
+			verd: map[string]string{dialectAWS4: VerdictAccepted, dialectGo: VerdictRejected, dialectAmplify: VerdictUnknown}},
+		{name: "plus in an S3 path", req: dialectRequest("/a+b", ""), opts: Options{S3: true}, rule: "path-s3-plus", part: PartURI,
+			differ: map[string]string{dialectAWS4: "/a%20b", dialectGo: "/a+b", dialectBotocore: "/a+b", dialectSmithy: "/a+b"}, gaps: []string{dialectAmplify},
+			verd: map[string]string{dialectAWS4: VerdictRejected, dialectGo: VerdictRejected}},
 		{name: "empty S3 path", req: dialectRequest("", ""), opts: Options{S3: true}, rule: "path-s3-empty", part: PartURI,
 			gaps: nonGo, verd: map[string]string{dialectGo: VerdictAccepted, dialectAWS4: VerdictUnknown}},
 		{name: "raw plus", req: dialectRequest("/", "q=a+b"), rule: "query-plus", part: PartQuery,
@@ -168,19 +176,33 @@ func TestDialectRules(t *testing.T) {
 			differ: map[string]string{dialectGo: presignedSpace, dialectAWS4: presignedSpace, dialectAmplify: presignedSpace},
 			gaps:   []string{dialectBotocore}, verd: map[string]string{dialectBotocore: VerdictUnknown, dialectSmithy: VerdictAccepted}},
 		{name: "key without =", req: dialectRequest("/", "flag&a=1"), rule: "query-no-equals", part: PartQuery,
-			gaps: nonGo, verd: map[string]string{dialectGo: VerdictAccepted, dialectSmithy: VerdictUnknown}},
+			differ: map[string]string{dialectSmithy: "a=1"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectSmithy: VerdictRejected, dialectBotocore: VerdictAccepted, dialectAWS4: VerdictAccepted}},
 		{name: "= inside a value", req: dialectRequest("/", "a=b=c"), rule: "query-equals-in-value", part: PartQuery,
-			gaps: nonGo, verd: map[string]string{dialectGo: VerdictAccepted}},
+			differ: map[string]string{dialectBotocore: "a=b=c", dialectSmithy: "a=b"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectAWS4: VerdictAccepted, dialectBotocore: VerdictRejected, dialectSmithy: VerdictRejected}},
 		{name: "empty key", req: dialectRequest("/", "=1&b=2"), rule: "query-empty-key", part: PartQuery,
-			gaps: nonGo, verd: map[string]string{dialectGo: VerdictAccepted}},
+			differ: map[string]string{dialectAWS4: "b=2"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectBotocore: VerdictAccepted, dialectSmithy: VerdictAccepted, dialectAWS4: VerdictRejected}},
+		{name: "empty pairs", req: dialectRequest("/", "&&a=1"), rule: "query-empty-pairs", part: PartQuery,
+			differ: map[string]string{dialectBotocore: "=&=&a=1", dialectSmithy: "=null&=null&a=1"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectAWS4: VerdictAccepted, dialectBotocore: VerdictRejected, dialectSmithy: VerdictRejected}},
+		{name: "escapes botocore signs as written", req: dialectRequest("/", "t=%7e&k=%c3%a9"), rule: "query-escapes-as-written", part: PartQuery,
+			differ: map[string]string{dialectBotocore: "k=%c3%a9&t=%7e"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictAccepted, dialectAWS4: VerdictAccepted, dialectSmithy: VerdictAccepted, dialectBotocore: VerdictRejected}},
 		{name: "non-ASCII sort order", req: dialectRequest("/", "z=2&%C3%A9=1&A=3"), rule: "query-sort-order", part: PartQuery,
 			differ: map[string]string{dialectAmplify: "A=3&z=2&%C3%A9=1", dialectGoOld: "A=3&z=2&%C3%A9=1"},
 			verd:   map[string]string{dialectAmplify: VerdictRejected, dialectGo: VerdictAccepted, dialectGoOld: VerdictRejected, dialectAWS4: VerdictAccepted}},
 		{name: "repeated keys", req: dialectRequest("/", "t=dog&t=cat"), rule: "query-repeated-key", part: PartQuery,
 			differ: map[string]string{dialectGoOld: "t=dog&t=cat"},
-			gaps:   nonGo, verd: map[string]string{dialectGo: VerdictAccepted, dialectGoOld: VerdictRejected, dialectAmplify: VerdictUnknown}},
+			gaps:   []string{dialectAmplify}, verd: map[string]string{dialectGo: VerdictAccepted, dialectGoOld: VerdictRejected, dialectAmplify: VerdictUnknown,
+				dialectBotocore: VerdictAccepted, dialectSmithy: VerdictAccepted, dialectAWS4: VerdictAccepted}},
+		{name: "repeated keys in S3", req: dialectRequest("/", "t=dog&t=cat"), opts: Options{S3: true}, rule: "query-repeated-key", part: PartQuery,
+			differ: map[string]string{dialectGoOld: "t=dog&t=cat", dialectAWS4: "t=dog"},
+			gaps:   []string{dialectAmplify}, verd: map[string]string{dialectGo: VerdictAccepted, dialectGoOld: VerdictRejected, dialectAWS4: VerdictRejected}},
 		{name: "semicolon", req: dialectRequest("/", "a=1;b=2&c=3"), rule: "query-semicolon", part: PartQuery,
-			differ: map[string]string{dialectGo: "c=3"}, gaps: nonGo, verd: map[string]string{dialectGo: VerdictRejected}},
+			differ: map[string]string{dialectGo: "c=3", dialectBotocore: "a=1;b=2&c=3"}, gaps: queryOpen,
+			verd: map[string]string{dialectGo: VerdictRejected, dialectBotocore: VerdictRejected, dialectSmithy: VerdictRejected, dialectAWS4: VerdictAccepted}},
 		{name: "tab in a header value", req: dialectRequest("/", "", "X-Custom:a\tb  c"), rule: "header-tabs", part: PartHeaders,
 			differ: map[string]string{dialectBotocore: "x-custom:a b c", dialectSmithy: "x-custom:a b c", dialectAWS4: "x-custom:a b c", dialectAmplify: "x-custom:a b c"},
 			gaps:   []string{dialectCurl}, verd: map[string]string{dialectGo: VerdictAccepted, dialectSmithy: VerdictUnknown, dialectCurl: VerdictUnknown}},

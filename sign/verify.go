@@ -183,6 +183,7 @@ func Verify(in VerifyInput) (*Verification, error) {
 		}
 	}
 	v.checkPayload(in, tr)
+	v.checkS3PayloadHeader(in.Request, info, s3)
 	if !keyOK {
 		// A secret key verifies only its own key id's signatures: no
 		// signature check, the access key problem says why.

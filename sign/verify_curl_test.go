@@ -34,8 +34,8 @@ var curlForms = []struct {
 	{"sub-delims-path", "/prod/pets/a;b=c(1)!*'", VariantSignerDialect, []string{"signs the path as written: `;` `=` `(` `)` `!` `*` `'` left unescaped"}},
 	{"unsorted", "/prod/pets?b=2&a=1", VariantQueryUnsorted, []string{"kept the query parameters in the order sent", "(as curl 7.75.0–8.2.1 signs it)"}},
 	{"plus-query", "/prod/pets?q=a+b", VariantPlusUnencoded, []string{"left '+' unencoded", "botocore 1.29.27, curl 7.75.0–8.2.1 sign it"}},
-	{"utf8-query", "/prod/pets?q=café", VariantQueryAsWritten, []string{"as written", "curl 7.75.0–8.2.1 signs it"}},
-	{"escaped-tilde", "/prod/pets?q=%7e", VariantQueryAsWritten, []string{"as written", "curl 7.75.0–8.2.1 signs it"}},
+	{"utf8-query", "/prod/pets?q=café", VariantQueryAsWritten, []string{"as written", "botocore 1.29.27, curl 7.75.0–8.2.1 sign it"}},
+	{"escaped-tilde", "/prod/pets?q=%7e", VariantQueryAsWritten, []string{"as written", "botocore 1.29.27, curl 7.75.0–8.2.1 sign it"}},
 	{"double-slash", "/prod/pets//double", VariantPathRules, []string{"not normalized", "curl (every release)"}},
 }
 

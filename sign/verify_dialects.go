@@ -166,3 +166,87 @@ func labels(ds []Dialect) []string {
 	}
 	return out
 }
+
+// escapesUppercased: botocore signs the URL's escapes as written (%7e,
+// %c3%a9) and urllib3 sends them upper-cased, so the server reads other
+// bytes than were signed. The request as the user wrote it had the same
+// escapes in lower case: botocore's canonical request for that, path and
+// query each or both, is tried.
+func escapesUppercased(c *variantCtx) []candidate {
+	r := c.in.Request
+	if c.info.Presigned || !hasUpperHexLetterEscape(r.Path) && !hasUpperHexLetterEscape(r.RawQuery) {
+		return nil
+	}
+	lowPath, lowQuery := lowerHexEscapes(r.Path), lowerHexEscapes(r.RawQuery)
+	var out []candidate
+	for _, pq := range [][2]string{{lowPath, lowQuery}, {lowPath, r.RawQuery}, {r.Path, lowQuery}} {
+		if pq[0] == r.Path && pq[1] == r.RawQuery || len(out) > 0 && pq[0] == lowPath && pq[1] == lowQuery {
+			continue
+		}
+		t := c.copyBase()
+		t.URI.Output = botocorePath(pq[0], c.opts.s3)
+		t.Query.Output = botocoreQuery(pq[1])
+		out = append(out, candidate{t, botocoreMeasured + " signed the URL's escapes as written, in lower case, and urllib3 sent them upper-cased: the server reads other bytes than were signed"})
+	}
+	return out
+}
+
+// botocorePath is botocore's canonical URI: outside S3 the path with its
+// dot segments removed, then quote(path, safe='/~') (an escape becomes
+// %25XX); in S3 the path exactly as written.
+func botocorePath(path string, s3 bool) string {
+	if path == "" {
+		return "/"
+	}
+	if s3 {
+		return path
+	}
+	path, _ = normalizePath(path)
+	return uriEncode(path, false)
+}
+
+// pathLatin1: @smithy/signature-v4 signs the path's characters as UTF-8
+// and node's http sends each as one latin-1 byte (é goes out as 0xE9), so
+// bytes >= 0x80 on the wire were characters the signer encoded as UTF-8.
+func pathLatin1(c *variantCtx) []candidate {
+	path := c.in.Request.Path
+	if !hasNonASCII(path) {
+		return nil
+	}
+	written := fromLatin1(path)
+	t := c.copyBase()
+	if c.opts.s3 {
+		t.URI.Output = written // uriEscapePath: false signs the path as written
+	} else {
+		n, _ := normalizePath(written)
+		t.URI.Output = uriEncode(n, false)
+	}
+	return []candidate{{t, smithyMeasured + " signed the path's characters as UTF-8 and node's http (NodeHttpHandler) sent each as one latin-1 byte: the server reads other bytes than were signed"}}
+}
+
+func hasUpperHexLetterEscape(s string) bool {
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '%' && isHex(s[i+1]) && isHex(s[i+2]) && strings.ContainsAny(s[i+1:i+3], "ABCDEF") {
+			return true
+		}
+	}
+	return false
+}
+
+func lowerHexEscapes(s string) string {
+	b := []byte(s)
+	for i := 0; i+2 < len(b); i++ {
+		if b[i] == '%' && isHex(b[i+1]) && isHex(b[i+2]) {
+			b[i+1], b[i+2] = toLowerHex(b[i+1]), toLowerHex(b[i+2])
+			i += 2
+		}
+	}
+	return string(b)
+}
+
+func toLowerHex(c byte) byte {
+	if 'A' <= c && c <= 'F' {
+		return c - 'A' + 'a'
+	}
+	return c
+}

@@ -64,6 +64,12 @@ const (
 	VariantRepeatedHeader  = "repeated-header"
 	VariantContentLength   = "content-length-changed"
 	VariantOtherScope      = "other-scope"
+	// VariantEscapesUppercased: botocore signed escapes as written and
+	// urllib3 sent them in upper case.
+	VariantEscapesUppercased = "escapes-uppercased-after-signing"
+	// VariantPathLatin1: smithy signed the path's UTF-8 and node's http
+	// sent its characters as latin-1 bytes.
+	VariantPathLatin1 = "path-sent-as-latin1"
 	// VariantSignerDialect: a modelled signer's own canonicalization
 	// (sigscope compare's), named with its releases.
 	VariantSignerDialect = "signer-dialect"
@@ -89,6 +95,8 @@ var variants = []variant{
 	{VariantRepeatedHeader, "send the header once, or join repeated values with ',' in request order when signing", repeatedHeader},
 	{VariantContentLength, "sign the Content-Length that is sent, or let the HTTP client set it before signing", contentLength},
 	{VariantOtherScope, "derive the key and write the credential for the same region and service", otherScope},
+	{VariantEscapesUppercased, "write escapes in upper case (%7E, %C3%A9) before botocore signs the URL, or write unreserved bytes raw (~)", escapesUppercased},
+	{VariantPathLatin1, "percent-encode the path (encodeURIComponent of each segment) before handing it to the signer: node's http then sends the bytes signed", pathLatin1},
 	{VariantSignerDialect, "", signerDialects},
 }
 

@@ -8,7 +8,10 @@
 // of them can drift apart.
 package awsrule
 
-import "strings"
+import (
+	"fmt"
+	"strings"
+)
 
 // Family is a group of services whose servers canonicalize the path the
 // same way.
@@ -19,8 +22,9 @@ const (
 	// segments removed, duplicate slashes merged, RFC 3986) and then
 	// URI-encoded, so an escape %XX is signed as %25XX.
 	Standard Family = iota
-	// S3 keeps the path as written (an object key may hold . .. and //)
-	// and encodes it once: an escape is kept.
+	// S3 keeps the path as written (an object key may hold . .. and //),
+	// decodes it to find the object key and signs that key encoded once:
+	// %7e and ~ are the same key, signed ~ (see S3Path).
 	S3
 )
 
@@ -91,6 +95,53 @@ func NormalizePath(path string) (normalized string, dots, slashes bool) {
 func NeedsNormalizing(path string) bool {
 	return strings.Contains(path, "//") || strings.Contains(path, "/./") || strings.Contains(path, "/../") ||
 		strings.HasSuffix(path, "/.") || strings.HasSuffix(path, "/..")
+}
+
+// S3Path is the canonical URI an S3 server computes from a path as
+// received: S3 percent-decodes the path to find the object key (a '+' is
+// a plus there, never a space) and the signature covers that key
+// URI-encoded once (A-Z a-z 0-9 - _ . ~ and '/' kept, upper-case hex).
+// So %7e and ~ sign as ~, %c3%a9 as %C3%A9, %41 as A and a raw '+' or ';'
+// as %2B and %3B. Not normalized: . .. and // are part of the key. An
+// empty path is "/". A '%' not followed by two hex digits is an error: no
+// key can be read from it.
+func S3Path(received string) (string, error) {
+	if received == "" {
+		return "/", nil
+	}
+	const hexDigits = "0123456789ABCDEF"
+	var b strings.Builder
+	b.Grow(len(received))
+	for i := 0; i < len(received); i++ {
+		c := received[i]
+		if c == '%' {
+			if i+2 >= len(received) || unhex(received[i+1]) < 0 || unhex(received[i+2]) < 0 {
+				return "", fmt.Errorf("path %q: invalid percent-encoding at byte %d (write a literal %% as %%25)", received, i)
+			}
+			c = byte(unhex(received[i+1])<<4 | unhex(received[i+2]))
+			i += 2
+		}
+		if 'A' <= c && c <= 'Z' || 'a' <= c && c <= 'z' || '0' <= c && c <= '9' || c == '-' || c == '_' || c == '.' || c == '~' || c == '/' {
+			b.WriteByte(c)
+			continue
+		}
+		b.WriteByte('%')
+		b.WriteByte(hexDigits[c>>4])
+		b.WriteByte(hexDigits[c&15])
+	}
+	return b.String(), nil
+}
+
+func unhex(c byte) int {
+	switch {
+	case '0' <= c && c <= '9':
+		return int(c - '0')
+	case 'a' <= c && c <= 'f':
+		return int(c-'a') + 10
+	case 'A' <= c && c <= 'F':
+		return int(c-'A') + 10
+	}
+	return -1
 }
 
 // FormDecoderQuery rewrites a raw query so that a form decoder (Go's

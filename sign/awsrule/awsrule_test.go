@@ -50,3 +50,20 @@ func TestFormDecoderQuery(t *testing.T) {
 		}
 	}
 }
+
+// TestS3Path: S3 signs the object key, decoded and encoded once, not
+// normalized, as the differential test's reference does.
+func TestS3Path(t *testing.T) {
+	for in, want := range map[string]string{
+		"": "/", "/": "/", "/b/%7euser": "/b/~user", "/b/~user": "/b/~user", "/b/%c3%b1": "/b/%C3%B1",
+		"/b/a+b": "/b/a%2Bb", "/b/a;b=c(1)!*'": "/b/a%3Bb%3Dc%281%29%21%2A%27", "/b/x/../y": "/b/x/../y",
+		"/b//d": "/b//d", "/b/a%2Fb": "/b/a/b", "/b/caf\xc3\xa9": "/b/caf%C3%A9", "/b/a%20b": "/b/a%20b",
+	} {
+		if got, err := S3Path(in); err != nil || got != want {
+			t.Errorf("S3Path(%q) = %q, %v; want %q", in, got, err, want)
+		}
+	}
+	if _, err := S3Path("/b/100%"); err == nil {
+		t.Error("S3Path accepted a stray '%'")
+	}
+}
