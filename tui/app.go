@@ -162,6 +162,9 @@ func New(cfg Config) *Model {
 	m.diff = sigv4view.NewDiff()
 	m.applyStyles()
 	m.wire.mark, m.respText.mark = -1, -1
+	// At 80 columns the first screen shows what will be sent; the arrows
+	// still move the tree's cursor (focus stays there), and 0 shows it.
+	m.narrow = paneWire
 	return m
 }
 

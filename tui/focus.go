@@ -50,7 +50,7 @@ func (m *Model) toggleDiff() tea.Cmd {
 // panes lists the panes focus cycles through in the current layout.
 func (m *Model) panes() []pane {
 	if m.lay.Kind == layoutNarrow {
-		return []pane{paneWire, paneSigV4, paneResponse, paneCookies, paneDiff}
+		return []pane{paneTree, paneWire, paneSigV4, paneResponse, paneCookies, paneDiff}
 	}
 	return []pane{paneTree, paneWire, paneResponse, paneSigV4}
 }
@@ -77,11 +77,13 @@ func (m *Model) focusPane(p pane) {
 	}
 }
 
-// jumpPane is 1-5: in the narrow layout the tabs, in the wide one the
+// jumpPane is 0-5 (0 the tree): in the narrow layout the tabs, in the wide one the
 // panes (4 opens the Cookies tab, 5 the diff).
 func (m *Model) jumpPane(k string) {
 	n, _ := strconv.Atoi(k)
 	switch n {
+	case 0:
+		m.focusPane(paneTree)
 	case 1:
 		m.focusPane(paneWire)
 	case 2:

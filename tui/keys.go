@@ -4,14 +4,14 @@ import "charm.land/bubbles/v2/key"
 
 // globalKeys work in every pane when no text field has focus.
 type globalKeys struct {
-	Send, SendAnywhere, Cancel                 key.Binding
-	Auth, Login, Logout, Env, Find             key.Binding
-	Teach, Diff, Search, Next, Prev, JQ, Wrap  key.Binding
-	Focus, FocusBack, Zoom, Pane1, Pane2       key.Binding
-	Pane3, Pane4, Pane5                        key.Binding
-	Copy, CopyCurl, Edit, Secrets, Help, Quit  key.Binding
-	ForceQuit, TabNext, TabPrev, Reload, Theme key.Binding
-	Save, EditRequest, History                 key.Binding
+	Send, SendAnywhere, Cancel                  key.Binding
+	Auth, Login, Logout, Env, Find              key.Binding
+	Teach, Diff, Search, Next, Prev, JQ, Wrap   key.Binding
+	Focus, FocusBack, Zoom, Pane0, Pane1, Pane2 key.Binding
+	Pane3, Pane4, Pane5                         key.Binding
+	Copy, CopyCurl, Edit, Secrets, Help, Quit   key.Binding
+	ForceQuit, TabNext, TabPrev, Reload, Theme  key.Binding
+	Save, EditRequest, History                  key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -37,7 +37,8 @@ func newGlobalKeys() globalKeys {
 		Focus:        b([]string{"tab"}, "tab", "next pane"),
 		FocusBack:    b([]string{"shift+tab"}, "shift+tab", "previous pane"),
 		Zoom:         b([]string{"z"}, "z", "zoom"),
-		Pane1:        b([]string{"1"}, "1-5", "pane"),
+		Pane0:        b([]string{"0"}, "0-5", "pane (0 requests)"),
+		Pane1:        b([]string{"1"}, "1", "request"),
 		Pane2:        b([]string{"2"}, "2", "SigV4"),
 		Pane3:        b([]string{"3"}, "3", "response"),
 		Pane4:        b([]string{"4"}, "4", "cookies"),
@@ -67,6 +68,6 @@ func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.History, k.Save, k.Reload},
 		{k.EditRequest, k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
-		{k.Focus, k.FocusBack, k.Zoom, k.Pane1, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
+		{k.Focus, k.FocusBack, k.Zoom, k.Pane0, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -69,7 +69,7 @@ func TestMaskOnceMatchesTheRedactorOnEveryLine(t *testing.T) {
 	if got := maskOnce(red)("Authorization: " + goldenJWT); got != "Authorization: eyJh…(1051 chars)" {
 		t.Errorf("Authorization: %q", got)
 	}
-	if got := maskOnce(red)("cookie:CloudFront-Policy=" + goldenPolicy + "; a=b"); got != "cookie:CloudFront-Policy=eyJT…(168 chars); a=…(1 chars)" {
+	if got := maskOnce(red)("cookie:CloudFront-Policy=" + goldenPolicy + "; a=b"); got != "cookie:CloudFront-Policy=eyJT…(168 chars); a=…(1 char)" {
 		t.Errorf("canonical cookie line: %q", got)
 	}
 }

@@ -1,6 +1,9 @@
 package tui
 
-import tea "charm.land/bubbletea/v2"
+import (
+	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
+)
 
 // paneAt names the pane under a screen cell, from the layout computed at
 // the last resize.
@@ -31,14 +34,12 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 	}
 	mouse := msg.Mouse()
 	if m.lay.Kind == layoutNarrow && mouse.Y == m.lay.Tabs.Y {
-		// "1 Request  2 SigV4  3 Response  4 Cookies  5 Diff", from column 1.
-		bounds := []struct {
-			end int
-			p   pane
-		}{{10, paneWire}, {19, paneSigV4}, {31, paneResponse}, {42, paneCookies}, {50, paneDiff}}
-		for _, b := range bounds {
-			if mouse.X < b.end {
-				m.focusPane(b.p)
+		// The tab bar starts at column 1, two spaces between tabs.
+		end := 1
+		for _, t := range narrowTabs {
+			end += ansi.StringWidth(t.name) + 2
+			if mouse.X < end {
+				m.focusPane(t.p)
 				return nil
 			}
 		}
@@ -62,7 +63,14 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		return nil
 	}
 	if p == paneTree && mouse.Button == tea.MouseLeft {
-		if m.tree.click(mouse.Y - m.lay.Tree.Y - 1) {
+		top := m.lay.Tree.Y
+		if m.lay.Kind == layoutNarrow || m.zoom {
+			top = m.lay.Single.Y // the tree is the one pane shown
+			if m.zoom {
+				top = m.lay.Body.Y
+			}
+		}
+		if m.tree.click(mouse.Y - top - 1) {
 			return m.selectionChanged()
 		}
 	}

@@ -246,14 +246,40 @@ func (p *envPicker) view(m *Model) []string {
 }
 
 // helpOverlay is ?: every key, the focused pane's first, laid out in as
-// many columns as the width holds.
-type helpOverlay struct{}
+// many columns as the width holds. On a short terminal it scrolls (the
+// keys that scroll a pane scroll it); any other key closes it.
+type helpOverlay struct{ top int }
 
 func newHelpOverlay(m *Model) *helpOverlay { return &helpOverlay{} }
 
 func (o *helpOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
-	if _, ok := msg.(tea.KeyPressMsg); ok {
-		return nil, true
+	page := max(m.lay.H-6, 1)
+	switch msg := msg.(type) {
+	case tea.KeyPressMsg:
+		switch msg.String() {
+		case "down", "j":
+			o.top++
+		case "up", "k":
+			o.top--
+		case "pgdown", "space", "ctrl+d":
+			o.top += page
+		case "pgup", "ctrl+u":
+			o.top -= page
+		case "g", "home":
+			o.top = 0
+		case "G", "end":
+			o.top = 1 << 20
+		default:
+			return nil, true
+		}
+		// view clamps top: the number of lines depends on the width.
+		o.top = max(o.top, 0)
+	case tea.MouseWheelMsg:
+		if msg.Mouse().Button == tea.MouseWheelUp {
+			o.top = max(o.top-3, 0)
+		} else {
+			o.top += 3
+		}
 	}
 	return nil, false
 }
@@ -289,9 +315,13 @@ func (o *helpOverlay) view(m *Model) []string {
 		}
 	}
 	section("Everywhere", m.keys)
-	lines = append(lines, m.styles.Dim.Render("Letters never act while a text field has focus · any key closes this help"))
-	if max(m.lay.H-4, 1) < len(lines) {
-		lines = append(lines[:max(m.lay.H-5, 0)], m.styles.Dim.Render("… (a taller terminal shows every key)"))
+	lines = append(lines, m.styles.Dim.Render("Letters never act in a text field · any other key closes help"))
+	if room := max(m.lay.H-5, 1); room < len(lines) {
+		// One row says where the window is and how to move it.
+		room = max(room-1, 1)
+		o.top = min(o.top, len(lines)-room)
+		more := fmt.Sprintf("lines %d-%d of %d · ↑/↓ j/k pgup/pgdn scroll", o.top+1, o.top+room, len(lines))
+		lines = append(lines[o.top:o.top+room:o.top+room], m.styles.Dim.Render(more))
 	}
 	return m.dialogBox("Help", lines, w)
 }

@@ -79,7 +79,8 @@ func (m *Model) rebuildPreview() {
 	}
 	switch {
 	case len(m.benches) == 0 && !m.loading:
-		m.wire.setLines(m.startLines())
+		// Wrapped: at 120x30 the Request pane is some 50 columns wide.
+		m.wire.setLines(wrapLines(m.startLines(), m.wire.w))
 		m.inspector.SetSteps(m.stepsVer, nil, "")
 	case r != nil:
 		m.showSigned(pv, r.sentRequest(), r.redactor(m.showSecr))
@@ -172,15 +173,22 @@ func wrapLines(lines []string, w int) []string {
 	return out
 }
 
-// startLines is the start screen: no collection here.
+// startLines is the start screen: no collection loaded. When some did
+// not load, their errors come first (rebuildPreview) and the title says
+// so: "No collection here." under a YAML error read as a contradiction.
 func (m *Model) startLines() []string {
 	st := m.styles
+	title := "No collection here."
+	if len(m.errs) > 0 {
+		title = "No collection loaded: fix the error above and press ctrl+r, or start anew:"
+	}
 	return []string{
-		st.Bold.Render("No collection here."),
+		st.Bold.Render(title),
 		"",
-		"Start with the demo: " + st.Accent.Render("sigscope demo") + " (an emulator on loopback, no AWS account).",
-		"Open a collection:   " + st.Accent.Render("sigscope path/to/api.yaml") + " or a folder of them.",
-		"The format:          docs/collections.md; examples in examples/collections/.",
+		"Try the demo: " + st.Accent.Render("sigscope demo") + " (an emulator on loopback, no AWS account).",
+		"Import what you have: " + st.Accent.Render("sigscope import SOURCE -o api.yaml") + " (curl command lines, OpenAPI/Swagger, Postman, Insomnia, Bruno).",
+		"Open a collection: " + st.Accent.Render("sigscope path/to/api.yaml") + " or a folder of them.",
+		"The format: docs/collections.md; examples in examples/collections/.",
 		"",
 		"q quits.",
 	}

@@ -12,6 +12,7 @@ import (
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -214,8 +215,9 @@ func errorLines(st Styles, title string, err error, hint string) []string {
 }
 
 // transportLines is the body area when no answer came.
-func transportLines(st Styles, e *exchange.TransportError) []string {
-	return errorLines(st, "No answer ("+e.Kind+", "+e.Op+")", fmt.Errorf("%s", e.Message), e.Hint)
+func transportLines(st Styles, e *exchange.TransportError, req *sign.Request) []string {
+	msg, hint := transportWording(e, req)
+	return errorLines(st, "No answer ("+e.Kind+", "+e.Op+")", fmt.Errorf("%s", msg), hint)
 }
 
 // partialShown is how much of an incomplete body the Body tab shows.

@@ -64,7 +64,8 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setStatus("not sent: "+oc.Err.Error(), false)
 	case oc.Result.Err != nil && oc.Result.Response == nil:
 		m.tree.status[id] = 0
-		m.setStatus(msg.path+": no answer: "+oc.Result.Err.Message, false)
+		text, _ := transportWording(oc.Result.Err, oc.Result.Request)
+		m.setStatus(msg.path+": no answer: "+text, false)
 	default: // an answer, perhaps cut short (Response.Incomplete)
 		r := oc.Result.Response
 		m.tree.status[id] = r.Status
@@ -128,7 +129,7 @@ func (m *Model) rebuildResponse() {
 	case oc.Err != nil:
 		lines = errorLines(st, "Not sent", oc.Err, "")
 	case oc.Result.Err != nil && oc.Result.Response == nil:
-		lines = transportLines(st, oc.Result.Err)
+		lines = transportLines(st, oc.Result.Err, oc.Result.Request)
 	default:
 		switch m.respTab {
 		case tabHeaders:

@@ -1,22 +1,28 @@
 package tui
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
+	"github.com/charmbracelet/x/ansi"
 )
 
 // scrollKeys are the keys of a text pane (the wire view, the response's
 // Headers, Cookies and Timing tabs), for the help.
-type scrollKeys struct{ Up, Down, Page, Top key.Binding }
+type scrollKeys struct{ Up, Down, Page, Top, Side key.Binding }
 
 var textPaneKeys = scrollKeys{
 	Up:   key.NewBinding(key.WithKeys("up", "k"), key.WithHelp("↑/k", "up")),
 	Down: key.NewBinding(key.WithKeys("down", "j"), key.WithHelp("↓/j", "down")),
 	Page: key.NewBinding(key.WithKeys("pgdown", "pgup"), key.WithHelp("pgup/pgdn", "page")),
 	Top:  key.NewBinding(key.WithKeys("g", "G"), key.WithHelp("g/G", "top/bottom")),
+	Side: key.NewBinding(key.WithKeys("left", "right", "h", "l"), key.WithHelp("←/→ h/l", "scroll sideways")),
 }
 
-func (k scrollKeys) ShortHelp() []key.Binding  { return []key.Binding{k.Up, k.Down, k.Page, k.Top} }
+func (k scrollKeys) ShortHelp() []key.Binding {
+	return []key.Binding{k.Up, k.Down, k.Page, k.Top, k.Side}
+}
 func (k scrollKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortHelp()} }
 
 // textPane scrolls prebuilt, styled lines: the wire view and the small
@@ -25,6 +31,7 @@ func (k scrollKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortH
 type textPane struct {
 	lines []string
 	top   int
+	left  int // columns scrolled sideways: long scopes and headers stay readable
 	w, h  int
 	mark  int // a line to highlight (teaching), -1 for none
 }
@@ -56,8 +63,12 @@ func (p *textPane) update(msg tea.Msg) bool {
 			p.scrollBy(-max(p.h-1, 1))
 		case "pgdown", "ctrl+d", "space":
 			p.scrollBy(max(p.h-1, 1))
+		case "right", "l":
+			p.left = min(p.left+max(p.w/2, 1), max(p.widest()-p.w+1, 0))
+		case "left", "h":
+			p.left = max(p.left-max(p.w/2, 1), 0)
 		case "g", "home":
-			p.top = 0
+			p.top, p.left = 0, 0
 		case "G", "end":
 			p.scrollBy(len(p.lines))
 		default:
@@ -90,12 +101,27 @@ func (p *textPane) view(st Styles) []string {
 	out := make([]string, 0, p.h)
 	for i := p.top; i < len(p.lines) && len(out) < p.h; i++ {
 		l := fitCols(p.lines[i], p.w)
+		if p.left > 0 {
+			// Scrolled: the line from column left, the tab's alignment
+			// dropped, and ‹ saying there is more on the left.
+			flat := strings.Replace(p.lines[i], "\t", "  ", 1)
+			l = "‹" + fit(ansi.Cut(flat, p.left+1, p.left+p.w), p.w-1)
+		}
 		if i == p.mark {
 			l = st.Highlight.Render(stripANSI(l))
 		}
 		out = append(out, l)
 	}
 	return fitLines(out, p.w, p.h)
+}
+
+// widest is the width of the longest line, tab alignment as two spaces.
+func (p *textPane) widest() int {
+	w := 0
+	for _, l := range p.lines {
+		w = max(w, ansi.StringWidth(l)+1)
+	}
+	return w
 }
 
 func (p *textPane) text() string {

@@ -180,7 +180,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	if m.editing != nil {
 		return m.editKey(msg)
 	}
-	if m.focus == paneTree && m.lay.Kind == layoutWide {
+	if m.focus == paneTree && (m.lay.Kind == layoutWide || m.narrow == paneTree) {
 		if cmd, used := m.treeKey(msg); used {
 			return cmd
 		}
@@ -261,7 +261,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Zoom):
 		m.zoom = !m.zoom
 		m.resize(m.lay.W, m.lay.H)
-	case key.Matches(msg, k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5):
+	case key.Matches(msg, k.Pane0, k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5):
 		m.jumpPane(msg.String())
 	case key.Matches(msg, k.Copy):
 		return m.copyPane()
@@ -341,7 +341,7 @@ func (m *Model) escape() tea.Cmd {
 		if m.cancelSend != nil {
 			m.cancelSend()
 		}
-		m.setStatus("request canceled", false)
+		m.setStatus("request cancelled", false)
 	case m.body.Filtering() != "":
 		m.body.ClearFilter()
 	case m.showDiff:

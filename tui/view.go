@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/tui/bodyview"
@@ -136,22 +137,40 @@ func shortDuration(d time.Duration) string {
 	return fmt.Sprintf("%dh%02dm", int(d.Hours()), int(d.Minutes())%60)
 }
 
-// footer: the status line when there is one, else the keys.
+// footer: the status line when there is one, else the keys. Whatever
+// the width, it ends with "? help": the keys that do not fit give way,
+// and a long status is cut before it, so help is never out of reach.
 func (m *Model) footer() string {
 	st := m.styles
+	helpKey := m.keys.Help.Help()
+	tail := st.FooterKey.Render(helpKey.Key) + " " + st.Footer.Render(helpKey.Desc)
+	room := m.lay.W - 1 - ansi.StringWidth(tail) - 2
 	if m.status != "" {
 		s := st.FooterInfo
 		if !m.statusOK {
 			s = st.FooterError
 		}
-		return " " + s.Render(bodyview.Escape(m.status))
+		status := s.Render(bodyview.Escape(m.status))
+		if room < 1 {
+			return " " + status
+		}
+		return " " + fit(status, room) + "  " + tail
 	}
 	var b []string
+	used := 0
 	for _, k := range m.keys.ShortHelp() {
+		if key.Matches(tea.KeyPressMsg{Text: "?", Code: '?'}, k) {
+			continue // the tail
+		}
 		h := k.Help()
+		w := ansi.StringWidth(h.Key) + 1 + ansi.StringWidth(h.Desc) + 2
+		if used+w > room+2 {
+			break // the first keys matter most: the rest give way
+		}
+		used += w
 		b = append(b, st.FooterKey.Render(h.Key)+" "+st.Footer.Render(h.Desc))
 	}
-	return " " + strings.Join(b, "  ")
+	return " " + strings.Join(append(b, tail), "  ")
 }
 
 // panesView draws the panes of the current layout.
@@ -174,30 +193,39 @@ func (m *Model) panesView() []string {
 	tabs := m.tabBar()
 	p := m.narrow
 	if p == paneTree {
-		p = paneWire
+		// The tree is a tab like the others: below 110 columns it was
+		// hidden behind ctrl+p and users could not find it.
+		return append([]string{fit(tabs, l.W)}, m.frame(m.treeTitle(), m.tree.view(m.styles, true), l.Single.W, l.Single.H, true)...)
 	}
 	return append([]string{fit(tabs, l.W)}, m.frame(m.paneTitle(p, l.Single.W), m.paneView(p), l.Single.W, l.Single.H, true)...)
 }
 
+// narrowTabs are the tabs of the narrow layout, in order; the mouse
+// finds a click's tab from the same names.
+var narrowTabs = []struct {
+	p    pane
+	name string
+}{{paneTree, "0 Requests"}, {paneWire, "1 Request"}, {paneSigV4, "2 SigV4"}, {paneResponse, "3 Response"}, {paneCookies, "4 Cookies"}, {paneDiff, "5 Diff"}}
+
 func (m *Model) tabBar() string {
 	st := m.styles
-	names := []struct {
-		p    pane
-		name string
-	}{{paneWire, "1 Request"}, {paneSigV4, "2 SigV4"}, {paneResponse, "3 Response"}, {paneCookies, "4 Cookies"}, {paneDiff, "5 Diff"}}
 	var parts []string
-	for _, n := range names {
+	for _, n := range narrowTabs {
 		s := st.Tab
-		if n.p == m.narrow || (m.narrow == paneTree && n.p == paneWire) {
+		if n.p == m.narrow {
 			s = st.TabActive
 		}
 		parts = append(parts, s.Render(n.name))
 	}
-	req := ""
+	bar := " " + strings.Join(parts, "  ")
 	if m.path != "" {
-		req = st.Dim.Render("  · " + bodyview.Escape(m.path) + "  ctrl+p finds another")
+		req := "  · " + bodyview.Escape(m.path)
+		if hint := req + "  ctrl+p finds another"; ansi.StringWidth(bar+hint) <= m.lay.W {
+			req = hint
+		}
+		bar += st.Dim.Render(req)
 	}
-	return " " + strings.Join(parts, "  ") + req
+	return bar
 }
 
 // paneTitle is a pane's title; w is the pane's width.

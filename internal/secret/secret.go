@@ -21,6 +21,8 @@ func Mask(s string) string {
 	switch {
 	case n == 0:
 		return ""
+	case n == 1:
+		return "…(1 char)"
 	case n <= 8:
 		return fmt.Sprintf("…(%d chars)", n)
 	}
@@ -29,8 +31,8 @@ func Mask(s string) string {
 }
 
 // masked is what Mask writes: up to four characters, "…(", a count and
-// " chars)".
-var masked = regexp.MustCompile(`^[^…]{0,4}…\([0-9]+ chars\)$`)
+// " chars)" (" char)" for one).
+var masked = regexp.MustCompile(`^[^…]{0,4}…\([0-9]+ chars?\)$`)
 
 // Masked reports whether s is a value Mask wrote, or one a server cut
 // short with "…" itself (an echo that masks what it shows): neither holds

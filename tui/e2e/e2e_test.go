@@ -220,3 +220,27 @@ func TestDemoEndToEnd(t *testing.T) {
 	}
 	s.keys("q")
 }
+
+// TestNarrowReachesTree shrinks the window to 80 columns, as a user
+// splitting a tmux pane would: the tree must stay reachable (tab 0) and
+// the footer must keep "? help".
+func TestNarrowReachesTree(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary and drives it in tmux")
+	}
+	s := start(t, 160, 48, "demo")
+	s.waitFor("not logged in (L)", "List pets")
+	s.run("resize-window", "-x", "80", "-y", "24")
+	scr := s.waitFor("0 Requests", "1 Request", "? help")
+	if strings.Contains(scr, "Who am I") {
+		t.Fatalf("the tree shows before 0 is pressed:\n%s", scr)
+	}
+	s.keys("0")
+	s.waitFor("┌─ Requests", "Who am I", "Create pet", "? help")
+	s.keys("?")
+	s.waitFor("Help", "scroll")
+	s.keys("G")
+	s.waitFor("quit now")
+	s.keys("Escape")
+	s.waitFor("┌─ Requests", "Who am I")
+}
