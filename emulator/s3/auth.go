@@ -3,6 +3,7 @@ package s3
 import (
 	"context"
 	"crypto/subtle"
+	"encoding/hex"
 	"fmt"
 	"net/http"
 	"net/url"
@@ -237,36 +238,6 @@ func (s *Service) verify(r *http.Request, in *authInput, secret, path string) (e
 	return exp, subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1, nil
 }
 
-// percentDecode decodes every valid %XX (either case), leaving '+' as it
-// is: a '+' in a path is a plus. It reads the object key.
-func percentDecode(s string) string {
-	if !strings.Contains(s, "%") {
-		return s
-	}
-	b := make([]byte, 0, len(s))
-	for i := 0; i < len(s); i++ {
-		if s[i] == '%' && i+2 < len(s) && unhex(s[i+1]) >= 0 && unhex(s[i+2]) >= 0 {
-			b = append(b, byte(unhex(s[i+1])<<4|unhex(s[i+2])))
-			i += 2
-			continue
-		}
-		b = append(b, s[i])
-	}
-	return string(b)
-}
-
-func unhex(c byte) int {
-	switch {
-	case '0' <= c && c <= '9':
-		return int(c - '0')
-	case 'a' <= c && c <= 'f':
-		return int(c-'a') + 10
-	case 'A' <= c && c <= 'F':
-		return int(c-'A') + 10
-	}
-	return -1
-}
-
 // wirePath is the request path exactly as sent, still percent-encoded
 // (Go's server leaves r.RequestURI uncleaned).
 func wirePath(r *http.Request) string {
@@ -287,10 +258,6 @@ func isSHA256Hex(s string) bool {
 	if len(s) != 64 {
 		return false
 	}
-	for i := 0; i < len(s); i++ {
-		if unhex(s[i]) < 0 {
-			return false
-		}
-	}
-	return true
+	_, err := hex.DecodeString(s)
+	return err == nil
 }

@@ -6,13 +6,15 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 // operate does what a verified request asks of the object store.
 func (s *Service) operate(w http.ResponseWriter, r *http.Request, body []byte) *s3Error {
 	// The object key is the path decoded, as S3 reads it: "%7e" and "~"
 	// name the same key, and "." ".." "//" are part of it.
-	bucket, key, _ := strings.Cut(strings.TrimPrefix(percentDecode(wirePath(r)), "/"), "/")
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(awsrule.S3Key(wirePath(r)), "/"), "/")
 	switch {
 	case bucket == "":
 		return errNotImplemented("sigscope's emulator does not list buckets; name one: /<bucket>/<key>.")

@@ -132,6 +132,24 @@ func S3Path(received string) (string, error) {
 	return b.String(), nil
 }
 
+// S3Key is the object key an S3 server reads from a path as received:
+// every valid %XX decoded (either case), a '+' kept as a plus.
+func S3Key(received string) string {
+	if !strings.Contains(received, "%") {
+		return received
+	}
+	b := make([]byte, 0, len(received))
+	for i := 0; i < len(received); i++ {
+		if received[i] == '%' && i+2 < len(received) && unhex(received[i+1]) >= 0 && unhex(received[i+2]) >= 0 {
+			b = append(b, byte(unhex(received[i+1])<<4|unhex(received[i+2])))
+			i += 2
+			continue
+		}
+		b = append(b, received[i])
+	}
+	return string(b)
+}
+
 func unhex(c byte) int {
 	switch {
 	case '0' <= c && c <= '9':
