@@ -59,11 +59,12 @@ func exitCode(t *testing.T, cmd *exec.Cmd) int {
 	return ee.ExitCode()
 }
 
-// TestSendSpoolRemovedOnHangupAndQuit: a closed terminal (SIGHUP) or
-// Ctrl-\ (SIGQUIT) in the middle of a large body ends send as Ctrl-C
-// does: exit 130, and the spool folder (sigscope-send-*) is gone.
+// TestSendSpoolRemovedOnHangupAndQuit: a body too big for memory is
+// spooled to disk; a kill (SIGTERM), a closed terminal (SIGHUP) or Ctrl-\
+// (SIGQUIT) in the middle of it ends send as Ctrl-C does: exit 130, and
+// the spool folder (sigscope-send-*) is gone.
 func TestSendSpoolRemovedOnHangupAndQuit(t *testing.T) {
-	for _, sig := range []syscall.Signal{syscall.SIGHUP, syscall.SIGQUIT} {
+	for _, sig := range []syscall.Signal{syscall.SIGTERM, syscall.SIGHUP, syscall.SIGQUIT} {
 		t.Run(sig.String(), func(t *testing.T) {
 			streaming := make(chan struct{}, 1)
 			addr := testkit.Serve(t, func(c net.Conn) {
