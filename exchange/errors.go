@@ -60,7 +60,9 @@ func classify(op, addr string, err error, timeout time.Duration) *TransportError
 	var netErr net.Error
 	switch {
 	case errors.Is(err, context.Canceled):
-		te.Kind, te.Hint = KindCanceled, "the request was canceled before it completed"
+		// What the connection said as it was torn down (an i/o timeout)
+		// is the cancel's echo, not news.
+		te.Kind, te.Message, te.Hint = KindCanceled, "cancelled", "the request was cancelled before it completed"
 	case errors.Is(err, context.DeadlineExceeded) || errors.As(err, &netErr) && netErr.Timeout():
 		te.Kind = KindTimeout
 		te.Message = fmt.Sprintf("no progress during %s", op)
@@ -133,8 +135,8 @@ func incomplete(addr string, r *Response, cut *cutBody, err error, timeout time.
 		r.Incomplete = fmt.Sprintf("timed out after %s (the %s limit for the whole exchange)", got, timeout)
 		te.Hint = "the server sent the status, the headers and part of the body, then nothing more in time: a slow or stalled stream. Raise --timeout if it is only slow; otherwise check the server's logs"
 	case KindCanceled:
-		r.Incomplete = "canceled after " + got
-		te.Hint = "the request was canceled while the body was arriving; what arrived is kept"
+		r.Incomplete = "cancelled after " + got
+		te.Hint = "the request was cancelled while the body was arriving; what arrived is kept"
 	case KindClosed:
 		how := "closed"
 		if errors.Is(err, syscall.ECONNRESET) {
