@@ -54,17 +54,20 @@ func TestMaskedOnceWithTheRealLength(t *testing.T) {
 	}
 }
 
-// TestMaskOnceMatchesTheRedactorOnEveryLine: maskOnce masks what Text
-// masks, only once: a line that is no cookie or credential header comes
-// out as Text makes it.
-func TestMaskOnceMatchesTheRedactorOnEveryLine(t *testing.T) {
+// TestMaskedOnceOnEveryLine: every line a pane shows holds no secret
+// and no mask of a mask, and a line with nothing secret is kept.
+func TestMaskedOnceOnEveryLine(t *testing.T) {
 	hs := maskedHarness(t, 160, 48)
 	hs.find("Private report")
 	red := workbench.NewRedactor(false, hs.m.livePreview().Prepared, nil)
-	for _, l := range []string{"GET /prod/x?a=" + goldenPolicy + " HTTP/1.1", "X-Trace: " + goldenPolicy, "host:abc", `{"token":"` + goldenJWT + `"}`} {
-		if got, want := maskOnce(red)(l), red.Text(l); got != want {
-			t.Errorf("maskOnce(%.30q) = %.60q, Text gives %.60q", l, got, want)
+	for _, l := range []string{"GET /prod/x?a=" + goldenPolicy + " HTTP/1.1", "X-Trace: " + goldenPolicy, `{"token":"` + goldenJWT + `"}`} {
+		got := maskOnce(red)(l)
+		if strings.Contains(got, goldenPolicy) || strings.Contains(got, goldenJWT) || strings.Count(got, "…(") != 1 {
+			t.Errorf("maskOnce(%.30q) = %.80q: want the one secret masked once", l, got)
 		}
+	}
+	if got := maskOnce(red)("host:abc"); got != "host:abc" {
+		t.Errorf("a line without a secret: %q", got)
 	}
 	if got := maskOnce(red)("Authorization: " + goldenJWT); got != "Authorization: eyJh…(1051 chars)" {
 		t.Errorf("Authorization: %q", got)
