@@ -71,14 +71,7 @@ func profileSource(x *partialExpander, p *profile) string {
 // signs for or which credential it carries, and to which host; "" for a
 // request without auth.
 func requestUse(c *Collection, x *partialExpander, r *request, chain []*folder) string {
-	auths := []authSpec{c.defaults.auth}
-	levels := [][]headerEntry{c.defaults.headers}
-	for _, f := range chain {
-		auths = append(auths, f.defaults.auth)
-		levels = append(levels, f.defaults.headers)
-	}
-	auths = append(auths, r.auth)
-	levels = append(levels, r.headers)
+	auths, levels := c.levels(r, chain)
 	a := mergeAuth(auths...)
 	if a.mode.node == nil || a.mode.val == string(ModeNone) {
 		return ""

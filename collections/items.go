@@ -335,6 +335,18 @@ func (l *loader) checkEffectiveAuth(r *request, a *authSpec) {
 
 // mergeAuth applies auth blocks from the outermost to the innermost: each
 // field set in a later block wins.
+// levels are a request's auth specs and header lists from the collection
+// inward: the collection's defaults, each folder's, the request's own.
+func (c *Collection) levels(r *request, chain []*folder) ([]authSpec, [][]headerEntry) {
+	auths := []authSpec{c.defaults.auth}
+	headers := [][]headerEntry{c.defaults.headers}
+	for _, f := range chain {
+		auths = append(auths, f.defaults.auth)
+		headers = append(headers, f.defaults.headers)
+	}
+	return append(auths, r.auth), append(headers, r.headers)
+}
+
 func mergeAuth(specs ...authSpec) authSpec {
 	var out authSpec
 	for i := range specs {

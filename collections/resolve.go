@@ -140,14 +140,7 @@ func (c *Collection) Resolve(requestPath, env string, vars map[string]string, pr
 		}
 	}
 
-	levels := [][]headerEntry{c.defaults.headers}
-	auths := []authSpec{c.defaults.auth}
-	for _, f := range chain {
-		levels = append(levels, f.defaults.headers)
-		auths = append(auths, f.defaults.auth)
-	}
-	levels = append(levels, r.headers)
-	auths = append(auths, r.auth)
+	auths, levels := c.levels(r, chain)
 	for _, h := range mergeHeaders(levels) {
 		for _, v := range h.values {
 			val := x.expand(v)
@@ -369,11 +362,8 @@ func (c *Collection) AuthOf(requestPath string) (mode AuthMode, profile string, 
 	if err != nil {
 		return "", "", err
 	}
-	auths := []authSpec{c.defaults.auth}
-	for _, f := range chain {
-		auths = append(auths, f.defaults.auth)
-	}
-	a := mergeAuth(append(auths, r.auth)...)
+	auths, _ := c.levels(r, chain)
+	a := mergeAuth(auths...)
 	mode = ModeNone
 	if a.mode.node != nil {
 		mode = AuthMode(a.mode.val)

@@ -144,11 +144,8 @@ func (c *Collection) Hosts() []string {
 	c.eachRequest(func(x *partialExpander, r *request, chain []*folder) {
 		add(urlHost(x.expand(r.url)))
 		// A signature is good for the host it names, wherever it is sent.
-		levels := [][]headerEntry{c.defaults.headers}
-		for _, f := range chain {
-			levels = append(levels, f.defaults.headers)
-		}
-		add(hostHeader(x, append(levels, r.headers)))
+		_, levels := c.levels(r, chain)
+		add(hostHeader(x, levels))
 	})
 	c.eachEnvironment(func(x *partialExpander) {
 		for _, p := range c.profiles {
