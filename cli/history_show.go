@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -216,16 +215,5 @@ func confirmReplayChanges(in *answers, changes []string, id int64, yes bool) err
 		return nil
 	}
 	summary := fmt.Sprintf("#%d would not be replayed where it was recorded:\n  %s", id, strings.Join(changes, "\n  "))
-	if !in.tty {
-		return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to replay it all the same", termsafe.Text(summary)))
-	}
-	in.say("%s", summary)
-	ans, err := in.line("Replay it there? [y/N]", "not confirmed: nothing was sent")
-	if err != nil {
-		return withCode(ExitError, err)
-	}
-	if a := strings.ToLower(ans); a != "y" && a != "yes" {
-		return withCode(ExitError, errors.New("not confirmed: nothing was sent"))
-	}
-	return nil
+	return askYes(in, termsafe.Text(summary), "Replay it there?", "Pass --yes to replay it all the same", "not confirmed: nothing was sent")
 }

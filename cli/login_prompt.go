@@ -346,21 +346,33 @@ func confirmTrust(in *answers, wb *workbench.Workbench, yes bool) error {
 	}
 	if !yes {
 		summary := fmt.Sprintf("The collection %q (%s) is not trusted yet: it comes from a file, and it could be anyone's.\n%s", ue.Collection, wb.Coll.Path, ue.List())
-		if !in.tty {
-			return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. Pass --yes to trust it (remembered until its variables, hosts or use of credentials change), or run in a terminal to be asked", summary))
-		}
-		in.say("%s", summary)
-		ans, err := in.line("Trust it and go on? [y/N]", "not confirmed: nothing was sent")
-		if err != nil {
-			return withCode(ExitError, err)
-		}
-		if a := strings.ToLower(ans); a != "y" && a != "yes" {
-			return withCode(ExitError, errors.New("not confirmed: nothing was sent (pass --yes to trust the collection without being asked)"))
+		if err := askYes(in, summary, "Trust it and go on?",
+			"Pass --yes to trust it (remembered until its variables, hosts or use of credentials change), or run in a terminal to be asked",
+			"not confirmed: nothing was sent (pass --yes to trust the collection without being asked)"); err != nil {
+			return err
 		}
 	}
 	if err := wb.Trust(); err != nil {
 		// Confirmed all the same, for this run.
 		fmt.Fprintf(in.errw, "warning: %s; the collection is trusted for this run only\n", termsafe.Text(err.Error()))
+	}
+	return nil
+}
+
+// askYes shows summary and asks question (y/N) in a terminal. Without a
+// terminal it stops with summary and notTTY (how to say yes by flag);
+// any answer but yes stops with refused. Nothing is sent either way.
+func askYes(in *answers, summary, question, notTTY, refused string) error {
+	if !in.tty {
+		return withCode(ExitError, fmt.Errorf("%s\nNothing was sent. %s", summary, notTTY))
+	}
+	in.say("%s", summary)
+	ans, err := in.line(question+" [y/N]", "not confirmed: nothing was sent")
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	if a := strings.ToLower(ans); a != "y" && a != "yes" {
+		return withCode(ExitError, errors.New(refused))
 	}
 	return nil
 }
