@@ -352,6 +352,12 @@ func (in *dialectInput) compareCanon(d Dialect) (DialectResult, dialectCanon) {
 		res.OwnRequest = in.goOwnRequest(full, canon, active)
 	case full.curl != nil:
 		res.OwnRequest = in.curlOwnRequest(full.curl)
+	case res.OwnRequest == nil:
+		res.OwnRequest = in.nodeOwnRequest(d)
+	}
+	if o := res.OwnRequest; o != nil && in.noPayloadHash && o.Accepted {
+		o.Accepted = false
+		o.Note = strings.TrimPrefix(o.Note+"; S3 refuses it all the same: it carries no x-amz-content-sha256", "; ")
 	}
 	return res, canon
 }

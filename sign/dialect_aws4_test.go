@@ -69,7 +69,7 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 	if err != nil {
 		t.Fatalf("node aws4.js: %v", err)
 	}
-	var got []struct{ Canonical string }
+	var got []struct{ Canonical, Sent string }
 	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
 		t.Fatalf("aws4 printed %q: %v", out, err)
 	}
@@ -85,5 +85,19 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 		if d.CanonicalRequest != got[i].Canonical {
 			t.Errorf("%s (s3 %v):\naws4 dialect:\n%q\naws4:\n%q", r.Target(), c.s3, d.CanonicalRequest, got[i].Canonical)
 		}
+		checkOwnTarget(t, r, c.s3, d, got[i].Sent)
+	}
+}
+
+// checkOwnTarget: the request compare says the signer's own stack sends is
+// the one the library left to send.
+func checkOwnTarget(t *testing.T, r *Request, s3 bool, d DialectResult, sent string) {
+	t.Helper()
+	want := r.Target()
+	if d.OwnRequest != nil {
+		want = d.OwnRequest.Target
+	}
+	if want != sent {
+		t.Errorf("%s (s3 %v): %s sends %q; compare says %q", r.Target(), s3, d.Signer, sent, want)
 	}
 }

@@ -258,7 +258,7 @@ func judgeRow(t *testing.T, r *row, k keys, dir string) {
 
 	r.Opinions[judgeEmulator] = emulatorOpinion(*ex)
 	r.Opinions[judgeVerify] = verifyOpinion(ex.Request, k.Secret, amzDate, r.Part)
-	r.Opinions[judgeCompare] = compareOpinion(ex.Request, r.Signer, func(canonical string) bool {
+	r.Opinions[judgeCompare] = compareOpinion(ex.Request, r.Entry.Target, w.Target, r.Signer, func(canonical string) bool {
 		return signatureOf(canonical, r.Truth.Auth, amzDate, k.Secret) == r.Truth.Auth.Signature
 	})
 	if emu := r.Opinions[judgeEmulator]; !emu.Accept && ex.Status >= 400 {

@@ -191,10 +191,15 @@ func verifyOpinion(raw []byte, secret, amzDate, expectPart string) opinion {
 
 // compareDialect is one signer in `sigscope compare -o json`.
 type compareDialect struct {
-	Signer  string `json:"signer"`
-	Verdict string `json:"verdict"`
-	Reason  string `json:"reason"`
-	Lines   []struct {
+	Signer     string `json:"signer"`
+	Verdict    string `json:"verdict"`
+	Reason     string `json:"reason"`
+	OwnRequest *struct {
+		Target   string `json:"target"`
+		Accepted bool   `json:"accepted"`
+		Note     string `json:"note"`
+	} `json:"own_request"`
+	Lines []struct {
 		Part  string            `json:"part"`
 		Rules []json.RawMessage `json:"rules"`
 	} `json:"lines"`
@@ -204,8 +209,15 @@ type compareDialect struct {
 // and reads its verdict for the signer that made it. sigscope is not one
 // of compare's signers: it signs AWS's rule, so compare's AWS canonical
 // request, signed with the secret, must give the request's signature.
-func compareOpinion(raw []byte, signer string, sign func(canonical string) bool) opinion {
+//
+// compare predicts what a signer does with a request as its user writes it,
+// its own HTTP stack included, so it is given the captured request with the
+// target as written (the signer's headers and signature kept: they say the
+// service and the mode); where the signer's stack sent another target,
+// compare must say which.
+func compareOpinion(captured []byte, written, sentTarget, signer string, sign func(canonical string) bool) opinion {
 	op := opinion{Ran: true}
+	raw := withTarget(captured, written)
 	out, errs, code := sigscopeRun(raw, "compare", "--request-file", "-", "--scheme", "http", "-o", "json")
 	var c struct {
 		CanonicalRequest string           `json:"canonical_request"`
@@ -229,6 +241,28 @@ func compareOpinion(raw []byte, signer string, sign func(canonical string) bool)
 		return op
 	}
 	d := c.Dialects[i]
+	if d.OwnRequest != nil {
+		// compare says the signer's own stack sends other bytes than
+		// those it was given: its verdict is on the bytes given, its
+		// prediction on those the signer sends.
+		// JSON carries text: a byte that is not UTF-8 reads as U+FFFD.
+		if d.OwnRequest.Target != strings.ToValidUTF8(sentTarget, "\uFFFD") {
+			op.Wrong = fmt.Sprintf("predicts %s sends %q for %q; it sent %q", signer, d.OwnRequest.Target, written, sentTarget)
+			return op
+		}
+		op.Canonical = ""
+		op.Accept = d.OwnRequest.Accepted
+		if !op.Accept {
+			op.Cause = "own stack: " + firstWords(d.OwnRequest.Note, 6)
+		}
+		return op
+	}
+	if written != sentTarget {
+		// The signer sent other bytes than it was given and compare does
+		// not say so: its verdict is for the bytes given, which were
+		// not sent; only the verdict is checked.
+		op.Canonical = ""
+	}
 	switch d.Verdict {
 	case "accepted":
 		op.Accept = true
@@ -303,6 +337,16 @@ func explainOpinion(dir string, ex exchange, expectPart string) opinion {
 		op.Wrong = fmt.Sprintf("names %s first; the signer's canonical request differs first at the %s (%s)", top, expectPart, strings.Join(want, " or "))
 	}
 	return op
+}
+
+// withTarget is a captured request with another request target.
+func withTarget(raw []byte, target string) []byte {
+	line, rest, _ := bytes.Cut(raw, []byte("\r\n"))
+	f := strings.SplitN(string(line), " ", 3)
+	if len(f) != 3 || f[1] == target {
+		return raw
+	}
+	return append([]byte(f[0]+" "+target+" "+f[2]+"\r\n"), rest...)
 }
 
 func firstWords(s string, n int) string {

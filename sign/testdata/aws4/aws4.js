@@ -5,7 +5,8 @@
 //
 // Input:  [{"method", "host", "path", "headers", "service", "region",
 //           "accessKeyId", "secretAccessKey", "endpoint"?}]
-// Output: [{"canonical", "status"?, "body"?}]
+// Output: [{"canonical", "sent", "status"?, "body"?}]; sent is the path
+// and query aws4 left in opts.path.
 const aws4 = require('aws4')
 const http = require('http')
 
@@ -18,7 +19,7 @@ async function main() {
     const creds = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }
     const signer = new aws4.RequestSigner(opts, creds)
     signer.sign()
-    const res = { canonical: signer.canonicalString() }
+    const res = { canonical: signer.canonicalString(), sent: opts.path } // sign() rewrote opts.path
     if (c.endpoint) Object.assign(res, await send(c.endpoint, opts))
     out.push(res)
   }
