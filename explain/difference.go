@@ -74,9 +74,13 @@ func fromDifference(r *ranking, e *Evidence, p *sign.Problem) {
 // first only when no way of signing explains a difference and the
 // server's answer shows that it read the request as its bytes say.
 func keyFromRebuilt(r *ranking, e *Evidence, findings []Finding) {
+	dropped := ""
 	for _, f := range findings {
 		if f.explains && f.Weight >= weightMedium {
 			return
+		}
+		if f.Rule == ruleDropped {
+			dropped = f.Why
 		}
 	}
 	a := e.Answer
@@ -94,7 +98,14 @@ func keyFromRebuilt(r *ranking, e *Evidence, findings []Finding) {
 	if ok {
 		checked = fmt.Sprintf("; the string to sign's date %s and scope %s/%s/%s, checked first, are the request's own X-Amz-Date and Credential", date, scopeDate, region, service)
 	}
-	c := r.add(CauseSecret, weightStrong, "%s, and none of the known signers (%s) canonicalizes this request otherwise%s: only the signing key remains", what, signers, checked)
+	var c *Cause
+	if dropped != "" {
+		// The client's stack may have dropped what it signed: the bytes
+		// cannot tell that from a wrong key.
+		c = r.add(CauseSecret, weightWeak+10, "%s, and none of the known signers (%s) canonicalizes these bytes otherwise%s; but the client may have signed bytes it did not send (the cause above), which the bytes cannot show", what, signers, checked)
+	} else {
+		c = r.add(CauseSecret, weightStrong, "%s, and none of the known signers (%s) canonicalizes this request otherwise%s: only the signing key remains", what, signers, checked)
+	}
 	c.Quotes = append(c.Quotes, dq, sq)
 	if ok {
 		sc := r.add(CauseScope, weightWeak, "the signing key is derived from the date, region and service of the scope: a client that derived it for another day (its local date), region or service than the %s/%s/%s it wrote in Credential= fails the same way", scopeDate, region, service)

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"github.com/sigscope/sigscope/sign"
 )
 
 // Rule is one classic cause of a refused signature, as a test over the
@@ -51,7 +53,9 @@ func (r Rule) Test(e *Evidence) []Finding {
 	found := r.test(e)
 	for i := range found {
 		f := &found[i]
-		f.Rule = r.ID
+		if f.Rule == "" {
+			f.Rule = r.ID
+		}
 		f.Quote = f.Quote.masked()
 		f.Why = maskParams(f.Why)
 		if f.Cause == "" {
@@ -93,27 +97,6 @@ var rules = slices.Concat(uriRules, headerRules, timeRules)
 
 func one(f Finding) []Finding { return []Finding{f} }
 
-// A client as its User-Agent names it, and the signer it uses.
-type client struct {
-	match, name string
-	signers     []string // the Finding.Signers names it signs as
-}
-
-// clients are the peers PRODUCT.md measured and the SDKs' own agents:
-// newman and Bruno sign with aws4; curl 7.88.1 signs the path and query
-// as written.
-var clients = []client{
-	{"curl/", "curl", []string{"curl 7.88.1"}},
-	{"PostmanRuntime/", "Postman's runtime (Postman, newman)", []string{"aws4"}},
-	{"bruno", "Bruno", []string{"aws4"}},
-	{"aws-sdk-go-v2/", "aws-sdk-go-v2", []string{"aws-sdk-go-v2"}},
-	{"Boto3/", "boto3", []string{"botocore"}},
-	{"Botocore/", "botocore", []string{"botocore"}},
-	{"aws-cli/", "the AWS CLI", []string{"botocore"}},
-	{"aws-sdk-js/3", "the AWS SDK for JavaScript v3", []string{"@smithy/signature-v4"}},
-	{"aws-amplify", "Amplify", []string{"amplify"}},
-}
-
 // userAgent is the request's User-Agent, or the server's user-agent line.
 func (e *Evidence) userAgent() (string, Quote) {
 	if e.Request != nil {
@@ -134,16 +117,15 @@ func (e *Evidence) byClient(f *Finding) {
 	if ua == "" || len(f.Signers) == 0 {
 		return
 	}
-	for _, c := range clients {
-		if !strings.Contains(strings.ToLower(ua), strings.ToLower(c.match)) {
-			continue
-		}
-		for _, s := range c.signers {
-			if slices.Contains(f.Signers, s) {
-				f.Weight = min(f.Weight+15, weightCertain-1)
-				f.Why += fmt.Sprintf("; the request's User-Agent %q names %s", ua, c.name)
-				return
-			}
+	c, ok := sign.ClientOf(ua)
+	if !ok {
+		return
+	}
+	for _, s := range c.Signers {
+		if slices.Contains(f.Signers, s) {
+			f.Weight = min(f.Weight+15, weightCertain-1)
+			f.Why += fmt.Sprintf("; the request's User-Agent %q names %s", ua, c.Name)
+			return
 		}
 	}
 }

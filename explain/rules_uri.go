@@ -39,6 +39,9 @@ var uriRules = []*Rule{
 		Name: "the path sent is not the path signed"},
 	{ID: "query-changed-in-flight", Cause: CauseQuery, Explains: true, test: queryChanged,
 		Name: "the query sent is not the query signed"},
+	{ID: "rewritten-after-signing", Cause: CausePath, Explains: true, test: rewrittenAfterSigning,
+		Name: "a client whose HTTP stack rewrites the URL after signing",
+		Fix:  "write the URL the way the client's stack sends it before it is signed: escapes in upper case (%C3%A9), raw bytes percent-encoded, no ';' in the last path segment (%3B)"},
 	{ID: "signer-dialects", Cause: CauseQuery, Explains: true, test: otherDialects,
 		Name: "another way a known signer canonicalizes this request"},
 }
@@ -266,6 +269,58 @@ func queryChanged(e *Evidence) []Finding {
 			Why: fmt.Sprintf("the query sent %q is the query signed %q with '+' and spaces written differently", req.RawQuery, tr.Query.Input)})
 	}
 	return one(Finding{Weight: weightStrong + 10, Quote: e.requestLine(), Why: fmt.Sprintf("the query sent %q is not the query signed %q", req.RawQuery, tr.Query.Input)})
+}
+
+// rewrittenAfterSigning: the request names a client whose stack rewrites
+// the URL after its signer signed it (botocore and urllib3). The bytes
+// received are the rewrite; what the client signed may be another URL
+// that rewrites to them: escapes in lower case, raw bytes, or a last
+// segment with ;params that were not sent.
+func rewrittenAfterSigning(e *Evidence) []Finding {
+	if !e.unrecorded() {
+		return nil
+	}
+	ua, uq := e.userAgent()
+	c, ok := sign.ClientOf(ua)
+	if !ok || c.Rewrites == "" {
+		return nil
+	}
+	by := fmt.Sprintf("the request came from %s: %s", c.Name, c.Rewrites) // byClient quotes the User-Agent
+	var out []Finding
+	if esc := escapesIn(e.Request.RawQuery); esc != "" {
+		out = append(out, Finding{Cause: CauseQuery, Weight: weightMedium + 10, Quote: e.requestLine(), Signers: c.Signers,
+			Why: fmt.Sprintf("%s; the query sent holds %s, which the client may have signed in lower case or raw", by, esc)})
+	}
+	if esc := escapesIn(e.Request.Path); esc != "" {
+		out = append(out, Finding{Cause: CausePath, Weight: weightMedium + 10, Quote: e.requestLine(), Signers: c.Signers,
+			Why: fmt.Sprintf("%s; the path sent holds %s, which the client may have signed in lower case or raw", by, esc)})
+	}
+	if c.Unrecoverable != "" {
+		// Weak, and not strengthened by the User-Agent: it names the
+		// client already, and the bytes show nothing of it.
+		out = append(out, Finding{Rule: ruleDropped, Cause: CausePath, Weight: weightMedium - 5, Quote: uq,
+			Why: fmt.Sprintf("the request came from %s: %s, so a URL signed with ';' in its last path segment arrives without that part (the bytes cannot show it: if the URL had no ';', look at the key)", c.Name, c.Unrecoverable)})
+	}
+	return out
+}
+
+// ruleDropped marks the finding of rewrittenAfterSigning that no bytes
+// show: keyFromRebuilt cannot say only the key remains while it stands.
+const ruleDropped = "rewritten-after-signing:dropped"
+
+// escapesIn lists the %XX escapes of s, quoted, "" when it has none.
+func escapesIn(s string) string {
+	var found []string
+	for i := 0; i+2 < len(s); i++ {
+		if s[i] == '%' && isHexDigit(s[i+1]) && isHexDigit(s[i+2]) {
+			found = appendOnce(found, fmt.Sprintf("%q", s[i:i+3]))
+			i += 2
+		}
+	}
+	if len(found) > 4 {
+		found = append(found[:4], "…")
+	}
+	return strings.Join(found, ", ")
 }
 
 // handledDialects are sign's dialect rules that have a rule of their own

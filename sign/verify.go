@@ -230,6 +230,13 @@ func (v *Verification) checkSignature(in VerifyInput, o canonOptions, tr *Trace)
 			sig.Detail = "the signature does not match the request as received; it matches the request as the signer saw it (see above)"
 			break
 		}
+		if p := droppedAfterSigning(in, tr); p != nil && !isV4a(tr.Algorithm) {
+			v.Cause = VariantParamsDropped
+			v.add(*p)
+			sig.Detail = "the signature differs: the client dropped part of the request after signing, or the secret key is wrong (see above)"
+			sig.Hint = p.Hint
+			break
+		}
 		sig.Detail = "the signature differs: the secret key is wrong, or the request changed after signing (method, path, query, a signed header or the body)"
 		if isV4a(tr.Algorithm) {
 			sig.Detail = "the signature does not verify with the public key derived from the secret: the secret key is wrong, or the request changed after signing (method, path, query, a signed header or the body)"
