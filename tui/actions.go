@@ -11,7 +11,7 @@ import (
 
 // resize computes the layout once and pushes the sizes down.
 func (m *Model) resize(w, h int) {
-	m.lay = computeLayout(w, h)
+	m.lay = computeLayout(w, h, m.layPrefs)
 	l := m.lay
 	inner := func(r rect) (int, int) { return max(r.W-2, 0), max(r.H-2, 0) }
 	if l.Kind == layoutWide && !m.zoom {
@@ -79,6 +79,10 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	}
 	m.tree.setCollections(names, msg.refs)
 	m.tree.modes = msg.modes
+	if want := m.tree.wantWidth(); want != m.layPrefs.TreeWant {
+		m.layPrefs.TreeWant = want
+		m.resize(m.lay.W, m.lay.H)
+	}
 	keepColl, keepPath := m.coll, m.path
 	after := m.selectAfter
 	m.selectAfter = nil

@@ -64,7 +64,9 @@ type Model struct {
 	styles Styles
 	keys   globalKeys
 	lay    layout
-	ctx    context.Context
+	// layPrefs size the wide layout: the tree's rows, the user's < and >.
+	layPrefs layoutPrefs
+	ctx      context.Context
 
 	loading bool
 	spin    spinner.Model

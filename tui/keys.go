@@ -12,6 +12,7 @@ type globalKeys struct {
 	Copy, CopyCurl, Edit, Secrets, Help, Quit   key.Binding
 	ForceQuit, TabNext, TabPrev, Reload, Theme  key.Binding
 	Save, EditRequest, History                  key.Binding
+	Narrower, Wider                             key.Binding
 }
 
 func newGlobalKeys() globalKeys {
@@ -57,6 +58,8 @@ func newGlobalKeys() globalKeys {
 		Save:         b([]string{"ctrl+s"}, "ctrl+s", "save to the YAML file"),
 		EditRequest:  b([]string{"i"}, "i", "edit the request"),
 		History:      b([]string{"H"}, "H", "history"),
+		Narrower:     b([]string{"<"}, "</>", "narrow/widen the focused pane"),
+		Wider:        b([]string{">"}, ">", "widen the focused pane"),
 	}
 }
 
@@ -68,6 +71,6 @@ func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
 		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.History, k.Save, k.Reload},
 		{k.EditRequest, k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
-		{k.Focus, k.FocusBack, k.Zoom, k.Pane0, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
+		{k.Focus, k.FocusBack, k.Zoom, k.Narrower, k.Pane0, k.Copy, k.CopyCurl, k.Edit, k.Theme, k.Help, k.Quit, k.ForceQuit},
 	}
 }

@@ -48,3 +48,58 @@ func TestEveryScreenFitsEverySize(t *testing.T) {
 		}
 	}
 }
+
+// TestLayoutSizesByContentAndShifts: the tree is as wide as its widest row
+// within its bounds, the user's shifts move the borders, and whatever the
+// shifts every pane keeps its minimum and the columns add up.
+func TestLayoutSizesByContentAndShifts(t *testing.T) {
+	if got := computeLayout(160, 48, layoutPrefs{}).Tree.W; got != 20 {
+		t.Errorf("no rows: tree %d, want 20", got)
+	}
+	if got := computeLayout(160, 48, layoutPrefs{TreeWant: 25}).Tree.W; got != 27 {
+		t.Errorf("rows of 25: tree %d, want 27 (borders)", got)
+	}
+	if got := computeLayout(160, 48, layoutPrefs{TreeWant: 90}).Tree.W; got != 32 {
+		t.Errorf("rows of 90: tree %d, want a fifth of 160", got)
+	}
+	for _, w := range []int{110, 111, 120, 160, 220} {
+		for _, p := range []layoutPrefs{{TreeShift: 500}, {TreeShift: -500}, {SigV4Shift: 500}, {SigV4Shift: -500}, {TreeShift: 500, SigV4Shift: 500}, {TreeWant: 200, SigV4Shift: 300}} {
+			l := computeLayout(w, 30, p)
+			if l.Tree.W < minTree || l.Wire.W < minMid || l.SigV4.W < minSigV4 || l.Tree.W+l.Wire.W+l.SigV4.W != w {
+				t.Errorf("%d columns, %+v: tree %d, middle %d, SigV4 %d", w, p, l.Tree.W, l.Wire.W, l.SigV4.W)
+			}
+			if l.Response.W != l.Wire.W || l.SigV4.X != l.Tree.W+l.Wire.W {
+				t.Errorf("%d columns, %+v: panes out of line: %+v", w, p, l)
+			}
+		}
+	}
+}
+
+// TestResizeKeysMoveTheFocusedBorder: > widens the focused pane, < narrows
+// it, at once after a minimum stopped it; the status line says the widths.
+func TestResizeKeysMoveTheFocusedBorder(t *testing.T) {
+	hs := goldenHarness(t, 160, 48)
+	tree := hs.m.lay.Tree.W
+	hs.press("0", ">", ">")
+	if got := hs.m.lay.Tree.W; got != tree+4 {
+		t.Fatalf("tree %d after > >, want %d", got, tree+4)
+	}
+	if !strings.Contains(hs.screen(), "panes: requests") {
+		t.Error("the status line does not say the widths")
+	}
+	for range 60 {
+		hs.press("<")
+	}
+	if got := hs.m.lay.Tree.W; got != minTree {
+		t.Fatalf("tree %d after many <, want the minimum %d", got, minTree)
+	}
+	hs.press(">")
+	if got := hs.m.lay.Tree.W; got != minTree+2 {
+		t.Errorf("tree %d: > after the minimum stopped < does not act at once", got)
+	}
+	sig := hs.m.lay.SigV4.W
+	hs.press("2", ">")
+	if got := hs.m.lay.SigV4.W; got != sig+2 {
+		t.Errorf("SigV4 %d after 2 >, want %d", got, sig+2)
+	}
+}

@@ -126,6 +126,22 @@ func (t *tree) rebuild() {
 	t.scroll()
 }
 
+// wantWidth is the width the widest row needs, borders excluded: the
+// layout sizes the tree by it (the status or auth label takes 4 columns).
+func (t *tree) wantWidth() int {
+	w := 0
+	for _, n := range t.all {
+		name := lipglossWidth(bodyview.Escape(n.Name))
+		switch n.Kind {
+		case nodeRequest:
+			w = max(w, n.Depth+1+4+1+name+1+4)
+		default:
+			w = max(w, n.Depth+2+name)
+		}
+	}
+	return w
+}
+
 func kindSuffix(k int) string { return fmt.Sprint("\x00", k) }
 
 func (t *tree) setSize(w, h int) { t.w, t.h = w, h; t.scroll() }

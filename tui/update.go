@@ -286,6 +286,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.reload()
+	case key.Matches(msg, k.Narrower, k.Wider):
+		d := 2
+		if key.Matches(msg, k.Narrower) {
+			d = -2
+		}
+		m.setStatus(m.shiftBorder(d), false)
 	case key.Matches(msg, k.Theme):
 		m.styles = NewStyles(!m.styles.Dark)
 		m.applyStyles()
