@@ -118,7 +118,8 @@ func parseKV(s, sep, what string) ([]collections.KV, error) {
 func (e *editor) setSize(w, h int) {
 	e.w, e.h = w, h
 	inner := max(w-9, 10)
-	e.method.SetWidth(inner)
+	// A method is at most 7 letters (OPTIONS): the ←/→ hint stays beside it.
+	e.method.SetWidth(min(8, inner))
 	e.url.SetWidth(inner)
 	qh, hh := e.areaHeights()
 	e.query.SetWidth(w)
@@ -126,15 +127,27 @@ func (e *editor) setSize(w, h int) {
 	e.headers.SetWidth(w)
 	e.headers.SetHeight(hh)
 	e.body.SetWidth(w)
-	e.body.SetHeight(max(h-qh-hh-7, 1))
+	e.body.SetHeight(max(h-qh-hh-6, 1)) // six rows: method, url, three labels, the foot
 }
 
 // areaHeights splits the rows below method and URL: query and headers get
-// what they hold (within limits), the body the rest.
+// what they hold and a line to add one, when the body leaves room; the
+// body keeps at least half the rows when it holds more, else the rest.
 func (e *editor) areaHeights() (int, int) {
-	avail := max(e.h-7, 3)
-	q := clamp(e.query.LineCount(), 1, max(avail/5, 1))
-	hd := clamp(e.headers.LineCount(), 1, max(avail/3, 1))
+	avail := max(e.h-6, 3)
+	q, hd := e.query.LineCount()+1, e.headers.LineCount()+1
+	bodyWants := max(e.body.LineCount()+1, 3)
+	if e.bodyFile != "" || e.body.Value() == "" {
+		bodyWants = 1 // a line to start one
+	}
+	if q+hd+bodyWants > avail {
+		room := max(avail-min(bodyWants, avail/2), 2)
+		if q+hd > room {
+			// Share what is left by what each holds, a line each at least.
+			q = clamp(room*q/(q+hd), 1, room-1)
+			hd = max(room-q, 1)
+		}
+	}
 	return q, hd
 }
 
@@ -345,7 +358,7 @@ func (e *editor) view(st Styles) []string {
 	} else {
 		lines = append(lines, strings.Split(e.body.View(), "\n")...)
 	}
-	foot := st.Dim.Render("tab next field · esc done · ctrl+j send · ctrl+s save")
+	foot := st.Dim.Render("tab next · esc done · ctrl+j send · ctrl+s save")
 	if e.err != "" {
 		foot = st.Error.Render(bodyview.Escape(e.err))
 	}
