@@ -220,3 +220,28 @@ func TestTreeEditsNewDuplicateRenameDelete(t *testing.T) {
 		t.Fatalf("saved:\n%s", saved)
 	}
 }
+
+// TestFinderBoxKeepsItsHeight: the finder's box does not jump as the
+// matches shrink while typing: its top border stays on the same row.
+func TestFinderBoxKeepsItsHeight(t *testing.T) {
+	hs := goldenHarness(t, 120, 30)
+	hs.press("ctrl+p")
+	row := func() int {
+		for i, l := range strings.Split(hs.screen(), "\n") {
+			if strings.Contains(l, "Find a request") {
+				return i
+			}
+		}
+		t.Fatal("no finder on screen")
+		return -1
+	}
+	all := row()
+	hs.typeText("delete")
+	if got := row(); got != all {
+		t.Errorf("the box moved from row %d to %d as the matches shrank", all, got)
+	}
+	hs.typeText("zzz")
+	if got := row(); got != all || !strings.Contains(hs.screen(), "no request matches") {
+		t.Errorf("with no match the box moved from row %d to %d", all, got)
+	}
+}

@@ -175,6 +175,11 @@ func (f *finder) view(m *Model) []string {
 	if len(f.matches) == 0 {
 		lines = append(lines, m.styles.Dim.Render(" no request matches"))
 	}
+	// The box keeps its height as the matches shrink: it does not jump
+	// under the typing.
+	for len(lines) < 2+max(min(rows, len(f.items)), 1) {
+		lines = append(lines, "")
+	}
 	lines = append(lines, "", m.styles.Dim.Render(fmt.Sprintf(" %d of %d · enter opens · esc closes", len(f.matches), len(f.items))))
 	return m.dialogBox("Find a request", lines, w)
 }

@@ -168,9 +168,25 @@ func wrapLines(lines []string, w int) []string {
 			out = append(out, l) // a twoCol line: fitted, not wrapped
 			continue
 		}
-		out = append(out, wrapText(l, w)...)
+		out = append(out, hangingWrap(l, w)...)
 	}
 	return out
+}
+
+// hangingWrap wraps a line to w, its continuation lines indented as the
+// line is (a cookie's attributes stay under the cookie, not at column 0).
+func hangingWrap(l string, w int) []string {
+	plain := stripANSI(l)
+	indent := len(plain) - len(strings.TrimLeft(plain, " "))
+	if indent == 0 || indent > w/2 || lipglossWidth(plain) <= w {
+		return wrapText(l, w)
+	}
+	parts := wrapText(l, w-indent)
+	pad := strings.Repeat(" ", indent)
+	for i := 1; i < len(parts); i++ {
+		parts[i] = pad + parts[i]
+	}
+	return parts
 }
 
 // startLines is the start screen: no collection loaded. When some did
