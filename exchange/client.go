@@ -243,6 +243,11 @@ type hopResult struct {
 }
 
 func exchangeOnce(ctx context.Context, r *sign.Request, wire []byte, addr string, roots *x509.CertPool, opts Options) (h hopResult) {
+	defer func() {
+		if h.err != nil {
+			h.err.blameControlByte(r)
+		}
+	}()
 	start := time.Now()
 	scheme := strings.ToLower(r.Scheme)
 	if scheme == "" {

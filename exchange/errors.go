@@ -6,6 +6,7 @@ import (
 	"crypto/x509"
 	"errors"
 	"fmt"
+	"github.com/sigscope/sigscope/sign"
 	"io"
 	"net"
 	"syscall"
@@ -153,4 +154,34 @@ func incomplete(addr string, r *Response, cut *cutBody, err error, timeout time.
 	}
 	te.Message = r.Incomplete
 	return te
+}
+
+// blameControlByte: a server that drops a request whose header holds a
+// control byte is refusing the header, not speaking another protocol; the
+// hint says which header.
+func (e *TransportError) blameControlByte(req *sign.Request) {
+	if e.Kind != KindProtocol && e.Kind != KindClosed {
+		return
+	}
+	if name, b, ok := controlByteHeader(req); ok {
+		e.Hint = fmt.Sprintf("the header %s holds a control byte (0x%02x): servers refuse such a header or drop the connection; remove it from the request", name, b)
+	}
+}
+
+// controlByteHeader finds a header whose name or value holds a control
+// byte other than a tab, which no HTTP/1.1 server accepts.
+func controlByteHeader(req *sign.Request) (string, byte, bool) {
+	if req == nil {
+		return "", 0, false
+	}
+	for _, h := range req.Headers {
+		for _, s := range []string{h.Name, h.Value} {
+			for i := 0; i < len(s); i++ {
+				if c := s[i]; (c < 0x20 && c != '\t') || c == 0x7f {
+					return fmt.Sprintf("%q", h.Name), c, true
+				}
+			}
+		}
+	}
+	return "", 0, false
 }

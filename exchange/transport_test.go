@@ -431,3 +431,19 @@ func TestClockSkewWarning(t *testing.T) {
 		t.Errorf("warnings %q", res.Warnings)
 	}
 }
+
+// TestControlByteHeaderIsBlamed: a server that drops a request whose
+// header holds an ESC byte refuses the header; the hint names it instead
+// of "does not speak HTTP/1.1", and a clean request keeps that hint.
+func TestControlByteHeaderIsBlamed(t *testing.T) {
+	url := rawServer(t, "") // reads the request and hangs up, as servers do on a bad header
+	res := Send(context.Background(), reqFor(t, "GET", url+"/", sign.Header{Name: "X-Note", Value: "a\x1bb"}), Options{Timeout: 5 * time.Second})
+	wantTransportError(t, res, KindClosed, "closed the connection")
+	if !strings.Contains(res.Err.Hint, `the header "X-Note" holds a control byte (0x1b)`) {
+		t.Errorf("hint %q does not name the header", res.Err.Hint)
+	}
+	res = Send(context.Background(), reqFor(t, "GET", url+"/", sign.Header{Name: "X-Note", Value: "ab"}), Options{Timeout: 5 * time.Second})
+	if res.Err == nil || strings.Contains(res.Err.Hint, "control byte") {
+		t.Errorf("a clean header is blamed: %+v", res.Err)
+	}
+}

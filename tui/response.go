@@ -216,7 +216,7 @@ func errorLines(st Styles, title string, err error, hint string) []string {
 
 // transportLines is the body area when no answer came.
 func transportLines(st Styles, e *exchange.TransportError, req *sign.Request) []string {
-	msg, hint := transportWording(e, req)
+	msg, hint := transportWording(e)
 	return errorLines(st, "No answer ("+e.Kind+", "+e.Op+")", fmt.Errorf("%s", msg), hint)
 }
 

@@ -64,7 +64,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		m.setStatus("not sent: "+oc.Err.Error(), false)
 	case oc.Result.Err != nil && oc.Result.Response == nil:
 		m.tree.status[id] = 0
-		text, _ := transportWording(oc.Result.Err, oc.Result.Request)
+		text, _ := transportWording(oc.Result.Err)
 		m.setStatus(msg.path+": no answer: "+text, false)
 	default: // an answer, perhaps cut short (Response.Incomplete)
 		r := oc.Result.Response

@@ -41,15 +41,16 @@ func TestCancelIsWordedAsCancelled(t *testing.T) {
 }
 
 // A header with an ESC byte is refused for the header, not because the
-// port does not speak HTTP/1.1.
+// port does not speak HTTP/1.1: the exchange's hint (exchange's
+// TestControlByteHeaderIsBlamed) shows in the pane as it says it.
 func TestControlByteHeaderIsNamed(t *testing.T) {
 	hs := goldenHarness(t, 160, 48)
 	noAnswer(t, hs, &exchange.TransportError{Kind: exchange.KindProtocol, Op: "read response", Addr: "127.0.0.1:1",
-		Message: "malformed HTTP response", Hint: "the server does not speak HTTP/1.1 on this port (HTTP/2-only, or not HTTP at all)",
+		Message: "malformed HTTP response", Hint: "the header \"Accept\" holds a control byte (0x1b): servers refuse such a header or drop the connection; remove it from the request",
 		Err: errors.New("malformed")}, "a\x1bb")
 	hs.press("3")
 	scr := hs.screen()
-	if strings.Contains(scr, "does not speak HTTP/1.1") || !strings.Contains(scr, "control byte (0x1b)") {
-		t.Fatalf("the ESC header is not named:\n%s", scr)
+	if strings.Contains(scr, "does not speak HTTP/1.1") || !strings.Contains(scr, "control byte (0x1b)") || strings.Contains(scr, "\x1b") {
+		t.Fatalf("the ESC header is not named, or reached the screen raw:\n%s", scr)
 	}
 }
