@@ -160,16 +160,22 @@ func runDemoTUI(cmd *cobra.Command) error {
 // demoEnvironment gives the collection's profiles the emulator's demo
 // user and IAM keys without touching the process environment.
 func (d *demo) demoEnvironment() error {
-	cfg := d.srv.Config
+	env, err := demoValues(d.srv.Config)
+	d.env = env
+	return err
+}
+
+// demoValues are the environment variables the demo collection's profiles
+// read, with the built-in emulator's public demo keys and password.
+func demoValues(cfg *emulator.Config) (map[string]string, error) {
 	if len(cfg.Credentials) == 0 || len(cfg.Cognito.UserPools) == 0 || len(cfg.Cognito.UserPools[0].Users) == 0 {
-		return fmt.Errorf("the emulator's built-in configuration lacks the demo IAM user or the demo user")
+		return nil, fmt.Errorf("the emulator's built-in configuration lacks the demo IAM user or the demo user")
 	}
-	d.env = map[string]string{
+	return map[string]string{
 		"SIGSCOPE_DEMO_ACCESS_KEY_ID":     cfg.Credentials[0].AccessKeyID,
 		"SIGSCOPE_DEMO_SECRET_ACCESS_KEY": cfg.Credentials[0].SecretAccessKey,
 		"SIGSCOPE_DEMO_PASSWORD":          cfg.Cognito.UserPools[0].Users[0].Password,
-	}
-	return nil
+	}, nil
 }
 
 func (d *demo) getenv(name string) (string, bool) {

@@ -100,6 +100,7 @@ var commands = []func() *cobra.Command{
 	newSignCmd,
 	newCompareCmd,
 	newSendCmd,
+	newRunCmd,
 	newExportCmd,
 	newVerifyCmd,
 	newExplainCmd,

@@ -31,6 +31,9 @@ func TestExamplesLoadAndResolve(t *testing.T) {
 		}
 		for _, ref := range refs {
 			r, err := c.Resolve(ref.Path, "", vars, nil)
+			if err != nil && strings.Contains(err.Error(), "captures it from its answer") {
+				continue // a test's later request: `sigscope run` gives it its value
+			}
 			if err != nil {
 				t.Errorf("%s: %s: %v", c.Path, ref.Path, err)
 				continue

@@ -125,6 +125,12 @@ func (l *loader) request(n *yaml.Node) *request {
 	if f, ok := fs.get("auth"); ok {
 		r.auth = l.authSpec(f.val, what+" auth")
 	}
+	if f, ok := fs.get("capture"); ok {
+		r.captures = l.captures(f.val, what+" capture")
+	}
+	if f, ok := fs.get("assert"); ok {
+		r.asserts = l.asserts(f.val, what+" assert")
+	}
 	if r.name == "" {
 		return nil
 	}

@@ -196,6 +196,7 @@ type queryEntry struct {
 type defaults struct {
 	auth    authSpec
 	headers []headerEntry
+	asserts []Assert
 }
 
 type bodySpec struct {
@@ -218,6 +219,8 @@ type request struct {
 	headers     []headerEntry
 	body        *bodySpec
 	auth        authSpec
+	captures    []Capture
+	asserts     []Assert
 }
 
 type folder struct {

@@ -10,9 +10,9 @@ import (
 
 var (
 	collectionFields = []string{"name", "description", "variables", "default_environment", "environments", "auth", "defaults", "requests"}
-	requestFields    = []string{"name", "description", "method", "url", "query", "headers", "body", "auth"}
+	requestFields    = []string{"name", "description", "method", "url", "query", "headers", "body", "auth", "capture", "assert"}
 	folderFields     = []string{"folder", "description", "defaults", "requests"}
-	defaultsFields   = []string{"auth", "headers"}
+	defaultsFields   = []string{"auth", "headers", "assert"}
 	authFields       = []string{"mode", "profile", "service", "region", "presign", "expires", "s3", "unsigned_payload", "bearer", "api_key", "cookies", "algorithm", "region_set"}
 
 	profileFields = map[ProfileType][]string{
@@ -69,6 +69,7 @@ func (c *Collection) build() Errors {
 	}
 	l.checkReferences()
 	l.checkEnvRefs()
+	l.checkCaptures()
 	return l.errs
 }
 
@@ -264,6 +265,9 @@ func (l *loader) defaults(n *yaml.Node, what string) defaults {
 	}
 	if f, ok := fs.get("headers"); ok {
 		d.headers = l.headers(f.val, what+" headers")
+	}
+	if f, ok := fs.get("assert"); ok {
+		d.asserts = l.asserts(f.val, what+" assert")
 	}
 	return d
 }

@@ -282,6 +282,10 @@ func (x *expander) variable(t tmpl, s segment) string {
 		known = append(known, x.env.names()...)
 		where = fmt.Sprintf("not in environment %q", x.env.name)
 	}
+	if by := x.c.capturedBy(name); by != "" {
+		x.errAt(t, s, fmt.Sprintf("variable %q has no value yet: request %q captures it from its answer; send that one first (or run the folder: sigscope run), or pass --var %s=VALUE", name, by, name))
+		return ""
+	}
 	x.errAt(t, s, fmt.Sprintf("unknown variable %q (%s): define it in the environment or pass --var %s=VALUE%s", name, where, name, didYouMean(name, known)))
 	return ""
 }

@@ -158,15 +158,15 @@ func Validate(cfg Config) error {
 		}
 		rp := p + ".response"
 		switch rt.Response.Kind {
-		case KindEcho, KindSetCookies, KindCookieProtected:
+		case KindEcho, KindSetCookies, KindCookieProtected, KindStore:
 		case KindStatic:
 			if rt.Response.Status != 0 && (rt.Response.Status < 100 || rt.Response.Status > 599) {
 				add(rp+".status", "status %d is not an HTTP status", rt.Response.Status)
 			}
 		case "":
-			add(rp+".kind", "missing response kind (use echo, static, set-cookies or cookie-protected)")
+			add(rp+".kind", "missing response kind (use echo, static, set-cookies, cookie-protected or store)")
 		default:
-			add(rp+".kind", "unknown response kind %q (use echo, static, set-cookies or cookie-protected)", rt.Response.Kind)
+			add(rp+".kind", "unknown response kind %q (use echo, static, set-cookies, cookie-protected or store)", rt.Response.Kind)
 		}
 		if rt.Response.Kind == KindSetCookies {
 			if r := rt.Response.Resource; r != "" && !strings.HasPrefix(r, "/") {

@@ -30,6 +30,8 @@ func (g *Gateway) respond(w http.ResponseWriter, r *http.Request, rc *reqCtx) *a
 		return g.setCookies(w, r, rc)
 	case KindCookieProtected:
 		return g.cookieProtected(w, r, rc)
+	case KindStore:
+		return g.serveStore(w, r, rc)
 	}
 	return nil
 }

@@ -99,6 +99,9 @@ type Gateway struct {
 	cookies *cookieSigner
 	kept    *budget // bytes of bodies held for echo answers
 	logMu   sync.Mutex
+
+	storesMu sync.Mutex
+	stores   map[string]*store // the store routes' items, by path
 }
 
 // New checks cfg and builds the gateway.
@@ -216,7 +219,7 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 		}
 		rc.claims = claims
 	}
-	body, e := g.readBody(r, m.route.Response.Kind == KindEcho)
+	body, e := g.readBody(r, m.route.Response.Kind == KindEcho || m.route.Response.Kind == KindStore)
 	if e != nil {
 		return fail(e)
 	}

@@ -32,3 +32,21 @@ func Command(t testing.TB, name string) string {
 	}
 	return path
 }
+
+// Python returns a Python 3 that imports module: Debian's own first (where
+// .ci/run installs python3-* packages), then the one on PATH; or stops the
+// test through Missing, naming the Debian package.
+func Python(t testing.TB, module, debianPackage string) string {
+	t.Helper()
+	for _, p := range []string{"/usr/bin/python3", "python3"} {
+		path, err := exec.LookPath(p)
+		if err != nil {
+			continue
+		}
+		if exec.Command(path, "-c", "import "+module).Run() == nil {
+			return path
+		}
+	}
+	Missing(t, "no python3 imports %s (apt install %s; bash .ci/run installs it)", module, debianPackage)
+	return ""
+}

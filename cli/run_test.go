@@ -1,0 +1,151 @@
+package cli
+
+import (
+	"encoding/json"
+	"encoding/xml"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/sigscope/sigscope/internal/peer"
+)
+
+// runEnv is a clean home for `sigscope run`: its own caches and history.
+func runEnv(t *testing.T) []string {
+	home := t.TempDir()
+	return append(os.Environ(), "HOME="+home, "XDG_CACHE_HOME="+filepath.Join(home, "cache"), "XDG_DATA_HOME="+filepath.Join(home, "data"),
+		"AWS_ACCESS_KEY_ID=", "AWS_SECRET_ACCESS_KEY=", "AWS_SESSION_TOKEN=", "AWS_PROFILE=")
+}
+
+// demoCopy is the demo collection (with its schema) in a folder of the
+// test's own, changed by edit.
+func demoCopy(t *testing.T, edit func(string) string) string {
+	dir := t.TempDir()
+	src := filepath.Join("..", "examples", "collections")
+	data, err := os.ReadFile(filepath.Join(src, "demo.yaml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	schema, err := os.ReadFile(filepath.Join(src, "schemas", "pet.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	os.MkdirAll(filepath.Join(dir, "schemas"), 0o755)
+	os.WriteFile(filepath.Join(dir, "schemas", "pet.json"), schema, 0o644)
+	text := string(data)
+	if edit != nil {
+		text = edit(text)
+	}
+	p := filepath.Join(dir, "demo.yaml")
+	os.WriteFile(p, []byte(text), 0o644)
+	return p
+}
+
+// TestRunQASmoke: the demo's QA folder passes against the built-in
+// emulator, logging in by itself; a wrong assertion fails the run with
+// expected against actual and its line, exit 1.
+func TestRunQASmoke(t *testing.T) {
+	env := runEnv(t)
+	out, errs, code := run(t, env, nil, "run", filepath.Join("..", "examples", "collections", "demo.yaml"), "QA smoke", "--emulator", "--yes")
+	if code != 0 || !strings.Contains(out, "5 requests: 5 passed, 0 failed, 0 no answer") {
+		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
+	}
+	for _, want := range []string{"✓ 201 QA smoke/Create pet", "✓ 404 QA smoke/Pet is gone", "✓ 200 QA smoke/Who am I (user pool)"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("no %q in\n%s", want, out)
+		}
+	}
+	bad := demoCopy(t, func(s string) string { return strings.Replace(s, `'.type == "dog"'`, `'.type == "cat"'`, 1) })
+	out, errs, code = run(t, env, nil, "run", bad, "QA smoke", "--emulator", "--yes")
+	if code != ExitError || !strings.Contains(out, `json .type == "cat": expected true, got false (.type is "dog") (`+bad+":") ||
+		!strings.Contains(errs, "1 request(s) failed their assertions") {
+		t.Fatalf("a failing assertion: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// TestRunOutputs: -o json is one object with each step, TAP is TAP 13,
+// --junit is JUnit XML with a failure per failed step, --bail stops, and
+// --data runs once per CSV row.
+func TestRunOutputs(t *testing.T) {
+	env := runEnv(t)
+	bad := demoCopy(t, func(s string) string { return strings.Replace(s, "status: 204", "status: 200", 1) })
+	junit := filepath.Join(t.TempDir(), "report.xml")
+	out, _, code := run(t, env, nil, "run", bad, "QA smoke", "--emulator", "--yes", "-o", "json", "--junit", junit)
+	var res struct {
+		Steps []struct {
+			Request    string `json:"request"`
+			Outcome    string `json:"outcome"`
+			Status     int    `json:"status"`
+			Assertions []struct {
+				Name string `json:"name"`
+				Pass bool   `json:"pass"`
+			} `json:"assertions"`
+			Captures []struct {
+				Var, Value string
+			} `json:"captures"`
+		} `json:"steps"`
+		Passed, Failed int
+	}
+	if err := json.Unmarshal([]byte(out), &res); err != nil || code != ExitError {
+		t.Fatalf("exit %d, json %v:\n%s", code, err, out)
+	}
+	if len(res.Steps) != 5 || res.Failed != 1 || res.Steps[3].Outcome != "failed" || res.Steps[3].Status != 204 || res.Steps[0].Captures[0].Var != "pet_id" || res.Steps[0].Captures[0].Value == "" {
+		t.Errorf("json run: %+v", res)
+	}
+	var doc struct {
+		Suites []struct {
+			Tests    int `xml:"tests,attr"`
+			Failures int `xml:"failures,attr"`
+			Cases    []struct {
+				Name    string `xml:"name,attr"`
+				Failure *struct {
+					Message string `xml:"message,attr"`
+				} `xml:"failure"`
+			} `xml:"testcase"`
+		} `xml:"testsuite"`
+	}
+	data, err := os.ReadFile(junit)
+	if err != nil || xml.Unmarshal(data, &doc) != nil || len(doc.Suites) != 1 || doc.Suites[0].Tests != 5 || doc.Suites[0].Failures != 1 ||
+		doc.Suites[0].Cases[3].Failure == nil || !strings.Contains(doc.Suites[0].Cases[3].Failure.Message, "status: expected 200, got 204") {
+		t.Errorf("junit %v:\n%s", err, data)
+	}
+	junitByPython(t, junit)
+
+	out, _, code = run(t, env, nil, "run", bad, "QA smoke", "--emulator", "--yes", "-o", "tap", "--bail")
+	if code != ExitError || !strings.HasPrefix(out, "TAP version 13\n") || !strings.Contains(out, "not ok 4 - QA smoke/Delete pet") ||
+		strings.Contains(out, "ok 5 -") || !strings.Contains(out, "1..4\nBail out!") {
+		t.Errorf("tap --bail: exit %d\n%s", code, out)
+	}
+
+	out, errs, code := run(t, env, nil, "run", bad, "QA smoke/Create pet", "--emulator", "--yes", "--data", filepath.Join("testdata", "run", "pets.csv"))
+	if code != 0 || !strings.Contains(out, "QA smoke/Create pet [2]") || !strings.Contains(out, "2 requests: 2 passed") {
+		t.Errorf("--data: exit %d\n%s\n%s", code, out, errs)
+	}
+}
+
+// junitByPython reads the report with junitparser (Debian's
+// python3-junitparser), a consumer of the format that is not ours.
+func junitByPython(t *testing.T, path string) {
+	py := peer.Python(t, "junitparser", "python3-junitparser")
+	script := `import sys
+from junitparser import JUnitXml, Failure
+xml = JUnitXml.fromfile(sys.argv[1])
+for suite in xml:
+    for case in suite:
+        failed = [r for r in case.result if isinstance(r, Failure)]
+        print(case.name, "FAILED" if failed else "passed", failed[0].message if failed else "")
+    print("total", suite.tests, suite.failures, suite.errors)
+`
+	out, err := exec.Command(py, "-c", script, path).CombinedOutput()
+	if err != nil {
+		t.Fatalf("junitparser: %v\n%s", err, out)
+	}
+	got := string(out)
+	for _, want := range []string{"Create pet passed", "Delete pet FAILED status: expected 200, got 204", "total 5 1 0"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("junitparser read %q, want %q", got, want)
+		}
+	}
+}

@@ -1,0 +1,265 @@
+package workbench
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/sigscope/sigscope/collections"
+)
+
+// A suite run sends a collection's requests in file order (all of them, or
+// the folders and requests named), takes each answer's captures into
+// variables for the requests after it, and checks its assertions: what
+// `sigscope run` and the UI's R do.
+
+// SuiteOptions say what to run and how.
+type SuiteOptions struct {
+	// Select are request paths or folder paths; empty runs every request.
+	Select []string
+	Run    Run
+	// Rows are data-driven iterations (--data): each row's columns are
+	// variables for one pass over the requests. nil is one pass.
+	Rows []map[string]string
+	// Repeat runs each pass this many times (at least once).
+	Repeat int
+	// Bail stops at the first failed step.
+	Bail bool
+}
+
+// StepResult is one request of one iteration.
+type StepResult struct {
+	Iteration int                `json:"iteration"` // from 1
+	Request   string             `json:"request"`
+	Outcome   *Outcome           `json:"-"`
+	Checks    []CheckResult      `json:"assertions"`
+	Captures  []Captured         `json:"captures"`
+	Status    int                `json:"status"`   // 0 without an answer
+	Duration  time.Duration      `json:"duration"` // of the exchange
+	Err       string             `json:"error,omitempty"`
+	Hint      string             `json:"hint,omitempty"`
+	Verdict   StepOutcome        `json:"outcome"`
+	Tests     *collections.Tests `json:"-"`
+}
+
+// StepOutcome sums a step up.
+type StepOutcome string
+
+const (
+	StepPassed   StepOutcome = "passed"
+	StepFailed   StepOutcome = "failed"    // an assertion does not hold, or a capture found nothing
+	StepNoAnswer StepOutcome = "no-answer" // not sent, or no answer
+)
+
+// Failed counts the step's failed assertions.
+func (s StepResult) Failed() int {
+	n := 0
+	for _, c := range s.Checks {
+		if !c.Pass {
+			n++
+		}
+	}
+	for _, c := range s.Captures {
+		if c.Err != "" {
+			n++
+		}
+	}
+	return n
+}
+
+// SuiteResult is the whole run.
+type SuiteResult struct {
+	Steps    []StepResult  `json:"steps"`
+	Passed   int           `json:"passed"`
+	Failed   int           `json:"failed"`
+	NoAnswer int           `json:"no_answer"`
+	Stopped  string        `json:"stopped,omitempty"` // why the run ended early
+	Duration time.Duration `json:"duration"`
+}
+
+// Selected lists the request paths a suite runs, in file order; an entry
+// of sel that names neither a request nor a folder is an error.
+func (w *Workbench) Selected(sel []string) ([]string, error) {
+	refs := w.Requests()
+	if len(sel) == 0 {
+		out := make([]string, len(refs))
+		for i, r := range refs {
+			out[i] = r.Path
+		}
+		return out, nil
+	}
+	var out []string
+	for _, s := range sel {
+		s = strings.Trim(s, "/")
+		found := false
+		for _, r := range refs {
+			if r.Path == s || strings.HasPrefix(r.Path, s+"/") {
+				found = true
+				if !contains(out, r.Path) {
+					out = append(out, r.Path)
+				}
+			}
+		}
+		if !found {
+			return nil, fmt.Errorf("collection %s has no request or folder %q", w.Coll.Path, s)
+		}
+	}
+	// File order, whatever the order named.
+	var ordered []string
+	for _, r := range refs {
+		if contains(out, r.Path) {
+			ordered = append(ordered, r.Path)
+		}
+	}
+	return ordered, nil
+}
+
+// RunSuite runs the selected requests; each gets reported as it ends. The
+// context stops the run between steps and cancels the step in flight.
+func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(StepResult)) (res SuiteResult, err error) {
+	var paths []string
+	if paths, err = w.Selected(o.Select); err != nil {
+		return SuiteResult{}, err
+	}
+	tests := make(map[string]*collections.Tests, len(paths))
+	for _, p := range paths {
+		if tests[p], err = w.Coll.Tests(p); err != nil {
+			return SuiteResult{}, err
+		}
+	}
+	rows := o.Rows
+	if rows == nil {
+		rows = []map[string]string{nil}
+	}
+	repeat := max(o.Repeat, 1)
+	base := w.Vars()
+	start := time.Now()
+	iteration := 0
+	defer func() {
+		w.setVars(base)
+		res.Duration = time.Since(start)
+	}()
+	for _, row := range rows {
+		for rep := 0; rep < repeat; rep++ {
+			iteration++
+			vars := copyVars(base)
+			for k, v := range row {
+				vars[k] = v
+			}
+			var secrets []string
+			for _, p := range paths {
+				if ctx.Err() != nil {
+					res.Stopped = "stopped"
+					return res, nil
+				}
+				w.setVars(vars)
+				step := w.runStep(ctx, p, tests[p], o.Run, secrets)
+				step.Iteration = iteration
+				for _, c := range step.Captures {
+					if c.Err == "" {
+						vars[c.Var] = c.Value
+						if c.Secret && c.Value != "" {
+							secrets = append(secrets, c.Value)
+						}
+					}
+				}
+				switch step.Verdict {
+				case StepPassed:
+					res.Passed++
+				case StepFailed:
+					res.Failed++
+				default:
+					res.NoAnswer++
+				}
+				res.Steps = append(res.Steps, step)
+				if each != nil {
+					each(step)
+				}
+				if o.Bail && step.Verdict != StepPassed {
+					res.Stopped = fmt.Sprintf("--bail: %s %s", step.Request, step.Verdict)
+					return res, nil
+				}
+			}
+		}
+	}
+	return res, nil
+}
+
+// runStep sends one request of a run and checks its answer. Captured
+// secrets of earlier steps are masked in this one's output too.
+func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tests, run Run, secrets []string) StepResult {
+	step := StepResult{Request: path, Tests: t}
+	edit := run.Edit
+	run.Edit = func(rr *collections.ResolvedRequest) {
+		rr.Secrets = append(rr.Secrets, secrets...)
+		if edit != nil {
+			edit(rr)
+		}
+	}
+	oc := w.Send(ctx, path, run)
+	if IsLoginRequired(oc.Err) {
+		if err := w.loginForRun(ctx, oc.Err); err != nil {
+			oc = &Outcome{Err: err}
+		} else {
+			oc = w.Send(ctx, path, run)
+		}
+	}
+	step.Outcome = oc
+	switch {
+	case oc.Err != nil:
+		step.Err, step.Verdict = w.MaskError(oc.Err).Error(), StepNoAnswer
+		return step
+	case oc.Result.Err != nil && oc.Result.Response == nil:
+		mask := oc.Redact()
+		step.Err, step.Hint, step.Verdict = mask.Text(oc.Result.Err.Error()), mask.Text(oc.Result.Err.Hint), StepNoAnswer
+		return step
+	}
+	step.Status = oc.Result.Response.Status
+	step.Duration = oc.Result.Timings.Total
+	if d := oc.Mismatch; d != nil {
+		step.Hint = oc.Redact().Text(d.Hint)
+	} else if oc.Hint != "" {
+		step.Hint = oc.Redact().Text(oc.Hint)
+	}
+	step.Captures = w.Capture(t, oc)
+	step.Checks = w.Check(withDefaultStatus(t), oc)
+	mask := oc.Redact()
+	for i := range step.Checks {
+		step.Checks[i].Actual = mask.Text(step.Checks[i].Actual)
+	}
+	step.Verdict = StepPassed
+	if step.Failed() > 0 {
+		step.Verdict = StepFailed
+	}
+	return step
+}
+
+func copyVars(m map[string]string) map[string]string {
+	out := make(map[string]string, len(m))
+	for k, v := range m {
+		out[k] = v
+	}
+	return out
+}
+
+// setVars replaces the runtime variables (a run's captures and data row).
+func (w *Workbench) setVars(vars map[string]string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.vars = copyVars(vars)
+}
+
+// withDefaultStatus: a request that says nothing of its status passes
+// only below 400, so that a refused signature fails a run (with its
+// diagnosis) even in a collection without assertions.
+func withDefaultStatus(t *collections.Tests) *collections.Tests {
+	for _, a := range t.Asserts {
+		if a.Kind == collections.AssertStatus {
+			return t
+		}
+	}
+	out := *t
+	out.Asserts = append([]collections.Assert{{Kind: collections.AssertStatus, Values: []string{"1xx", "2xx", "3xx"}, Where: "default (no status: assertion)"}}, t.Asserts...)
+	return &out
+}
