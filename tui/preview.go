@@ -132,6 +132,7 @@ func (m *Model) showSigned(pv *workbench.Preview, req *sign.Request, red *workbe
 	m.teach.SetRedact(mask)
 	steps := workbench.Steps(pv.Prepared.Trace)
 	m.inspector.SetSteps(m.stepsVer, steps, m.unsignedText(pv.Prepared))
+	m.teach.SetTrace(m.modeKey(), pv.Prepared.Trace)
 	m.teach.SetSteps(m.stepsVer, steps)
 	m.syncTeachMark()
 }

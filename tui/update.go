@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/tui/logindialog"
+	"github.com/sigscope/sigscope/tui/sigv4view"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -65,6 +66,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the selection moved on
 		}
 		m.previewed(msg)
+		return m, nil
+	case sigv4view.TryMsg:
+		return m, m.tryLesson(msg)
+	case lessonMsg:
+		m.lessonTried(msg)
 		return m, nil
 	case replayCheckedMsg:
 		return m, m.replayChecked(msg)
