@@ -439,12 +439,18 @@ func (m *Diff) selectedRows(r diffRow, g geometry) (line, caret *row) {
 	}
 	hl := st.Highlight
 	line = m.tableRow(r, g, left, right, &hl)
-	col := 0 // a missing or empty line: the placeholder stands for it
-	if pre, _, ok := m.firstDiffCell(r); ok {
-		col = min(max(pre-m.side.Left, 0), g.left)
+	col, text := 0, "^ first differing character" // col 0: the placeholder of a missing line
+	if pre, cw, ok := m.firstDiffCell(r); ok {
+		col = pre - m.side.Left
+		switch {
+		case m.side.Left > 0 && col < 1: // under "‹" or before it
+			col, text = 0, fmt.Sprintf("‹ first difference at column %d, to the left", pre+1)
+		case col+cw > g.left-1 && ansi.StringWidth(ours) > m.side.Left+g.left: // under "…" or after it
+			col, text = 0, fmt.Sprintf("first difference at column %d, to the right →", pre+1)
+		}
 	}
 	caretAt := min(g.prefix+col, max(m.w-1, 0))
-	caret = (&row{}).add(strings.Repeat(" ", caretAt), st.Text).add("^ first differing character", st.DiffMark)
+	caret = (&row{}).add(strings.Repeat(" ", caretAt), st.Text).add(text, st.DiffMark)
 	return line, caret
 }
 
