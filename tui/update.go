@@ -323,8 +323,9 @@ func (m *Model) routeToPane(p pane, msg tea.Msg) tea.Cmd {
 		case m.showDiff:
 			m.diff.Update(msg)
 		case m.teaching:
-			m.teach.Update(msg)
+			cmd := m.teach.Update(msg) // x: a what-if (lesson.go)
 			m.syncTeachMark()
+			return cmd
 		default:
 			m.inspector.Update(msg)
 		}

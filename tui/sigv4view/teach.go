@@ -1,6 +1,8 @@
 package sigv4view
 
 import (
+	"strings"
+
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
@@ -33,6 +35,7 @@ type Teach struct {
 	cursor  int      // index into steps[step].Lines
 	scroll  scroll
 
+	head      []string // pinned above the scrolled lines: the heading, a what-if
 	lines     []string
 	cursorRow int // rendered row of the cursor line
 	detailEnd int // last rendered row of its rules
@@ -193,10 +196,22 @@ func (m *Teach) Update(msg tea.Msg) tea.Cmd {
 	return nil
 }
 
-// View returns exactly h lines of exactly w cells.
+// View returns exactly h lines of exactly w cells: the heading pinned,
+// the rest scrolled.
 func (m *Teach) View() string {
 	m.render()
-	return window(m.lines, m.scroll.off, m.w, m.h)
+	head := make([]string, min(len(m.head), m.h))
+	for i := range head {
+		head[i] = fit(m.head[i], m.w)
+	}
+	rest := window(m.lines, m.scroll.off, m.w, m.h-len(head))
+	if len(head) == 0 {
+		return rest
+	}
+	if rest == "" {
+		return strings.Join(head, "\n")
+	}
+	return strings.Join(head, "\n") + "\n" + rest
 }
 
 // ShortHelp implements help.KeyMap.
@@ -257,9 +272,9 @@ func (m *Teach) render() {
 	k := teachKey{version: m.version, w: m.w, gen: m.gen, step: m.step, cursor: m.cursor, trial: m.trialGen, show: m.sec.show}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true
-		m.lines = m.build()
+		m.head, m.lines = m.build()
 	}
-	m.scroll.set(len(m.lines), m.h)
+	m.scroll.set(len(m.lines), max(m.h-len(m.head), 0))
 }
 
 func renderRows(rows []*row, w int) []string {

@@ -15,10 +15,12 @@ import (
 // before a line's text in the walk-through.
 const teachPrefix = 2 + gutterWidth
 
-func (m *Teach) build() []string {
+// build lays out the lesson: the heading (and a what-if's line) pinned
+// on top, the rest scrolled under it.
+func (m *Teach) build() (head, body []string) {
 	w, st := m.w, m.styles
 	if w <= 0 {
-		return nil
+		return nil, nil
 	}
 	var rows []*row
 	text := func(s string, style lipgloss.Style) {
@@ -35,7 +37,7 @@ func (m *Teach) build() []string {
 		for _, l := range wrap("Nothing to walk through: this request is not signed with SigV4. Choose the iam auth mode to sign it.", w) {
 			text(l, st.Text)
 		}
-		return renderRows(rows, w)
+		return nil, renderRows(rows, w)
 	}
 	steps, changed, tr := m.shown(), m.changed, m.trace
 	if m.trial != nil && m.trial.steps != nil {
@@ -47,17 +49,21 @@ func (m *Teach) build() []string {
 		marks = changed[m.step]
 	}
 
-	head := (&row{}).add(fmt.Sprintf("Step %d of %d · %s", s.N, len(steps), escape(s.Title)), st.Heading)
+	h := (&row{}).add(fmt.Sprintf("Step %d of %d · %s", s.N, len(steps), escape(s.Title)), st.Heading)
 	if n := count(marks); n > 0 {
-		head.right(fmt.Sprintf("* %d changed", n), st.Changed, w)
+		h.right(fmt.Sprintf("* %d changed", n), st.Changed, w)
 	}
-	rows = append(rows, head)
+	rows = append(rows, h)
+	if m.trial != nil {
+		m.trialRows(para, changed)
+	}
+	head = renderRows(rows, w)
+	rows = nil
+
 	for _, l := range wrap(s.Explain, w) {
 		text(l, st.Text)
 	}
-	if m.trial != nil {
-		m.trialRows(para, changed)
-	} else {
+	if m.trial == nil {
 		para("edit and watch: ", "x changes one input (a header, the region, the body) and marks the lines it reaches", st.Label, st.Dim)
 	}
 	text("", st.Text)
@@ -84,24 +90,10 @@ func (m *Teach) build() []string {
 			rows = append(rows, r)
 		}
 	}
-	switch s.N {
-	case 1:
-		if lesson.CanonicalJoin != "" {
-			para("joined: ", lesson.CanonicalJoin, st.Label, st.Text)
-		}
-		if len(lesson.NotSigned) > 0 {
-			text("not signed:", st.Label)
-			for _, n := range lesson.NotSigned {
-				para("  • ", m.sec.cellText(n), st.Gutter, st.Text)
-			}
-		}
-	case 2:
-		if lesson.StringToSignJoin != "" {
-			para("joined: ", lesson.StringToSignJoin, st.Label, st.Text)
-		}
-	}
 	text("", st.Text)
 
+	// The cursor line's rules come first, next to it; what holds for the
+	// whole step follows.
 	if l, ok := m.cursorLine(); ok {
 		why, recipe := lineLesson(l, lesson)
 		if len(why) > 0 {
@@ -121,7 +113,25 @@ func (m *Teach) build() []string {
 		}
 	}
 	m.detailEnd = len(rows) - 1
-	return renderRows(rows, w)
+	switch s.N {
+	case 1:
+		text("", st.Text)
+		if lesson.CanonicalJoin != "" {
+			para("joined: ", lesson.CanonicalJoin, st.Label, st.Text)
+		}
+		if len(lesson.NotSigned) > 0 {
+			text("not signed:", st.Label)
+			for _, n := range lesson.NotSigned {
+				para("  • ", m.sec.cellText(n), st.Gutter, st.Text)
+			}
+		}
+	case 2:
+		text("", st.Text)
+		if lesson.StringToSignJoin != "" {
+			para("joined: ", lesson.StringToSignJoin, st.Label, st.Text)
+		}
+	}
+	return head, renderRows(rows, w)
 }
 
 // trialRows say what the what-if changed and, step by step, how many lines
