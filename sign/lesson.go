@@ -111,7 +111,7 @@ func (t *Trace) Lesson(reveal bool) Lesson {
 	if t.Mode == "query" {
 		l.Authorization = "the URL as sent: X-Amz-Algorithm, X-Amz-Credential, X-Amz-Date, X-Amz-Expires and X-Amz-SignedHeaders signed in the query, X-Amz-Signature added after signing"
 	} else {
-		l.Authorization = "what the server reads: the algorithm, then Credential= the access key id and the scope, SignedHeaders= step 1's list, Signature= the line above, separated by ', '"
+		l.Authorization = "what the server reads: the algorithm, then Credential= the access key id and the scope, SignedHeaders= step 1's list, Signature= the line above, each after a comma and a space"
 	}
 	return l
 }

@@ -240,6 +240,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Teach):
 		m.teaching = !m.teaching
 		if m.teaching {
+			m.teach.ClearMarks()
 			m.showDiff = false
 			m.focusPane(paneSigV4)
 		}

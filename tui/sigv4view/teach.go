@@ -136,6 +136,14 @@ func (m *Teach) SetTrial(label string, steps []workbench.Step, t *sign.Trace, er
 	m.showCursor()
 }
 
+// ClearMarks forgets which lines the last new version changed: the root
+// calls it when the lesson opens, so that it starts from what is on
+// screen (a send re-signs at another time while the lesson is closed).
+func (m *Teach) ClearMarks() {
+	m.changed = nil
+	m.haveCache = false
+}
+
 // Trying reports whether a what-if is shown.
 func (m *Teach) Trying() bool { return m.trial != nil }
 

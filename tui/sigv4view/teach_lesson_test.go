@@ -210,3 +210,21 @@ func TestTeachTrialMarksWhatTheChangeReached(t *testing.T) {
 		t.Error("a new version kept the what-if of the old one")
 	}
 }
+
+// Opening the lesson starts from what is on screen: marks of a version
+// that came while it was closed (a send re-signs at another time) go.
+func TestTeachClearMarks(t *testing.T) {
+	tr, steps := petsSteps(t)
+	te := NewTeach()
+	te.SetSize(100, 40)
+	te.SetTrace("pets", tr)
+	te.SetSteps(1, steps)
+	te.SetSteps(2, editedSteps(t))
+	if !strings.Contains(plain(te)[0], "changed") {
+		t.Fatal("the edit marked nothing")
+	}
+	te.ClearMarks()
+	if l := plain(te); strings.Contains(l[0], "changed") || lineWith(l, " *") >= 0 {
+		t.Errorf("ClearMarks kept the marks:\n%s", strings.Join(l, "\n"))
+	}
+}

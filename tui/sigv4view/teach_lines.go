@@ -106,7 +106,18 @@ func (m *Teach) build() (head, body []string) {
 			rows = append(rows, (&row{}).add("from: ", st.Label).add(escape(l.Source), st.Text))
 		}
 		if recipe != "" {
-			para("by hand: ", m.sec.cellText(recipe), st.Label, st.Text)
+			// Cut at the width, not at hyphens: a command is copied as it
+			// is, and its words are not prose.
+			const by = "by hand: "
+			r := m.sec.cellText(recipe)
+			room := max(w-len(by), 1)
+			for i, n := 0, ansi.StringWidth(r); i < n; i += room {
+				p := strings.Repeat(" ", len(by))
+				if i == 0 {
+					p = by
+				}
+				rows = append(rows, (&row{}).add(p, st.Label).add(ansi.Cut(r, i, i+room), st.Text))
+			}
 			if l.Secret && !public && !m.sec.show {
 				para("", "the derived keys are masked: S shows them, to follow by hand with your own keys", st.Label, st.Dim)
 			}
@@ -184,7 +195,9 @@ func (m *Teach) wrappedLine(l workbench.Line, public bool, textStyle lipgloss.St
 	}
 	if !cur.right(escape(l.Note), st.Note, w) && l.Note != "" {
 		r := (&row{}).add(strings.Repeat(" ", teachPrefix-1), st.Text).add("│", st.Gutter)
-		r.right(escape(l.Note), st.Note, w)
+		if !r.right(escape(l.Note), st.Note, w) {
+			r.add(escape(l.Note), st.Note) // cut by render when even that is too narrow
+		}
 		out = append(out, r)
 	}
 	return out
