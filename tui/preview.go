@@ -90,6 +90,7 @@ func (m *Model) rebuildPreview() {
 		ue, _ := workbench.IsUntrusted(perr)
 		m.wire.setLines(wrapLines(untrustedLines(st, ue), m.wire.w))
 		m.inspector.SetSteps(m.stepsVer, nil, "Nothing signed: "+untrustedNote+".")
+		m.teach.SetUnsigned(m.modeKey(), m.stepsVer, "Nothing to walk through: "+untrustedNote+".")
 	case perr != nil:
 		hint := ""
 		if wb := m.selectedBench(); wb != nil && wb.NeedsEmulator() {
@@ -104,6 +105,7 @@ func (m *Model) rebuildPreview() {
 			why = "Nothing signed yet: this request takes its credentials from a Cognito login.\nPress L to log in; the signature appears here at once."
 		}
 		m.inspector.SetSteps(m.stepsVer, nil, why)
+		m.teach.SetUnsigned(m.modeKey(), m.stepsVer, why)
 	case m.path != "":
 		m.wire.setLines([]string{st.Dim.Render("signing " + m.path + " …")})
 		m.inspector.SetSteps(m.stepsVer, nil, "")

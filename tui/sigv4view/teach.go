@@ -27,6 +27,7 @@ type Teach struct {
 	version int
 	seen    bool // SetSteps was called: the next new version is a change
 	request string
+	why     string // why there are no steps, for the request named
 	trace   *sign.Trace
 	steps   []workbench.Step
 	changed [][]bool // per step, per line: Text differs from the previous version
@@ -91,6 +92,15 @@ func (m *Teach) SetTrace(request string, t *sign.Trace) {
 	m.haveCache = false
 }
 
+// SetUnsigned says why the request named has nothing to walk through
+// (it could not be prepared, a login is missing): the lesson of the
+// request selected before must not stay on screen.
+func (m *Teach) SetUnsigned(request string, version int, why string) {
+	m.SetTrace(request, nil)
+	m.why = why
+	m.SetSteps(version, nil)
+}
+
 // SetSteps shows the steps of one signature; version identifies the request
 // they came from. A new version keeps the current step and cursor and marks
 // the lines whose text is not in the previous version's step, so that a
@@ -110,6 +120,9 @@ func (m *Teach) SetSteps(version int, steps []workbench.Step) {
 		m.trialGen++
 	}
 	m.seen, m.version, m.steps = true, version, steps
+	if steps != nil {
+		m.why = ""
+	}
 	m.step = clampIndex(m.step, len(steps))
 	m.cursor = clampIndex(m.cursor, m.lineCount())
 	m.haveCache = false

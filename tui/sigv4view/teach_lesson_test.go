@@ -228,3 +228,23 @@ func TestTeachClearMarks(t *testing.T) {
 		t.Errorf("ClearMarks kept the marks:\n%s", strings.Join(l, "\n"))
 	}
 }
+
+// A request that cannot be signed replaces the lesson of the one before
+// with the reason, and its own lesson starts at step 1 once it signs.
+func TestTeachSetUnsigned(t *testing.T) {
+	tr, steps := petsSteps(t)
+	te := NewTeach()
+	te.SetSize(80, 20)
+	te.SetTrace("pets", tr)
+	te.SetSteps(1, steps)
+	te.Update(keyPress("right"))
+	te.SetUnsigned("login", 2, "Nothing signed yet: press L to log in.")
+	if l := plain(te); !strings.HasPrefix(l[0], "Nothing signed yet: press L to log in.") || te.Step() != 0 {
+		t.Errorf("the lesson of the request before stayed: %q", l[0])
+	}
+	te.SetTrace("login", tr)
+	te.SetSteps(3, steps)
+	if te.Step() != 1 || strings.Contains(strings.Join(plain(te), "\n"), "press L") {
+		t.Errorf("signed at last: step %d\n%s", te.Step(), strings.Join(plain(te), "\n"))
+	}
+}

@@ -34,7 +34,11 @@ func (m *Teach) build() (head, body []string) {
 		}
 	}
 	if len(m.steps) == 0 {
-		for _, l := range wrap("Nothing to walk through: this request is not signed with SigV4. Choose the iam auth mode to sign it.", w) {
+		why := m.why
+		if why == "" {
+			why = "Nothing to walk through: this request is not signed with SigV4. Choose the iam auth mode to sign it."
+		}
+		for _, l := range wrap(why, w) {
 			text(l, st.Text)
 		}
 		return nil, renderRows(rows, w)
