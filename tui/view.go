@@ -315,6 +315,8 @@ func (m *Model) sigv4Title() string {
 	switch {
 	case m.showDiff:
 		return m.withSide(paneSigV4, diagnosisTitle(m.diagnosis()), m.diff.SideStatus())
+	case m.teaching && m.teach.Step() == 0:
+		return "Teach SigV4"
 	case m.teaching:
 		return fmt.Sprintf("Teach SigV4 · step %d of 4 · ←/→", m.teach.Step())
 	}
