@@ -10,14 +10,16 @@ import (
 
 // demoTrace is Create pet signed with the emulator's demo keys, which are
 // public.
-func demoTrace(t *testing.T) *sign.Trace {
+func demoTrace(t *testing.T) *sign.Trace { return demoTraceIn(t, "us-east-1") }
+
+func demoTraceIn(t *testing.T, region string) *sign.Trace {
 	t.Helper()
 	req := petsRequest()
 	req.Method, req.Body = "POST", []byte(`{"name":"Rex"}`)
 	req.Headers = append(req.Headers, sign.Header{Name: "Content-Length", Value: "14"}, sign.Header{Name: "User-Agent", Value: "test"})
 	tr, err := sign.Sign(req, sign.Options{
 		Credentials: sign.Credentials{AccessKeyID: "AKIDSIGSCOPEDEMO0001", SecretAccessKey: "sigscopeDemoSecretKey0000/NotASecret+0001"},
-		Region:      "us-east-1", Service: "execute-api", Time: signedAt,
+		Region:      region, Service: "execute-api", Time: signedAt,
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -177,16 +179,7 @@ func TestTeachTrialMarksWhatTheChangeReached(t *testing.T) {
 	if msg, ok := cmd().(TryMsg); !ok || msg.Undo {
 		t.Fatalf("x: %#v", msg)
 	}
-	req := petsRequest()
-	req.Method, req.Body = "POST", []byte(`{"name":"Rex"}`)
-	req.Headers = append(req.Headers, sign.Header{Name: "Content-Length", Value: "14"}, sign.Header{Name: "User-Agent", Value: "test"})
-	eu, err := sign.Sign(req, sign.Options{
-		Credentials: sign.Credentials{AccessKeyID: "AKIDSIGSCOPEDEMO0001", SecretAccessKey: "sigscopeDemoSecretKey0000/NotASecret+0001"},
-		Region:      "eu-west-1", Service: "execute-api", Time: signedAt,
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	eu := demoTraceIn(t, "eu-west-1")
 	te.SetTrial("region us-east-1 → eu-west-1", workbench.Steps(eu), eu, nil)
 	v := strings.Join(plain(te), "\n")
 	if !strings.Contains(v, "what if: region us-east-1 → eu-west-1 · lines changed: step 2: 1, step 3: 3, step 4: 2") || strings.Contains(plain(te)[0], "changed") {
