@@ -28,7 +28,8 @@ type Diff struct {
 	scroll scroll
 	// side scrolls both columns of the table together; it opens (and
 	// follows ] and [) on the first differing character.
-	side hscroll.Offset
+	side   hscroll.Offset
+	widths widthCache
 
 	lines     []string
 	selLine   int // rendered line of the selected row; the caret is below it
@@ -266,7 +267,7 @@ func (m *Diff) ShortHelp() []key.Binding { return m.Keys.ShortHelp() }
 func (m *Diff) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
 
 func (m *Diff) render() {
-	m.side.SetBounds(m.geometry().left, m.widest())
+	m.side.SetBounds(m.geometry().left, m.widths.get(m.serial, m.look, m.widest))
 	k := diffKey{serial: m.serial, w: m.w, gen: m.gen, sel: m.sel, left: m.side.Left, show: m.sec.show}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true

@@ -25,6 +25,7 @@ type Inspector struct {
 	highlight string
 	scroll    scroll
 	side      hscroll.Offset // the text column, sideways; the labels stay
+	widths    widthCache
 
 	// The steps change only when the request does, but View runs on every
 	// frame: lines are rendered once per (content, width, secrets, styles).
@@ -118,7 +119,7 @@ func (m *Inspector) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
 
 // render refreshes the cached lines when anything they depend on changed.
 func (m *Inspector) render() {
-	m.side.SetBounds(m.w-gutterWidth, m.widest())
+	m.side.SetBounds(m.w-gutterWidth, m.widths.get(m.version, m.look, m.widest))
 	k := inspectorKey{version: m.version, w: m.w, gen: m.gen, left: m.side.Left, show: m.sec.show, highlight: m.highlight}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true
