@@ -167,6 +167,7 @@ func trace(req *Request, opts Options) (t *Trace, in *sdkInput, r *Request, err 
 	t.StringToSign = Algorithm + "\n" + t.RequestDate + "\n" + t.CredentialScope + "\n" + t.CanonicalRequestHash
 	keys := deriveKeys(creds.SecretAccessKey, day, opts.Region, opts.Service)
 	t.Keys = keys.hex
+	t.PublicKeys = isPublicPair(creds)
 	t.Signature = keys.sign(t.StringToSign)
 	t.Notes = notesFor(t, opts)
 

@@ -33,6 +33,10 @@ type Trace struct {
 
 	Keys      SigningKeys
 	Signature string
+	// PublicKeys says the credentials are a published pair (the emulator's
+	// demo keys): the derived keys are no secret, and the walk-through
+	// shows them in full for a reader to recompute by hand.
+	PublicKeys bool
 
 	// RegionSet and PublicKey are SigV4a's: the regions signed in
 	// X-Amz-Region-Set, and the ECDSA public key derived from the secret

@@ -115,6 +115,7 @@ type Model struct {
 
 	inspector *sigv4view.Inspector
 	teach     *sigv4view.Teach
+	lesson    lessonState // edit and watch: the what-ifs the walk-through asks for (lesson.go)
 	teaching  bool
 	diff      *sigv4view.Diff
 	diffOf    *explain.Diagnosis // what the diff shows (send.go)

@@ -90,6 +90,7 @@ func (m *Model) rebuildPreview() {
 		ue, _ := workbench.IsUntrusted(perr)
 		m.wire.setLines(wrapLines(untrustedLines(st, ue), m.wire.w))
 		m.inspector.SetSteps(m.stepsVer, nil, "Nothing signed: "+untrustedNote+".")
+		m.teach.SetUnsigned(m.modeKey(), m.stepsVer, "Nothing to walk through: "+untrustedNote+".")
 	case perr != nil:
 		hint := ""
 		if wb := m.selectedBench(); wb != nil && wb.NeedsEmulator() {
@@ -104,6 +105,7 @@ func (m *Model) rebuildPreview() {
 			why = "Nothing signed yet: this request takes its credentials from a Cognito login.\nPress L to log in; the signature appears here at once."
 		}
 		m.inspector.SetSteps(m.stepsVer, nil, why)
+		m.teach.SetUnsigned(m.modeKey(), m.stepsVer, why)
 	case m.path != "":
 		m.wire.setLines([]string{st.Dim.Render("signing " + m.path + " …")})
 		m.inspector.SetSteps(m.stepsVer, nil, "")
@@ -132,6 +134,7 @@ func (m *Model) showSigned(pv *workbench.Preview, req *sign.Request, red *workbe
 	m.teach.SetRedact(mask)
 	steps := workbench.Steps(pv.Prepared.Trace)
 	m.inspector.SetSteps(m.stepsVer, steps, m.unsignedText(pv.Prepared))
+	m.teach.SetTrace(m.modeKey(), pv.Prepared.Trace)
 	m.teach.SetSteps(m.stepsVer, steps)
 	m.syncTeachMark()
 }

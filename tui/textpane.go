@@ -6,6 +6,8 @@ import (
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sigscope/sigscope/tui/hscroll"
 )
 
 // scrollKeys are the keys of a text pane (the wire view, the response's
@@ -31,7 +33,7 @@ func (k scrollKeys) FullHelp() [][]key.Binding { return [][]key.Binding{k.ShortH
 type textPane struct {
 	lines []string
 	top   int
-	left  int // columns scrolled sideways: long scopes and headers stay readable
+	side  hscroll.Offset // long scopes and headers stay readable
 	w, h  int
 	mark  int // a line to highlight (teaching), -1 for none
 }
@@ -39,11 +41,13 @@ type textPane struct {
 func (p *textPane) setLines(lines []string) {
 	p.lines = lines
 	p.top = clamp(p.top, 0, max(len(lines)-p.h, 0))
+	p.side.SetBounds(p.w, p.widest())
 }
 
 func (p *textPane) setSize(w, h int) {
 	p.w, p.h = w, h
 	p.top = clamp(p.top, 0, max(len(p.lines)-h, 0))
+	p.side.SetBounds(p.w, p.widest())
 }
 
 func (p *textPane) scrollBy(n int) {
@@ -54,6 +58,9 @@ func (p *textPane) scrollBy(n int) {
 func (p *textPane) update(msg tea.Msg) bool {
 	switch msg := msg.(type) {
 	case tea.KeyPressMsg:
+		if msg.String() != "home" && p.side.Update(msg, sideKeys) {
+			return true
+		}
 		switch msg.String() {
 		case "up", "k":
 			p.scrollBy(-1)
@@ -63,12 +70,8 @@ func (p *textPane) update(msg tea.Msg) bool {
 			p.scrollBy(-max(p.h-1, 1))
 		case "pgdown", "ctrl+d", "space":
 			p.scrollBy(max(p.h-1, 1))
-		case "right", "l":
-			p.left = min(p.left+max(p.w/2, 1), max(p.widest()-p.w+1, 0))
-		case "left", "h":
-			p.left = max(p.left-max(p.w/2, 1), 0)
 		case "g", "home":
-			p.top, p.left = 0, 0
+			p.top, p.side.Left = 0, 0
 		case "G", "end":
 			p.scrollBy(len(p.lines))
 		default:
@@ -101,11 +104,10 @@ func (p *textPane) view(st Styles) []string {
 	out := make([]string, 0, p.h)
 	for i := p.top; i < len(p.lines) && len(out) < p.h; i++ {
 		l := fitCols(p.lines[i], p.w)
-		if p.left > 0 {
+		if p.side.Left > 0 {
 			// Scrolled: the line from column left, the tab's alignment
-			// dropped, and ‹ saying there is more on the left.
-			flat := strings.Replace(p.lines[i], "\t", "  ", 1)
-			l = "‹" + fit(ansi.Cut(flat, p.left+1, p.left+p.w), p.w-1)
+			// dropped.
+			l = hscroll.Window(strings.Replace(p.lines[i], "\t", "  ", 1), p.side.Left, p.w)
 		}
 		if i == p.mark {
 			l = st.Highlight.Render(stripANSI(l))
@@ -123,6 +125,10 @@ func (p *textPane) widest() int {
 	}
 	return w
 }
+
+// sideKeys scroll a text pane sideways; home is the pane's own (top and
+// start at once).
+var sideKeys = hscroll.DefaultKeys()
 
 func (p *textPane) text() string {
 	var b []byte

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/tui/logindialog"
+	"github.com/sigscope/sigscope/tui/sigv4view"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -65,6 +66,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 			return m, nil // the selection moved on
 		}
 		m.previewed(msg)
+		return m, nil
+	case sigv4view.TryMsg:
+		return m, m.tryLesson(msg)
+	case lessonMsg:
+		m.lessonTried(msg)
 		return m, nil
 	case replayCheckedMsg:
 		return m, m.replayChecked(msg)
@@ -234,6 +240,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.Teach):
 		m.teaching = !m.teaching
 		if m.teaching {
+			m.teach.ClearMarks()
 			m.showDiff = false
 			m.focusPane(paneSigV4)
 		}
@@ -323,8 +330,9 @@ func (m *Model) routeToPane(p pane, msg tea.Msg) tea.Cmd {
 		case m.showDiff:
 			m.diff.Update(msg)
 		case m.teaching:
-			m.teach.Update(msg)
+			cmd := m.teach.Update(msg) // x: a what-if (lesson.go)
 			m.syncTeachMark()
+			return cmd
 		default:
 			m.inspector.Update(msg)
 		}

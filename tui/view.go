@@ -244,7 +244,7 @@ func (m *Model) paneTitle(p pane, w int) string {
 		return "Cookies"
 	case paneDiff:
 		if d := m.diagnosis(); d != nil {
-			return diagnosisTitle(d)
+			return m.withSide(paneDiff, diagnosisTitle(d), m.diff.SideStatus())
 		}
 		return "Mismatch diff"
 	}
@@ -314,18 +314,30 @@ func (m *Model) respTitle(w int) string {
 func (m *Model) sigv4Title() string {
 	switch {
 	case m.showDiff:
-		return diagnosisTitle(m.diagnosis())
+		return m.withSide(paneSigV4, diagnosisTitle(m.diagnosis()), m.diff.SideStatus())
+	case m.teaching && m.teach.Step() == 0:
+		return "Teach SigV4"
 	case m.teaching:
 		return fmt.Sprintf("Teach SigV4 · step %d of 4 · ←/→", m.teach.Step())
 	}
 	pv, r := m.shownPreview()
 	switch {
 	case r != nil:
-		return "SigV4 · as sent at " + r.at.Format("15:04:05") + " · 4 steps"
+		return m.withSide(paneSigV4, "SigV4 · as sent at "+r.at.Format("15:04:05")+" · 4 steps", m.inspector.SideStatus())
 	case pv != nil:
-		return "SigV4 · preview, not sent · 4 steps"
+		return m.withSide(paneSigV4, "SigV4 · preview, not sent · 4 steps", m.inspector.SideStatus())
 	}
 	return "SigV4 · 4 steps"
+}
+
+// withSide puts the focused pane's sideways position ("→ more", "‹ col
+// 41 →") first in its title, where a cut title still shows it: it says
+// what → does, and → goes to the focused pane.
+func (m *Model) withSide(p pane, title, side string) string {
+	if side == "" || m.focus != p {
+		return title
+	}
+	return side + " · " + title
 }
 
 func (m *Model) sigv4View() []string {

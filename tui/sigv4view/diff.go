@@ -10,6 +10,7 @@ import (
 	"github.com/charmbracelet/x/ansi"
 	"github.com/sigscope/sigscope/explain"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/tui/hscroll"
 )
 
 // Diff shows a signature mismatch: what sigscope signed beside what the
@@ -25,6 +26,10 @@ type Diff struct {
 	diffs  []int // indexes of the differing rows
 	sel    int   // index into diffs: the difference the caret is under
 	scroll scroll
+	// side scrolls both columns of the table together; it opens (and
+	// follows ] and [) on the first differing character.
+	side   hscroll.Offset
+	widths widthCache
 
 	lines     []string
 	selLine   int // rendered line of the selected row; the caret is below it
@@ -34,8 +39,8 @@ type Diff struct {
 }
 
 type diffKey struct {
-	serial, w, gen, sel int
-	show                bool
+	serial, w, gen, sel, left int
+	show                      bool
 }
 
 // diffRow is one line of the table, or a section title when section is set.
@@ -116,7 +121,7 @@ func (m *Diff) SetMismatch(mm *explain.Diagnosis, signedCanonical, signedStringT
 		}
 	}
 	m.haveCache = false
-	m.scroll.off = 0
+	m.scroll.off, m.side.Left = 0, 0
 	m.render()
 	m.showSelected()
 }
@@ -158,7 +163,8 @@ func (m *Diff) sectionOf(row int) string {
 	return ""
 }
 
-// Update jumps between differences on ] and [, and scrolls.
+// Update jumps between differences on ] and [, and scrolls; home goes
+// back to the top and to the start of the lines at once.
 func (m *Diff) Update(msg tea.Msg) tea.Cmd {
 	m.render()
 	if k, ok := msg.(tea.KeyPressMsg); ok {
@@ -171,8 +177,16 @@ func (m *Diff) Update(msg tea.Msg) tea.Cmd {
 			return nil
 		}
 	}
+	m.side.Update(msg, m.Keys.Side)
 	m.scroll.update(msg, m.Keys.ScrollKeyMap)
 	return nil
+}
+
+// SideStatus says how far the table's columns are scrolled sideways, for
+// the pane's title: "" when every cell fits, "→ more", "‹ col 41 →".
+func (m *Diff) SideStatus() string {
+	m.render()
+	return m.side.Status()
 }
 
 // Selected is the selected difference as (step, line): "canonical request"
@@ -191,11 +205,53 @@ func (m *Diff) selectDiff(i int) {
 	m.showSelected()
 }
 
-// showSelected keeps the selected row and its caret in view.
+// showSelected keeps the selected row and its caret in view: down to it,
+// and, when it is off screen, sideways so that its first differing
+// character shows with half the column of what leads to it before and a
+// third of what follows.
 func (m *Diff) showSelected() {
-	if len(m.diffs) > 0 {
-		m.scroll.show(m.selLine, m.selLine+1)
+	if len(m.diffs) == 0 {
+		return
 	}
+	if pre, cw, ok := m.firstDiffCell(m.rows[m.diffs[m.sel]]); ok {
+		// What follows the difference matters as much as what leads to
+		// it: "; charset=utf-8" after "json".
+		col := m.geometry().left
+		m.side.Show(pre, pre+cw-1+col/3, col/2)
+		m.render()
+	}
+	m.scroll.show(m.selLine, m.selLine+1)
+}
+
+// firstDiffCell is the cell where the first differing character of r
+// starts in the drawn (escaped, redacted) text of our side, and its width;
+// ok is false when our side has no text to point into.
+func (m *Diff) firstDiffCell(r diffRow) (pre, width int, ok bool) {
+	ours, theirs := m.sec.cellText(r.ours), m.sec.cellText(r.theirs)
+	if !r.hasOurs || ours == "" {
+		return 0, 0, false
+	}
+	a, b := []rune(ours), []rune(theirs)
+	idx := firstDiff(a, b)
+	if ours == theirs {
+		// Redaction hid the difference: point at the mask.
+		idx = max(strings.IndexRune(ours, '…'), 0)
+		idx = len([]rune(ours[:idx]))
+	}
+	width = 1
+	if idx < len(a) {
+		width = max(ansi.StringWidth(string(a[idx])), 1)
+	}
+	return ansi.StringWidth(string(a[:idx])), width, true
+}
+
+// widest is the widest cell of the table, for the sideways scroll.
+func (m *Diff) widest() int {
+	n := 0
+	for _, r := range m.rows {
+		n = max(n, ansi.StringWidth(m.sec.cellText(r.ours)), ansi.StringWidth(m.sec.cellText(r.theirs)))
+	}
+	return n
 }
 
 // View returns exactly h lines of exactly w cells.
@@ -211,7 +267,8 @@ func (m *Diff) ShortHelp() []key.Binding { return m.Keys.ShortHelp() }
 func (m *Diff) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
 
 func (m *Diff) render() {
-	k := diffKey{serial: m.serial, w: m.w, gen: m.gen, sel: m.sel, show: m.sec.show}
+	m.side.SetBounds(m.geometry().left, m.widths.get(m.serial, m.look, m.widest))
+	k := diffKey{serial: m.serial, w: m.w, gen: m.gen, sel: m.sel, left: m.side.Left, show: m.sec.show}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true
 		m.lines = m.build()
@@ -248,7 +305,9 @@ func (m *Diff) build() []string {
 	case len(m.rows) > 0 && len(m.diffs) == 0:
 		title += " · no line differs"
 	}
-	rows = append(rows, (&row{}).add(escape(title), st.Error))
+	for _, l := range wrap(title, w) {
+		rows = append(rows, (&row{}).add(l, st.Error))
+	}
 	if len(m.rows) == 0 {
 		para("server: ", m.sec.cellText(mm.Message), st.Label, st.Error)
 		para("hint: ", m.sec.cellText(mm.Hint), st.Label, st.Text)
@@ -284,6 +343,10 @@ func (m *Diff) build() []string {
 			continue
 		}
 		ours, theirs := m.sec.cellText(r.ours), m.sec.cellText(r.theirs)
+		if m.side.Left > 0 {
+			rows = append(rows, m.tableRow(r, g, m.sideCell(ours, g.left), m.sideCell(theirs, g.right), nil))
+			continue
+		}
 		rows = append(rows, m.tableRow(r, g, abbrevCell(ours, g.left), abbrevCell(theirs, g.right), nil))
 	}
 	m.causes(add, para)
@@ -365,49 +428,40 @@ func (m *Diff) tableRow(r diffRow, g geometry, left, right string, fill *lipglos
 	return out
 }
 
-// selectedRows is the selected difference and the caret line under it. The
-// caret counts runes of what is drawn (escaped, redacted) and cells of
-// what precedes it. When the first difference lies beyond the left
-// column, both sides are shown from a little before it, behind "…", so
-// that the caret points at a character that is on screen.
+// selectedRows is the selected difference and the caret line under it,
+// both columns scrolled as the rest of the table (showSelected scrolled
+// them so that the caret's character is on screen).
 func (m *Diff) selectedRows(r diffRow, g geometry) (line, caret *row) {
 	st := m.styles
 	ours, theirs := m.sec.cellText(r.ours), m.sec.cellText(r.theirs)
-	a, b := []rune(ours), []rune(theirs)
-	idx := firstDiff(a, b)
-	if ours == theirs {
-		// Redaction hid the difference: point at the mask.
-		idx = max(strings.IndexRune(ours, '…'), 0)
-		idx = len([]rune(ours[:idx]))
-	}
-	pre := ansi.StringWidth(string(a[:idx]))
-	visible := ansi.StringWidth(ours) <= g.left ||
-		(idx < len(a) && pre+ansi.StringWidth(string(a[idx])) <= g.left-1)
-	col := pre
 	left, right := ours, theirs
-	if !visible && g.left >= 4 {
-		ctx := g.left * 2 / 3
-		s, cw := idx, 1 // the leading "…"
-		for s > 0 {
-			rw := ansi.StringWidth(string(a[s-1]))
-			if cw+rw > ctx {
-				break
-			}
-			s--
-			cw += rw
-		}
-		left, right = "…"+string(a[s:]), "…"+string(b[min(s, len(b)):])
-		col = cw
+	if m.side.Left > 0 {
+		left, right = m.sideCell(ours, g.left), m.sideCell(theirs, g.right)
 	}
-	col = min(col, g.left)
 	hl := st.Highlight
 	line = m.tableRow(r, g, left, right, &hl)
-	if !r.hasOurs || ours == "" {
-		col = 0 // the placeholder stands for the missing line
+	col, text := 0, "^ first differing character" // col 0: the placeholder of a missing line
+	if pre, cw, ok := m.firstDiffCell(r); ok {
+		col = pre - m.side.Left
+		switch {
+		case m.side.Left > 0 && col < 1: // under "‹" or before it
+			col, text = 0, fmt.Sprintf("‹ first difference at column %d, to the left", pre+1)
+		case col+cw > g.left-1 && ansi.StringWidth(ours) > m.side.Left+g.left: // under "…" or after it
+			col, text = 0, fmt.Sprintf("first difference at column %d, to the right →", pre+1)
+		}
 	}
 	caretAt := min(g.prefix+col, max(m.w-1, 0))
-	caret = (&row{}).add(strings.Repeat(" ", caretAt), st.Text).add("^ first differing character", st.DiffMark)
+	caret = (&row{}).add(strings.Repeat(" ", caretAt), st.Text).add(text, st.DiffMark)
 	return line, caret
+}
+
+// sideCell is a cell's text scrolled sideways; "" stays "" for the
+// placeholders.
+func (m *Diff) sideCell(text string, n int) string {
+	if text == "" {
+		return ""
+	}
+	return hscroll.Window(text, m.side.Left, n)
 }
 
 // firstDiff is the index of the first rune where a and b differ, or the

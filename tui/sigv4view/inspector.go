@@ -7,6 +7,8 @@ import (
 	tea "charm.land/bubbletea/v2"
 	"charm.land/lipgloss/v2"
 	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sigscope/sigscope/tui/hscroll"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -22,6 +24,8 @@ type Inspector struct {
 	unsigned  string
 	highlight string
 	scroll    scroll
+	side      hscroll.Offset // the text column, sideways; the labels stay
+	widths    widthCache
 
 	// The steps change only when the request does, but View runs on every
 	// frame: lines are rendered once per (content, width, secrets, styles).
@@ -31,9 +35,9 @@ type Inspector struct {
 }
 
 type inspectorKey struct {
-	version, w, gen int
-	show            bool
-	highlight       string
+	version, w, gen, left int
+	show                  bool
+	highlight             string
 }
 
 // NewInspector returns an empty inspector with the default styles and keys.
@@ -85,11 +89,20 @@ func (m *Inspector) Highlight(part string) {
 	}
 }
 
-// Update scrolls on the inspector's keys and the mouse wheel.
+// Update scrolls on the inspector's keys and the mouse wheel. Home goes
+// back to the top and to the start of the lines at once.
 func (m *Inspector) Update(msg tea.Msg) tea.Cmd {
 	m.render()
+	m.side.Update(msg, m.Keys.Side)
 	m.scroll.update(msg, m.Keys.ScrollKeyMap)
 	return nil
+}
+
+// SideStatus says how far the text column is scrolled sideways, for the
+// pane's title: "" when every line fits, "→ more", "‹ col 41 →".
+func (m *Inspector) SideStatus() string {
+	m.render()
+	return m.side.Status()
 }
 
 // View returns exactly h lines of exactly w cells.
@@ -106,7 +119,8 @@ func (m *Inspector) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
 
 // render refreshes the cached lines when anything they depend on changed.
 func (m *Inspector) render() {
-	k := inspectorKey{version: m.version, w: m.w, gen: m.gen, show: m.sec.show, highlight: m.highlight}
+	m.side.SetBounds(m.w-gutterWidth, m.widths.get(m.version, m.look, m.widest))
+	k := inspectorKey{version: m.version, w: m.w, gen: m.gen, left: m.side.Left, show: m.sec.show, highlight: m.highlight}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true
 		m.lines = m.build()
@@ -131,7 +145,7 @@ func (m *Inspector) build() []string {
 	for _, s := range m.steps {
 		out = append(out, m.heading(s).render(w))
 		for _, l := range s.Lines {
-			r := stepLine(st, m.sec, s.N, l, w, st.Text)
+			r := stepLine(st, m.sec, l, w, m.side.Left, st.Text)
 			if m.highlight != "" && l.Part == m.highlight {
 				hl := st.Highlight
 				r.fill = &hl
@@ -163,16 +177,32 @@ func (m *Inspector) heading(s workbench.Step) *row {
 	return r
 }
 
+// widest is the widest text of the step lines, for the sideways scroll.
+func (m *Inspector) widest() int {
+	n := 0
+	for _, s := range m.steps {
+		for _, l := range s.Lines {
+			n = max(n, ansi.StringWidth(m.sec.lineText(l.Secret, l.Text)))
+		}
+	}
+	return n
+}
+
 // stepLine is "label   │text" with the note flush right when there is room.
-// pre goes before the label (the walk-through's cursor and change marks).
 // A hash too long for the pane keeps its ends rather than being cut.
-func stepLine(st Styles, sec secrets, stepN int, l workbench.Line, w int, textStyle lipgloss.Style, pre ...span) *row {
-	r := &row{spans: append([]span(nil), pre...)}
+// Scrolled sideways by left cells, the text is shown from there (behind
+// "‹") and the notes, which belong to the whole line, give way.
+func stepLine(st Styles, sec secrets, l workbench.Line, w, left int, textStyle lipgloss.Style) *row {
+	r := &row{}
 	r.add(labelCell(l.Label), st.Label)
 	r.add("│", st.Gutter)
 	text := sec.lineText(l.Secret, l.Text)
 	room := w - r.width()
-	if ansi.StringWidth(text) > room && isHex(text) {
+	switch {
+	case left > 0 && text != "":
+		r.add(hscroll.Window(text, left, room), textStyle)
+		return r
+	case ansi.StringWidth(text) > room && isHex(text):
 		text = abbrevHex(text, room)
 	}
 	if text == "" {

@@ -278,3 +278,32 @@ func TestInspectorEscapesControlCharacters(t *testing.T) {
 	}
 	checkSize(t, "escaped", raw, 80, 2)
 }
+
+// A narrow pane cuts the scope and the signed headers; → scrolls the text
+// column (the labels stay), the title's status says where, home returns.
+func TestInspectorScrollsSideways(t *testing.T) {
+	tr, steps := petsSteps(t)
+	in := NewInspector()
+	in.SetSize(40, 30)
+	in.SetSteps(1, steps, "")
+	view := strings.Join(plain(in), "\n")
+	if strings.Contains(view, "aws4_request") || in.SideStatus() != "→ more" {
+		t.Fatalf("the scope fits at 40 columns, or no status (%q):\n%s", in.SideStatus(), view)
+	}
+	for range 2 {
+		in.Update(keyPress("right"))
+	}
+	lines := plain(in)
+	i := lineWith(lines, "scope   │‹")
+	if i < 0 || !strings.Contains(lines[i], "aws4_request") || !strings.HasPrefix(in.SideStatus(), "‹ col ") {
+		t.Fatalf("→ did not bring the end of the scope %q into view (%q):\n%s", tr.CredentialScope, in.SideStatus(), strings.Join(lines, "\n"))
+	}
+	if lineWith(lines, "method  │‹") < 0 {
+		t.Errorf("every text scrolls together, the labels stay:\n%s", strings.Join(lines, "\n"))
+	}
+	checkSize(t, "scrolled", in.View(), 40, 30)
+	in.Update(keyPress("home"))
+	if in.SideStatus() != "→ more" || lineWith(plain(in), "‹") >= 0 {
+		t.Errorf("home did not scroll back: %q", in.SideStatus())
+	}
+}

@@ -1,19 +1,24 @@
 package sigv4view
 
 import (
-	"fmt"
+	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
-	"charm.land/lipgloss/v2"
-	"github.com/charmbracelet/x/ansi"
+
+	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
 )
 
-// Teach is the walk-through: one step at a time, its explanation, its
-// lines with a cursor, and under them every rule that made the cursor line
-// and where in the request it came from. Editing the request while it is
-// open keeps the place and marks the lines the edit changed.
+// Teach is the walk-through, a lesson: one step at a time, its
+// explanation, its lines with a cursor, each line whole (wrapped, never
+// cut), and under them every rule that made the cursor line, where in the
+// request it came from and the shell line that recomputes it by hand.
+//
+// Edit and watch: x asks the root for a what-if (another header, region
+// or body, see TryMsg) and shows that request's steps with the lines the
+// change reached marked; editing the request itself while the lesson is
+// open keeps the place and marks the changed lines the same way.
 type Teach struct {
 	Keys TeachKeyMap
 
@@ -21,23 +26,45 @@ type Teach struct {
 	w, h    int
 	version int
 	seen    bool // SetSteps was called: the next new version is a change
+	request string
+	why     string // why there are no steps, for the request named
+	trace   *sign.Trace
 	steps   []workbench.Step
 	changed [][]bool // per step, per line: Text differs from the previous version
+	trial   *trial   // a what-if shown in place of the steps, nil for none
 	step    int      // index into steps
 	cursor  int      // index into steps[step].Lines
 	scroll  scroll
 
+	head      []string // pinned above the scrolled lines: the heading, a what-if
 	lines     []string
 	cursorRow int // rendered row of the cursor line
 	detailEnd int // last rendered row of its rules
 	cache     teachKey
 	haveCache bool
+	trialGen  int // bumped by SetTrial and ClearTrial
+}
+
+// trial is one what-if of edit and watch: what was changed, the steps of
+// the changed request, and per step and line whether the change reached it.
+type trial struct {
+	label   string
+	trace   *sign.Trace
+	steps   []workbench.Step
+	changed [][]bool
+	err     string
 }
 
 type teachKey struct {
-	version, w, gen, step, cursor int
-	show                          bool
+	version, w, gen, step, cursor, trial int
+	show                                 bool
 }
+
+// TryMsg asks the root for the next what-if of edit and watch (Undo false)
+// or to forget it (Undo true). The root signs the changed request as the
+// one shown was signed (same time, same keys) and hands the steps back
+// with SetTrial.
+type TryMsg struct{ Undo bool }
 
 // NewTeach returns an empty walk-through with the default styles and keys.
 func NewTeach() *Teach {
@@ -49,6 +76,29 @@ func (m *Teach) SetSize(w, h int) {
 	m.w, m.h = max(w, 0), max(h, 0)
 	m.render()
 	m.showCursor()
+}
+
+// SetTrace names the request the next steps are of and gives its trace,
+// for the rules the lesson adds (sign.Trace.Lesson). Another request
+// starts the lesson again at step 1, without change marks or a what-if.
+func (m *Teach) SetTrace(request string, t *sign.Trace) {
+	if request != m.request {
+		m.request, m.seen = request, false
+		m.step, m.cursor, m.scroll.off = 0, 0, 0
+		m.changed, m.trial = nil, nil
+		m.trialGen++
+	}
+	m.trace = t
+	m.haveCache = false
+}
+
+// SetUnsigned says why the request named has nothing to walk through
+// (it could not be prepared, a login is missing): the lesson of the
+// request selected before must not stay on screen.
+func (m *Teach) SetUnsigned(request string, version int, why string) {
+	m.SetTrace(request, nil)
+	m.why = why
+	m.SetSteps(version, nil)
 }
 
 // SetSteps shows the steps of one signature; version identifies the request
@@ -65,13 +115,50 @@ func (m *Teach) SetSteps(version int, steps []workbench.Step) {
 	} else {
 		m.changed = nil
 	}
+	if m.trial != nil {
+		m.trial = nil // a what-if of the request before the edit
+		m.trialGen++
+	}
 	m.seen, m.version, m.steps = true, version, steps
+	if steps != nil {
+		m.why = ""
+	}
 	m.step = clampIndex(m.step, len(steps))
 	m.cursor = clampIndex(m.cursor, m.lineCount())
 	m.haveCache = false
 	m.render()
 	m.showCursor()
 }
+
+// SetTrial shows a what-if: label says what was changed ("region
+// us-east-1 → eu-west-1"), steps and t are the changed request's, err why
+// it could not be signed. The lines that differ from the steps shown are
+// marked on every step.
+func (m *Teach) SetTrial(label string, steps []workbench.Step, t *sign.Trace, err error) {
+	tr := &trial{label: label, trace: t, steps: steps}
+	if err != nil {
+		tr.err = err.Error()
+		tr.steps, tr.trace = nil, nil
+	} else {
+		tr.changed = changedLines(m.steps, steps)
+	}
+	m.trial = tr
+	m.trialGen++
+	m.cursor = clampIndex(m.cursor, m.lineCount())
+	m.render()
+	m.showCursor()
+}
+
+// ClearMarks forgets which lines the last new version changed: the root
+// calls it when the lesson opens, so that it starts from what is on
+// screen (a send re-signs at another time while the lesson is closed).
+func (m *Teach) ClearMarks() {
+	m.changed = nil
+	m.haveCache = false
+}
+
+// Trying reports whether a what-if is shown.
+func (m *Teach) Trying() bool { return m.trial != nil }
 
 // Step is the number (1 to 4) of the step shown, 0 when there is none.
 func (m *Teach) Step() int {
@@ -91,8 +178,9 @@ func (m *Teach) CursorSource() string {
 	return ""
 }
 
-// Update moves between steps and lines on the walk-through's keys and
-// scrolls on pgup/pgdown and the mouse wheel.
+// Update moves between steps and lines on the walk-through's keys,
+// scrolls on pgup/pgdown and the mouse wheel, and asks for a what-if on
+// x (u forgets it).
 func (m *Teach) Update(msg tea.Msg) tea.Cmd {
 	m.render()
 	switch msg := msg.(type) {
@@ -117,15 +205,34 @@ func (m *Teach) Update(msg tea.Msg) tea.Cmd {
 			m.scroll.by(-page)
 		case key.Matches(msg, k.PageDown):
 			m.scroll.by(page)
+		case key.Matches(msg, k.Try) && len(m.steps) > 0:
+			return func() tea.Msg { return TryMsg{} }
+		case key.Matches(msg, k.Undo) && m.trial != nil:
+			m.trial = nil
+			m.trialGen++
+			m.render()
+			return func() tea.Msg { return TryMsg{Undo: true} }
 		}
 	}
 	return nil
 }
 
-// View returns exactly h lines of exactly w cells.
+// View returns exactly h lines of exactly w cells: the heading pinned,
+// the rest scrolled.
 func (m *Teach) View() string {
 	m.render()
-	return window(m.lines, m.scroll.off, m.w, m.h)
+	head := make([]string, min(len(m.head), m.h))
+	for i := range head {
+		head[i] = fit(m.head[i], m.w)
+	}
+	rest := window(m.lines, m.scroll.off, m.w, m.h-len(head))
+	if len(head) == 0 {
+		return rest
+	}
+	if rest == "" {
+		return strings.Join(head, "\n")
+	}
+	return strings.Join(head, "\n") + "\n" + rest
 }
 
 // ShortHelp implements help.KeyMap.
@@ -134,16 +241,25 @@ func (m *Teach) ShortHelp() []key.Binding { return m.Keys.ShortHelp() }
 // FullHelp implements help.KeyMap.
 func (m *Teach) FullHelp() [][]key.Binding { return m.Keys.FullHelp() }
 
+// shown are the steps on screen: the what-if's, else the request's.
+func (m *Teach) shown() []workbench.Step {
+	if m.trial != nil && m.trial.steps != nil {
+		return m.trial.steps
+	}
+	return m.steps
+}
+
 func (m *Teach) lineCount() int {
-	if len(m.steps) == 0 {
+	st := m.shown()
+	if m.step >= len(st) {
 		return 0
 	}
-	return len(m.steps[m.step].Lines)
+	return len(st[m.step].Lines)
 }
 
 func (m *Teach) cursorLine() (workbench.Line, bool) {
 	if m.cursor < m.lineCount() {
-		return m.steps[m.step].Lines[m.cursor], true
+		return m.shown()[m.step].Lines[m.cursor], true
 	}
 	return workbench.Line{}, false
 }
@@ -174,94 +290,12 @@ func (m *Teach) showCursor() {
 }
 
 func (m *Teach) render() {
-	k := teachKey{version: m.version, w: m.w, gen: m.gen, step: m.step, cursor: m.cursor, show: m.sec.show}
+	k := teachKey{version: m.version, w: m.w, gen: m.gen, step: m.step, cursor: m.cursor, trial: m.trialGen, show: m.sec.show}
 	if !m.haveCache || k != m.cache {
 		m.cache, m.haveCache = k, true
-		m.lines = m.build()
+		m.head, m.lines = m.build()
 	}
-	m.scroll.set(len(m.lines), m.h)
-}
-
-func (m *Teach) build() []string {
-	w, st := m.w, m.styles
-	if w <= 0 {
-		return nil
-	}
-	var rows []*row
-	text := func(s string, style lipgloss.Style) {
-		rows = append(rows, (&row{}).add(s, style))
-	}
-	if len(m.steps) == 0 {
-		for _, l := range wrap("Nothing to walk through: this request is not signed with SigV4. Choose the iam auth mode to sign it.", w) {
-			text(l, st.Text)
-		}
-		return renderRows(rows, w)
-	}
-	s := m.steps[m.step]
-	var changed []bool
-	if m.step < len(m.changed) {
-		changed = m.changed[m.step]
-	}
-
-	head := (&row{}).add(fmt.Sprintf("Step %d of %d · %s", s.N, len(m.steps), escape(s.Title)), st.Heading)
-	if n := count(changed); n > 0 {
-		head.right(fmt.Sprintf("* %d changed", n), st.Changed, w)
-	}
-	rows = append(rows, head)
-	for _, l := range wrap(s.Explain, w) {
-		text(l, st.Text)
-	}
-	text("", st.Text)
-
-	for i, l := range s.Lines {
-		mark, changeMark, textStyle := " ", " ", st.Text
-		if i < len(changed) && changed[i] {
-			changeMark, textStyle = "*", st.Changed
-		}
-		if i == m.cursor {
-			mark = "›"
-			m.cursorRow = len(rows)
-		}
-		r := stepLine(st, m.sec, s.N, l, w, textStyle, span{mark, st.Heading}, span{changeMark, st.Changed})
-		if i == m.cursor {
-			c := st.Cursor
-			r.fill = &c
-		}
-		rows = append(rows, r)
-	}
-	text("", st.Text)
-
-	if l, ok := m.cursorLine(); ok {
-		// The gutter cut a long line (the Authorization header, a
-		// presigned URL): the walk-through is where it can be read whole.
-		full := m.sec.lineText(l.Secret, l.Text)
-		if ansi.StringWidth(full) > w-2-gutterWidth {
-			first, rest := hanging("text: ", full, w)
-			rows = append(rows, (&row{}).add("text: ", st.Label).add(first, st.Text))
-			for _, r := range rest {
-				text(r, st.Text)
-			}
-		}
-		rules := l.Rules
-		if len(rules) == 0 && l.Note != "" {
-			rules = []string{l.Note}
-		}
-		if len(rules) > 0 {
-			text("why:", st.Label)
-			for _, rule := range rules {
-				first, rest := hanging("  • ", rule, w)
-				rows = append(rows, (&row{}).add("  • ", st.Gutter).add(first, st.Text))
-				for _, r := range rest {
-					text(r, st.Text)
-				}
-			}
-		}
-		if l.Source != "" {
-			rows = append(rows, (&row{}).add("from: ", st.Label).add(escape(l.Source), st.Text))
-		}
-	}
-	m.detailEnd = len(rows) - 1
-	return renderRows(rows, w)
+	m.scroll.set(len(m.lines), max(m.h-len(m.head), 0))
 }
 
 func renderRows(rows []*row, w int) []string {

@@ -336,6 +336,25 @@ func (s *scroll) update(msg tea.Msg, k ScrollKeyMap) bool {
 	return false
 }
 
+// widthCache keeps the widest text of a component's content, which the
+// sideways scroll needs on every frame, for one (content, look) pair:
+// measuring means escaping and redacting every line.
+type widthCache struct {
+	content, gen int
+	show, ok     bool
+	w            int
+}
+
+// get returns the cached width for (content, l), measuring with f when
+// either changed.
+func (c *widthCache) get(content int, l look, f func() int) int {
+	if !c.ok || c.content != content || c.gen != l.gen || c.show != l.sec.show {
+		c.content, c.gen, c.show, c.ok = content, l.gen, l.sec.show, true
+		c.w = f()
+	}
+	return c.w
+}
+
 // look is what the three components share: their styles, the redactor
 // and whether secrets show. gen goes up when the look changes without new
 // content, so that cached lines are drawn again.
