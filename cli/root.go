@@ -107,6 +107,7 @@ var commands = []func() *cobra.Command{
 	newImportCmd,
 	newLoginCmd, newLogoutCmd,
 	newHistoryCmd,
+	newConfigCmd,
 	newVersionCmd,
 }
 

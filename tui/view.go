@@ -40,7 +40,7 @@ func (m *Model) render() string {
 	for _, o := range m.overlays {
 		lines = drawOver(lines, o.view(m), l.W)
 	}
-	lines = fitLines(lines, l.W, l.H)
+	lines = m.styles.paint(fitLines(lines, l.W, l.H))
 	return strings.Join(lines, "\n")
 }
 
