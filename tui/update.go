@@ -221,11 +221,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case key.Matches(msg, k.Env):
 		if wb := m.selectedBench(); wb != nil {
-			if len(wb.Coll.Environments()) == 0 {
-				m.setStatus("this collection has no environments", false)
-			} else {
-				m.pushOverlay(newEnvPicker(m, wb))
-			}
+			o, cmd := newEnvOverlay(m, wb)
+			m.pushOverlay(o)
+			return cmd
 		}
 	case key.Matches(msg, k.Auth):
 		return m.cycleAuth()
@@ -367,7 +365,7 @@ func (m *Model) quit() tea.Cmd {
 }
 
 func (m *Model) setStatus(s string, ok bool) {
-	m.status, m.statusOK = strings.ReplaceAll(s, "\n", " · "), ok
+	m.status, m.statusOK = strings.ReplaceAll(inUI(s), "\n", " · "), ok
 	m.statusAbout = ""
 }
 
