@@ -69,7 +69,18 @@ func newGlobalKeys() globalKeys {
 }
 
 func (k globalKeys) ShortHelp() []key.Binding {
-	return []key.Binding{k.Send, k.Auth, k.Login, k.Env, k.Find, k.Teach, k.Diff, k.Zoom, k.Copy, k.Help, k.Quit}
+	return enabled(k.Send, k.Auth, k.Login, k.Env, k.Find, k.Teach, k.Diff, k.Zoom, k.Copy, k.Help, k.Quit)
+}
+
+// enabled drops the bindings the settings unbound.
+func enabled(bs ...key.Binding) []key.Binding {
+	out := bs[:0:0]
+	for _, b := range bs {
+		if b.Enabled() {
+			out = append(out, b)
+		}
+	}
+	return out
 }
 
 func (k globalKeys) FullHelp() [][]key.Binding {
