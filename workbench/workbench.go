@@ -42,7 +42,7 @@ type Workbench struct {
 	mu          sync.Mutex
 	environment string
 	vars        map[string]string
-	uiVars      map[string]bool // the runtime variables set with SetVar
+	uiVars      map[string]bool         // the runtime variables set with SetVar
 	jars        map[string]*cookies.Jar // by environment
 
 	// Trust (trust.go): trusted by construction, the variables and hosts
