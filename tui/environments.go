@@ -118,8 +118,10 @@ func (o *envOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		return o.look(1), false
 	case "enter":
 		return o.use(m), false
-	case "s", "+", "=":
-		o.startEdit(m)
+	case "s":
+		o.startEdit(m, true)
+	case "n", "+":
+		o.startEdit(m, false)
 	case "x", "delete", "backspace":
 		return o.unset(m), false
 	case "S":
@@ -158,11 +160,14 @@ func (o *envOverlay) use(m *Model) tea.Cmd {
 	return tea.Batch(m.variablesChanged(o.coll), o.list())
 }
 
-func (o *envOverlay) startEdit(m *Model) {
+// startEdit opens the field: on the selected variable (its name, and
+// its value when it is a runtime one and no secret), or empty for a new
+// one.
+func (o *envOverlay) startEdit(m *Model, selected bool) {
 	o.input = newTextInput()
 	o.input.Prompt = "set "
 	o.input.Placeholder = "name=value (as --var: taken literally)"
-	if v, ok := o.selectedVar(); ok {
+	if v, ok := o.selectedVar(); ok && selected {
 		val := ""
 		if strings.HasPrefix(v.Source, "runtime") && !v.Secret {
 			val = v.Value
@@ -206,13 +211,23 @@ func (o *envOverlay) unset(m *Model) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	if !strings.HasPrefix(v.Source, "runtime") {
+	switch v.Source {
+	case workbench.SourceFlag:
+		o.note, o.noteOK = v.Name+" was given with --var: s sets another value for this session", false
+		return nil
+	case workbench.SourceUI:
+	default:
 		o.note, o.noteOK = v.Name+" is the environment's: edit the collection to change it, or s to set a runtime value over it", false
 		return nil
 	}
 	o.wb.UnsetVar(v.Name)
-	o.note, o.noteOK = "runtime variable "+v.Name+" removed", true
-	m.setStatus("variable "+v.Name+" removed", true)
+	if _, still := o.wb.Vars()[v.Name]; still {
+		o.note = "runtime variable " + v.Name + " back to its --var value"
+	} else {
+		o.note = "runtime variable " + v.Name + " removed"
+	}
+	o.noteOK = true
+	m.setStatus(o.note, true)
 	return tea.Batch(m.variablesChanged(o.coll), o.list())
 }
 
@@ -262,7 +277,7 @@ func (o *envOverlay) render(m *Model) []string {
 	case o.vars == nil && o.seq > 0:
 		lines = append(lines, st.Dim.Render(" reading the variables …"))
 	case len(o.vars) == 0:
-		lines = append(lines, st.Dim.Render(" no variables: s sets a runtime variable"))
+		lines = append(lines, st.Dim.Render(" no variables: n sets a runtime variable"))
 	default:
 		lines = append(lines, o.table(st, w, rows)...)
 	}
@@ -343,7 +358,7 @@ func (o *envOverlay) source(v workbench.Variable) string {
 
 // hints are the dialog's keys, on as many lines as the width needs.
 func (o *envOverlay) hints(st Styles, w int) []string {
-	keys := []string{"↑/↓ variable", "←/→ environment", "enter use it", "s set a variable", "x unset", "S show secrets", "esc close"}
+	keys := []string{"↑/↓ variable", "←/→ environment", "enter use it", "s set it", "n new variable", "x unset", "S show secrets", "esc close"}
 	if o.editing {
 		keys = []string{"enter set", "esc cancel"}
 	}

@@ -113,8 +113,10 @@ func TestEnvironmentsSetVariable(t *testing.T) {
 // A runtime variable named as a credential is masked until S.
 func TestEnvironmentsMaskRuntimeSecret(t *testing.T) {
 	hs := envHarness(t, 160, 48)
-	hs.press("e", "s")
-	hs.topEnv(t).input.SetValue("")
+	hs.press("e", "n")
+	if v := hs.topEnv(t).input.Value(); v != "" {
+		t.Fatalf("n opens the field with %q, want it empty", v)
+	}
 	hs.typeText("id_token=" + goldenJWT)
 	hs.press("enter")
 	scr := hs.screen()

@@ -20,7 +20,8 @@ type Styles struct {
 	// canvas is the SGR that paints the theme's own background and text
 	// colour under every cell ("" leaves the terminal's): the light theme
 	// on a dark terminal would otherwise be dark text on black.
-	canvas string
+	canvas      string
+	canvasParts *strings.Replacer
 
 	Header, HeaderKey, HeaderDim, HeaderOK, HeaderWarn lipgloss.Style
 	Footer, FooterKey, FooterError, FooterInfo         lipgloss.Style
@@ -73,6 +74,11 @@ func newStyles(dark, painted bool) Styles {
 	st := Styles{Dark: dark}
 	if painted {
 		st.canvas = ansi.Style{}.BackgroundColor(p.bg).ForegroundColor(p.fg).String()
+		st.canvasParts = strings.NewReplacer(
+			ansi.ResetStyle, ansi.ResetStyle+st.canvas,
+			// A style that ends its colour alone goes back to the canvas's.
+			"\x1b[39m", ansi.Style{}.ForegroundColor(p.fg).String(),
+			"\x1b[49m", ansi.Style{}.BackgroundColor(p.bg).String())
 	}
 	st.Header = s().Foreground(p.fg).Bold(true)
 	st.HeaderKey = s().Foreground(p.accent).Bold(true)
@@ -134,14 +140,15 @@ func (st Styles) status(code int) lipgloss.Style {
 }
 
 // paint lays the canvas under a frame's lines: set at the start of each
-// line and again after every reset a style ends with.
+// line and again after every reset a style ends with (and its colour
+// after a default-colour code), so no cell shows the terminal's own.
 func (st Styles) paint(lines []string) []string {
 	if st.canvas == "" {
 		return lines
 	}
 	out := make([]string, len(lines))
 	for i, l := range lines {
-		out[i] = st.canvas + strings.ReplaceAll(l, ansi.ResetStyle, ansi.ResetStyle+st.canvas) + ansi.ResetStyle
+		out[i] = st.canvas + st.canvasParts.Replace(l) + ansi.ResetStyle
 	}
 	return out
 }

@@ -157,11 +157,19 @@ func (w *Workbench) SetVar(name, value string) error {
 	return nil
 }
 
-// UnsetVar removes a runtime variable; the environment's value of that
-// name, if any, holds again.
+// UnsetVar undoes SetVar: a variable given with --var gets that value
+// back; any other runtime variable goes, and the environment's value of
+// that name, if any, holds again.
 func (w *Workbench) UnsetVar(name string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	delete(w.vars, name)
+	if !w.uiVars[name] {
+		return // --var's own: only the command line sets it
+	}
 	delete(w.uiVars, name)
+	if v, ok := w.flagVars[name]; ok {
+		w.vars[name] = v
+		return
+	}
+	delete(w.vars, name)
 }

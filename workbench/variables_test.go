@@ -137,3 +137,19 @@ func TestSetVarRefusesBadInput(t *testing.T) {
 		}
 	}
 }
+
+// x on a variable given with --var gives the flag's value back; the
+// flag's own variable is not removed.
+func TestUnsetVarRestoresFlag(t *testing.T) {
+	wb := openVars(t, true)
+	wb.UnsetVar("emulator")
+	if wb.Vars()["emulator"] != "http://127.0.0.1:7466" {
+		t.Fatal("UnsetVar removed a --var variable not set here")
+	}
+	wb.SetVar("emulator", "http://broken")
+	wb.UnsetVar("emulator")
+	vs, _ := wb.Variables("", false)
+	if v := byName(vs)["emulator"][0]; v.Value != "http://127.0.0.1:7466" || v.Source != SourceFlag {
+		t.Fatalf("after set and unset: %+v", v)
+	}
+}
