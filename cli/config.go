@@ -81,6 +81,9 @@ func loadSettings() (*settings.Settings, error) {
 		return nil, err
 	}
 	s, err := settings.Load(p, tui.Actions())
+	if err == nil {
+		err = tui.KeymapConflicts(s)
+	}
 	if err != nil {
 		return nil, withCode(ExitUsage, fmt.Errorf("%w\nhint: fix the settings file (sigscope config checks it), or set SIGSCOPE_CONFIG to another file", err))
 	}

@@ -1,11 +1,13 @@
 package tui
 
 import (
+	"fmt"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/settings"
 )
 
@@ -210,4 +212,38 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// KeymapConflicts reports each key the settings give an action that
+// another action also has (by default or from the file): the first would
+// win in silence. Each error is at the action's line in the file.
+func KeymapConflicts(s *settings.Settings) error {
+	if s == nil {
+		return nil
+	}
+	k := newGlobalKeys()
+	k.apply(s)
+	owners := map[string][]string{}
+	for _, a := range k.actions() {
+		if a.b.Enabled() {
+			for _, key := range a.b.Keys() {
+				owners[key] = append(owners[key], a.name)
+			}
+		}
+	}
+	var errs collections.Errors
+	for _, b := range s.Keymap {
+		for _, key := range b.Keys {
+			for _, other := range owners[key] {
+				if other != b.Action {
+					errs = append(errs, &collections.Error{File: s.Path, Line: b.Line, Col: b.Col,
+						Msg: fmt.Sprintf("keymap: %s: %s is also the key of %s: give %s other keys too, or pick another", b.Action, key, other, other)})
+				}
+			}
+		}
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	return errs
 }

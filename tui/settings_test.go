@@ -215,3 +215,23 @@ func TestSettingsEditorAndPager(t *testing.T) {
 }
 
 func reflectFields(k globalKeys) int { return reflect.TypeOf(k).NumField() }
+
+// A key given to an action that another action keeps is refused: the
+// other one would win without a word.
+func TestKeymapConflicts(t *testing.T) {
+	for text, want := range map[string]string{
+		"keymap:\n  env: [q]\n":                   "c.yaml:2:3: keymap: env: q is also the key of quit",
+		"keymap:\n  env: [q]\n  quit: [ctrl+q]\n": "",
+		"keymap:\n  force_quit: [ctrl+q]\n":       "",
+		"keymap:\n  copy: [Y]\n":                  "keymap: copy: Y is also the key of copy_curl",
+	} {
+		s, err := settings.Parse("c.yaml", []byte(text), Actions())
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = KeymapConflicts(s)
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("%q: got %v, want %q", text, err, want)
+		}
+	}
+}
