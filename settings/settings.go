@@ -164,7 +164,7 @@ func Parse(path string, data []byte, actions []string) (*Settings, error) {
 		case "keymap":
 			s.Keymap = p.keymap(v)
 		default:
-			p.errorf(k, "unknown key %q%s (keys: %s)", k.Value, didYouMean(k.Value, Keys), strings.Join(Keys, ", "))
+			p.errorf(k, "unknown key %q%s (keys: %s)", k.Value, collections.DidYouMean(k.Value, Keys), strings.Join(Keys, ", "))
 		}
 	}
 	if len(p.errs) > 0 {
@@ -215,7 +215,7 @@ func (p *parser) keymap(n *yaml.Node) []Binding {
 			p.errorf(k, "keymap: an action name must be a word, got %s", kindName(k))
 			continue
 		case !slices.Contains(p.actions, name):
-			p.errorf(k, "keymap: unknown action %q%s (actions: %s)", name, didYouMean(name, p.actions), strings.Join(p.actions, ", "))
+			p.errorf(k, "keymap: unknown action %q%s (actions: %s)", name, collections.DidYouMean(name, p.actions), strings.Join(p.actions, ", "))
 			continue
 		}
 		if set[name] {
@@ -290,42 +290,4 @@ func kindName(n *yaml.Node) string {
 		return fmt.Sprintf("%q", n.Value)
 	}
 	return "something else"
-}
-
-// didYouMean suggests the closest of candidates to a misspelt word.
-func didYouMean(word string, candidates []string) string {
-	best, bestD := "", 3
-	for _, c := range candidates {
-		if d := distance(strings.ToLower(word), c); d < bestD {
-			best, bestD = c, d
-		}
-	}
-	if best == "" {
-		return ""
-	}
-	return fmt.Sprintf("; did you mean %q?", best)
-}
-
-// distance is the Levenshtein distance, for short words.
-func distance(a, b string) int {
-	if len(a) > 64 || len(b) > 64 {
-		return 1 << 20
-	}
-	prev := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
-	}
-	for i := 1; i <= len(a); i++ {
-		cur := make([]int, len(b)+1)
-		cur[0] = i
-		for j := 1; j <= len(b); j++ {
-			cost := 1
-			if a[i-1] == b[j-1] {
-				cost = 0
-			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
-		}
-		prev = cur
-	}
-	return prev[len(b)]
 }

@@ -11,6 +11,7 @@ import (
 
 	"gopkg.in/yaml.v3"
 
+	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
@@ -108,14 +109,14 @@ func withTheme(data []byte, theme string) ([]byte, error) {
 					return out, nil
 				}
 				v.Kind, v.Tag, v.Value, v.Style = yaml.ScalarNode, "!!str", theme, 0
-				return encode(&doc)
+				return collections.EncodeDocument(&doc)
 			}
 		}
 		if root.Style&yaml.FlowStyle != 0 {
 			root.Content = append(root.Content,
 				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: "theme"},
 				&yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: theme})
-			return encode(&doc)
+			return collections.EncodeDocument(&doc)
 		}
 	}
 	// A block mapping, an empty file or one of comments only: a line at
@@ -158,17 +159,4 @@ func replaceScalar(data []byte, v *yaml.Node, value string) ([]byte, bool) {
 	}
 	out := append(append([]byte{}, data[:start]...), quote+value+quote...)
 	return append(out, data[start+len(written):]...), true
-}
-
-func encode(doc *yaml.Node) ([]byte, error) {
-	var b bytes.Buffer
-	enc := yaml.NewEncoder(&b)
-	enc.SetIndent(2)
-	if err := enc.Encode(doc); err != nil {
-		return nil, err
-	}
-	if err := enc.Close(); err != nil {
-		return nil, err
-	}
-	return b.Bytes(), nil
 }
