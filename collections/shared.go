@@ -12,3 +12,10 @@ func DidYouMean(word string, candidates []string) string { return didYouMean(wor
 
 // EncodeDocument writes a yaml.v3 document with a collection's indentation.
 func EncodeDocument(doc *yaml.Node) ([]byte, error) { return encodeDoc(doc) }
+
+// YAMLError turns a yaml.v3 error on data into Errors with the line.
+func YAMLError(name string, data []byte, err error) error { return yamlError(name, data, err) }
+
+// KindName says what a node is, for messages: "a mapping", "a list",
+// "a boolean", "nothing (null)", or a scalar's quoted text.
+func KindName(n *yaml.Node) string { return kindName(n) }

@@ -121,8 +121,8 @@ func Load(path string, actions []string) (*Settings, error) {
 func Parse(path string, data []byte, actions []string) (*Settings, error) {
 	s := &Settings{Path: path}
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, yamlError(path, err)
+	if err := unmarshal(data, &doc); err != nil {
+		return nil, collections.YAMLError(path, data, err)
 	}
 	if len(doc.Content) == 0 {
 		return s, nil // empty, or only comments
@@ -133,14 +133,14 @@ func Parse(path string, data []byte, actions []string) (*Settings, error) {
 		return s, nil
 	}
 	if root.Kind != yaml.MappingNode {
-		p.errorf(root, "the settings file must be a mapping of keys (%s), got %s", strings.Join(Keys, ", "), kindName(root))
+		p.errorf(root, "the settings file must be a mapping of keys (%s), got %s", strings.Join(Keys, ", "), collections.KindName(root))
 		return nil, p.errs
 	}
 	seen := map[string]int{}
 	for i := 0; i+1 < len(root.Content); i += 2 {
 		k, v := root.Content[i], root.Content[i+1]
 		if k.Kind != yaml.ScalarNode {
-			p.errorf(k, "a settings key must be a word, got %s", kindName(k))
+			p.errorf(k, "a settings key must be a word, got %s", collections.KindName(k))
 			continue
 		}
 		if line, dup := seen[k.Value]; dup {
@@ -189,7 +189,7 @@ func (p *parser) str(key string, v *yaml.Node) (string, bool) {
 		return "", true
 	}
 	if v.Kind != yaml.ScalarNode || v.ShortTag() != "!!str" {
-		p.errorf(v, "%s must be a string, got %s", key, kindName(v))
+		p.errorf(v, "%s must be a string, got %s", key, collections.KindName(v))
 		return "", false
 	}
 	return strings.TrimSpace(v.Value), true
@@ -201,7 +201,7 @@ func (p *parser) keymap(n *yaml.Node) []Binding {
 		return nil
 	}
 	if n.Kind != yaml.MappingNode {
-		p.errorf(n, "keymap must map action names to lists of keys, such as keymap: {quit: [q, ctrl+q]}, got %s", kindName(n))
+		p.errorf(n, "keymap must map action names to lists of keys, such as keymap: {quit: [q, ctrl+q]}, got %s", collections.KindName(n))
 		return nil
 	}
 	var out []Binding
@@ -212,7 +212,7 @@ func (p *parser) keymap(n *yaml.Node) []Binding {
 		name := k.Value
 		switch {
 		case k.Kind != yaml.ScalarNode:
-			p.errorf(k, "keymap: an action name must be a word, got %s", kindName(k))
+			p.errorf(k, "keymap: an action name must be a word, got %s", collections.KindName(k))
 			continue
 		case !slices.Contains(p.actions, name):
 			p.errorf(k, "keymap: unknown action %q%s (actions: %s)", name, collections.DidYouMean(name, p.actions), strings.Join(p.actions, ", "))
@@ -232,13 +232,13 @@ func (p *parser) keymap(n *yaml.Node) []Binding {
 		case v.Kind == yaml.ScalarNode && v.ShortTag() == "!!int":
 			items = []*yaml.Node{v} // keymap: {pane_1: 1}
 		default:
-			p.errorf(v, "keymap: %s must be a list of keys, such as [q, ctrl+q], got %s", name, kindName(v))
+			p.errorf(v, "keymap: %s must be a list of keys, such as [q, ctrl+q], got %s", name, collections.KindName(v))
 			continue
 		}
 		b := Binding{Action: name, Keys: []string{}, Line: k.Line, Col: k.Column}
 		for _, it := range items {
 			if it.Kind != yaml.ScalarNode || it.ShortTag() == "!!null" {
-				p.errorf(it, "keymap: %s: each key must be a string such as ctrl+s, got %s", name, kindName(it))
+				p.errorf(it, "keymap: %s: each key must be a string such as ctrl+s, got %s", name, collections.KindName(it))
 				continue
 			}
 			key, err := NormalizeKey(it.Value)
@@ -260,34 +260,13 @@ func (p *parser) keymap(n *yaml.Node) []Binding {
 	return out
 }
 
-// yamlError turns yaml.v3's "yaml: line 3: …" into file:line: ….
-func yamlError(path string, err error) error {
-	msg := strings.TrimPrefix(err.Error(), "yaml: ")
-	line := 0
-	if _, scanErr := fmt.Sscanf(msg, "line %d:", &line); scanErr == nil && line > 0 {
-		msg = strings.TrimSpace(msg[strings.IndexByte(msg, ':')+1:])
-	}
-	return collections.Errors{&collections.Error{File: path, Line: line, Msg: "not valid YAML: " + msg}}
-}
-
-func kindName(n *yaml.Node) string {
-	switch n.Kind {
-	case yaml.MappingNode:
-		return "a mapping"
-	case yaml.SequenceNode:
-		return "a list"
-	case yaml.AliasNode:
-		return "an alias"
-	case yaml.ScalarNode:
-		switch n.ShortTag() {
-		case "!!null":
-			return "nothing"
-		case "!!bool":
-			return "a boolean"
-		case "!!int", "!!float":
-			return "a number"
+// unmarshal parses YAML; a panic of the parser on hostile input is an
+// error, never a crash.
+func unmarshal(data []byte, doc *yaml.Node) (err error) {
+	defer func() {
+		if r := recover(); r != nil {
+			err = fmt.Errorf("cannot parse YAML: %v", r)
 		}
-		return fmt.Sprintf("%q", n.Value)
-	}
-	return "something else"
+	}()
+	return yaml.Unmarshal(data, doc)
 }

@@ -102,7 +102,7 @@ func TestParseRefusesAKeyForTwoActions(t *testing.T) {
 
 func TestParseBadYAMLNamesLine(t *testing.T) {
 	_, err := Parse("c.yaml", []byte("theme: dark\nkeymap: [\n"), testActions)
-	if err == nil || !strings.HasPrefix(err.Error(), "c.yaml:") || !strings.Contains(err.Error(), "not valid YAML") {
+	if err == nil || !strings.HasPrefix(err.Error(), "c.yaml:") || !strings.Contains(err.Error(), "YAML syntax") {
 		t.Fatalf("got %v", err)
 	}
 }

@@ -95,7 +95,7 @@ func SetTheme(path, theme string, actions []string) error {
 // withTheme edits the text of a settings file.
 func withTheme(data []byte, theme string) ([]byte, error) {
 	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
+	if err := unmarshal(data, &doc); err != nil {
 		return nil, err
 	}
 	var root *yaml.Node
