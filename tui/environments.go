@@ -5,6 +5,7 @@ import (
 	"regexp"
 	"strings"
 
+	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
@@ -104,6 +105,9 @@ func (o *envOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	}
 	if o.editing {
 		return o.editKey(m, k), false
+	}
+	if key.Matches(k, m.keys.Env) {
+		return nil, true // the key that opened it closes it
 	}
 	switch k.String() {
 	case "esc", "q":
