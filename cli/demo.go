@@ -127,6 +127,10 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 // runDemoTUI starts the emulator and opens the terminal UI on the demo
 // collection against it.
 func runDemoTUI(cmd *cobra.Command) error {
+	st, err := loadSettings()
+	if err != nil {
+		return err
+	}
 	// In raw mode Ctrl-C is a key; a signal from outside (a closed
 	// terminal's SIGHUP included) ends the UI through ctx, so that the
 	// deferred clean-up runs.
@@ -150,7 +154,7 @@ func runDemoTUI(cmd *cobra.Command) error {
 		Data: examples.Demo, DataName: examples.DemoPath,
 		Vars:     map[string]string{"emulator": srv.URL},
 		Env:      workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
-		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true,
+		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true, Settings: st,
 	}
 	closeHistory := withHistory(&cfg)
 	defer closeHistory()

@@ -108,6 +108,7 @@ var commands = []func() *cobra.Command{
 	newImportCmd,
 	newLoginCmd, newLogoutCmd,
 	newHistoryCmd,
+	newConfigCmd,
 	newVersionCmd,
 }
 

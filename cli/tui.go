@@ -44,10 +44,16 @@ func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
 	if len(args) == 0 {
 		args = []string{"."}
 	}
+	// A settings file with a mistake stops here, as a linter would: a
+	// key that silently did nothing would be worse.
+	st, err := loadSettings()
+	if err != nil {
+		return err
+	}
 	if !isTerminal(cmd.OutOrStdout()) {
 		return withCode(ExitUsage, fmt.Errorf("the terminal UI needs a terminal: for scripts use 'sigscope send' (see 'sigscope --help')"))
 	}
-	cfg := tui.Config{Paths: args, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version), Dark: true}
+	cfg := tui.Config{Paths: args, Environment: f.env, Vars: vars, Env: workbench.OSEnv("sigscope/" + Version), Dark: true, Settings: st}
 	closeHistory := withHistory(&cfg)
 	defer closeHistory()
 	// A closed terminal (SIGHUP) or a kill ends the program through ctx,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/explain"
+	"github.com/sigscope/sigscope/settings"
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/tui/sigv4view"
 	"github.com/sigscope/sigscope/workbench"
@@ -40,6 +41,10 @@ type Config struct {
 	Username, Password string
 	// Dark selects the dark theme; the program asks the terminal too.
 	Dark bool
+	// Settings are the user's settings file (theme, keymap, editor,
+	// pager), read and checked by the caller; nil: none. T writes the
+	// theme to Settings.Path.
+	Settings *settings.Settings
 	// History is read by H; Env.History records into it. Nil: no history.
 	History HistoryReader
 	// Warnings are shown in the status line once the UI is up (a history
@@ -62,6 +67,7 @@ const (
 type Model struct {
 	cfg    Config
 	styles Styles
+	theme  themeState
 	keys   globalKeys
 	lay    layout
 	// layPrefs size the wide layout: the tree's rows, the user's < and >.
@@ -149,12 +155,14 @@ type Model struct {
 // New builds the root model.
 func New(cfg Config) *Model {
 	m := &Model{
-		cfg: cfg, styles: NewStyles(cfg.Dark), keys: newGlobalKeys(), ctx: context.Background(),
+		cfg: cfg, keys: newGlobalKeys(), ctx: context.Background(),
 		loading: true, tree: newTree(), modes: map[string]collections.AuthMode{},
 		logins: map[int]*workbench.LoginStatus{}, wireSrc: map[string]int{}, editDelay: editDelay, trustAsked: map[int]bool{},
 		results: map[string]*result{},
 	}
 	m.history = cfg.History
+	m.keys.apply(cfg.Settings)
+	m.theme, m.styles = newTheme(cfg)
 	if len(cfg.Warnings) > 0 {
 		m.setStatus(strings.Join(cfg.Warnings, "; "), false)
 	}

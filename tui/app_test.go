@@ -62,10 +62,12 @@ func TestAuthSwitchIsLiveAndLeavesTheFile(t *testing.T) {
 func TestEnvironmentPickerSignsForTheOtherRegion(t *testing.T) {
 	hs := goldenHarness(t, 160, 48)
 	hs.press("e")
-	if !strings.Contains(hs.screen(), "Environment") {
+	if !strings.Contains(hs.screen(), "Environments and variables") {
 		t.Fatal("no picker")
 	}
-	hs.press("down", "enter")
+	// The environments are a row of tabs (the arrows up and down move over
+	// the variables); enter uses the one shown, esc closes.
+	hs.press("right", "enter", "esc")
 	scr := hs.screen()
 	if !strings.Contains(scr, "env staging") || !strings.Contains(scr, "eu-west-1/execute-api") || !strings.Contains(scr, "def456") {
 		t.Fatalf("after choosing staging:\n%s", scr)

@@ -205,11 +205,11 @@ func timingLines(st Styles, oc *workbench.Outcome, mask func(string) string) []s
 // errorLines explains an outcome without an answer, or a failed preview.
 func errorLines(st Styles, title string, err error, hint string) []string {
 	lines := []string{st.Error.Render(title)}
-	for _, l := range strings.Split(bodyview.Escape(strings.ReplaceAll(err.Error(), "\n", "\x00")), `\x00`) {
+	for _, l := range strings.Split(bodyview.Escape(strings.ReplaceAll(inUI(err.Error()), "\n", "\x00")), `\x00`) {
 		lines = append(lines, l)
 	}
 	if hint != "" {
-		lines = append(lines, "", st.Warn.Render("hint: ")+bodyview.Escape(hint))
+		lines = append(lines, "", st.Warn.Render("hint: ")+bodyview.Escape(inUI(hint)))
 	}
 	return lines
 }

@@ -3,7 +3,6 @@ package tui
 import (
 	"errors"
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -11,7 +10,6 @@ import (
 	"charm.land/bubbles/v2/key"
 	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
-	"mvdan.cc/sh/v3/shell"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/tui/logindialog"
@@ -28,9 +26,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.resize(msg.Width, msg.Height)
 		return m, nil
 	case tea.BackgroundColorMsg:
-		m.styles = NewStyles(msg.IsDark())
-		m.applyStyles()
-		m.rebuildPanes()
+		m.terminalBackground(msg.IsDark())
+		return m, nil
+	case themeSavedMsg:
+		m.themeSaved(msg)
+		return m, nil
+	case pagedMsg:
+		m.paged(msg)
 		return m, nil
 	case spinner.TickMsg:
 		if !m.loading && !m.sending && !m.overlayBusy() {
@@ -225,11 +227,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		return cmd
 	case key.Matches(msg, k.Env):
 		if wb := m.selectedBench(); wb != nil {
-			if len(wb.Coll.Environments()) == 0 {
-				m.setStatus("this collection has no environments", false)
-			} else {
-				m.pushOverlay(newEnvPicker(m, wb))
-			}
+			o, cmd := newEnvOverlay(m, wb)
+			m.pushOverlay(o)
+			return cmd
 		}
 	case key.Matches(msg, k.Auth):
 		return m.cycleAuth()
@@ -269,7 +269,7 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		m.zoom = !m.zoom
 		m.resize(m.lay.W, m.lay.H)
 	case key.Matches(msg, k.Pane0, k.Pane1, k.Pane2, k.Pane3, k.Pane4, k.Pane5):
-		m.jumpPane(msg.String())
+		m.jumpPane(k.paneKey(msg))
 	case key.Matches(msg, k.Copy):
 		return m.copyPane()
 	case key.Matches(msg, k.CopyCurl):
@@ -300,12 +300,12 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 		}
 		m.setStatus(m.shiftBorder(d), false)
 	case key.Matches(msg, k.Theme):
-		m.styles = NewStyles(!m.styles.Dark)
-		m.applyStyles()
-		m.rebuildPanes()
+		return m.toggleTheme()
+	case key.Matches(msg, k.Pager):
+		return m.openPager()
 	case key.Matches(msg, k.TabNext, k.TabPrev) && m.focus == paneResponse && !m.showDiff:
 		d := 1
-		if msg.String() == "[" {
+		if key.Matches(msg, k.TabPrev) {
 			d = numTabs - 1
 		}
 		m.respTab = (m.respTab + d) % numTabs
@@ -379,7 +379,7 @@ func (m *Model) quit() tea.Cmd {
 }
 
 func (m *Model) setStatus(s string, ok bool) {
-	m.status, m.statusOK = strings.ReplaceAll(s, "\n", " · "), ok
+	m.status, m.statusOK = strings.ReplaceAll(inUI(s), "\n", " · "), ok
 	m.statusAbout = ""
 }
 
@@ -437,7 +437,7 @@ func (m *Model) editInEditor() tea.Cmd {
 		m.setStatus("this collection has edits not saved: ctrl+s saves them before $EDITOR opens the file", false)
 		return nil
 	}
-	c, err := editorCommand(os.Getenv("VISUAL"), os.Getenv("EDITOR"), wb.Coll.Path, line)
+	c, err := editorCommandFrom(m.editorSources(), wb.Coll.Path, line)
 	if err != nil {
 		m.setStatus("editor: "+err.Error(), false)
 		return nil
@@ -458,19 +458,15 @@ var execProcess = tea.ExecProcess
 // $VISUAL (else $EDITOR, else vi) is split into words as a shell would,
 // quotes and $VARS included, but never run by one.
 func editorCommand(visual, editor, path string, line int) (*exec.Cmd, error) {
-	value, from := visual, "$VISUAL"
-	if strings.TrimSpace(value) == "" {
-		value, from = editor, "$EDITOR"
-	}
-	if strings.TrimSpace(value) == "" {
-		value, from = "vi", "the default editor"
-	}
-	args, err := shell.Fields(value, nil)
+	return editorCommandFrom([]commandSource{{visual, "$VISUAL"}, {editor, "$EDITOR"}, {"vi", "the default editor"}}, path, line)
+}
+
+// editorCommandFrom is editorCommand with the editor the first of
+// sources that is set (the settings file's, then $VISUAL, $EDITOR, vi).
+func editorCommandFrom(sources []commandSource, path string, line int) (*exec.Cmd, error) {
+	args, err := commandWords(sources)
 	if err != nil {
-		return nil, fmt.Errorf("%s %q: %w", from, value, err)
-	}
-	if len(args) == 0 || args[0] == "" {
-		return nil, fmt.Errorf("%s %q names no program", from, value)
+		return nil, err
 	}
 	abs, err := filepath.Abs(path)
 	if err != nil {

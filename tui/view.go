@@ -8,7 +8,6 @@ import (
 	"strings"
 	"time"
 
-	"charm.land/bubbles/v2/key"
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/tui/bodyview"
@@ -40,7 +39,7 @@ func (m *Model) render() string {
 	for _, o := range m.overlays {
 		lines = drawOver(lines, o.view(m), l.W)
 	}
-	lines = fitLines(lines, l.W, l.H)
+	lines = m.styles.paint(fitLines(lines, l.W, l.H))
 	return strings.Join(lines, "\n")
 }
 
@@ -159,7 +158,7 @@ func (m *Model) footer() string {
 	var b []string
 	used := 0
 	for _, k := range m.keys.ShortHelp() {
-		if key.Matches(tea.KeyPressMsg{Text: "?", Code: '?'}, k) {
+		if k.Help() == helpKey {
 			continue // the tail
 		}
 		h := k.Help()

@@ -42,6 +42,8 @@ type Workbench struct {
 	mu          sync.Mutex
 	environment string
 	vars        map[string]string
+	uiVars      map[string]bool         // the runtime variables set with SetVar
+	flagVars    map[string]string       // as opened (--var): what UnsetVar restores
 	jars        map[string]*cookies.Jar // by environment
 
 	// Trust (trust.go): trusted by construction, the variables and hosts
@@ -90,7 +92,11 @@ func newWorkbench(c *collections.Collection, o Options) *Workbench {
 		vars["emulator"] = strings.TrimRight(e, "/")
 	}
 	c.AllowFiles = append(c.AllowFiles, o.AllowFiles...)
-	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, jars: map[string]*cookies.Jar{}, trusted: o.Trusted}
+	flagVars := make(map[string]string, len(vars))
+	for k, v := range vars {
+		flagVars[k] = v
+	}
+	return &Workbench{Coll: c, Env: o.Env, environment: o.Environment, vars: vars, flagVars: flagVars, jars: map[string]*cookies.Jar{}, trusted: o.Trusted}
 }
 
 // Environment is the environment chosen ("" for the collection's default).

@@ -28,6 +28,13 @@ type screen struct {
 
 func start(t *testing.T, w, h int, args ...string) *screen {
 	t.Helper()
+	return startIn(t, t.TempDir(), w, h, args...)
+}
+
+// startIn runs sigscope with home as its HOME, and home/config as its
+// settings folder (never the user's own).
+func startIn(t *testing.T, home string, w, h int, args ...string) *screen {
+	t.Helper()
 	tm := peer.Command(t, "tmux")
 	bin := filepath.Join(t.TempDir(), "sigscope")
 	build := exec.Command("go", "build", "-o", bin, "github.com/sigscope/sigscope")
@@ -35,8 +42,7 @@ func start(t *testing.T, w, h int, args ...string) *screen {
 		t.Fatalf("go build: %v\n%s", err, out)
 	}
 	s := &screen{t: t, tmux: tm, socket: fmt.Sprintf("sigscope-e2e-%d", os.Getpid()), bin: bin}
-	home := t.TempDir()
-	cmd := fmt.Sprintf("env -u SIGSCOPE_HISTORY HOME=%s XDG_CACHE_HOME=%s/cache XDG_DATA_HOME=%s/data TERM=xterm-256color %s %s 2>%s/stderr", home, home, home, bin, strings.Join(args, " "), home)
+	cmd := fmt.Sprintf("env -u SIGSCOPE_HISTORY -u SIGSCOPE_CONFIG HOME=%s XDG_CACHE_HOME=%s/cache XDG_DATA_HOME=%s/data XDG_CONFIG_HOME=%s/config TERM=xterm-256color %s %s 2>%s/stderr", home, home, home, home, bin, strings.Join(args, " "), home)
 	s.run("new-session", "-d", "-x", fmt.Sprint(w), "-y", fmt.Sprint(h), cmd)
 	// OSC 52 copies land in a tmux buffer, which the test reads back.
 	s.run("set-option", "-g", "set-clipboard", "on")
