@@ -76,12 +76,21 @@ type sentMsg struct {
 	path string
 	at   time.Time
 	oc   *workbench.Outcome
+	// The request's assertions on the answer and its captures (taken
+	// into the session's variables), computed with the send: a schema is
+	// a file to read.
+	checks   []workbench.CheckResult
+	captures []workbench.Captured
 }
 
 func sendCmd(ctx context.Context, seq, coll int, wb *workbench.Workbench, path string, run workbench.Run) tea.Cmd {
 	return func() tea.Msg {
 		at := clock(wb)
-		return sentMsg{seq: seq, coll: coll, path: path, at: at, oc: wb.Send(ctx, path, run)}
+		msg := sentMsg{seq: seq, coll: coll, path: path, at: at, oc: wb.Send(ctx, path, run)}
+		if msg.oc.Err == nil && msg.oc.Result != nil && msg.oc.Result.Response != nil {
+			msg.checks, msg.captures, _ = wb.TestOutcome(path, msg.oc)
+		}
+		return msg
 	}
 }
 

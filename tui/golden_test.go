@@ -77,8 +77,13 @@ func fakeAnswer(t *testing.T, hs *harness, status string, body string, setCookie
 	if mismatch != (oc.Mismatch != nil) {
 		t.Fatalf("the fake body is a mismatch: %v, want %v", oc.Mismatch != nil, mismatch)
 	}
+	// Tested as sendCmd does.
+	checks, caps, err := wb.TestOutcome(m.path, oc)
+	if err != nil {
+		t.Fatal(err)
+	}
 	m.sendSeq++
-	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, at: goldenTime, oc: oc})
+	hs.do(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, at: goldenTime, oc: oc, checks: checks, captures: caps})
 }
 
 func TestGoldenResponseWithCookies(t *testing.T) {

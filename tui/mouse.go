@@ -51,7 +51,7 @@ func (m *Model) handleClick(msg tea.MouseClickMsg) tea.Cmd {
 		// The tab bar: "[Body]  Headers   Cookies n   Timing", tabs in order.
 		x := mouse.X - m.lay.Response.X - 1
 		bounds := []int{7, 17, 29}
-		tab := numTabs - 1
+		tab := m.tabCount() - 1
 		for i, b := range bounds {
 			if x < b {
 				tab = i

@@ -23,10 +23,11 @@ const (
 	tabHeaders
 	tabCookies
 	tabTiming
+	tabTests
 	numTabs
 )
 
-var tabNames = [numTabs]string{"Body", "Headers", "Cookies", "Timing"}
+var tabNames = [numTabs]string{"Body", "Headers", "Cookies", "Timing", "Tests"}
 
 // responseTitle is the pane's title for one request's outcome: the
 // request named, then status (and "incomplete" for an answer cut short),

@@ -27,6 +27,9 @@ type result struct {
 	// (bytes, canonical request, string to sign) until the request is
 	// edited or sent again; after that, a fresh preview.
 	asSent bool
+	// checks and captures: the request's tests on this answer (Tests tab).
+	checks   []workbench.CheckResult
+	captures []workbench.Captured
 
 	// Masks of this exchange, masked [0] and in clear [1], built once:
 	// S switches between them without signing anything again.

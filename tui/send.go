@@ -54,7 +54,9 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 	if at.IsZero() {
 		at = time.Now()
 	}
-	m.keep(id, oc, at)
+	kept := m.keep(id, oc, at)
+	kept.checks, kept.captures = msg.checks, msg.captures
+	m.tree.tests[id] = testsMark(msg.checks, msg.captures)
 	switch {
 	case isUntrusted(oc.Err):
 		ue, _ := workbench.IsUntrusted(oc.Err)
@@ -142,6 +144,8 @@ func (m *Model) rebuildResponse() {
 			lines = cookieLines(st, oc, jar)
 		case tabTiming:
 			lines = timingLines(st, oc, mask)
+		case tabTests:
+			lines = testLines(st, r.checks, r.captures, m.showSecr)
 		default:
 			if oc.Result.Response.Incomplete != "" {
 				lines = incompleteLines(st, oc, red) // the body viewer shows complete answers only

@@ -67,11 +67,12 @@ type tree struct {
 	w, h      int
 	modes     map[string]string // "coll\x00path" → short auth label
 	status    map[string]int    // last status per request
+	tests     map[string]string // "✓" or "✗" when the last answer had tests
 	inflight  map[string]bool
 }
 
 func newTree() *tree {
-	return &tree{keys: newTreeKeys(), collapsed: map[string]bool{}, modes: map[string]string{}, status: map[string]int{}, inflight: map[string]bool{}}
+	return &tree{keys: newTreeKeys(), collapsed: map[string]bool{}, modes: map[string]string{}, status: map[string]int{}, tests: map[string]string{}, inflight: map[string]bool{}}
 }
 
 func nodeID(coll int, path string) string { return fmt.Sprintf("%d\x00%s", coll, path) }
@@ -354,6 +355,12 @@ func (t *tree) view(st Styles, focused bool) []string {
 				right = st.Warn.Render("…")
 			case t.status[id] != 0:
 				right = st.status(t.status[id]).Render(fmt.Sprint(t.status[id]))
+				switch t.tests[id] {
+				case "✓":
+					right = st.OK.Render("✓") + right
+				case "✗":
+					right = st.Error.Render("✗") + right
+				}
 			}
 			name := indent + " " + st.method(n.Method).Render(m) + " " + bodyview.Escape(n.Name)
 			rw := lipglossWidth(right)

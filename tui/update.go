@@ -306,9 +306,9 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 	case key.Matches(msg, k.TabNext, k.TabPrev) && m.focus == paneResponse && !m.showDiff:
 		d := 1
 		if key.Matches(msg, k.TabPrev) {
-			d = numTabs - 1
+			d = m.tabCount() - 1
 		}
-		m.respTab = (m.respTab + d) % numTabs
+		m.respTab = (m.respTab + d) % m.tabCount()
 		m.rebuildResponse()
 	default:
 		return m.routeToPane(m.focus, msg)

@@ -358,10 +358,13 @@ func (m *Model) responseView(p pane) []string {
 	}
 	var parts []string
 	r := m.selected()
-	for i, n := range tabNames {
+	for i, n := range tabNames[:m.tabCount()] {
 		label := n
 		if i == tabCookies && r != nil && r.oc.Result != nil && len(r.oc.Result.Cookies) > 0 {
 			label = fmt.Sprintf("%s %d", n, len(r.oc.Result.Cookies))
+		}
+		if i == tabTests && r != nil {
+			label = testsLabel(r.checks, r.captures)
 		}
 		if i == tab {
 			parts = append(parts, st.TabActive.Render("["+label+"]"))

@@ -410,10 +410,14 @@ func lastKey(expr string) string {
 // `.type == "cat"`, ` (.type is "dog")`.
 func sidesOf(a *answer, expr string) string {
 	for _, op := range []string{" == ", " != ", " >= ", " <= ", " > ", " < "} {
-		left, _, ok := strings.Cut(expr, op)
-		if !ok || strings.ContainsAny(left, "|") {
+		i := strings.Index(expr, op)
+		// '|' binds loosest: `.items | length == 3` compares length of
+		// .items, the left side up to the operator; an operator before
+		// the last '|' is not the expression's last comparison.
+		if i < 0 || strings.LastIndex(expr, "|") > i {
 			continue
 		}
+		left := expr[:i]
 		v, err := a.jq(strings.TrimSpace(left))
 		if err != nil {
 			return ""

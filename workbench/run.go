@@ -61,6 +61,7 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	if err != nil {
 		return nil, w.MaskError(err)
 	}
+	rr.Secrets = append(rr.Secrets, w.capturedSecrets()...)
 	if run.Edit != nil {
 		run.Edit(rr)
 	}

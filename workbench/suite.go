@@ -137,33 +137,26 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 	start := time.Now()
 	iteration := 0
 	defer func() {
-		w.setVars(base)
+		w.restoreVars(base)
 		res.Duration = time.Since(start)
 	}()
 	for _, row := range rows {
 		for rep := 0; rep < repeat; rep++ {
 			iteration++
+			// Each pass starts from the run's variables and its row: a
+			// value captured in the last pass does not leak into this one.
 			vars := copyVars(base)
 			for k, v := range row {
 				vars[k] = v
 			}
-			var secrets []string
+			w.setVars(vars)
 			for _, p := range paths {
 				if ctx.Err() != nil {
 					res.Stopped = "stopped"
 					return res, nil
 				}
-				w.setVars(vars)
-				step := w.runStep(ctx, p, tests[p], o.Run, secrets)
+				step := w.runStep(ctx, p, tests[p], o.Run)
 				step.Iteration = iteration
-				for _, c := range step.Captures {
-					if c.Err == "" {
-						vars[c.Var] = c.Value
-						if c.Secret && c.Value != "" {
-							secrets = append(secrets, c.Value)
-						}
-					}
-				}
 				switch step.Verdict {
 				case StepPassed:
 					res.Passed++
@@ -186,17 +179,11 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 	return res, nil
 }
 
-// runStep sends one request of a run and checks its answer. Captured
-// secrets of earlier steps are masked in this one's output too.
-func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tests, run Run, secrets []string) StepResult {
+// runStep sends one request of a run, checks its answer and keeps its
+// captures for the steps after it (a captured secret is masked in their
+// output too: Preview adds it to the request's secrets).
+func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tests, run Run) StepResult {
 	step := StepResult{Request: path, Tests: t}
-	edit := run.Edit
-	run.Edit = func(rr *collections.ResolvedRequest) {
-		rr.Secrets = append(rr.Secrets, secrets...)
-		if edit != nil {
-			edit(rr)
-		}
-	}
 	oc := w.Send(ctx, path, run)
 	if IsLoginRequired(oc.Err) {
 		if err := w.loginForRun(ctx, oc.Err); err != nil {
@@ -223,6 +210,7 @@ func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tes
 		step.Hint = oc.Redact().Text(oc.Hint)
 	}
 	step.Captures = w.Capture(t, oc)
+	w.keepCaptured(step.Captures)
 	step.Checks = w.Check(withDefaultStatus(t), oc)
 	mask := oc.Redact()
 	for i := range step.Checks {

@@ -76,6 +76,7 @@ func (w *Workbench) Variables(env string, show bool) ([]Variable, error) {
 			secrets = append(secrets, v)
 		}
 	}
+	secrets = append(secrets, w.capturedSecrets()...)
 	red := NewSecretsRedactor(secrets...)
 	mask := func(s string) string {
 		if show {
@@ -91,11 +92,13 @@ func (w *Workbench) Variables(env string, show bool) ([]Variable, error) {
 	}
 	sort.Strings(names)
 	for _, k := range names {
-		src := SourceFlag
-		if fromUI[k] {
+		src, secret := SourceFlag, CredentialName(k)
+		if c, ok := w.CapturedVar(k); ok && c.Value == vars[k] {
+			src, secret = SourceCaptured+" ("+c.Where+")", secret || c.Secret
+		} else if fromUI[k] {
 			src = SourceUI
 		}
-		out = append(out, Variable{Name: k, Value: mask(vars[k]), Source: src, Secret: CredentialName(k)})
+		out = append(out, Variable{Name: k, Value: mask(vars[k]), Source: src, Secret: secret})
 	}
 	for _, v := range values {
 		src := "environment " + env

@@ -44,6 +44,7 @@ type Workbench struct {
 	vars        map[string]string
 	uiVars      map[string]bool         // the runtime variables set with SetVar
 	flagVars    map[string]string       // as opened (--var): what UnsetVar restores
+	captured    map[string]Captured     // taken from answers (capture:), for the session
 	jars        map[string]*cookies.Jar // by environment
 
 	// Trust (trust.go): trusted by construction, the variables and hosts

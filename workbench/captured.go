@@ -1,0 +1,75 @@
+package workbench
+
+// SourceCaptured is the source of a variable taken from an answer.
+const SourceCaptured = "captured"
+
+// TestOutcome checks a request's answer against its assertions (a request
+// without a status assertion must answer below 400) and takes its
+// captures, which become variables of the session for the requests after
+// it, as in a run. The schema of an assertion is read from disk: call it
+// off the UI thread.
+func (w *Workbench) TestOutcome(requestPath string, oc *Outcome) ([]CheckResult, []Captured, error) {
+	w.doc.RLock()
+	t, err := w.Coll.Tests(requestPath)
+	w.doc.RUnlock()
+	if err != nil {
+		return nil, nil, err
+	}
+	caps := w.Capture(t, oc)
+	w.keepCaptured(caps)
+	checks := w.Check(withDefaultStatus(t), oc)
+	mask := oc.Redact()
+	for i := range checks {
+		checks[i].Actual = mask.Text(checks[i].Actual)
+	}
+	return checks, caps, nil
+}
+
+// keepCaptured makes captured values runtime variables; a secret one is
+// masked in every later output.
+func (w *Workbench) keepCaptured(caps []Captured) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.captured == nil {
+		w.captured = map[string]Captured{}
+	}
+	for _, c := range caps {
+		if c.Err != "" {
+			continue
+		}
+		w.captured[c.Var] = c
+		w.vars[c.Var] = c.Value
+	}
+}
+
+// capturedSecrets are the captured values outputs must mask.
+func (w *Workbench) capturedSecrets() []string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	var out []string
+	for _, c := range w.captured {
+		if c.Secret && c.Value != "" {
+			out = append(out, c.Value)
+		}
+	}
+	return out
+}
+
+// CapturedVar is a captured value, when one was taken.
+func (w *Workbench) CapturedVar(name string) (Captured, bool) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c, ok := w.captured[name]
+	return c, ok
+}
+
+// restoreVars puts back the runtime variables a run started with, and
+// the values captured since.
+func (w *Workbench) restoreVars(base map[string]string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.vars = copyVars(base)
+	for k, c := range w.captured {
+		w.vars[k] = c.Value
+	}
+}
