@@ -14,6 +14,7 @@ import (
 	"mvdan.cc/sh/v3/shell"
 
 	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/tui/logindialog"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -32,6 +33,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.rebuildPanes()
 		return m, nil
 	case spinner.TickMsg:
+		if msg.ID == m.body.SpinnerID() {
+			var cmd tea.Cmd
+			m.body, cmd = m.body.Update(msg)
+			return m, cmd
+		}
 		if !m.loading && !m.sending && !m.overlayBusy() {
 			return m, nil
 		}
@@ -79,8 +85,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.sent(msg)
 	case bodyLoadedMsg:
-		m.bodyLoaded(msg)
-		return m, nil
+		return m, m.bodyLoaded(msg)
+	case bodyview.LoadedMsg:
+		var cmd tea.Cmd
+		m.body, cmd = m.body.Update(msg)
+		return m, cmd
 	case loginStatusMsg:
 		if msg.hosted {
 			m.closeHosted()
