@@ -6,24 +6,31 @@
 # every 10 ms until the body's first line shows, and reads the UI process's
 # peak resident memory (VmHWM in /proc/PID/status) once the screen is still.
 #
-# Shapes (SHAPES, default "pretty minified small-minified"):
+# Shapes (SHAPES, default "pretty signed minified small-minified"):
 #   pretty          SIZE_MB of JSON, one object per line (not pretty-printed
 #                   again: above 8 MiB it is shown as sent)
+#   signed          the same body, for a request signed with (fake) static
+#                   keys: the body is read back through the masking writer
 #   minified        SIZE_MB of JSON on one line
 #   small-minified  8 MB of minified JSON, which is pretty-printed for the view
 # History, config and caches live in a temporary HOME, so history is on as a
 # user has it but nothing of the user's is read or written.
 #
+# Each shape runs RUNS times (default 3), a fresh UI process each time: the
+# peak depends on when the garbage collector runs, and the machine may be
+# busy, so read the spread, not one figure.
+#
 # Usage: bench/large-body.sh                 (SIZE_MB=50, COLS=120, ROWS=30)
 #        SCREENS=DIR bench/large-body.sh      (keep each final screen in DIR)
 #        SIGSCOPE=/path/to/sigscope bench/large-body.sh   (skip the build)
-# Needs: go, tmux, Linux (/proc).
+# Needs: go, tmux, Linux (/proc), awk.
 set -euo pipefail
 
 SIZE_MB=${SIZE_MB:-50}
 COLS=${COLS:-120}
 ROWS=${ROWS:-30}
-SHAPES=${SHAPES:-pretty minified small-minified}
+SHAPES=${SHAPES:-pretty signed minified small-minified}
+RUNS=${RUNS:-3}
 root=$(cd "$(dirname "$0")/.." && pwd)
 work=$(mktemp -d)
 session=sigscope-large-body-$$
@@ -93,6 +100,9 @@ func main() {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	for p, b := range bodies {
+		fmt.Printf("size %s %d\n", p, len(b))
+	}
 	fmt.Printf("http://%s\n", ln.Addr())
 	http.Serve(ln, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, ok := bodies[r.URL.Path]
@@ -118,6 +128,8 @@ done
 [ -n "$url" ] || { echo "the body server did not start:" >&2; cat "$work/server.log" >&2; exit 1; }
 
 mkdir -p "$work/home"
+# Fake keys, never valid anywhere: the server does not check signatures.
+export BENCH_ACCESS_KEY_ID=AKIDLARGEBODYBENCH01 BENCH_SECRET_ACCESS_KEY=largeBodyBenchSecretKey0000/NotASecret+01
 export HOME=$work/home XDG_CONFIG_HOME=$work/home/.config XDG_DATA_HOME=$work/home/.local/share XDG_CACHE_HOME=$work/home/.cache
 
 screen() { tmux capture-pane -p -t "$session"; }
@@ -133,34 +145,52 @@ wait_for() { # wait_for TEXT SECONDS
 printf '%-15s %10s %12s %14s %14s %14s %10s\n' shape body exchange "first lines" "peak before" "peak RSS" "RSS/body"
 for shape in $SHAPES; do
 	coll=$work/$shape.yaml
-	printf 'name: Large body bench\nrequests:\n  - name: body\n    method: GET\n    url: "%s/%s"\n    auth: {mode: none}\n' "$url" "$shape" >"$coll"
-	size=$(curl -s -o /dev/null -w '%{size_download}' "$url/$shape" 2>/dev/null || echo 0)
+	path=$shape auth='auth: {mode: none}'
+	if [ "$shape" = signed ]; then
+		path=pretty
+		auth='auth: {mode: iam, profile: keys, service: execute-api, region: us-east-1}'
+	fi
+	cat >"$coll" <<-YAML
+		name: Large body bench
+		auth:
+		  keys: {type: static, access_key_id_env: BENCH_ACCESS_KEY_ID, secret_access_key_env: BENCH_SECRET_ACCESS_KEY}
+		requests:
+		  - name: body
+		    method: GET
+		    url: "$url/$path"
+		    $auth
+	YAML
+	size=$(awk -v p="/$path" '$1 == "size" && $2 == p {print $3}' "$work/server.log")
 
-	tmux new-session -d -s "$session" -x "$COLS" -y "$ROWS" "exec '$bin' '$coll'"
-	pid=$(tmux display-message -p -t "$session" '#{pane_pid}')
-	# A collection from a file is confirmed once (the trust dialog).
-	wait_for "Trust this collection" 20 || { echo "the UI did not ask to trust the collection:" >&2; screen >&2; exit 1; }
-	tmux send-keys -t "$session" y
-	for _ in $(seq 1 500); do screen | grep -qF "Trust this collection" || break; sleep 0.01; done
-	sleep 0.5
-	idle=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
-	start=$(now_ms)
-	tmux send-keys -t "$session" Enter
-	wait_for "sigscope-bench-first-line" 60 || { echo "the body never showed:" >&2; screen >&2; exit 1; }
-	first=$(($(now_ms) - start))
-	# The exchange's own time, from the Response title ("200 OK · 388 ms").
-	took=$(screen | grep -o '200 OK · [0-9.]* ms' | head -1 | grep -o '[0-9.]* ms' || echo "?")
-	# Let the screen settle (history write, GC) before reading the peak.
-	prev=
-	for _ in $(seq 1 30); do
-		sleep 0.2
-		cur=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
-		[ "$cur" = "$prev" ] && break
-		prev=$cur
+	for _ in $(seq 1 "$RUNS"); do
+		# A fresh HOME: no trust remembered, an empty history.
+		rm -rf "$work/home" && mkdir -p "$work/home"
+		tmux new-session -d -s "$session" -x "$COLS" -y "$ROWS" "exec '$bin' '$coll'"
+		pid=$(tmux display-message -p -t "$session" '#{pane_pid}')
+		# A collection from a file is confirmed once (the trust dialog).
+		wait_for "Trust this collection" 20 || { echo "the UI did not ask to trust the collection:" >&2; screen >&2; exit 1; }
+		tmux send-keys -t "$session" y
+		for _ in $(seq 1 500); do screen | grep -qF "Trust this collection" || break; sleep 0.01; done
+		sleep 0.5
+		idle=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
+		start=$(now_ms)
+		tmux send-keys -t "$session" Enter
+		wait_for "sigscope-bench-first-line" 60 || { echo "the body never showed:" >&2; screen >&2; exit 1; }
+		first=$(($(now_ms) - start))
+		# The exchange's own time, from the Response title ("200 OK · 388 ms").
+		took=$(screen | grep -o '200 OK · [0-9.]* ms' | head -1 | grep -o '[0-9.]* ms' || echo "?")
+		# Let the screen settle (history write, GC) before reading the peak.
+		prev=
+		for _ in $(seq 1 30); do
+			sleep 0.2
+			cur=$(awk '/^VmRSS:/ {print $2}' "/proc/$pid/status")
+			[ "$cur" = "$prev" ] && break
+			prev=$cur
 	done
 	hwm=$(awk '/^VmHWM:/ {print $2}' "/proc/$pid/status")
 	if [ -n "${SCREENS:-}" ]; then screen >"$SCREENS/large-body-$shape.txt"; fi
 	tmux kill-session -t "$session"
 	awk -v s="$shape" -v b="$size" -v t="$took" -v f="$first" -v i="$idle" -v h="$hwm" 'BEGIN {
 		printf "%-15s %7.1f MB %12s %11d ms %11.1f MB %11.1f MB %9.2fx\n", s, b/1e6, t, f, i*1024/1e6, h*1024/1e6, (b > 0 ? h*1024/b : 0) }'
+	done
 done

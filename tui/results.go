@@ -160,9 +160,14 @@ func b2i(b bool) int {
 func (r *result) redactor(show bool) *workbench.Redactor {
 	i := b2i(show)
 	if r.red[i] == nil {
-		if r.oc.Preview == nil {
+		switch pv := r.oc.Preview; {
+		case pv == nil:
 			r.red[i] = r.oc.Redact() // nothing prepared: nothing to mask
-		} else {
+		case pv.Redact != nil && pv.Redact.Showing() == show:
+			// The send built this one already; building it again scans
+			// up to 8 MiB of the body, inside Update.
+			r.red[i] = pv.Redact
+		default:
 			r.red[i] = workbench.NewRedactor(show, r.oc.Preview.Prepared, r.oc.Result)
 		}
 	}

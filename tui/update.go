@@ -87,9 +87,7 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case bodyLoadedMsg:
 		return m, m.bodyLoaded(msg)
 	case bodyview.LoadedMsg:
-		var cmd tea.Cmd
-		m.body, cmd = m.body.Update(msg)
-		return m, cmd
+		return m, m.bodyPrepared(msg)
 	case loginStatusMsg:
 		if msg.hosted {
 			m.closeHosted()

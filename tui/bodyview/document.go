@@ -55,6 +55,8 @@ type document struct {
 	highlight bool
 	// placeholder is shown, dimmed, when there are no lines.
 	placeholder string
+	// note says what was skipped for size (Note).
+	note string
 }
 
 // bounds returns the byte range of a text line.
@@ -80,7 +82,16 @@ func newDocument(gen uint64, contentType string, body []byte) *document {
 			src = pretty
 		}
 	}
-	return newTextDocument(gen, src, lang, len(body) <= highlightMax)
+	d := newTextDocument(gen, src, lang, len(body) <= highlightMax)
+	switch {
+	case lang == langJSON && len(body) > prettyMax:
+		d.note = "shown as sent, not pretty-printed or highlighted: over 8 MiB"
+	case lang != langNone && !d.highlight && len(body) > highlightMax:
+		d.note = "not highlighted: over 1 MiB"
+	case lang != langNone && !d.highlight:
+		d.note = "not highlighted: over 64 KiB"
+	}
+	return d
 }
 
 func newTextDocument(gen uint64, src []byte, lang language, highlight bool) *document {

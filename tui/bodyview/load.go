@@ -125,7 +125,7 @@ func (m *Model) updateLoading(msg tea.Msg) tea.Cmd {
 // the first row, then blank rows. It is not cached: the spinner moves.
 func (m *Model) loadingView() string {
 	rows := make([]string, m.height)
-	text := ansi.Truncate(ansi.Strip(m.spin.View())+" "+m.load.label, m.width, "…")
+	text := ansi.Truncate(strings.TrimSpace(ansi.Strip(m.spin.View()))+" "+m.load.label, m.width, "…")
 	pad := strings.Repeat(" ", max(m.width-ansi.StringWidth(text), 0))
 	rows[0] = m.sgr[clsDim].open + text + m.sgr[clsDim].close + pad
 	blank := strings.Repeat(" ", m.width)

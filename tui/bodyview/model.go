@@ -130,6 +130,16 @@ func (m *Model) SetBody(id int, contentType string, body []byte) {
 // wrapped rows are not counted.
 func (m *Model) Lines() int { return m.doc().lines }
 
+// Note says what the body view skipped for the body's size ("not
+// highlighted: over 1 MiB"), or "" when nothing was. It is about the
+// body, not a jq result.
+func (m *Model) Note() string {
+	if m.load.on {
+		return ""
+	}
+	return m.body.note
+}
+
 // Top is the first visible line, counted from 0.
 func (m *Model) Top() int { return m.top }
 
