@@ -38,6 +38,10 @@ type Config struct {
 	Emulator string
 	// Username and Password prefill the login dialog (the demo user).
 	Username, Password string
+	// DemoCode, set by `sigscope demo` alone, returns the SMS or email
+	// code its emulator sent to a user of a pool; the login dialog shows
+	// it for a profile whose endpoint is Emulator, never another.
+	DemoCode func(poolID, username string) (code string, ok bool)
 	// Dark selects the dark theme; the program asks the terminal too.
 	Dark bool
 	// History is read by H; Env.History records into it. Nil: no history.
