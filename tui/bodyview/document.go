@@ -42,12 +42,15 @@ const (
 // document is what the view shows: the body as indexed text, a filter result,
 // or a hex dump. gen identifies it in cache keys.
 type document struct {
-	gen   uint64
-	kind  docKind
-	src   []byte
-	idx   *lineIndex // kindText only
-	lines int
-	lang  language
+	gen  uint64
+	kind docKind
+	src  []byte
+	idx  *lineIndex // kindText only
+	// hexPer is the bytes a line of a hex dump shows (kindHex only), set
+	// from the width by Model.fitHex.
+	hexPer int
+	lines  int
+	lang   language
 	// spans is set when the whole document was tokenised up front (chroma);
 	// JSON documents are lexed per visible line instead.
 	spans []span
@@ -65,7 +68,7 @@ func (d *document) bounds(line int) (int, int) { return d.idx.bounds(line) }
 // lineOf returns the display line holding byte offset off.
 func (d *document) lineOf(off int) int {
 	if d.kind == kindHex {
-		return off / hexBytesPerLine
+		return off / d.hexPer
 	}
 	return d.idx.lineOf(off)
 }
@@ -73,7 +76,7 @@ func (d *document) lineOf(off int) int {
 // newDocument classifies and indexes a body. It keeps body, it does not copy it.
 func newDocument(gen uint64, contentType string, body []byte) *document {
 	if isBinary(contentType, body) {
-		return &document{gen: gen, kind: kindHex, src: body, lines: (len(body) + hexBytesPerLine - 1) / hexBytesPerLine}
+		return &document{gen: gen, kind: kindHex, src: body, hexPer: hexBytesPerLine, lines: (len(body) + hexBytesPerLine - 1) / hexBytesPerLine}
 	}
 	lang := detectLanguage(contentType, body)
 	src := body

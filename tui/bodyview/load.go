@@ -95,6 +95,7 @@ func (m *Model) loaded(msg LoadedMsg) {
 	m.load = loading{}
 	m.raw, m.body, m.filtered = msg.raw, msg.doc, nil
 	m.top, m.topRow, m.hoff = 0, 0, 0
+	m.fitHex()
 	if msg.expr != "" {
 		m.filterExpr = ""
 		if msg.err == nil {

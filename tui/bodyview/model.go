@@ -96,6 +96,7 @@ func (m *Model) SetStyles(s Styles) {
 // SetSize sets the size View fills, in cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(w, 0), max(h, 0)
+	m.fitHex()
 	m.clampTop()
 }
 
@@ -116,6 +117,7 @@ func (m *Model) SetBody(id int, contentType string, body []byte) {
 	}
 	m.filtered = nil
 	m.top, m.topRow, m.hoff = 0, 0, 0
+	m.fitHex()
 	if expr := m.filterExpr; expr != "" {
 		m.filterExpr = ""
 		if m.SetFilter(expr) == nil { // it searches again itself
