@@ -121,7 +121,7 @@ EOF
 srv_pid=$!
 url=
 for _ in $(seq 1 200); do
-	url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" || true)
+	url=$(grep -s -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/server.log" || true)
 	[ -n "$url" ] && break
 	sleep 0.05
 done

@@ -2,6 +2,7 @@ package bodyview
 
 import (
 	"bytes"
+	"encoding/json"
 	"strings"
 	"testing"
 
@@ -171,5 +172,23 @@ func TestNoteSaysWhatWasSkipped(t *testing.T) {
 				t.Fatalf("Note() = %q, want %q", got, c.want)
 			}
 		})
+	}
+}
+
+// TestIndentedSizeIsWhatIndentWrites: the pretty-printed copy is sized
+// once, from indentedSize, so it must be exact for valid JSON.
+func TestIndentedSizeIsWhatIndentWrites(t *testing.T) {
+	for _, body := range []string{
+		`{}`, `[]`, `{"a":1}`, `[1,2,[],{},[[]]]`, ` { "a" : [ 1 , "x\"]}," , {"b":{}} ] } `,
+		`"just a string"`, `42`, `{"esc":"\\","q":"\"{[,:"}`, "[\n  1,\n  2\n]",
+		string(genJSON(64<<10, false)), string(genJSON(64<<10, true)),
+	} {
+		var want bytes.Buffer
+		if err := json.Indent(&want, []byte(body), "", "  "); err != nil {
+			t.Fatalf("%q: %v", body, err)
+		}
+		if got := indentedSize([]byte(body)); got != want.Len() {
+			t.Errorf("indentedSize(%.40q) = %d, json.Indent wrote %d", body, got, want.Len())
+		}
 	}
 }
