@@ -11,6 +11,7 @@ import (
 
 	tea "charm.land/bubbletea/v2"
 
+	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -136,4 +137,35 @@ func TestSyncMaxIsWhatShowBodyUses(t *testing.T) {
 		t.Fatalf("a body under SyncMax is not shown at once:\n%s", scr)
 	}
 	hs.run(cmd)
+}
+
+// BenchmarkLargeAnswerFrame is the Update that takes a 50 MB answer (its
+// body in a spool file) and the frame after it: the body is read, masked
+// and indexed in commands, so this is what the person waits for before
+// the spinner shows.
+func BenchmarkLargeAnswerFrame(b *testing.B) {
+	m := scrollModel(b, 1)
+	wb := m.selectedBench()
+	pv, err := wb.Preview(m.ctx, m.path, m.run())
+	if err != nil {
+		b.Fatal(err)
+	}
+	body := bigJSON(50 << 20)
+	file := filepath.Join(b.TempDir(), "body")
+	if err := os.WriteFile(file, body, 0o600); err != nil {
+		b.Fatal(err)
+	}
+	res := &exchange.Result{Request: pv.Prepared.Request, Wire: pv.Prepared.Wire, URL: pv.Prepared.Request.URL(),
+		Response: &exchange.Response{Status: 200, StatusText: "200 OK", Proto: "HTTP/1.1",
+			Headers: []exchange.Header{{Name: "Content-Type", Value: "application/json"}}, BodyFile: file, Size: int64(len(body))}}
+	pv.Redact = workbench.NewRedactor(false, pv.Prepared, res) // as SendRequest does
+	oc := &workbench.Outcome{Preview: pv, Result: res}
+	b.ResetTimer()
+	for b.Loop() {
+		m.sendSeq++
+		m.Update(sentMsg{seq: m.sendSeq, coll: m.coll, path: m.path, at: goldenTime, oc: oc})
+		if !strings.Contains(m.render(), "reading the body (52.4 MB)") {
+			b.Fatal("no spinner in the frame")
+		}
+	}
 }
