@@ -70,7 +70,7 @@ func (m *Model) Load(id int, contentType string, body []byte) tea.Cmd {
 		return nil
 	}
 	expr := m.filterExpr
-	tick := m.SetPending(id, "preparing the body ("+sizeLabel(len(body))+") …")
+	tick := m.SetPending(id, "preparing the body ("+ByteSize(int64(len(body)))+") …")
 	m.load.preparing = true
 	m.filterExpr = expr // kept for the result: the filter is re-applied there
 	gen := m.nextGen()
@@ -136,13 +136,16 @@ func (m *Model) loadingView() string {
 	return strings.Join(rows, "\n")
 }
 
-// sizeLabel is a byte count as the Response title writes it.
-func sizeLabel(n int) string {
+// ByteSize writes a byte count as the panes do: "840 B", "1.2 kB",
+// "52.4 MB" (decimal units, as HTTP clients report sizes).
+func ByteSize(n int64) string {
 	switch {
 	case n < 1000:
 		return fmt.Sprintf("%d B", n)
 	case n < 1000*1000:
 		return fmt.Sprintf("%.1f kB", float64(n)/1000)
+	case n < 1000*1000*1000:
+		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
 	}
-	return fmt.Sprintf("%.1f MB", float64(n)/1e6)
+	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
 }
