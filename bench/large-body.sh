@@ -116,7 +116,7 @@ func main() {
 	}))
 }
 EOF
-(cd "$work/server" && GOFLAGS=-mod=mod GO111MODULE=off go build -o server main.go)
+(cd "$work/server" && GOFLAGS= GO111MODULE=off go build -o server main.go)
 "$work/server/server" "$((SIZE_MB * 1000 * 1000))" >"$work/server.log" 2>&1 &
 srv_pid=$!
 url=

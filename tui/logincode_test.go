@@ -8,7 +8,7 @@ import (
 	"github.com/sigscope/sigscope/emulator"
 )
 
-var demoCodeLine = regexp.MustCompile(`demo: the emulator's (SMS|email) carries the code ([0-9]{6})`)
+var demoCodeLine = regexp.MustCompile(`demo: the emulator's (SMS|email) says ([0-9]{6})`)
 
 // TestDemoLoginShowsTheSentCode: in `sigscope demo` an SMS or email MFA
 // login can be finished from the dialog alone, which shows the code the

@@ -410,8 +410,8 @@ func TestDemoCodeIsShown(t *testing.T) {
 		want  []string
 		user  string
 	}{
-		{"sms", smsStep, demo, []string{"demo: the emulator's SMS carries the code 438070"}, "demo"},
-		{"email", emailStep, demo, []string{"demo: the emulator's email carries the code 438070"}, "internal-demo"},
+		{"sms", smsStep, demo, []string{"demo: the emulator's SMS says 438070"}, "demo"},
+		{"email", emailStep, demo, []string{"demo: the emulator's email says 438070"}, "internal-demo"},
 		{"totp", totpStep, demo, nil, ""},
 		{"real pool", smsStep, func(c *Config) { c.Password = password }, nil, ""},
 	} {

@@ -246,9 +246,9 @@ func (m *Model) demoRows(inner int) []string {
 	if m.demoCode == "" {
 		return nil
 	}
-	text := "demo: the emulator's SMS carries the code " + m.demoCode + " (no phone gets it)"
+	text := "demo: the emulator's SMS says " + m.demoCode + " (no phone gets it)"
 	if m.step.Medium == "EMAIL" {
-		text = "demo: the emulator's email carries the code " + m.demoCode + " (no mailbox gets it)"
+		text = "demo: the emulator's email says " + m.demoCode + " (no mailbox gets it)"
 	}
 	var out []string
 	for _, l := range wrap(text, inner-2) {
