@@ -155,6 +155,12 @@ func runDemoTUI(cmd *cobra.Command) error {
 		Vars:     map[string]string{"emulator": srv.URL},
 		Env:      workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
 		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true, Settings: st,
+		// The demo's emulator has no log on screen: the login dialog
+		// shows the SMS and email codes it "sends" (demo data).
+		DemoCode: func(pool, user string) (string, bool) {
+			c, ok := srv.Cognito.LastCode(pool, user)
+			return c.Code, ok
+		},
 	}
 	closeHistory := withHistory(&cfg)
 	defer closeHistory()

@@ -39,6 +39,10 @@ type Config struct {
 	Emulator string
 	// Username and Password prefill the login dialog (the demo user).
 	Username, Password string
+	// DemoCode, set by `sigscope demo` alone, returns the SMS or email
+	// code its emulator sent to a user of a pool; the login dialog shows
+	// it for a profile whose endpoint is Emulator, never another.
+	DemoCode func(poolID, username string) (code string, ok bool)
 	// Dark selects the dark theme; the program asks the terminal too.
 	Dark bool
 	// Settings are the user's settings file (theme, keymap, editor,

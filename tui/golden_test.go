@@ -65,7 +65,8 @@ func fakeAnswer(t *testing.T, hs *harness, status string, body string, setCookie
 	}
 	res.Cookies = jar.Store(o, setCookies, goldenTime)
 	oc := &workbench.Outcome{Preview: pv, Result: res}
-	// Diagnosed as workbench.SendRequest does.
+	// Masked and diagnosed as workbench.SendRequest does.
+	pv.Redact = workbench.NewRedactor(m.showSecr, pv.Prepared, res)
 	if d, ok := explain.Explain(explain.Input{Body: []byte(body), Status: code, Trace: pv.Prepared.Trace, Request: pv.Prepared.Request}); ok && code >= 400 {
 		oc.Diagnosis = &d
 		if d.Kind == explain.KindMismatch {

@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"strings"
+
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/auth"
@@ -38,6 +40,10 @@ func (m *Model) openLogin() tea.Cmd {
 	cfg := logindialog.Config{
 		Title: t.ProfileName, Pool: t.Profile.UserPoolID, Flow: flow, Username: user, Password: pass,
 		Start: func(username string) (logindialog.Stepper, error) { return t.Start(username) },
+	}
+	if demo := m.cfg.DemoCode; demo != nil && m.cfg.Emulator != "" && strings.TrimRight(t.Profile.Endpoint, "/") == strings.TrimRight(m.cfg.Emulator, "/") {
+		pool := t.Profile.UserPoolID
+		cfg.DemoCode = func(username string) (string, bool) { return demo(pool, username) }
 	}
 	lo := &loginOverlay{coll: m.coll, target: t, dlg: logindialog.New(cfg, loginStyles(m.styles))}
 	lo.dlg.SetSize(m.lay.W, m.lay.H)

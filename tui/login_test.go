@@ -13,8 +13,9 @@ import (
 )
 
 // demoHarness opens the demo collection against an in-process emulator,
-// with user and password prefilled in the login dialog as the demo does.
-func demoHarness(t *testing.T, user string, w, h int) *harness {
+// with user and password prefilled in the login dialog as the demo does;
+// tweak may change the configuration further.
+func demoHarness(t *testing.T, user string, w, h int, tweak ...func(*Config, *emulator.Server)) *harness {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
 	t.Cleanup(cancel)
@@ -33,6 +34,9 @@ func demoHarness(t *testing.T, user string, w, h int) *harness {
 		Data: examples.Demo, DataName: examples.DemoPath, Vars: map[string]string{"emulator": srv.URL},
 		Env:      workbench.Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: t.TempDir(), UserAgent: "sigscope/test"},
 		Username: user, Password: password, Dark: true,
+	}
+	for _, f := range tweak {
+		f(&cfg, srv)
 	}
 	return newHarness(t, cfg, w, h)
 }

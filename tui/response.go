@@ -75,17 +75,7 @@ func ms(d time.Duration) string {
 	return fmt.Sprintf("%d ms", d.Milliseconds())
 }
 
-func byteSize(n int64) string {
-	switch {
-	case n < 1000:
-		return fmt.Sprintf("%d B", n)
-	case n < 1000*1000:
-		return fmt.Sprintf("%.1f kB", float64(n)/1000)
-	case n < 1000*1000*1000:
-		return fmt.Sprintf("%.1f MB", float64(n)/1e6)
-	}
-	return fmt.Sprintf("%.1f GB", float64(n)/1e9)
-}
+func byteSize(n int64) string { return bodyview.ByteSize(n) }
 
 // headerLines is the Headers tab: the status line and every header as
 // received, escaped and masked (each value once).
@@ -182,14 +172,20 @@ func timingLines(st Styles, oc *workbench.Outcome, mask func(string) string) []s
 	}{{"dns", t.DNS}, {"connect", t.Connect}, {"tls", t.TLS}, {"send", t.Send}, {"first byte", t.FirstByte}, {"transfer", t.Transfer}, {"total", t.Total}}
 	var lines []string
 	for _, r := range rows {
+		if r.name == "tls" && res.TLS == nil && r.d == 0 {
+			continue // plain HTTP: said below, not as "tls 0.0 ms"
+		}
 		bar := ""
 		if t.Total > 0 {
 			bar = strings.Repeat("█", int(30*r.d/t.Total))
 		}
 		lines = append(lines, fmt.Sprintf("%-11s %10s  ", r.name, ms(r.d))+st.Accent.Render(bar))
 	}
-	if res.TLS != nil {
+	switch {
+	case res.TLS != nil:
 		lines = append(lines, "", st.Bold.Render("TLS"), "  "+bodyview.Escape(res.TLS.Version+" "+res.TLS.CipherSuite), "  "+bodyview.Escape(res.TLS.Subject)+st.Dim.Render(" issued by "+bodyview.Escape(res.TLS.Issuer)))
+	case t.TLS == 0:
+		lines = append(lines, "", st.Dim.Render("no TLS: plain HTTP"))
 	}
 	if res.SkewKnown {
 		lines = append(lines, "", fmt.Sprintf("clock skew  %+.1f s (server Date minus local clock; SigV4 allows 5 min)", res.ClockSkew.Seconds()))

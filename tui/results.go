@@ -1,13 +1,8 @@
 package tui
 
 import (
-	"bytes"
-	"io"
-	"os"
 	"strings"
 	"time"
-
-	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/sign"
 	"github.com/sigscope/sigscope/workbench"
@@ -168,9 +163,14 @@ func b2i(b bool) int {
 func (r *result) redactor(show bool) *workbench.Redactor {
 	i := b2i(show)
 	if r.red[i] == nil {
-		if r.oc.Preview == nil {
+		switch pv := r.oc.Preview; {
+		case pv == nil:
 			r.red[i] = r.oc.Redact() // nothing prepared: nothing to mask
-		} else {
+		case pv.Redact != nil && pv.Redact.Showing() == show:
+			// The send built this one already; building it again scans
+			// up to 8 MiB of the body, inside Update.
+			r.red[i] = pv.Redact
+		default:
 			r.red[i] = workbench.NewRedactor(show, r.oc.Preview.Prepared, r.oc.Result)
 		}
 	}
@@ -197,85 +197,4 @@ func (r *result) sentWire() []byte {
 // answered reports whether an answer came (perhaps cut short).
 func (r *result) answered() bool {
 	return r.oc.Err == nil && r.oc.Result != nil && r.oc.Result.Response != nil
-}
-
-// shownBody is the body held in memory as the Body tab shows it, masked
-// unless show; ok is false when it is in a spool file (readBodyCmd).
-func (r *result) shownBody(show bool) (body []byte, ok bool) {
-	resp := r.oc.Result.Response
-	if resp.BodyFile != "" {
-		return nil, false
-	}
-	i := b2i(show)
-	if r.body[i] == nil {
-		r.body[i] = []byte(r.redactor(show).Known(string(resp.Body)))
-	}
-	return r.body[i], true
-}
-
-func contentType(r *result) string {
-	for _, h := range r.oc.Result.Response.Headers {
-		if strings.EqualFold(h.Name, "Content-Type") {
-			return h.Value
-		}
-	}
-	return ""
-}
-
-// bodyLoadedMsg carries a body read from its spool file, for the result
-// it was read for.
-type bodyLoadedMsg struct {
-	id          string
-	serial      int
-	show        bool
-	contentType string
-	body        []byte
-}
-
-// readBodyCmd reads a spooled body back, masked as it streams by (a body
-// too big for memory is never held twice to be masked).
-func readBodyCmd(id string, serial int, show bool, ct, file string, red *workbench.Redactor) tea.Cmd {
-	return func() tea.Msg {
-		var b bytes.Buffer
-		f, err := os.Open(file)
-		if err == nil {
-			w := red.Writer(&b)
-			_, err = io.Copy(w, f)
-			f.Close()
-			if cerr := w.Close(); err == nil {
-				err = cerr
-			}
-		}
-		if err != nil {
-			b.Reset()
-			b.WriteString("cannot read the spooled body: " + err.Error())
-		}
-		return bodyLoadedMsg{id: id, serial: serial, show: show, contentType: ct, body: b.Bytes()}
-	}
-}
-
-// showBody puts the selected result's body in the Body tab, masked or in
-// clear as S says; a spooled one is read in a command.
-func (m *Model) showBody() tea.Cmd {
-	r := m.selected()
-	m.bodyID++
-	if r == nil || !r.answered() {
-		m.body.SetBody(m.bodyID, "", nil)
-		return nil
-	}
-	ct := contentType(r)
-	if b, ok := r.shownBody(m.showSecr); ok {
-		m.body.SetBody(m.bodyID, ct, b)
-		return nil
-	}
-	m.body.SetBody(m.bodyID, "", nil)
-	return readBodyCmd(r.id, r.serial, m.showSecr, ct, r.oc.Result.Response.BodyFile, r.redactor(m.showSecr))
-}
-
-// bodyLoaded shows a spooled body, if its result is still the one shown.
-func (m *Model) bodyLoaded(msg bodyLoadedMsg) {
-	if r := m.selected(); r != nil && r.id == msg.id && r.serial == msg.serial && msg.show == m.showSecr {
-		m.bodyID++
-		m.body.SetBody(m.bodyID, msg.contentType, msg.body)
-	}
 }

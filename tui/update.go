@@ -12,6 +12,7 @@ import (
 	tea "charm.land/bubbletea/v2"
 
 	"github.com/sigscope/sigscope/auth"
+	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/tui/logindialog"
 	"github.com/sigscope/sigscope/tui/sigv4view"
 	"github.com/sigscope/sigscope/workbench"
@@ -35,6 +36,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		m.paged(msg)
 		return m, nil
 	case spinner.TickMsg:
+		if msg.ID == m.body.SpinnerID() {
+			var cmd tea.Cmd
+			m.body, cmd = m.body.Update(msg)
+			return m, cmd
+		}
 		if !m.loading && !m.sending && !m.overlayBusy() {
 			return m, nil
 		}
@@ -87,8 +93,9 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		}
 		return m, m.sent(msg)
 	case bodyLoadedMsg:
-		m.bodyLoaded(msg)
-		return m, nil
+		return m, m.bodyLoaded(msg)
+	case bodyview.LoadedMsg:
+		return m, m.bodyPrepared(msg)
 	case loginStatusMsg:
 		if msg.hosted {
 			m.closeHosted()

@@ -379,6 +379,8 @@ func (m *Model) responseView(p pane) []string {
 		}
 		if f := m.body.Filtering(); f != "" {
 			bar += st.Accent.Render("  jq " + bodyview.Escape(f))
+		} else if n := m.body.Note(); n != "" && ansi.StringWidth(bar)+2+len(n) <= m.respW {
+			bar += st.Dim.Render("  " + n) // else in the status line only (noteBody)
 		}
 	}
 	lines := []string{bar}

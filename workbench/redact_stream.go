@@ -3,6 +3,7 @@ package workbench
 import (
 	"io"
 	"strings"
+	"unsafe"
 )
 
 // Writer masks the known secrets in a stream: bodies too big for memory
@@ -47,7 +48,7 @@ func (mw *maskWriter) Write(p []byte) (int, error) {
 // safeCut moves cut back to the start of any secret that begins before it
 // and ends after it, so that the secret is masked whole on a later pass.
 func (mw *maskWriter) safeCut(cut int) int {
-	buf := string(mw.pending)
+	buf := pendingString(mw.pending)
 	for moved := true; moved; {
 		moved = false
 		from := max(cut-mw.keep, 0)
@@ -72,10 +73,16 @@ func (mw *maskWriter) flush(n int) error {
 	if n == 0 {
 		return nil
 	}
-	_, err := io.WriteString(mw.w, mw.m.repl.Replace(string(mw.pending[:n])))
+	_, err := mw.m.repl.WriteString(mw.w, pendingString(mw.pending[:n]))
 	mw.pending = append(mw.pending[:0], mw.pending[n:]...)
 	return err
 }
 
 // Close writes what was held back.
 func (mw *maskWriter) Close() error { return mw.flush(len(mw.pending)) }
+
+// pendingString reads held-back bytes as a string without copying them:
+// a 50 MB body streams through here, and a copy of every write (two more
+// in Replace) was garbage that let the heap grow to twice the body. The
+// string is dropped before pending is written again.
+func pendingString(b []byte) string { return unsafe.String(unsafe.SliceData(b), len(b)) }

@@ -146,13 +146,45 @@ func (s *Service) codeChallenge(c *appClient, u *user, method string) (any, *api
 		s.logf("SMS to %s: your code is %s", u.phone, sess.smsCode)
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "SMS"
 		params["CODE_DELIVERY_DESTINATION"] = maskPhone(u.phone)
+		s.keepSent(c.pool.id, u.username, SentCode{Medium: "SMS", Destination: maskPhone(u.phone), Code: sess.smsCode})
 	case mfaEmail:
 		sess.emailCode = smsCode()
 		s.logf("Email to %s: your code is %s", u.attrs["email"], sess.emailCode)
 		params["CODE_DELIVERY_DELIVERY_MEDIUM"] = "EMAIL"
 		params["CODE_DELIVERY_DESTINATION"] = maskEmail(u.attrs["email"])
+		s.keepSent(c.pool.id, u.username, SentCode{Medium: "EMAIL", Destination: maskEmail(u.attrs["email"]), Code: sess.emailCode})
 	}
 	return authOutput{ChallengeName: name, ChallengeParameters: params, Session: s.newSession(sess)}, nil
+}
+
+// SentCode is an MFA code the emulator "sent": a real user pool delivers
+// it by SMS or email, the emulator only writes it to its log.
+type SentCode struct {
+	Medium      string // "SMS" or "EMAIL", as CODE_DELIVERY_DELIVERY_MEDIUM
+	Destination string // masked, as CODE_DELIVERY_DESTINATION
+	Code        string
+}
+
+// LastCode returns the code last sent to a user of a pool. It is for a
+// process that runs the emulator itself and has no log on screen (the
+// terminal UI of `sigscope demo`), so that an SMS or email login can be
+// finished; the codes are demo data, no secret of anyone's.
+func (s *Service) LastCode(poolID, username string) (SentCode, bool) {
+	s.sentMu.Lock()
+	defer s.sentMu.Unlock()
+	c, ok := s.sent[poolID+"\x00"+username]
+	return c, ok
+}
+
+// keepSent records a code for LastCode: one per user, so the map is
+// bounded by the configured users.
+func (s *Service) keepSent(poolID, username string, c SentCode) {
+	s.sentMu.Lock()
+	defer s.sentMu.Unlock()
+	if s.sent == nil {
+		s.sent = map[string]SentCode{}
+	}
+	s.sent[poolID+"\x00"+username] = c
 }
 
 // answerSelectMFA takes ANSWER (SMS_MFA, SOFTWARE_TOKEN_MFA or EMAIL_OTP)

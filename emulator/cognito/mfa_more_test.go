@@ -108,6 +108,9 @@ func TestEmailOTP(t *testing.T) {
 	if len(m) != 1 || m[0][1] != "mailer@example.com" {
 		t.Fatalf("want one email line for mailer@example.com in the log, got %q", m)
 	}
+	if got, ok := e.svc.LastCode(poolID, "mailer"); !ok || got != (SentCode{Medium: "EMAIL", Destination: "m***@e***", Code: m[0][2]}) {
+		t.Errorf("LastCode = %+v, %v; want the email code %s", got, ok, m[0][2])
+	}
 	wrong := "000000"
 	if m[0][2] == wrong {
 		wrong = "111111"

@@ -120,6 +120,13 @@ func TestSMSMFA(t *testing.T) {
 		t.Fatalf("want one SMS line for %s in the log, got %d", smsPhone, len(m))
 	}
 	code := m[0][2]
+	// The demo's UI reads the code where it has no log to show.
+	if got, ok := e.svc.LastCode(poolID, "sms"); !ok || got != (SentCode{Medium: "SMS", Destination: "+*******0100", Code: code}) {
+		t.Errorf("LastCode = %+v, %v; want the SMS code %s", got, ok, code)
+	}
+	if _, ok := e.svc.LastCode(otherPoolID, "sms"); ok {
+		t.Error("LastCode answers for another pool")
+	}
 	if strings.Contains(e.log.String(), demoPassword) {
 		t.Error("the log contains the password")
 	}

@@ -60,6 +60,9 @@ type Service struct {
 
 	logMu sync.Mutex
 
+	sentMu sync.Mutex
+	sent   map[string]SentCode // pool id + "\x00" + username → the last code "sent"
+
 	mu         sync.Mutex // guards everything below and the mutable user fields
 	sessions   map[string]*authSession
 	refresh    map[string]*refreshGrant

@@ -25,6 +25,12 @@
 //     XML and HTML, whose tokens span lines, go through chroma once per body,
 //     but only up to 64 KiB: chroma's XML lexer manages about 2.5 MB/s.
 //     Anything larger is shown plain.
+//   - Bodies over SyncMax (256 KiB) are prepared off the UI loop: Load
+//     returns a command that indexes, pretty-prints and highlights, and a
+//     LoadedMsg brings the result back, dropped when another body took its
+//     place (load.go). A spinner and the size stand in for the body
+//     meanwhile, and SetPending shows the same while the root reads a body
+//     back from its spool file. Note says what was skipped for size.
 //   - Bytes from the network never reach the terminal raw (escape.go): control
 //     characters, C1, bidi overrides and invalid UTF-8 are shown escaped, in the
 //     Dim style. Bodies that look binary become a lazily rendered hex dump.

@@ -42,12 +42,15 @@ const (
 // document is what the view shows: the body as indexed text, a filter result,
 // or a hex dump. gen identifies it in cache keys.
 type document struct {
-	gen   uint64
-	kind  docKind
-	src   []byte
-	idx   *lineIndex // kindText only
-	lines int
-	lang  language
+	gen  uint64
+	kind docKind
+	src  []byte
+	idx  *lineIndex // kindText only
+	// hexPer is the bytes a line of a hex dump shows (kindHex only), set
+	// from the width by Model.fitHex.
+	hexPer int
+	lines  int
+	lang   language
 	// spans is set when the whole document was tokenised up front (chroma);
 	// JSON documents are lexed per visible line instead.
 	spans []span
@@ -55,6 +58,8 @@ type document struct {
 	highlight bool
 	// placeholder is shown, dimmed, when there are no lines.
 	placeholder string
+	// note says what was skipped for size (Note).
+	note string
 }
 
 // bounds returns the byte range of a text line.
@@ -63,7 +68,7 @@ func (d *document) bounds(line int) (int, int) { return d.idx.bounds(line) }
 // lineOf returns the display line holding byte offset off.
 func (d *document) lineOf(off int) int {
 	if d.kind == kindHex {
-		return off / hexBytesPerLine
+		return off / d.hexPer
 	}
 	return d.idx.lineOf(off)
 }
@@ -71,7 +76,7 @@ func (d *document) lineOf(off int) int {
 // newDocument classifies and indexes a body. It keeps body, it does not copy it.
 func newDocument(gen uint64, contentType string, body []byte) *document {
 	if isBinary(contentType, body) {
-		return &document{gen: gen, kind: kindHex, src: body, lines: (len(body) + hexBytesPerLine - 1) / hexBytesPerLine}
+		return &document{gen: gen, kind: kindHex, src: body, hexPer: hexBytesPerLine, lines: (len(body) + hexBytesPerLine - 1) / hexBytesPerLine}
 	}
 	lang := detectLanguage(contentType, body)
 	src := body
@@ -80,7 +85,16 @@ func newDocument(gen uint64, contentType string, body []byte) *document {
 			src = pretty
 		}
 	}
-	return newTextDocument(gen, src, lang, len(body) <= highlightMax)
+	d := newTextDocument(gen, src, lang, len(body) <= highlightMax)
+	switch {
+	case lang == langJSON && len(body) > prettyMax:
+		d.note = "shown as sent, not pretty-printed or highlighted: over 8 MiB"
+	case lang != langNone && !d.highlight && len(body) > highlightMax:
+		d.note = "not highlighted: over 1 MiB"
+	case lang != langNone && !d.highlight:
+		d.note = "not highlighted: over 64 KiB"
+	}
+	return d
 }
 
 func newTextDocument(gen uint64, src []byte, lang language, highlight bool) *document {
@@ -99,7 +113,12 @@ func newTextDocument(gen uint64, src []byte, lang language, highlight bool) *doc
 // invalid JSON costs one failed pass and is shown as sent.
 func prettyJSON(body []byte) ([]byte, bool) {
 	var buf bytes.Buffer
-	buf.Grow(len(body) + len(body)/2)
+	// Sized once. json.Indent grows the buffer by twice the body, then
+	// writes into what is free and copies over when that runs out: from a
+	// guess, an 8 MB minified body passed through 12, 16 and 32 MB buffers.
+	// With room for the exact size and for Indent's own Grow, it writes in
+	// place.
+	buf.Grow(max(indentedSize(body), 2*len(body)) + 64)
 	if err := json.Indent(&buf, body, "", "  "); err != nil {
 		return nil, false
 	}
@@ -110,6 +129,62 @@ func prettyJSON(body []byte) ([]byte, bool) {
 		out = bytes.Clone(out)
 	}
 	return out, true
+}
+
+// indentedSize is the size json.Indent(dst, body, "", "  ") writes for
+// valid JSON: whitespace outside strings goes, a newline and two spaces a
+// level come after every '{', '[' and ',' and before every '}' and ']'
+// (an empty object or array stays "{}" or "[]"), a space after ':', and
+// whitespace after the value is kept. For invalid JSON it is only a
+// guess, which is all a buffer size needs.
+func indentedSize(body []byte) int {
+	n, depth := len(body)-len(bytes.TrimRight(body, " \t\r\n")), 0
+	inString, escaped, open := false, false, false
+	for _, c := range body {
+		if inString {
+			n++
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		switch c {
+		case ' ', '\t', '\r', '\n':
+			continue
+		}
+		if open && c != '}' && c != ']' {
+			n += 1 + 2*depth // the newline and indent after an opening
+		}
+		wasOpen := open
+		open = false
+		switch c {
+		case '"':
+			inString = true
+			n++
+		case '{', '[':
+			depth++
+			open = true
+			n++
+		case '}', ']':
+			depth--
+			if !wasOpen {
+				n += 1 + 2*max(depth, 0)
+			}
+			n++
+		case ',':
+			n += 2 + 2*depth
+		case ':':
+			n += 2
+		default:
+			n++
+		}
+	}
+	return n
 }
 
 func detectLanguage(contentType string, body []byte) language {

@@ -86,3 +86,37 @@ func TestHexDumpWideOffsets(t *testing.T) {
 		t.Fatalf("digits = %d", got)
 	}
 }
+
+// TestHexDumpFitsThePane: a pane narrower than the 78 columns of 16 bytes
+// a line gets 8, 4, 2 or 1, so that the ASCII column is always whole; the
+// byte at the top stays in view when the width changes.
+func TestHexDumpFitsThePane(t *testing.T) {
+	body := "Hello, world!\x00\x01\x02\xff\x80\x1b"
+	for _, c := range []struct {
+		w    int
+		rows []string
+	}{
+		{78, []string{"00000000  48 65 6c 6c 6f 2c 20 77  6f 72 6c 64 21 00 01 02  |Hello, world!...|"}},
+		{77, []string{"00000000  48 65 6c 6c 6f 2c 20 77  |Hello, w|", "00000008  6f 72 6c 64 21 00 01 02  |orld!...|"}},
+		{50, []string{"00000000  48 65 6c 6c 6f 2c 20 77  |Hello, w|", "00000008  6f 72 6c 64 21 00 01 02  |orld!...|", "00000010  ff 80 1b                 |...|"}},
+		{44, []string{"00000000  48 65 6c 6c  |Hell|", "00000004  6f 2c 20 77  |o, w|"}},
+		{20, []string{"00000000  48  |H|", "00000001  65  |e|"}},
+	} {
+		m := newView(c.w, len(c.rows), "application/octet-stream", body)
+		wantRows(t, m, c.rows...)
+	}
+	m := newView(78, 2, "application/zip", strings.Repeat("abcdefghijklmnop", 8)) // a type that is never text
+	press(t, m, "down", "down", "down")                                           // the top line holds bytes 0x30-0x3f
+	m.SetSize(44, 2)
+	wantRows(t, m, "00000030  61 62 63 64  |abcd|")
+	m.SetSize(78, 2)
+	wantRows(t, m, "00000030  61 62 63 64 65 66 67 68  69 6a 6b 6c 6d 6e 6f 70  |abcdefghijklmnop|")
+	m.Search("ijk")
+	m.SetSize(44, 2)
+	if cur, total := m.MatchInfo(); total != 8 || cur == 0 {
+		t.Fatalf("matches %d/%d after a resize", cur, total)
+	}
+	if m.PlainText() != hexText([]byte(strings.Repeat("abcdefghijklmnop", 8))) || !strings.HasPrefix(m.PlainText(), "00000000  61 62 63 64 65 66 67 68  69") {
+		t.Fatal("the copy of a narrow dump is not the classic 16 bytes a line")
+	}
+}

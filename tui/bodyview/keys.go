@@ -2,6 +2,7 @@ package bodyview
 
 import (
 	"charm.land/bubbles/v2/key"
+	"charm.land/bubbles/v2/spinner"
 	tea "charm.land/bubbletea/v2"
 )
 
@@ -49,6 +50,8 @@ func (k KeyMap) FullHelp() [][]key.Binding {
 // the signature matches the root model's children.
 func (m *Model) Update(msg tea.Msg) (*Model, tea.Cmd) {
 	switch msg := msg.(type) {
+	case LoadedMsg, spinner.TickMsg:
+		return m, m.updateLoading(msg)
 	case tea.KeyPressMsg:
 		m.handleKey(msg)
 	case tea.MouseWheelMsg:

@@ -63,11 +63,11 @@ func TestMouseWheel(t *testing.T) {
 	}
 	m = newView(10, 1, "text/plain", "0123456789abcdefghij")
 	wheel(tea.MouseWheelRight)
-	wantRows(t, m, "89abcdefg…")
+	wantRows(t, m, "‹89abcdef…")
 	wheel(tea.MouseWheelLeft)
 	wantRows(t, m, "012345678…")
 	m.Update(tea.MouseWheelMsg{Button: tea.MouseWheelDown, Mod: tea.ModShift})
-	wantRows(t, m, "89abcdefg…")
+	wantRows(t, m, "‹89abcdef…")
 }
 
 func TestKeyMapIsAHelpKeyMap(t *testing.T) {

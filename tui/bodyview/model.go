@@ -2,6 +2,8 @@ package bodyview
 
 import (
 	"strings"
+
+	"charm.land/bubbles/v2/spinner"
 )
 
 // Model is the body viewer. It is a child component: the root model calls
@@ -46,6 +48,11 @@ type Model struct {
 	hexBuf  []byte
 	sb      strings.Builder
 	p       painter
+
+	// load is set while a body is read or prepared off the UI loop
+	// (SetPending, Load); spin turns meanwhile.
+	load loading
+	spin spinner.Model
 }
 
 // rendered is one line laid out for the current renderKey.
@@ -72,7 +79,7 @@ type frameKey struct {
 
 // New returns an empty viewer with DefaultStyles and DefaultKeyMap.
 func New() *Model {
-	m := &Model{KeyMap: DefaultKeyMap(), cur: -1, cache: map[int]*rendered{}}
+	m := &Model{KeyMap: DefaultKeyMap(), cur: -1, cache: map[int]*rendered{}, spin: spinner.New(spinner.WithSpinner(spinner.Dot))}
 	m.SetStyles(DefaultStyles())
 	m.p.sb = &m.sb
 	m.p.sgr = &m.sgr
@@ -89,6 +96,7 @@ func (m *Model) SetStyles(s Styles) {
 // SetSize sets the size View fills, in cells.
 func (m *Model) SetSize(w, h int) {
 	m.width, m.height = max(w, 0), max(h, 0)
+	m.fitHex()
 	m.clampTop()
 }
 
@@ -98,9 +106,10 @@ func (m *Model) SetSize(w, h int) {
 // afterwards. A new body scrolls to the top, re-runs an active search and
 // re-applies an active jq filter (dropping it if it fails on the new body).
 func (m *Model) SetBody(id int, contentType string, body []byte) {
-	if m.hasBody && id == m.id {
+	if m.hasBody && id == m.id && !m.load.on {
 		return
 	}
+	m.load = loading{}
 	m.id, m.hasBody, m.raw = id, true, body
 	m.body = newDocument(m.nextGen(), contentType, body)
 	if len(body) == 0 {
@@ -108,6 +117,7 @@ func (m *Model) SetBody(id int, contentType string, body []byte) {
 	}
 	m.filtered = nil
 	m.top, m.topRow, m.hoff = 0, 0, 0
+	m.fitHex()
 	if expr := m.filterExpr; expr != "" {
 		m.filterExpr = ""
 		if m.SetFilter(expr) == nil { // it searches again itself
@@ -121,6 +131,16 @@ func (m *Model) SetBody(id int, contentType string, body []byte) {
 // when filtering). Lines of more than 64 KiB count once per 64 KiB chunk;
 // wrapped rows are not counted.
 func (m *Model) Lines() int { return m.doc().lines }
+
+// Note says what the body view skipped for the body's size ("not
+// highlighted: over 1 MiB"), or "" when nothing was. It is about the
+// body, not a jq result.
+func (m *Model) Note() string {
+	if m.load.on {
+		return ""
+	}
+	return m.body.note
+}
 
 // Top is the first visible line, counted from 0.
 func (m *Model) Top() int { return m.top }
@@ -222,6 +242,9 @@ func (m *Model) View() string {
 	w, h := m.width, m.height
 	if h == 0 {
 		return ""
+	}
+	if m.load.on {
+		return m.loadingView()
 	}
 	key := frameKey{m.renderKey(), m.top, m.topRow, h}
 	if m.frameOK && key == m.frameKey {

@@ -261,10 +261,14 @@ func (p *painter) unitPart(buf []byte, u unit, from, to int) {
 var (
 	blankBytes    = []byte(blanks[:tabStop])
 	ellipsisBytes = []byte("…")
+	// leftBytes marks a line scrolled sideways, as the Request pane does.
+	leftBytes = []byte("‹")
 )
 
 // layoutLine renders units as one row of exactly w cells starting hoff cells
-// into the line, with an ellipsis in the last cell when the line goes on.
+// into the line, with an ellipsis in the last cell when the line goes on
+// and, scrolled sideways (hoff > 0), a ‹ in the first cell before column
+// hoff, so that a view a search match moved sideways says so.
 func (p *painter) layoutLine(buf []byte, units []unit, hoff, w int) string {
 	if w <= 0 {
 		return ""
@@ -273,13 +277,17 @@ func (p *painter) layoutLine(buf []byte, units []unit, hoff, w int) string {
 	for _, u := range units {
 		total += int(u.w)
 	}
-	visEnd := hoff + w
+	p.sb.Grow(w + w/2)
+	col, drawn := 0, 0
+	if hoff > 0 && total > 0 && w > 1 {
+		p.write(clsDim, leftBytes)
+		drawn = 1
+	}
+	visEnd := hoff + w - drawn
 	overflow := total > visEnd
 	if overflow {
 		visEnd--
 	}
-	p.sb.Grow(w + w/2)
-	col, drawn := 0, 0
 	for _, u := range units {
 		a, b := col, col+int(u.w)
 		col = b

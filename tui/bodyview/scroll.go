@@ -112,7 +112,7 @@ func (m *Model) scrollRight() {
 		return
 	}
 	d := m.doc()
-	limit := m.hoff + m.width
+	limit := m.hoff + m.width - min(m.hoff, 1) // the ‹ takes a cell
 	for l := m.top; l < min(d.lines, m.top+m.height); l++ {
 		if m.lineWidthAtLeast(d, l, limit+1) {
 			m.hoff += hStep
@@ -125,8 +125,8 @@ func (m *Model) scrollRight() {
 // no more of it than needed.
 func (m *Model) lineWidthAtLeast(d *document, line, n int) bool {
 	if d.kind == kindHex {
-		data := min(hexBytesPerLine, len(d.src)-line*hexBytesPerLine)
-		return asciiCol(hexOffsetDigits(len(d.src)), data)+1 >= n
+		data := min(d.hexPer, len(d.src)-line*d.hexPer)
+		return asciiCol(hexOffsetDigits(len(d.src)), d.hexPer, data)+1 >= n
 	}
 	m.textUnits(d, line, n)
 	total := 0

@@ -33,7 +33,7 @@ func (m *Model) Search(query string) {
 	topOff := 0
 	if d.lines > 0 {
 		if d.kind == kindHex {
-			topOff = m.top * hexBytesPerLine
+			topOff = m.top * d.hexPer
 		} else {
 			topOff = d.idx.start(m.top)
 		}
@@ -100,8 +100,9 @@ func (m *Model) reveal() {
 		m.top = line - m.height/3
 		m.clampTop()
 	}
-	// The last cell may hold the truncation ellipsis.
-	if col < m.hoff || colEnd > m.hoff+m.width-1 {
+	// The last cell may hold the truncation ellipsis, and a view scrolled
+	// sideways gives its first cell to the ‹.
+	if col < m.hoff || colEnd > m.hoff+m.width-1-min(m.hoff, 1) {
 		m.hoff = max(0, col-m.width/3)
 	}
 }
@@ -111,8 +112,8 @@ func (m *Model) reveal() {
 func (m *Model) matchPosition(d *document, line int, mt match) (col, colEnd, row int) {
 	if d.kind == kindHex {
 		digits := hexOffsetDigits(len(d.src))
-		j := mt.start - line*hexBytesPerLine
-		col = hexCol(digits, j)
+		j := mt.start - line*d.hexPer
+		col = hexCol(digits, d.hexPer, j)
 		colEnd = col + 2
 		if m.wrap && m.width > 0 {
 			row = col / m.width

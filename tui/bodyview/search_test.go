@@ -108,8 +108,21 @@ func TestSearchAcrossChunkBoundaries(t *testing.T) {
 func TestSearchScrollsHorizontallyToTheMatch(t *testing.T) {
 	m := newView(40, 3, "text/plain", "start\n"+strings.Repeat("x", 300)+"needle"+strings.Repeat("y", 300))
 	m.Search("needle")
-	if rows := plainRows(m.View()); !strings.Contains(rows[1], "needle") {
+	rows := plainRows(m.View())
+	if !strings.Contains(rows[1], "needle") {
 		t.Fatalf("needle not visible: %q", rows)
+	}
+	// Every row says the view is scrolled sideways, as the Request pane
+	// does: ‹ in the first cell, the short line's included.
+	if !strings.HasPrefix(rows[0], "‹") || !strings.HasPrefix(rows[1], "‹x") {
+		t.Fatalf("no ‹ marker on a view scrolled sideways: %q", rows)
+	}
+	// A match just right of the ‹ is in view, not under it.
+	m = newView(20, 1, "text/plain", strings.Repeat("x", 30)+"ab"+strings.Repeat("y", 8)+"needle"+strings.Repeat("z", 30))
+	m.Search("ab")
+	m.Search("needle")
+	if rows := plainRows(m.View()); !strings.Contains(rows[0], "needle") || !strings.HasPrefix(rows[0], "‹") {
+		t.Fatalf("needle not fully visible after the ‹: %q", rows)
 	}
 }
 

@@ -102,12 +102,14 @@ func TestTabsExpandToMultiplesOfFour(t *testing.T) {
 
 func TestHorizontalScroll(t *testing.T) {
 	m := newView(10, 2, "text/plain", "0123456789abcdefghij\nshort")
+	// Scrolled sideways, ‹ in the first cell says so, as in the Request
+	// pane (the short line too: all of it is to the left).
 	press(t, m, "right")
-	wantRows(t, m, "89abcdefg…", "")
+	wantRows(t, m, "‹89abcdef…", "‹")
 	press(t, m, "right")
-	wantRows(t, m, "ghij", "")
+	wantRows(t, m, "‹ghij", "‹")
 	press(t, m, "right") // nothing more to the right
-	wantRows(t, m, "ghij", "")
+	wantRows(t, m, "‹ghij", "‹")
 	press(t, m, "left", "left", "left")
 	wantRows(t, m, "012345678…", "short")
 }

@@ -35,6 +35,12 @@ type Config struct {
 	// Start begins a login of username. It is called from Update, so it
 	// must do no I/O: auth.NewLogin does none.
 	Start func(username string) (Stepper, error)
+	// DemoCode is set by `sigscope demo` alone, for its built-in emulator:
+	// it returns the SMS or email code the emulator "sent" to username
+	// (Cognito's internal name), which no phone or mailbox receives, so
+	// the dialog shows it under the code field. Never set for a real
+	// user pool. Called from Update: it must do no I/O.
+	DemoCode func(username string) (code string, ok bool)
 }
 
 // DoneMsg says the login reached auth.StepDone: Stepper holds the tokens
@@ -83,6 +89,8 @@ type Model struct {
 	fails   int // wrong answers to the current step
 
 	qr []string // the TOTP setup's QR code, drawn once per step
+	// demoCode is the code the demo's emulator sent for this step.
+	demoCode string
 
 	running bool
 	seq     int
@@ -376,6 +384,14 @@ func (m *Model) enter(st auth.Step) tea.Cmd {
 	m.step = st
 	m.fields = stepFields(st)
 	m.qr = nil
+	m.demoCode = ""
+	if st.Kind == auth.StepMFACode && st.Medium != "" && m.cfg.DemoCode != nil {
+		name := st.Username
+		if name == "" {
+			name = m.user
+		}
+		m.demoCode, _ = m.cfg.DemoCode(name)
+	}
 	if st.Kind == auth.StepTOTPSetup && st.TOTPURI != "" {
 		// Drawn here, not in View: encoding a QR code is too slow to
 		// repeat every frame. Should it fail, the key alone will do.
@@ -393,7 +409,7 @@ func (m *Model) enter(st auth.Step) tea.Cmd {
 func (m *Model) toCredentials(msg string) {
 	m.stepper, m.history, m.fails = nil, nil, 0
 	m.step = auth.Step{Kind: auth.StepPassword}
-	m.qr = nil
+	m.qr, m.demoCode = nil, ""
 	m.fields = m.cred
 	m.msg = msg
 	m.layoutFields()

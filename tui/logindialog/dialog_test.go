@@ -390,3 +390,57 @@ func TestHistoryFollowsTheFlow(t *testing.T) {
 	h.mustShow("flow USER_PASSWORD_AUTH", "✓ InitiateAuth", "password accepted", "▸ SOFTWARE_TOKEN_MFA", "code from your authenticator app")
 	h.mustNotShow("PASSWORD_VERIFIER")
 }
+
+// TestDemoCodeIsShown: with Config.DemoCode (the demo's built-in emulator
+// only) an SMS or email step shows the code that was "sent", asked for by
+// Cognito's name for the user; an authenticator's step, or a dialog
+// without DemoCode (any real pool), shows none.
+func TestDemoCodeIsShown(t *testing.T) {
+	emailStep := auth.Step{Kind: auth.StepMFACode, Challenge: "EMAIL_OTP", Prompt: "Code sent by email to d***@e***",
+		Medium: "EMAIL", Destination: "d***@e***", Username: "internal-demo"}
+	var asked []string
+	demo := func(c *Config) {
+		c.Password = password
+		c.DemoCode = func(user string) (string, bool) { asked = append(asked, user); return "438070", true }
+	}
+	for _, c := range []struct {
+		name  string
+		step  auth.Step
+		tweak func(*Config)
+		want  []string
+		user  string
+	}{
+		{"sms", smsStep, demo, []string{"demo: the emulator's SMS says 438070"}, "demo"},
+		{"email", emailStep, demo, []string{"demo: the emulator's email says 438070"}, "internal-demo"},
+		{"totp", totpStep, demo, nil, ""},
+		{"real pool", smsStep, func(c *Config) { c.Password = password }, nil, ""},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			asked = nil
+			for _, w := range []int{80, 120, 40} {
+				fake := newFake(reply{step: c.step}, reply{step: doneStep})
+				h := newHarness(t, fake, w, 24, c.tweak)
+				h.enter()
+				if c.want == nil {
+					h.mustNotShow("438070", "demo:")
+				} else {
+					h.mustShow(append([]string{"438070"}, c.want[0][:min(len(c.want[0]), 20)])...)
+					if w >= 80 {
+						h.mustShow(c.want...)
+					}
+				}
+				h.typeText("438070")
+				h.enter()
+				h.done()
+				h.mustNotShow("demo:") // gone with the step
+				h.checkViews()
+			}
+			if c.user != "" && (len(asked) == 0 || asked[0] != c.user) {
+				t.Fatalf("DemoCode asked for %q, want %q", asked, c.user)
+			}
+			if c.user == "" && len(asked) > 0 {
+				t.Fatalf("DemoCode asked for %q on a step without a sent code", asked)
+			}
+		})
+	}
+}

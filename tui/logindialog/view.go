@@ -65,6 +65,7 @@ func (m *Model) lines(inner int, withQR, brief bool) []string {
 			lines = append(lines, m.fieldRows(inner)...)
 		default:
 			lines = append(lines, m.fieldRows(inner)...)
+			lines = append(lines, m.demoRows(inner)...)
 		}
 	}
 	if m.msg != "" {
@@ -236,6 +237,28 @@ func (m *Model) totpRows(inner int, withQR bool) []string {
 			label = m.styles.Label.Render("key") + strings.Repeat(" ", lw-len("key"))
 		}
 		out = append(out, "  "+label+m.styles.Field.Render(l))
+	}
+	return out
+}
+
+// demoRows show the code the demo's emulator "sent" (Config.DemoCode).
+func (m *Model) demoRows(inner int) []string {
+	if m.demoCode == "" {
+		return nil
+	}
+	text := "demo: the emulator's SMS says " + m.demoCode + " (no phone gets it)"
+	if m.step.Medium == "EMAIL" {
+		text = "demo: the emulator's email says " + m.demoCode + " (no mailbox gets it)"
+	}
+	var out []string
+	for _, l := range wrap(text, inner-2) {
+		// The code itself stands out: it is what the person types.
+		if at := strings.Index(l, m.demoCode); at >= 0 {
+			l = m.styles.Dim.Render(l[:at]) + m.styles.Field.Render(m.demoCode) + m.styles.Dim.Render(l[at+len(m.demoCode):])
+		} else {
+			l = m.styles.Dim.Render(l)
+		}
+		out = append(out, "  "+l)
 	}
 	return out
 }
