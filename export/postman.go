@@ -127,11 +127,6 @@ type postmanKV struct {
 	Description string `json:"description,omitempty"`
 }
 
-type postmanURL struct {
-	Raw   string      `json:"raw"`
-	Query []postmanKV `json:"query,omitempty"`
-}
-
 type postmanBody struct {
 	Mode       string          `json:"mode"`
 	Raw        string          `json:"raw,omitempty"`
@@ -218,21 +213,11 @@ func requestItem(c *collections.Collection, root *level, ref collections.Request
 			req.Header = append(req.Header, postmanKV{Key: h.name, Value: conv.header(h.name, v)})
 		}
 	}
-	raw := conv.text(spec.URL)
-	var qs []string
+	var query [][2]string
 	for _, q := range spec.Query {
-		k, v := conv.text(q.Key), conv.text(q.Value)
-		req.URL.Query = append(req.URL.Query, postmanKV{Key: k, Value: v})
-		qs = append(qs, k+"="+v)
+		query = append(query, [2]string{conv.text(q.Key), conv.text(q.Value)})
 	}
-	if len(qs) > 0 {
-		sep := "?"
-		if strings.Contains(raw, "?") {
-			sep = "&"
-		}
-		raw += sep + strings.Join(qs, "&")
-	}
-	req.URL.Raw = raw
+	req.URL = newPostmanURL(conv.text(spec.URL), query)
 	req.Body = conv.body(spec.Body)
 	req.Auth = conv.auth(auth, hasRegionVar)
 	return &postmanIt{Name: ref.Name, Request: req}, nil
