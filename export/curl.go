@@ -2,6 +2,7 @@ package export
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
@@ -116,11 +117,17 @@ func tokenHint(name, field string, a collections.ResolvedAuth, o *Options) strin
 	if coll == "" {
 		coll = "COLLECTION"
 	}
-	profile := ""
+	args := ""
 	if a.Profile != nil && a.Profile.Name != "" {
-		profile = " --profile " + Quote(a.Profile.Name)
+		args += " --profile " + Quote(a.Profile.Name)
 	}
-	return fmt.Sprintf("%s: the Cognito %s of a login: export %s=\"$(sigscope login %s%s -o json --show-tokens | jq -r .%s)\"", name, field, name, Quote(coll), profile, field)
+	if o.Environment != "" {
+		args += " --env " + Quote(o.Environment)
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Vars)) {
+		args += " --var " + Quote(k+"="+o.Vars[k])
+	}
+	return fmt.Sprintf("%s: the Cognito %s of a login: export %s=\"$(sigscope login %s%s -o json --show-tokens | jq -r .%s)\"", name, field, name, Quote(coll), args, field)
 }
 
 // curlFrozen writes the signed request: every header as sent.
