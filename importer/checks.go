@@ -172,4 +172,3 @@ func walkItemsPath(items []Item, prefix string, folder func(string, *Folder), re
 		}
 	}
 }
-
