@@ -391,13 +391,19 @@ func (cv *converter) auth(a yamlAuth, hasRegionVar bool) *postmanAuth {
 	return &postmanAuth{Type: "noauth"}
 }
 
-// variables are the collection variables: the chosen environment's, the
-// runtime ones, then every other variable used, empty.
+// variables are the collection variables: the chosen environment's (a
+// runtime variable of the same name in its place), the other runtime
+// ones, then every other variable used, empty.
 func (cv *converter) variables(env []collections.KV, vars map[string]string) []postmanKV {
 	var out []postmanKV
 	seen := map[string]bool{}
 	for _, kv := range env {
-		out = append(out, postmanKV{Key: kv.Key, Value: cv.text(kv.Value), Type: "string"})
+		// A runtime variable wins over the environment's, as in send.
+		if v, ok := vars[kv.Key]; ok {
+			out = append(out, postmanKV{Key: kv.Key, Value: v, Type: "string", Description: "given with --var"})
+		} else {
+			out = append(out, postmanKV{Key: kv.Key, Value: cv.text(kv.Value), Type: "string"})
+		}
 		seen[kv.Key] = true
 	}
 	names := make([]string, 0, len(vars))

@@ -1,8 +1,11 @@
 package export
 
 import (
+	"encoding/json"
 	"reflect"
 	"testing"
+
+	"github.com/sigscope/sigscope/collections"
 )
 
 // TestPostmanURLParts: the URL object carries the parts newman builds the
@@ -37,5 +40,35 @@ func TestPostmanURLParts(t *testing.T) {
 		if got := newPostmanURL(c.raw, c.query); !reflect.DeepEqual(got, c.want) {
 			t.Errorf("%s:\n got %+v\nwant %+v", c.raw, got, c.want)
 		}
+	}
+}
+
+// TestPostmanVarWinsOverEnvironment: a runtime variable replaces the
+// environment's value of the same name in the collection variables, as
+// it does in send.
+func TestPostmanVarWinsOverEnvironment(t *testing.T) {
+	c, err := collections.Load(demoPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	data, err := Postman(c, PostmanOptions{Vars: map[string]string{"base_url": "http://127.0.0.1:1/prod"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc pmDoc
+	if err := json.Unmarshal(data, &doc); err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, v := range doc.Variable {
+		if v.Key == "base_url" {
+			n++
+			if v.Value != "http://127.0.0.1:1/prod" || v.Description != "given with --var" {
+				t.Errorf("base_url %+v", v)
+			}
+		}
+	}
+	if n != 1 {
+		t.Errorf("base_url written %d times", n)
 	}
 }
