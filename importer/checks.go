@@ -11,6 +11,7 @@ import (
 
 // checkImported runs the checks on a finished import.
 func (c *Collection) checkImported() {
+	c.mapCognitoTokens()
 	c.checkScopes()
 	c.reportPlaceholders()
 	if c.Report.Format != "openapi" {
