@@ -150,6 +150,7 @@ func TestExportTrustAndUsage(t *testing.T) {
 		{"unknown request", []string{coll, "nope", emu, "--yes"}, ExitError, `no request "nope"`},
 		{"emulator variable missing", []string{coll, "create", "--yes", "--frozen"}, ExitError, "--var emulator=http://127.0.0.1:PORT"},
 		{"bad --auth", []string{coll, "create", emu, "--auth", "sigv4"}, ExitUsage, `--auth "sigv4"`},
+		{"plugin without httpie", []string{coll, "create", emu, "--yes", "--httpie-plugin"}, ExitUsage, "--httpie-plugin is for --as httpie"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
