@@ -227,20 +227,7 @@ func newmanRun(t *testing.T, collection string, vars map[string]string) map[stri
 	bin := peerBin(t, "newman")
 	report := filepath.Join(t.TempDir(), "newman.json")
 	args := []string{"run", collection, "--reporters", "json", "--reporter-json-export", report, "--timeout-request", "20000"}
-	for k, v := range vars {
-		args = append(args, "--env-var", k+"="+v)
-	}
-	out, err := exec.Command(bin, args...).CombinedOutput()
-	if err != nil {
-		// newman exits 1 when a request failed its tests; the report says which.
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("newman: %v\n%s", err, out)
-		}
-	}
-	data, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatalf("newman wrote no report: %v\n%s", err, out)
-	}
+	data := runReporting(t, exec.Command(bin, envVarArgs(args, vars)...), report)
 	var rep struct {
 		Run struct {
 			Executions []struct {
@@ -272,6 +259,31 @@ func newmanRun(t *testing.T, collection string, vars map[string]string) map[stri
 	return got
 }
 
+// envVarArgs adds an --env-var k=v for each variable (newman's and bru's
+// flag alike).
+func envVarArgs(args []string, vars map[string]string) []string {
+	for k, v := range vars {
+		args = append(args, "--env-var", k+"="+v)
+	}
+	return args
+}
+
+// runReporting runs a peer that writes a JSON report and returns the
+// report. A failed request makes the peer exit 1, which is no error here:
+// the report says which.
+func runReporting(t *testing.T, cmd *exec.Cmd, report string) []byte {
+	t.Helper()
+	out, err := cmd.CombinedOutput()
+	if _, exited := err.(*exec.ExitError); err != nil && !exited {
+		t.Fatalf("%s: %v\n%s", filepath.Base(cmd.Path), err, out)
+	}
+	data, err := os.ReadFile(report)
+	if err != nil {
+		t.Fatalf("%s wrote no report: %v\n%s", filepath.Base(cmd.Path), err, out)
+	}
+	return data
+}
+
 // bruRun imports a Postman collection into Bruno as the Bruno app does
 // (testdata/peers/import-postman.js) and runs it with bru run, returning
 // each request's status by name.
@@ -287,22 +299,9 @@ func bruRun(t *testing.T, collection string, vars map[string]string) map[string]
 		t.Fatalf("Bruno's Postman import: %v\n%s", err, out)
 	}
 	report := filepath.Join(t.TempDir(), "bru.json")
-	args := []string{"run", "-r", "--reporter-json", report}
-	for k, v := range vars {
-		args = append(args, "--env-var", k+"="+v)
-	}
-	cmd := exec.Command(bin, args...)
+	cmd := exec.Command(bin, envVarArgs([]string{"run", "-r", "--reporter-json", report}, vars)...)
 	cmd.Dir = dir
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		if _, ok := err.(*exec.ExitError); !ok {
-			t.Fatalf("bru: %v\n%s", err, out)
-		}
-	}
-	data, err := os.ReadFile(report)
-	if err != nil {
-		t.Fatalf("bru wrote no report: %v\n%s", err, out)
-	}
+	data := runReporting(t, cmd, report)
 	// One entry per iteration, each with a result per request.
 	var rep []struct {
 		Results []struct {
