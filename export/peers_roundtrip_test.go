@@ -114,15 +114,7 @@ func TestRoundTripPostmanPeers(t *testing.T) {
 	}
 
 	t.Run("newman", func(t *testing.T) {
-		got := newmanRun(t, exported, rt.peerEnv)
-		if len(got) != len(refs) {
-			t.Fatalf("newman ran %d requests, want %d: %v", len(got), len(refs), got)
-		}
-		for name, code := range got {
-			if code != 200 {
-				t.Errorf("newman: %s got %d", name, code)
-			}
-		}
+		allOK(t, "newman", newmanRun(t, exported, rt.peerEnv), len(refs))
 		// The source as Postman wrote it: newman's aws4 signs the raw + of
 		// "Raw plus" as a space where AWS (and the emulator) read a plus,
 		// so AWS refuses it; sigscope's import sends %2B, and so does its
@@ -138,15 +130,7 @@ func TestRoundTripPostmanPeers(t *testing.T) {
 	})
 
 	t.Run("bru", func(t *testing.T) {
-		got := bruRun(t, exported, rt.peerEnv)
-		if len(got) != len(refs) {
-			t.Fatalf("bru ran %d requests, want %d: %v", len(got), len(refs), got)
-		}
-		for name, code := range got {
-			if code != 200 {
-				t.Errorf("bru: %s got %d", name, code)
-			}
-		}
+		allOK(t, "bru", bruRun(t, exported, rt.peerEnv), len(refs))
 	})
 
 	// The token is in the shell as $SIGSCOPE_ID_TOKEN, as a login recipe
@@ -207,6 +191,19 @@ func curlMajor(t *testing.T) int {
 	}
 	major, _ := strconv.Atoi(strings.SplitN(f[1], ".", 2)[0])
 	return major
+}
+
+// allOK checks that a peer ran n requests and got 200 for each.
+func allOK(t *testing.T, peer string, got map[string]int, n int) {
+	t.Helper()
+	if len(got) != n {
+		t.Fatalf("%s ran %d requests, want %d: %v", peer, len(got), n, got)
+	}
+	for name, code := range got {
+		if code != 200 {
+			t.Errorf("%s: %s got %d", peer, name, code)
+		}
+	}
 }
 
 func merge(a, b map[string]string) map[string]string {
