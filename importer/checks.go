@@ -11,7 +11,7 @@ import (
 
 // checkImported runs the checks on a finished import.
 func (c *Collection) checkImported() {
-	c.mapCognitoTokens()
+	c.mapCognitoTokens("")
 	c.checkScopes()
 	c.reportPlaceholders()
 	if c.Report.Format != "openapi" {

@@ -90,9 +90,11 @@ func (c *Collection) findCognitoLogin() *cognitoLogin {
 }
 
 // mapCognitoTokens turns "Authorization: [Bearer ]{{id_token}}" headers
-// into auth mode id_token (access_token) with the cognito profile of the
-// source's login request, or reports how to.
-func (c *Collection) mapCognitoTokens() {
+// into auth mode id_token (access_token) with a cognito profile of the
+// import, the one of the source's login request, or profile (a cognito
+// profile of the collection merged into; "" for none); else it reports how
+// to. It reports whether it mapped any.
+func (c *Collection) mapCognitoTokens(profile string) bool {
 	type use struct {
 		r      *Request
 		path   string
@@ -111,13 +113,11 @@ func (c *Collection) mapCognitoTokens() {
 		}
 	})
 	if len(uses) == 0 {
-		return
+		return false
 	}
-	profile := ""
 	for _, p := range c.Profiles {
-		if p.Type == "cognito" {
+		if p.Type == "cognito" && profile == "" {
 			profile = p.Name
-			break
 		}
 	}
 	if profile == "" {
@@ -130,10 +130,10 @@ func (c *Collection) mapCognitoTokens() {
 		for _, u := range uses {
 			if !noted[u.name] {
 				noted[u.name] = true
-				c.Note("variable "+u.name, "sent as a Cognito %s (Authorization: %s{{%s}}) and kept as that variable: give it with --var %s=TOKEN; with a cognito profile (user_pool_id, client_id), auth: {mode: %s} has sigscope log in and send it itself", u.mode, map[bool]string{true: "Bearer ", false: ""}[u.bearer], u.name, u.name, u.mode)
+				c.Note("variable "+u.name, "sent as a Cognito %s (Authorization: %s{{%s}}) and kept as that variable: give it with --var %s=TOKEN; with a cognito profile (user_pool_id, client_id), auth: {mode: %s} has sigscope log in and send it itself (import --merge into a collection that has one maps it)", u.mode, map[bool]string{true: "Bearer ", false: ""}[u.bearer], u.name, u.name, u.mode)
 			}
 		}
-		return
+		return false
 	}
 	for _, u := range uses {
 		u.r.Headers = slices.DeleteFunc(u.r.Headers, func(h KV) bool { return strings.EqualFold(h.Key, "Authorization") })
@@ -142,7 +142,12 @@ func (c *Collection) mapCognitoTokens() {
 	}
 	for _, u := range uses {
 		c.dropUnused(u.name)
+		// The advice given before a merge brought a profile is done.
+		c.Report.Findings = slices.DeleteFunc(c.Report.Findings, func(f Finding) bool {
+			return f.Where == "variable "+u.name && strings.HasPrefix(f.What, "sent as a Cognito ")
+		})
 	}
+	return true
 }
 
 // dropUnused removes an environment variable no request or profile reads

@@ -1,8 +1,11 @@
 package importer
 
 import (
+	"os"
 	"strings"
 	"testing"
+
+	"github.com/sigscope/sigscope/collections"
 )
 
 // TestCognitoTokenVariables: a source that logs into Cognito by a request
@@ -76,5 +79,42 @@ func TestBearerTemplateKept(t *testing.T) {
 	}
 	if !strings.Contains(f, "variable id_token: sent as a Cognito id_token (Authorization: Bearer {{id_token}}) and kept as that variable: give it with --var id_token=TOKEN") {
 		t.Errorf("no finding on how to give the token:\n%s", f)
+	}
+}
+
+// TestCognitoTokenMerge: imported into a collection that logs into
+// Cognito (the demo), a request sending {{id_token}} gets auth mode
+// id_token with the collection's cognito profile.
+func TestCognitoTokenMerge(t *testing.T) {
+	doc := `{"info":{"name":"tok","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},
+"item":[{"name":"me","request":{"method":"GET","url":"{{base_url}}/me","header":[{"key":"Authorization","value":"{{id_token}}"}]}}],
+"variable":[{"key":"id_token","value":""}]}`
+	c, err := Import([]byte(doc), "tok.json", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(findings(c), "variable id_token: sent as a Cognito id_token") {
+		t.Fatalf("no advice before the merge:\n%s", findings(c))
+	}
+	const demo = "../examples/collections/demo.yaml"
+	into, err := os.ReadFile(demo)
+	if err != nil {
+		t.Fatal(err)
+	}
+	out, err := Merge(into, demo, c)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, out)
+	}
+	col, err := collections.LoadBytes(demo, out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	mode, profile, err := col.AuthOf("tok/me")
+	if err != nil || mode != collections.ModeIDToken || profile != "app" {
+		t.Errorf("tok/me: %s %q %v\n%s", mode, profile, err, out)
+	}
+	f := findings(c)
+	if strings.Contains(f, "sent as a Cognito id_token") || !strings.Contains(f, "became auth mode id_token with the cognito profile app") {
+		t.Errorf("findings after the merge:\n%s", f)
 	}
 }
