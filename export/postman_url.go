@@ -49,7 +49,8 @@ func newPostmanURL(raw string, query [][2]string) postmanURL {
 	if i := indexOutsideTemplates(rest, '/'); i >= 0 {
 		hostPart, pathPart = rest[:i], rest[i+1:]
 	}
-	if i := strings.LastIndexByte(hostPart, ':'); i >= 0 && !strings.Contains(hostPart[i:], "}}") && !strings.Contains(hostPart[i:], "]") {
+	// The port follows the last ':' outside templates and an IPv6 [...].
+	if i := lastIndexOutsideTemplates(hostPart, ':'); i >= 0 && !strings.Contains(hostPart[i:], "]") {
 		u.Port, hostPart = hostPart[i+1:], hostPart[:i]
 	}
 	if strings.HasPrefix(hostPart, "{{") {
@@ -89,6 +90,19 @@ func indexOutsideTemplates(s string, c byte) int {
 		}
 	}
 	return -1
+}
+
+// lastIndexOutsideTemplates is the index of the last c not inside {{...}}.
+func lastIndexOutsideTemplates(s string, c byte) int {
+	last := -1
+	for rest, off := s, 0; ; {
+		i := indexOutsideTemplates(rest, c)
+		if i < 0 {
+			return last
+		}
+		last = off + i
+		rest, off = rest[i+1:], off+i+1
+	}
 }
 
 // encodeQueryPart percent-encodes a decoded query key or value (every byte

@@ -34,6 +34,8 @@ func TestPostmanURLParts(t *testing.T) {
 			Raw: "{{base_url}}/s?list-type=2&prefix=a%2Fb&x=1", Host: []string{"{{base_url}}"}, Path: []string{"s"},
 			Query: []postmanKV{{Key: "list-type", Value: "2"}, {Key: "prefix", Value: "a%2Fb"}, {Key: "x", Value: "1"}},
 		}},
+		{"https://{{host}}:{{port}}/v1", nil, postmanURL{Raw: "https://{{host}}:{{port}}/v1", Protocol: "https", Host: []string{"{{host}}"}, Port: "{{port}}", Path: []string{"v1"}}},
+		{"http://[::1]:8080/x", nil, postmanURL{Raw: "http://[::1]:8080/x", Protocol: "http", Host: []string{"[::1]"}, Port: "8080", Path: []string{"x"}}},
 		{"http://127.0.0.1:7466", nil, postmanURL{Raw: "http://127.0.0.1:7466", Protocol: "http", Host: []string{"127", "0", "0", "1"}, Port: "7466"}},
 	}
 	for _, c := range cases {
