@@ -151,6 +151,23 @@ func TestRoundTripPostmanPeers(t *testing.T) {
 				t.Errorf("httpie %s: %d\n%s", r.Path, code, cmd)
 			}
 		}
+		// The plugin form: stock HTTPie refuses it, which is why it is
+		// not the default; with the plugin installed it must get 200.
+		pv := rt.preview(t, "pets/List pets")
+		cmd, err := HTTPie(pv.Prepared, Options{EnvNames: names(pv), HTTPiePlugin: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		c := exec.Command(peer.Command(t, "bash"), "-c", cmd)
+		c.Env = []string{"PATH=/usr/bin:/bin", "HOME=" + t.TempDir(), "AWS_ACCESS_KEY_ID=" + rt.env["aws_access_key"], "AWS_SECRET_ACCESS_KEY=" + rt.env["aws_secret_key"]}
+		out, err := c.CombinedOutput()
+		switch {
+		case err != nil && strings.Contains(string(out), "invalid choice: 'aws4'"):
+			t.Logf("stock HTTPie refuses the plugin form, as expected without httpie-aws-authv4 (invalid choice: 'aws4')")
+		case err != nil || !strings.Contains(string(out), `"httpMethod":"GET"`):
+			// The gateway's echo is the answer of a signature it accepted.
+			t.Errorf("the plugin form with the plugin installed: %v\n%s\n%s", err, out, cmd)
+		}
 	})
 
 	t.Run("curl", func(t *testing.T) {
