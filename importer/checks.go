@@ -134,6 +134,14 @@ func (c *Collection) reportRawPlus() {
 				c.Note("request "+path, "the query value %s=%s holds a raw +: AWS reads it as a plus, so sigscope sends %s (newman's aws4 and Bruno sign it as a space, which AWS refuses); where a space is meant, write a space", q.Key, q.Value, strings.ReplaceAll(untemplated(q.Value), "+", "%2B"))
 			}
 		}
+		// A query kept in the URL goes as written, and is signed as read.
+		if _, raw, ok := strings.Cut(r.URL, "?"); ok {
+			for _, kv := range strings.Split(raw, "&") {
+				if k, v, _ := strings.Cut(kv, "="); strings.Contains(untemplated(v), "+") {
+					c.Note("request "+path, "the query value %s=%s in the URL holds a raw +: AWS reads it as a plus, and sigscope signs it so (curl 7 signs it as written, newman's aws4 and Bruno as a space: AWS refuses those); where a space is meant, write %%20", k, v)
+				}
+			}
+		}
 	})
 }
 

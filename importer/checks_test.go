@@ -109,6 +109,11 @@ func TestImportRawPlus(t *testing.T) {
 	if strings.Count(f, "holds a raw +") != 3 {
 		t.Errorf("want one finding per value with a +:\n%s", f)
 	}
+	// curl keeps the query in the URL, as written.
+	cc, _, _ := importText(t, "cmd.sh", "curl 'https://h.test/p?q=a+b&r=c%20d&s=1'\n")
+	if f := findings(cc); strings.Count(f, "holds a raw +") != 1 || !strings.Contains(f, "the query value q=a+b in the URL holds a raw +: AWS reads it as a plus, and sigscope signs it so") {
+		t.Errorf("curl findings:\n%s", f)
+	}
 	r, err := col.Resolve("list", "", map[string]string{"v": "0"}, nil)
 	if err != nil {
 		t.Fatal(err)
