@@ -92,7 +92,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 			if a.Bearer {
 				prefix = "Bearer "
 			}
-			c.note("%s", tokenHint(name, field, a, &o))
+			c.note("%s", tokenHint(p, name, field, a, &o))
 			auth = append(auth, headerItem{"Authorization", []segment{{lit: prefix}, {name: name}}})
 		case collections.ModeAPIKey:
 			name := o.EnvNames[string(a.APIKey)]

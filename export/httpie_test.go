@@ -167,3 +167,27 @@ func TestHTTPieTokenMode(t *testing.T) {
 		t.Errorf("token item:\n%s", cmd)
 	}
 }
+
+// TestTokenHintVars: the login recipe carries the --env and --var the
+// export was given, so that it runs as printed, but never a variable that
+// holds a secret.
+func TestTokenHintVars(t *testing.T) {
+	b := openDemo(t)
+	login(t, b.wb)
+	pv := b.preview(t, "Who am I")
+	tok, _ := pv.Prepared.Request.Get("Authorization")
+	vars := map[string]string{"emulator": b.srv.URL, "session_token": "PLANTED-0123456789", "copied": tok}
+	for name, export := range exporters {
+		cmd, err := export(pv.Prepared, Options{Collection: demoPath, Environment: "local", Vars: vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "sigscope login " + demoPath + " --profile app --env local --var emulator=" + b.srv.URL + " -o json --show-tokens"
+		if !strings.Contains(cmd, want) {
+			t.Errorf("%s: no %q in\n%s", name, want, cmd)
+		}
+		if strings.Contains(cmd, "PLANTED") || strings.Contains(cmd, tok) {
+			t.Errorf("%s: a secret variable in the recipe:\n%s", name, cmd)
+		}
+	}
+}
