@@ -19,6 +19,7 @@ type exportFlags struct {
 	vars        []string
 	authMode    string
 	frozen      bool
+	plugin      bool
 	showSecrets bool
 	yes         bool
 	noCookies   bool
@@ -48,8 +49,12 @@ after X-Amz-Date, or the presigned URL's expiry). A secret that came from an
 environment variable is written as that variable ("$AWS_SESSION_TOKEN");
 other tokens, API keys and cookie values are masked unless --show-secrets.
 
---as httpie writes the same for HTTPie: with the httpie-aws-authv4 plugin
-(--auth-type aws4) by default, or the frozen headers as request items.
+--as httpie writes the same for HTTPie. Stock HTTPie cannot sign SigV4
+(--auth-type aws4 needs the httpie-aws-authv4 plugin, which Debian and the
+registries lack), so a request signed with IAM is written as signed now,
+its headers as request items and its expiry in a comment; --httpie-plugin
+writes the plugin form instead, which signs on every run. Tokens and API
+keys are read from variables, as with curl.
 
 --as raw writes the signed request's bytes as they go on the wire (secrets
 masked unless --show-secrets; control bytes escaped when the output is a
@@ -81,6 +86,7 @@ sends nothing.`,
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v, taken literally (repeatable), e.g. --var emulator=http://127.0.0.1:7466")
 	fl.StringVar(&f.authMode, "auth", "", "auth mode instead of the collection's: iam, id_token, access_token, api_key or none")
 	fl.BoolVar(&f.frozen, "frozen", false, "write the request as signed now (expires) instead of a command that signs on every run")
+	fl.BoolVar(&f.plugin, "httpie-plugin", false, "--as httpie: sign with the httpie-aws-authv4 plugin (--auth-type aws4) on every run instead of writing the request as signed")
 	fl.BoolVar(&f.showSecrets, "show-secrets", false, "write session tokens, tokens, API keys and cookie values in clear")
 	fl.BoolVar(&f.yes, "yes", false, "trust the collection's environment variables and hosts without being asked (remembered until they change)")
 	fl.BoolVar(&f.noCookies, "no-cookies", false, "leave the cookies of sigscope's jar out of the request")
@@ -132,7 +138,10 @@ func runExport(cmd *cobra.Command, f *exportFlags, args []string) error {
 		return err
 	}
 	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, CAFile: f.caFile, ShowSecrets: f.showSecrets, Username: f.username, Source: "export"}
-	opts := export.Options{Frozen: f.frozen, ShowSecrets: f.showSecrets, Collection: collectionPath}
+	if f.plugin && format != export.FormatHTTPie {
+		return withCode(ExitUsage, fmt.Errorf("--httpie-plugin is for --as httpie"))
+	}
+	opts := export.Options{Frozen: f.frozen, HTTPiePlugin: f.plugin, ShowSecrets: f.showSecrets, Collection: collectionPath, Environment: f.env, Vars: vars}
 	pv, err := wb.Preview(cmd.Context(), requestPath, run)
 	if err != nil {
 		_, untrusted := workbench.IsUntrusted(err)

@@ -304,8 +304,8 @@ func TestEditorRefused(t *testing.T) {
 			[]string{`duplicate "admin/Purge cache"`, "keep names on one line"}},
 		{"duplicate a folder", func(c *Collection) error { _, err := c.DuplicateRequest("admin/reports", ""); return err },
 			[]string{`duplicate "admin/reports": "admin/reports" is a folder, not a request`}},
-		{"delete unknown", func(c *Collection) error { return c.DeleteRequest(`admin/reports/Weekly / all`) },
-			[]string{`delete request "admin/reports/Weekly / all"`, `close names: "admin/reports/Weekly \\/ all"`}},
+		{"delete unknown", func(c *Collection) error { return c.DeleteRequest(`admin/reports/Weekly / al`) },
+			[]string{`delete request "admin/reports/Weekly / al"`, `close names: "admin/reports/Weekly \\/ all"`}},
 		{"delete a folder as a request", func(c *Collection) error { return c.DeleteRequest("admin") },
 			[]string{`delete request "admin": "admin" is a folder, not a request`}},
 		{"add folder twice", func(c *Collection) error { return c.AddFolder("", "admin") },
@@ -326,8 +326,9 @@ func TestEditorRefused(t *testing.T) {
 			[]string{`delete folder "": the top level of the collection is not a folder`}},
 		{"delete unknown folder", func(c *Collection) error { return c.DeleteFolder("billing") },
 			[]string{`delete folder "billing"`, `no folder "billing"`, `(folders: "admin", "admin/reports")`}},
-		{"spec of unknown", func(c *Collection) error { _, err := c.RequestSpec("Dates 1/2"); return err },
-			[]string{`read request "Dates 1/2"`, `close names: "Dates 1\\/2"`}},
+		// "Dates 1/2", as written in the file, names the request (find).
+		{"spec of unknown", func(c *Collection) error { _, err := c.RequestSpec("Dates 1/3"); return err },
+			[]string{`read request "Dates 1/3"`, `close names: "Dates 1\\/2"`}},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

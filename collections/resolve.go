@@ -56,9 +56,49 @@ func (c *Collection) AuthProfiles() []string {
 }
 
 // find locates a request by path and returns it with its folders,
-// outermost first.
+// outermost first. The path is the escaped form (a '/' inside a name
+// written "\/"); failing that, a name exactly as written in the file is
+// taken when one request alone answers to it: the request's name alone
+// ("GET /prod/pets"), or its folders and name joined by '/' unescaped
+// ("pets/GET /prod/pets"), as people copy them from the YAML.
 func (c *Collection) find(path string) (*request, []*folder, error) {
-	parts := splitPath(path)
+	if r, chain := c.findEscaped(splitPath(path)); r != nil {
+		return r, chain, nil
+	}
+	type hit struct {
+		r     *request
+		chain []*folder
+		path  string
+	}
+	var hits []hit
+	var walk func(items []item, chain []*folder, raw, esc string)
+	walk = func(items []item, chain []*folder, raw, esc string) {
+		for _, it := range items {
+			if f := it.folder; f != nil {
+				walk(f.items, append(chain[:len(chain):len(chain)], f), raw+f.name+"/", joinPath(esc, f.name))
+				continue
+			}
+			if it.req.name == path || raw+it.req.name == path {
+				hits = append(hits, hit{it.req, chain, joinPath(esc, it.req.name)})
+			}
+		}
+	}
+	walk(c.items, nil, "", "")
+	switch len(hits) {
+	case 0:
+		return nil, nil, c.noRequest(path)
+	case 1:
+		return hits[0].r, hits[0].chain, nil
+	}
+	paths := make([]string, len(hits))
+	for i, h := range hits {
+		paths[i] = h.path
+	}
+	return nil, nil, fmt.Errorf("collection %q (%s): %d requests answer to %q: name one by its path (a '/' inside a name written \\/): %s", c.Name, c.Path, len(hits), path, quoteList(paths))
+}
+
+// findEscaped walks the escaped path's parts, folder by folder.
+func (c *Collection) findEscaped(parts []string) (*request, []*folder) {
 	items := c.items
 	var chain []*folder
 	for i, part := range parts {
@@ -66,7 +106,7 @@ func (c *Collection) find(path string) (*request, []*folder, error) {
 		found := false
 		for _, it := range items {
 			if last && it.req != nil && it.req.name == part {
-				return it.req, chain, nil
+				return it.req, chain
 			}
 			if !last && it.folder != nil && it.folder.name == part {
 				chain = append(chain, it.folder)
@@ -79,7 +119,7 @@ func (c *Collection) find(path string) (*request, []*folder, error) {
 			break
 		}
 	}
-	return nil, nil, c.noRequest(path)
+	return nil, nil
 }
 
 func (c *Collection) noRequest(path string) error {

@@ -254,11 +254,17 @@ func TestRequestPaths(t *testing.T) {
 		t.Errorf("ref: %+v", got)
 	}
 
-	_, err := c.Resolve("f/g/h/List pets", "", nil, nil) // '/' in a folder name must be escaped
-	if err == nil || !strings.Contains(err.Error(), `close names: "f\\/g/h/List pets"`) {
-		t.Errorf("unknown path: %v", err)
+	// Names as written in the file, without the escapes, when one request
+	// alone answers: its name alone, or its folders and name unescaped.
+	for p, n := range map[string]int{"a/b": 1, `back\slash`: 2, "f/g/h/List pets": 3, "List pets": 3} {
+		r, err := c.Resolve(p, "", nil, nil)
+		if err != nil {
+			t.Errorf("%s: %v", p, err)
+		} else if r.URL != fmt.Sprintf("https://x.test/%d", n) {
+			t.Errorf("%s resolved to %s", p, r.URL)
+		}
 	}
-	_, err = c.Resolve("List pet", "", nil, nil)
+	_, err := c.Resolve("List pet", "", nil, nil)
 	if err == nil || !strings.Contains(err.Error(), `no request "List pet"; close names: "f\\/g/h/List pets"`) {
 		t.Errorf("near miss: %v", err)
 	}
@@ -350,5 +356,31 @@ func TestAPIKeyIsMasked(t *testing.T) {
 	_, err = c.Resolve("r", "", nil, nil)
 	if !errors.As(err, &es) || !strings.Contains(es[0].Msg, "environment variable PETS_KEY is not set") {
 		t.Errorf("unset key: %v", err)
+	}
+}
+
+// TestRequestNameAmbiguous: a name that several requests answer to is
+// refused, with each one's path to choose from; the escaped path still
+// names each.
+func TestRequestNameAmbiguous(t *testing.T) {
+	c := mustLoad(t, doc(
+		"name: Twins",
+		"requests:",
+		"  - folder: dogs",
+		"    requests:",
+		"      - {name: 'GET /prod/pets', url: 'https://x.test/1'}",
+		"  - folder: cats",
+		"    requests:",
+		"      - {name: 'GET /prod/pets', url: 'https://x.test/2'}",
+	))
+	_, err := c.Resolve("GET /prod/pets", "", nil, nil)
+	if err == nil || !strings.Contains(err.Error(), `2 requests answer to "GET /prod/pets"`) || !strings.Contains(err.Error(), `"dogs/GET \\/prod\\/pets", "cats/GET \\/prod\\/pets"`) {
+		t.Errorf("ambiguous name: %v", err)
+	}
+	for p, n := range map[string]int{"cats/GET /prod/pets": 2, `dogs/GET \/prod\/pets`: 1} {
+		r, err := c.Resolve(p, "", nil, nil)
+		if err != nil || r.URL != fmt.Sprintf("https://x.test/%d", n) {
+			t.Errorf("%s: %v %v", p, r, err)
+		}
 	}
 }

@@ -106,7 +106,8 @@ func adviceExport(t *testing.T, b *recBench, req string, export func(*exchange.P
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd, err := export(pv.Prepared, Options{Auth: &rr.Auth, Collection: "coll.yaml"})
+	// HTTPie's plugin form is the one that reads the profile's keys.
+	cmd, err := export(pv.Prepared, Options{Auth: &rr.Auth, Collection: "coll.yaml", HTTPiePlugin: true})
 	if err != nil {
 		t.Fatalf("%s: %v", req, err)
 	}

@@ -2,12 +2,14 @@ package export
 
 import (
 	"fmt"
+	"maps"
 	"slices"
 	"strings"
 
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/sign"
+	"github.com/sigscope/sigscope/workbench"
 )
 
 // Curl writes a prepared request as a curl command: by default one that
@@ -84,7 +86,7 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 		if a.Bearer {
 			prefix = "Bearer "
 		}
-		c.note("%s", tokenHint(name, field, a, o))
+		c.note("%s", tokenHint(p, name, field, a, o))
 		auth = append(auth, []string{"-H", word([]segment{{lit: "Authorization: " + prefix}, {name: name}})})
 	case collections.ModeAPIKey:
 		name := o.EnvNames[string(a.APIKey)]
@@ -110,17 +112,28 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 // and {a,b} in the URL as ranges and send one request for each.
 var curlWords = []string{"curl", "--globoff", "--path-as-is"}
 
-// tokenHint says where a fresh command's token variable comes from.
-func tokenHint(name, field string, a collections.ResolvedAuth, o *Options) string {
+// tokenHint says where a fresh command's token variable comes from: the
+// login with the --env and --var the export was given, so that it runs as
+// printed, less any variable that holds a secret (named like a
+// credential, or a value the request keeps secret).
+func tokenHint(p *exchange.Prepared, name, field string, a collections.ResolvedAuth, o *Options) string {
 	coll := o.Collection
 	if coll == "" {
 		coll = "COLLECTION"
 	}
-	profile := ""
+	args := ""
 	if a.Profile != nil && a.Profile.Name != "" {
-		profile = " --profile " + Quote(a.Profile.Name)
+		args += " --profile " + Quote(a.Profile.Name)
 	}
-	return fmt.Sprintf("%s: the Cognito %s of a login: export %s=\"$(sigscope login %s%s -o json --show-tokens | jq -r .%s)\"", name, field, name, Quote(coll), profile, field)
+	if o.Environment != "" {
+		args += " --env " + Quote(o.Environment)
+	}
+	for _, k := range slices.Sorted(maps.Keys(o.Vars)) {
+		if v := o.Vars[k]; !workbench.CredentialName(k) && !slices.Contains(p.Secrets, v) && !strings.HasPrefix(v, "eyJ") {
+			args += " --var " + Quote(k+"="+v)
+		}
+	}
+	return fmt.Sprintf("%s: the Cognito %s of a login: export %s=\"$(sigscope login %s%s -o json --show-tokens | jq -r .%s)\"", name, field, name, Quote(coll), args, field)
 }
 
 // curlFrozen writes the signed request: every header as sent.

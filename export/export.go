@@ -42,6 +42,15 @@ type Options struct {
 	// Frozen writes the request as signed now instead of a command that
 	// signs again on every run.
 	Frozen bool
+	// HTTPiePlugin writes an IAM request for HTTPie with the
+	// httpie-aws-authv4 plugin (--auth-type aws4), which signs on every
+	// run, instead of the request as signed now (stock HTTPie cannot sign).
+	HTTPiePlugin bool
+	// Environment and Vars are the --env and --var the export was given:
+	// the login a comment suggests needs them too (a collection on the
+	// emulator reads its address from --var emulator=...).
+	Environment string
+	Vars        map[string]string
 	// ShowSecrets writes session tokens, tokens, API keys and cookie
 	// values in clear.
 	ShowSecrets bool

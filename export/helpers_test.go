@@ -55,8 +55,14 @@ func newBench(t *testing.T, collection string, extraEnv map[string]string) *benc
 
 func openBench(t *testing.T, path, emu string, env map[string]string) *workbench.Workbench {
 	t.Helper()
+	return openBenchVars(t, path, map[string]string{"emulator": emu}, env)
+}
+
+// openBenchVars opens a collection with the given runtime variables.
+func openBenchVars(t *testing.T, path string, vars, env map[string]string) *workbench.Workbench {
+	t.Helper()
 	wb, err := workbench.Open(path, workbench.Options{
-		Vars:    map[string]string{"emulator": emu},
+		Vars:    vars,
 		Trusted: true, // trust is the face's question (cli/export_test.go asks it)
 		Env: workbench.Env{
 			LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok },

@@ -9,11 +9,16 @@ import (
 	"github.com/sigscope/sigscope/sign"
 )
 
-// HTTPie writes a prepared request as an HTTPie command: by default signed
-// on every run by the httpie-aws-authv4 plugin (--auth-type aws4), which
-// reads the keys as the AWS CLI does (AWS_ACCESS_KEY_ID,
-// AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN); with Options.Frozen the
-// request exactly as signed, its headers as request items.
+// HTTPie writes a prepared request as an HTTPie command. Stock HTTPie
+// (Debian's httpie, the one on most machines) cannot sign SigV4: its
+// --auth-type has no aws4 without the httpie-aws-authv4 plugin, which is
+// in neither Debian nor the registries people reach. So a request signed
+// with IAM is written as signed now (its headers as request items, its
+// expiry in a comment), and Options.HTTPiePlugin writes the plugin form
+// instead (--auth-type aws4, which reads the keys as the AWS CLI does:
+// AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY, AWS_SESSION_TOKEN). A token or
+// API key is read from a variable, as in a fresh curl command; with
+// Options.Frozen every request is written exactly as signed.
 func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	if p == nil || p.Resolved == nil || p.Request == nil {
 		return "", fmt.Errorf("export httpie: no prepared request")
@@ -27,7 +32,15 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	query := r.RawQuery
 	words := []string{"http", "--path-as-is"}
 	var auth []headerItem
-	if o.Frozen {
+	frozen := o.Frozen
+	if !frozen && o.auth(p).Mode == collections.ModeIAM && !o.HTTPiePlugin {
+		if p.Trace == nil {
+			return "", fmt.Errorf("export httpie: stock HTTPie cannot sign SigV4 (its --auth-type has no aws4), so the command is the request as signed now, and no credentials are at hand to sign it: log in or set the profile's keys, or use --httpie-plugin (the httpie-aws-authv4 plugin signs on every run) or --as curl")
+		}
+		frozen = true
+		c.note("stock HTTPie cannot sign SigV4 (no aws4 auth type without the httpie-aws-authv4 plugin): this is the request as signed now; sigscope export --as httpie --httpie-plugin writes the plugin form, which signs on every run")
+	}
+	if frozen {
 		if e := expiry(p); e != "" {
 			c.note("%s", e)
 		}
@@ -79,7 +92,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 			if a.Bearer {
 				prefix = "Bearer "
 			}
-			c.note("%s", tokenHint(name, field, a, &o))
+			c.note("%s", tokenHint(p, name, field, a, &o))
 			auth = append(auth, headerItem{"Authorization", []segment{{lit: prefix}, {name: name}}})
 		case collections.ModeAPIKey:
 			name := o.EnvNames[string(a.APIKey)]
@@ -101,7 +114,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	}
 	items = append(items, auth...)
 	for _, h := range r.Headers {
-		if strings.EqualFold(h.Name, "Content-Length") || (strings.EqualFold(h.Name, "User-Agent") && !o.Frozen && !userHeader(p, h.Name)) {
+		if strings.EqualFold(h.Name, "Content-Length") || (strings.EqualFold(h.Name, "User-Agent") && !frozen && !userHeader(p, h.Name)) {
 			continue
 		}
 		items = append(items, headerItem{h.Name, vw.header(h.Name, h.Value)})

@@ -87,11 +87,25 @@ func TestHTTPieForms(t *testing.T) {
 	env := []string{"TEMP_KEY_ID=AKIDTEMP", "TEMP_SECRET=s3cr3t-temp", "TEMP_SESSION_TOKEN=PLANTED-SESSION-TOKEN-0123456789"}
 
 	pv := b.preview(t, "temporary/with token")
+	// By default, for stock HTTPie: the request as signed, and why.
 	cmd, err := HTTPie(pv.Prepared, Options{EnvNames: b.envNames(pv)})
 	if err != nil {
 		t.Fatal(err)
 	}
 	c := parseHTTPie(t, cmd, env...)
+	if slices.Contains(c.opts, "--auth-type") || !strings.Contains(cmd, "stock HTTPie cannot sign SigV4") || !strings.Contains(cmd, "--httpie-plugin") || !strings.Contains(cmd, "15 minutes later") {
+		t.Errorf("the default form is not the signed request:\n%s", cmd)
+	}
+	if az, _ := pv.Prepared.Request.Get("Authorization"); !slices.Contains(c.headers, sign.Header{Name: "Authorization", Value: az}) {
+		t.Errorf("the signature is not an item:\n%s", cmd)
+	}
+
+	// The plugin form signs on every run.
+	cmd, err = HTTPie(pv.Prepared, Options{EnvNames: b.envNames(pv), HTTPiePlugin: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c = parseHTTPie(t, cmd, env...)
 	if !slices.Equal(c.opts, []string{"--path-as-is", "--auth-type", "aws4", "--auth", "service=execute-api,region=us-east-1", "--ignore-stdin", "--raw"}) || !strings.Contains(cmd, " -- POST ") {
 		t.Errorf("options %q", c.opts)
 	}
@@ -151,5 +165,29 @@ func TestHTTPieTokenMode(t *testing.T) {
 	c := parseHTTPie(t, cmd, "SIGSCOPE_ID_TOKEN="+tok)
 	if !slices.Contains(c.headers, sign.Header{Name: "Authorization", Value: tok}) || strings.Contains(cmd, tok) {
 		t.Errorf("token item:\n%s", cmd)
+	}
+}
+
+// TestTokenHintVars: the login recipe carries the --env and --var the
+// export was given, so that it runs as printed, but never a variable that
+// holds a secret.
+func TestTokenHintVars(t *testing.T) {
+	b := openDemo(t)
+	login(t, b.wb)
+	pv := b.preview(t, "Who am I")
+	tok, _ := pv.Prepared.Request.Get("Authorization")
+	vars := map[string]string{"emulator": b.srv.URL, "session_token": "PLANTED-0123456789", "copied": tok}
+	for name, export := range exporters {
+		cmd, err := export(pv.Prepared, Options{Collection: demoPath, Environment: "local", Vars: vars})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := "sigscope login " + demoPath + " --profile app --env local --var emulator=" + b.srv.URL + " -o json --show-tokens"
+		if !strings.Contains(cmd, want) {
+			t.Errorf("%s: no %q in\n%s", name, want, cmd)
+		}
+		if strings.Contains(cmd, "PLANTED") || strings.Contains(cmd, tok) {
+			t.Errorf("%s: a secret variable in the recipe:\n%s", name, cmd)
+		}
 	}
 }

@@ -127,11 +127,6 @@ type postmanKV struct {
 	Description string `json:"description,omitempty"`
 }
 
-type postmanURL struct {
-	Raw   string      `json:"raw"`
-	Query []postmanKV `json:"query,omitempty"`
-}
-
 type postmanBody struct {
 	Mode       string          `json:"mode"`
 	Raw        string          `json:"raw,omitempty"`
@@ -218,21 +213,11 @@ func requestItem(c *collections.Collection, root *level, ref collections.Request
 			req.Header = append(req.Header, postmanKV{Key: h.name, Value: conv.header(h.name, v)})
 		}
 	}
-	raw := conv.text(spec.URL)
-	var qs []string
+	var query [][2]string
 	for _, q := range spec.Query {
-		k, v := conv.text(q.Key), conv.text(q.Value)
-		req.URL.Query = append(req.URL.Query, postmanKV{Key: k, Value: v})
-		qs = append(qs, k+"="+v)
+		query = append(query, [2]string{conv.text(q.Key), conv.text(q.Value)})
 	}
-	if len(qs) > 0 {
-		sep := "?"
-		if strings.Contains(raw, "?") {
-			sep = "&"
-		}
-		raw += sep + strings.Join(qs, "&")
-	}
-	req.URL.Raw = raw
+	req.URL = newPostmanURL(conv.text(spec.URL), query)
 	req.Body = conv.body(spec.Body)
 	req.Auth = conv.auth(auth, hasRegionVar)
 	return &postmanIt{Name: ref.Name, Request: req}, nil
@@ -406,13 +391,19 @@ func (cv *converter) auth(a yamlAuth, hasRegionVar bool) *postmanAuth {
 	return &postmanAuth{Type: "noauth"}
 }
 
-// variables are the collection variables: the chosen environment's, the
-// runtime ones, then every other variable used, empty.
+// variables are the collection variables: the chosen environment's (a
+// runtime variable of the same name in its place), the other runtime
+// ones, then every other variable used, empty.
 func (cv *converter) variables(env []collections.KV, vars map[string]string) []postmanKV {
 	var out []postmanKV
 	seen := map[string]bool{}
 	for _, kv := range env {
-		out = append(out, postmanKV{Key: kv.Key, Value: cv.text(kv.Value), Type: "string"})
+		// A runtime variable wins over the environment's, as in send.
+		if v, ok := vars[kv.Key]; ok {
+			out = append(out, postmanKV{Key: kv.Key, Value: v, Type: "string", Description: "given with --var"})
+		} else {
+			out = append(out, postmanKV{Key: kv.Key, Value: cv.text(kv.Value), Type: "string"})
+		}
 		seen[kv.Key] = true
 	}
 	names := make([]string, 0, len(vars))

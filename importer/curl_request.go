@@ -453,18 +453,41 @@ func isHeaderName(s string) bool { return tokenRE.MatchString(s) }
 
 // requestName is "METHOD /path" (the URL's path, without query).
 func requestName(method, u string) string {
-	p := u
+	host, p := "", u
 	if i := strings.Index(p, "://"); i >= 0 {
 		p = p[i+3:]
+		host = p
 		if j := strings.IndexByte(p, '/'); j >= 0 {
-			p = p[j:]
+			host, p = p[:j], p[j:]
 		} else {
 			p = "/"
 		}
 	}
 	p = strings.SplitN(p, "?", 2)[0]
-	if len(p) > 80 {
-		p = p[:77] + "..."
+	return PathName(method, p, strings.Contains(host, ".execute-api."))
+}
+
+// PathName names a request by its method and path as people say it: "GET
+// pets {petId}" for GET /pets/{petId}, without the '/' that separates
+// folders in a request path (a name with one must be escaped as
+// "GET \/pets" to be named). stage drops the first segment, an API
+// Gateway stage ("GET /prod/pets" is "GET pets"); the root is "GET root".
+func PathName(method, path string, stage bool) string {
+	var segs []string
+	for _, s := range strings.Split(path, "/") {
+		if s != "" {
+			segs = append(segs, s)
+		}
 	}
-	return strings.TrimSpace(method + " " + p)
+	if stage && len(segs) > 1 {
+		segs = segs[1:]
+	}
+	name := strings.Join(segs, " ")
+	if name == "" {
+		name = "root"
+	}
+	if len(name) > 80 {
+		name = name[:77] + "..."
+	}
+	return strings.TrimSpace(method + " " + name)
 }

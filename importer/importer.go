@@ -147,6 +147,7 @@ func finish(c *Collection, source, format string) (*Collection, error) {
 		c.Report.Source = "-"
 	}
 	c.Report.Format = format
+	c.checkImported()
 	c.Report.Imported = c.Requests()
 	return c, nil
 }

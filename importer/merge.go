@@ -28,6 +28,14 @@ func Merge(into []byte, path string, c *Collection) ([]byte, error) {
 		return nil, fmt.Errorf("merge into %s: the collection does not load, fix it first: %w", path, err)
 	}
 	c.UniqueNames()
+	// The collection's own Cognito login sends the token variables the
+	// source kept: a cognito profile of the file maps them to auth modes.
+	for _, name := range old.AuthProfiles() {
+		if t, _ := old.ProfileType(name); t == collections.ProfileCognito {
+			c.mapCognitoTokens(name)
+			break
+		}
+	}
 	envs := c.renameEnvironments(old.Environments())
 	profiles := c.renameProfiles(old.AuthProfiles())
 	folder := c.mergeFolder(old)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
@@ -130,9 +131,16 @@ func (o *oas) noteIntegrations(paths *yaml.Node) {
 }
 
 // servers makes one environment per server (OpenAPI 3) or the host and
-// basePath (Swagger 2), with base_url and, for AWS hosts, region.
+// basePath (Swagger 2), with base_url and, for AWS hosts, region. A
+// server's variables ({id}, {basePath}) stay variables of base_url, each
+// given its default in the environment; API Gateway's ${stageVariables.x}
+// and a template's ${region} (${AWS::Region}) become variables too, never
+// text: "${region}" written as is would be sent as "$us-east-1".
 func (o *oas) servers() {
-	type server struct{ name, url string }
+	type server struct {
+		name, url string
+		vars      []KV // the server's variables with their defaults, in order
+	}
 	var list []server
 	if o.v2 {
 		host := text(get(o.root, "host"))
@@ -146,22 +154,19 @@ func (o *oas) servers() {
 		}
 	} else if s := get(o.root, "servers"); s != nil && s.Kind == yaml.SequenceNode {
 		for _, srv := range s.Content {
-			u := text(get(srv, "url"))
-			vars := map[string]string{}
-			eachPair(get(srv, "variables"), func(k string, v *yaml.Node) { vars[k] = text(get(v, "default")) })
-			// Substitute the defaults: a stage written "/prod" after a "/"
-			// must not make "//prod".
-			for k, v := range vars {
-				if strings.Contains(u, "/{"+k+"}") && strings.HasPrefix(v, "/") {
-					v = v[1:]
+			sv := server{url: text(get(srv, "url")), name: text(get(srv, "description"))}
+			eachPair(get(srv, "variables"), func(k string, v *yaml.Node) {
+				d := text(get(v, "default"))
+				// A stage written "/prod" after a "/" must not make "//prod".
+				if strings.Contains(sv.url, "/{"+k+"}") {
+					d = strings.TrimPrefix(d, "/")
 				}
-				u = strings.ReplaceAll(u, "{"+k+"}", v)
-			}
-			name := text(get(srv, "description"))
-			if bp, ok := vars["basePath"]; ok {
-				name = strings.Trim(bp, "/")
-			}
-			list = append(list, server{name: name, url: u})
+				sv.vars = append(sv.vars, KV{Key: k, Value: d})
+				if k == "basePath" && strings.Trim(d, "/") != "" {
+					sv.name = strings.Trim(d, "/")
+				}
+			})
+			list = append(list, sv)
 		}
 	}
 	seen := map[string]bool{}
@@ -171,20 +176,51 @@ func (o *oas) servers() {
 			name = fmt.Sprintf("server%d", i+1)
 		}
 		seen[name] = true
-		u := strings.TrimRight(s.url, "/")
-		if !strings.Contains(u, "://") {
-			o.c.Note("server "+s.url, "a relative server URL: prefix base_url with the API's host")
-		}
+		where := "server " + s.url
+		tpl, used := serverTemplate(strings.TrimRight(s.url, "/"))
 		env := o.c.Environment(name)
-		env.Set("base_url", oasTemplate(u))
-		if _, region := awsHostScope(hostOf(u)); region != "" && !strings.Contains(hostOf(u), "{") {
+		env.Set("base_url", tpl)
+		values := map[string]string{}
+		for _, kv := range s.vars {
+			values[varName(kv.Key)] = kv.Value
+		}
+		// The URL with every value put in: what the host and region are.
+		resolved := tpl
+		for _, n := range used {
+			v, ok := values[n]
+			switch {
+			case ok && v != "":
+				env.Set(n, Literal(v))
+			case n == "region":
+				continue // set below, from the host or a default
+			default:
+				ph := "REPLACE_" + strings.ToUpper(n)
+				env.Set(n, ph)
+				env.Vars[len(env.Vars)-1].Comment = "a placeholder: the document gives no value"
+				o.c.Note(where, "the server variable %s has no default: the environment %s holds the placeholder %s, replace it (or pass --var %s=VALUE)", n, name, ph, n)
+				v = ph
+			}
+			resolved = strings.ReplaceAll(resolved, "{{"+n+"}}", v)
+		}
+		if !strings.Contains(resolved, "://") && !strings.HasPrefix(resolved, "{{") {
+			o.c.Note(where, "a relative server URL: prefix base_url with the API's host")
+		}
+		host := hostOf(resolved)
+		if _, region := awsHostScope(host); region != "" && !strings.Contains(host, "{") {
 			env.Set("region", region)
 			if o.region == "" {
 				o.region = region
 			}
-		} else if strings.Contains(u, "{region}") {
-			env.Set("region", "us-east-1")
-			env.Vars[len(env.Vars)-1].Comment = "the export leaves the region open: set yours"
+		} else if slices.Contains(used, "region") {
+			v := values["region"]
+			if v == "" || strings.Contains(v, "{") {
+				v = "us-east-1"
+				o.c.Note(where, "the server leaves the region open: the environment %s signs for us-east-1 until its region is set to the API's", name)
+			}
+			env.Set("region", Literal(v))
+			if values["region"] == "" {
+				env.Vars[len(env.Vars)-1].Comment = "the export leaves the region open: set yours"
+			}
 		}
 	}
 	if len(o.c.Environments) > 0 {
@@ -193,6 +229,38 @@ func (o *oas) servers() {
 		o.c.Note("document", "no server URL: pass the API's base URL with --var base_url=https://…")
 	}
 }
+
+// serverTemplate turns a server URL into a template and lists the
+// variables it uses: OpenAPI's {name}, API Gateway's
+// ${stageVariables.name} and a template engine's ${name} (${AWS::Region}
+// is region).
+func serverTemplate(u string) (string, []string) {
+	var used []string
+	use := func(n string) string {
+		if !slices.Contains(used, n) {
+			used = append(used, n)
+		}
+		return "\x00" + n + "\x01"
+	}
+	u = dollarVar.ReplaceAllStringFunc(u, func(m string) string {
+		inner := m[2 : len(m)-1]
+		switch {
+		case strings.HasPrefix(inner, "stageVariables."):
+			return use(varName(strings.TrimPrefix(inner, "stageVariables.")))
+		case inner == "AWS::Region":
+			return use("region")
+		}
+		return use(varName(inner))
+	})
+	u = oasVar.ReplaceAllStringFunc(u, func(m string) string {
+		return use(varName(strings.TrimSuffix(m[1:len(m)-1], "+")))
+	})
+	u = Literal(u)
+	u = strings.NewReplacer("\x00", "{{", "\x01", "}}").Replace(u)
+	return u, used
+}
+
+var dollarVar = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}`)
 
 func stageName(basePath, host string) string {
 	if s := strings.Trim(basePath, "/"); s != "" {

@@ -18,7 +18,7 @@ func (o *oas) operation(path, method string, op, shared *yaml.Node) *Request {
 		name = text(get(op, "operationId"))
 	}
 	if name == "" || len(name) > 80 {
-		name = method + " " + path
+		name = PathName(method, path, false)
 	}
 	r := &Request{Name: strings.ReplaceAll(name, "\n", " "), Method: method, URL: "{{base_url}}" + oasTemplate(path)}
 	if id := text(get(op, "operationId")); id != "" && id != name {

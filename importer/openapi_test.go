@@ -110,7 +110,7 @@ func TestSwagger2S3ProxyExport(t *testing.T) {
 	if c.Report.Imported != 8 {
 		t.Errorf("%d requests, want 8", c.Report.Imported)
 	}
-	r, err := col.Resolve("root/PUT \\/{folder}\\/{item}", "", map[string]string{"folder": "photos", "item": "cat.jpg", "region": "eu-west-1"}, nil)
+	r, err := col.Resolve("root/PUT {folder} {item}", "", map[string]string{"folder": "photos", "item": "cat.jpg", "region": "eu-west-1"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -135,5 +135,62 @@ func TestHTTPAPIExampleWithoutServers(t *testing.T) {
 	}
 	if r.Method != "POST" || r.URL != "http://127.0.0.1:1/pets" || string(r.Body.Bytes) != `{"type":"dog","price":0}` || r.Auth.Mode == "iam" {
 		t.Errorf("%s %s %s %v", r.Method, r.URL, r.Body.Bytes, r.Auth.Mode)
+	}
+}
+
+// TestOpenAPIServerVariables: a server's variables stay variables of
+// base_url with their defaults in the environment; ${region} and API
+// Gateway's ${stageVariables.x} become variables too (written as text,
+// "${region}" was sent as "$us-east-1"), and a variable with no value is a
+// placeholder the report names.
+func TestOpenAPIServerVariables(t *testing.T) {
+	doc := `openapi: 3.0.1
+info: {title: subs, version: "1"}
+servers:
+  - url: "https://{id}.execute-api.${region}.amazonaws.com/{basePath}"
+    variables:
+      basePath: {default: /devenv}
+      id: {default: a1b2c3d4e5}
+  - url: "https://api.example.com/${stageVariables.version}"
+paths:
+  /getsubscriberinfo:
+    post:
+      responses: {"200": {description: ok}}
+`
+	c, err := Import([]byte(doc), "subs.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(string(y), "${") || strings.Contains(string(y), "$us-east-1") {
+		t.Errorf("a ${...} left as text:\n%s", y)
+	}
+	col, err := collections.LoadBytes("subs.yaml", y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	name := "getsubscriberinfo/POST getsubscriberinfo"
+	r, err := col.Resolve(name, "devenv", nil, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r.URL != "https://a1b2c3d4e5.execute-api.us-east-1.amazonaws.com/devenv/getsubscriberinfo" {
+		t.Errorf("devenv URL %s", r.URL)
+	}
+	r, err = col.Resolve(name, "server2", map[string]string{"version": "v2"}, nil)
+	if err != nil || r.URL != "https://api.example.com/v2/getsubscriberinfo" {
+		t.Errorf("server2: %v %v", r, err)
+	}
+	f := findings(c)
+	for _, want := range []string{"the server variable version has no default: the environment server2 holds the placeholder REPLACE_VERSION", "the server leaves the region open: the environment devenv signs for us-east-1"} {
+		if !strings.Contains(f, want) {
+			t.Errorf("findings lack %q:\n%s", want, f)
+		}
+	}
+	if strings.Contains(f, "relative server URL") {
+		t.Errorf("an absolute server called relative:\n%s", f)
 	}
 }

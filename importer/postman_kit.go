@@ -408,15 +408,20 @@ func kitSplitQuery(u string) (string, []KV) {
 			continue
 		}
 		key, val, _ := strings.Cut(part, "=")
-		if dk, err := url.QueryUnescape(key); err == nil {
-			key = dk
-		}
-		if dv, err := url.QueryUnescape(val); err == nil {
-			val = dv
-		}
+		key, val = queryUnescape(key), queryUnescape(val)
 		out = append(out, KV{Key: key, Value: val})
 	}
 	return base, out
+}
+
+// queryUnescape decodes a query key or value as AWS reads it: %XX is the
+// byte, a raw + stays a plus (not a space, as form decoding would have
+// it). Text that is not valid percent-encoding is kept as written.
+func queryUnescape(s string) string {
+	if d, err := url.PathUnescape(s); err == nil {
+		return d
+	}
+	return s
 }
 
 // kitScriptLines keeps a script's lines as comments (under a header line

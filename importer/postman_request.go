@@ -52,7 +52,9 @@ func (k *kitConv) pmURL(r *Request, where string, raw json.RawMessage) (string, 
 				k.c.Unmapped(r, where, "the query parameter %s was disabled in %s", *q.Key, k.tool)
 				continue
 			}
-			query = append(query, KV{Key: *q.Key, Value: pmText(q.Value)})
+			// The list holds the text Postman sends: decoded as AWS reads it
+			// (%20 a space, a raw + a plus), for sigscope to encode again.
+			query = append(query, KV{Key: queryUnescape(*q.Key), Value: queryUnescape(pmText(q.Value))})
 		}
 	} else {
 		query = rawQuery

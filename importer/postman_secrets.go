@@ -65,11 +65,27 @@ func (k *kitConv) envVar(e *Environment, key, value string, secretType bool) {
 	e.Set(name, "{{env."+env+"}}")
 }
 
+// cutFold is strings.CutPrefix, the prefix matched in any case.
+func cutFold(s, prefix string) (string, bool) {
+	if len(s) >= len(prefix) && strings.EqualFold(s[:len(prefix)], prefix) {
+		return strings.TrimSpace(s[len(prefix):]), true
+	}
+	return s, false
+}
+
 // secretTemplate returns what to write for a token or key: the template
 // when the source gave one ("{{token}}", whose variable is then kept out
 // of environments as a credential), else a reference to an environment
 // variable named after hint, the literal left out and reported.
 func (k *kitConv) secretTemplate(where, hint, v string) string {
+	// "Bearer {{token}}" in a bearer token field: Postman sends "Bearer
+	// Bearer ..."; the template is kept, the scheme written once.
+	if rest, ok := cutFold(strings.TrimSpace(v), "Bearer "); ok {
+		if _, single := kitSingleVar(rest); single {
+			k.c.Note(where, "the %s is written \"%s\", scheme included, so %s sends \"Bearer %s\": the scheme is written once here", hint, v, k.tool, v)
+			v = rest
+		}
+	}
 	if inner, ok := kitSingleVar(v); ok {
 		if !strings.HasPrefix(inner, "$") && !strings.HasPrefix(inner, "process.env.") {
 			k.credVars[inner] = true

@@ -216,10 +216,13 @@ func TestPostmanVariablesAsKeysAndNestedFolders(t *testing.T) {
 func TestPostmanInheritedAndOwnLiteralKeys(t *testing.T) {
 	im := kitImportPath(t, "testdata/postman/bruno-AWS.postman_collection.json", "")
 	im.check(t, kitWant{path: "Inherit", method: "GET", url: "http://localhost:3000/health", mode: "iam",
-		accessEnv: "AWS_ACCESS_KEY_ID", secretEnv: "AWS_SECRET_ACCESS_KEY", sessionEnv: "token", region: "us-west-1", service: "serviceName"})
+		accessEnv: "AWS_ACCESS_KEY_ID", secretEnv: "AWS_SECRET_ACCESS_KEY", sessionEnv: "token", region: "us-west-1", service: "servicename"})
 	im.check(t, kitWant{path: "Own Auth", mode: "iam", accessEnv: "AWS_ACCESS_KEY_ID_2", secretEnv: "AWS_SECRET_ACCESS_KEY_2",
 		sessionEnv: "AWS_SESSION_TOKEN_2", region: "us-east1", service: "service_name"})
 	im.finding(t, `request Own Auth: secret left out: the AWS session token .* AWS_SESSION_TOKEN_2`)
+	// A credential scope holds lower-case names: sign would refuse these.
+	im.finding(t, `auth service "serviceName" is not valid in a credential scope.*written as servicename`)
+	im.finding(t, `auth region "us-east1" is not an AWS region name`)
 }
 
 func TestPostmanV20AuthObject(t *testing.T) {
