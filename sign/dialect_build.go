@@ -77,6 +77,7 @@ func (in *dialectInput) setQuery(raw string) {
 // request: the zero profile is AWS's rule.
 type dialectProfile struct {
 	goEscapeRaw   bool // outside S3: raw bytes escaped as net/url does, then the path encoded again
+	aws4EncodeURI bool // outside S3: the path through aws4's encodeURI(decodeURI(path)), then encoded again
 	goS3Keep      bool // S3: the path as net/url's EscapedPath gives it, not encoded further
 	keepDots      bool // dot segments and '//' not normalized
 	keepSubDelims bool // !'()* left unescaped in the path
@@ -156,6 +157,11 @@ func (in *dialectInput) canonicalPath(p dialectProfile) string {
 	switch {
 	case !in.s3 && p.goEscapeRaw:
 		return uriEncode(goEscapedPath(path), false)
+	case !in.s3 && p.aws4EncodeURI:
+		if own, _, ok := aws4Target(path, ""); ok {
+			path = own
+		}
+		return uriEncode(path, false)
 	case in.s3 && p.goS3Keep:
 		return goEscapedPath(path)
 	case in.s3 && p.s3AsWritten:
