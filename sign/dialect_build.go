@@ -25,6 +25,11 @@ type dialectInput struct {
 	// noPayloadHash: a signed S3 request sent without x-amz-content-sha256
 	// (S3 refuses it, whoever signed it).
 	noPayloadHash bool
+	// headersNamed: the headers are those the request's own signature
+	// names (verify), so a signer's choice of headers is already made: a
+	// captured curl request carries curl's own User-Agent, which it did not
+	// sign.
+	headersNamed bool
 }
 
 // rawPair is one query pair as on the wire.
@@ -93,6 +98,7 @@ type dialectProfile struct {
 	dropEmptyKey  bool // pairs with an empty key dropped (aws4)
 	firstValueS3  bool // S3: only the first pair of a repeated key signed (aws4)
 	foldTabs      bool // tabs in header values folded like spaces
+	signEvery     bool // every header of the request signed, those AWS's signers leave out too (curl's -H headers)
 	hoist         hoistMode
 	curl          *curlRelease // the path and query lines are curl's, this release's
 }
@@ -129,6 +135,10 @@ func (in *dialectInput) build(p dialectProfile) dialectCanon {
 	if p.curl != nil {
 		c.uri, c.query = p.curl.canonicalPath(in.path, in.s3), p.curl.canonicalQuery(in.query)
 	}
+	if p.signEvery && !in.headersNamed {
+		c.headers = in.withEveryHeader(c.headers)
+		c.signedHeaders = joinNames(c.headers)
+	}
 	if p.foldTabs {
 		for i := range c.headers {
 			h := &c.headers[i]
@@ -144,6 +154,29 @@ func (in *dialectInput) build(p dialectProfile) dialectCanon {
 	c.canonical = buildCanonicalRequest(&Trace{Method: base.Method, URI: URIStep{Output: c.uri},
 		Query: QueryStep{Output: c.query}, Headers: c.headers, SignedHeaders: c.signedHeaders, Payload: base.Payload})
 	return c
+}
+
+// withEveryHeader adds to lines the request's headers they leave out
+// (User-Agent, a zero Content-Length...), as a signer that signs every
+// header it is given does; Authorization is never among them.
+func (in *dialectInput) withEveryHeader(lines []HeaderLine) []HeaderLine {
+	out := slices.Clone(lines)
+	for _, h := range in.headers {
+		name := strings.ToLower(h.Name)
+		if name == "authorization" || slices.ContainsFunc(lines, func(l HeaderLine) bool { return l.Name == name }) {
+			continue
+		}
+		if i := slices.IndexFunc(out, func(l HeaderLine) bool { return l.Name == name }); i >= 0 {
+			out[i].Values = append(out[i].Values, h.Value)
+			out[i].Value = canonicalValue(out[i].Values, &out[i].Rules)
+			continue
+		}
+		l := HeaderLine{Name: name, Values: []string{h.Value}, Source: "request"}
+		l.Value = canonicalValue(l.Values, &l.Rules)
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b HeaderLine) int { return strings.Compare(a.Name, b.Name) })
+	return out
 }
 
 func (in *dialectInput) canonicalPath(p dialectProfile) string {

@@ -446,7 +446,9 @@ var dialectRules = []*dialectRule{
 		applies: func(in *dialectInput) bool { return slices.ContainsFunc(in.headers, neverSignedBySome) },
 		by: table(same("never signs Authorization, User-Agent, X-Amzn-Trace-Id, Expect, Transfer-Encoding; signs Content-Length only when positive", srcFacts),
 			undocumented("PRODUCT.md says the headers never signed differ by library (Expect, Cache-Control, Range, User-Agent...), without saying which"),
-			map[string]dialectBehaviour{dialectCurl: same("signs every header given with -H, with Host and X-Amz-Date; its own User-Agent and Accept are not signed", srcCurlHdr)}),
+			map[string]dialectBehaviour{dialectCurl: {apply: func(p *dialectProfile) { p.signEvery = true },
+				does:   "signs every header given with -H (User-Agent, Range, a zero Content-Length too), with Host and X-Amz-Date; its own User-Agent and Accept are not signed",
+				source: srcCurlHdr + "; curl 7.88.1 run here (TestCurlDialectMatchesTheLocalCurl)"}}),
 	},
 	{
 		id:      "presign-hoisting",
