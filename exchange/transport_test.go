@@ -1,6 +1,7 @@
 package exchange
 
 import (
+	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
@@ -82,34 +83,25 @@ func TestRefusedConnection(t *testing.T) {
 	}
 }
 
+// TestTimeout: a server that reads the request and never answers is a
+// timeout of "read response". The deadline passes once the server has read
+// the request (testkit.Deadline), so a slow connect cannot turn it into a
+// timeout of another step.
 func TestTimeout(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var conns []net.Conn
+	deadline := testkit.NewDeadline()
 	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept() // accepts and never answers
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
+	t.Cleanup(func() { close(done) })
+	addr := testkit.Serve(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
 		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
+		deadline.Expire() // the request is sent; no answer comes
 		<-done
-		for _, c := range conns {
-			c.Close()
-		}
 	})
-	res := Send(context.Background(), reqFor(t, "GET", "http://"+ln.Addr().String()+"/"), Options{Timeout: 300 * time.Millisecond})
+	res := Send(deadline, reqFor(t, "GET", "http://"+addr+"/"), Options{Timeout: 42 * time.Second})
 	wantTransportError(t, res, KindTimeout, "read response")
-	if !strings.Contains(res.Err.Message, "300ms") || !strings.Contains(res.Err.Hint, "--timeout") {
+	if !strings.Contains(res.Err.Message, "42s") || !strings.Contains(res.Err.Hint, "--timeout") {
 		t.Errorf("message %q hint %q", res.Err.Message, res.Err.Hint)
 	}
 }
