@@ -116,6 +116,7 @@ const (
 	hoistAsOptions hoistMode = iota
 	hoistInQuery             // X-Amz-* headers moved into a presigned query
 	hoistNone                // X-Amz-* headers kept as signed headers
+	hoistDrop                // presigning signs Host alone: the other headers neither signed nor hoisted (Amplify's signUrl takes no headers)
 )
 
 // dialectCanon is a canonical request computed under a profile.
@@ -127,11 +128,16 @@ type dialectCanon struct {
 
 func (in *dialectInput) build(p dialectProfile) dialectCanon {
 	base := in.ref
-	if in.alt != nil && (p.hoist == hoistInQuery && in.opts.DisableHeaderHoisting || p.hoist == hoistNone && !in.opts.DisableHeaderHoisting) {
+	kept := p.hoist == hoistNone || p.hoist == hoistDrop
+	if in.alt != nil && (p.hoist == hoistInQuery && in.opts.DisableHeaderHoisting || kept && !in.opts.DisableHeaderHoisting) {
 		base = in.alt
 	}
 	c := dialectCanon{uri: in.canonicalPath(p), query: in.canonicalQuery(base, p), signedHeaders: base.SignedHeaders,
 		headers: slices.Clone(base.Headers)}
+	if p.hoist == hoistDrop && in.alt != nil {
+		c.headers = slices.DeleteFunc(c.headers, func(l HeaderLine) bool { return l.Name != "host" })
+		c.signedHeaders = "host"
+	}
 	if p.curl != nil {
 		c.uri, c.query = p.curl.canonicalPath(in.path, in.s3), p.curl.canonicalQuery(in.query)
 	}
@@ -288,6 +294,9 @@ func (in *dialectInput) canonicalQuery(base *Trace, p dialectProfile) string {
 	}
 	for _, sp := range base.Query.Params {
 		if sp.Source != "request" {
+			if sp.Key == "X-Amz-SignedHeaders" && p.hoist == hoistDrop {
+				sp.Value, sp.EncodedValue = "host", "host"
+			}
 			pairs = append(pairs, dialectPair{sp.Key, sp.Value, sp.EncodedKey, sp.EncodedValue})
 		}
 	}
