@@ -1,6 +1,7 @@
 package sign
 
 import (
+	"slices"
 	"testing"
 )
 
@@ -73,4 +74,35 @@ func presignedTarget(r *Request) string {
 		return r.Path + "?" + extra
 	}
 	return r.Target() + "&" + extra
+}
+
+// TestEveryRuleIsRunOnThePeers: a documented behaviour of a signer this
+// repository runs (aws4, smithy, Amplify's Signer, the local curl for the
+// header rules) has a case in TestDialectRules, so its peer test runs the
+// library on it; a behaviour only written down would pass
+// TestEveryRuleIsSourced with a source string alone.
+func TestEveryRuleIsRunOnThePeers(t *testing.T) {
+	peers := map[string]bool{dialectAWS4: true, dialectSmithy: true, dialectAmplify: true, dialectCurl: true}
+	covered := map[string]map[string]bool{}
+	for _, c := range dialectRuleCases() {
+		if covered[c.rule] == nil {
+			covered[c.rule] = map[string]bool{}
+		}
+		for name := range peers {
+			if !slices.Contains(c.gaps, name) && !(name == dialectCurl && c.opts.Presign) {
+				covered[c.rule][name] = true
+			}
+		}
+	}
+	for _, r := range dialectRules {
+		for _, d := range Dialects {
+			b, ok := r.by[d.ID]
+			if !peers[d.Name] || !ok || b.undocumented || d.curl != nil && r.part != PartHeaders {
+				continue
+			}
+			if !covered[r.id][d.Name] {
+				t.Errorf("%s: %s's documented behaviour (%s) has no TestDialectRules case its peer test runs", r.id, d.ID, b.does)
+			}
+		}
+	}
 }
