@@ -13,7 +13,7 @@ import (
 // and fails on any disagreement between the trace and aws-sdk-go-v2 (Sign's
 // own cross-check, with the path as sigscope normalized and encoded it),
 // and on any disagreement of the canonical URI with the SDK handed the raw
-// path and with internal/sigv4ref (checkPathOracles).
+// path and with internal/sigv4ref (checkOracles).
 func FuzzAgreement(f *testing.F) {
 	f.Add("/example space/", "Param1=value1&Param1=value2", "My-Header1", " a   b\tc ", []byte("body"), byte(0))
 	f.Add("//a/./b/../c//", "a+b=c%2Bd&&=x&k", "X-Amz-Meta-Foo", "v", []byte{}, byte(1))
@@ -76,7 +76,7 @@ func FuzzAgreement(f *testing.F) {
 		if tr.Signed == nil || len(tr.Signature) != 64 {
 			t.Fatalf("no signed request or a malformed signature %q", tr.Signature)
 		}
-		if err := checkPathOracles(req, opts, tr); err != nil {
+		if err := checkOracles(req, opts, tr); err != nil {
 			t.Fatalf("path=%q flags=%08b: %v", path, flags, err)
 		}
 	})

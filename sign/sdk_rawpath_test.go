@@ -9,7 +9,7 @@ import (
 	"github.com/sigscope/sigscope/internal/sigv4ref"
 )
 
-// checkPathOracles checks the canonical URI of tr, which Sign made from
+// checkOracles checks the canonical URI (and query) of tr, which Sign made from
 // req and opts, against two oracles that share no code with this package's
 // path handling. Sign's own cross-check cannot see it: it hands
 // aws-sdk-go-v2 the path already normalized (and in S3 mode already
@@ -22,8 +22,9 @@ import (
 //     httpbinding.EscapePath, as the SDK's S3 client does. The SDK does
 //     not remove dot segments, so when normalizing it gets the path
 //     normalized by internal/sigv4ref, not by sigscope.
-//   - internal/sigv4ref computes the canonical URI from the raw path.
-func checkPathOracles(req *Request, opts Options, tr *Trace) error {
+//   - internal/sigv4ref computes the canonical URI from the raw path, and
+//     in header mode the canonical query from the raw query.
+func checkOracles(req *Request, opts Options, tr *Trace) error {
 	o := opts
 	if err := checkOptions(&o); err != nil {
 		return err
@@ -38,6 +39,11 @@ func checkPathOracles(req *Request, opts Options, tr *Trace) error {
 	}
 	if want := sigv4ref.Path(raw, o.S3, o.normalize()); tr.URI.Output != want {
 		return fmt.Errorf("canonical URI of %q (S3 %v, normalize %v) = %q, internal/sigv4ref says %q", raw, o.S3, o.normalize(), tr.URI.Output, want)
+	}
+	if !o.Presign { // presigning adds its own parameters
+		if want := sigv4ref.Query(r.RawQuery); tr.Query.Output != want {
+			return fmt.Errorf("canonical query of %q = %q, internal/sigv4ref says %q", r.RawQuery, tr.Query.Output, want)
+		}
 	}
 	if o.S3 {
 		key, err := url.PathUnescape(raw)

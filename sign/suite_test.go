@@ -98,7 +98,7 @@ func (c *suiteCase) request(t testing.TB) *Request {
 // TestSuite checks every v4 case of the AWS test suite in header and query
 // mode: canonical request, string-to-sign and signature, byte for byte.
 // Sign itself fails if aws-sdk-go-v2 disagrees with the trace, but it hands
-// the SDK the path it normalized itself; checkPathOracles signs again with
+// the SDK the path it normalized itself; checkOracles signs again with
 // the SDK computing the canonical URI from the suite's raw path, and checks
 // it against internal/sigv4ref, so each pass also shows that the SDK
 // produced the same signature from the path as written.
@@ -114,7 +114,7 @@ func TestSuite(t *testing.T) {
 				if err != nil {
 					t.Fatalf("Sign: %v", err)
 				}
-				if err := checkPathOracles(c.request(t), c.options(t, mode == "query"), tr); err != nil {
+				if err := checkOracles(c.request(t), c.options(t, mode == "query"), tr); err != nil {
 					t.Error(err)
 				}
 				check := func(what, got, file string) {
