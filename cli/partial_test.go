@@ -19,27 +19,19 @@ import (
 // closes the connection.
 func partialCollection(t *testing.T, head, part string) string {
 	t.Helper()
-	return partialCollectionThen(t, head, part, nil)
-}
-
-// partialCollectionThen is partialCollection whose server, once it has
-// written, runs then and keeps the connection open and silent until the
-// test ends (nil: closes it at once).
-func partialCollectionThen(t *testing.T, head, part string, then func(net.Conn)) string {
-	t.Helper()
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
 	addr := testkit.Serve(t, func(c net.Conn) {
 		defer c.Close()
 		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
 			return
 		}
 		c.Write([]byte(head + part))
-		if then != nil {
-			then(c)
-			<-done
-		}
 	})
+	return collectionFor(t, addr)
+}
+
+// collectionFor writes a collection with one request, auth none, to addr.
+func collectionFor(t *testing.T, addr string) string {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	t.Setenv("XDG_CACHE_HOME", dir)
@@ -126,12 +118,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 		// The deadline passes once send has read the part (testkit.WaitRead),
 		// not after a time a slow machine might not keep.
 		deadline := testkit.NewDeadline()
-		coll := partialCollectionThen(t, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n", "0123456789", func(c net.Conn) {
-			if err := testkit.WaitRead(c); err != nil {
-				t.Error(err)
-			}
-			deadline.Expire()
-		})
+		coll := collectionFor(t, testkit.ServeStalled(t, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n0123456789", testkit.ExpireWhenRead(t, deadline)))
 		var out, errb lockedBuf
 		code := mainContext(deadline, []string{"send", coll, "get", "--timeout", "42s", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport || out.String() != "0123456789" || !strings.Contains(errb.String(), "then timed out after 10 of 50 bytes") {

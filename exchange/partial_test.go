@@ -107,20 +107,7 @@ func TestBodyCutShortSpooledIsKept(t *testing.T) {
 func TestBodyStalledIsKeptOnTimeout(t *testing.T) {
 	head := "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 50\r\n\r\n"
 	deadline := testkit.NewDeadline()
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
-	addr := testkit.Serve(t, func(c net.Conn) {
-		defer c.Close()
-		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-			return
-		}
-		c.Write([]byte(head + "0123456789"))
-		if err := testkit.WaitRead(c); err != nil {
-			t.Error(err)
-		}
-		deadline.Expire()
-		<-done
-	})
+	addr := testkit.ServeStalled(t, head+"0123456789", testkit.ExpireWhenRead(t, deadline))
 	res := Send(deadline, &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 42 * time.Second})
 	t.Cleanup(func() { res.Close() })
 	wantIncomplete(t, res, 503, "0123456789", "timed out after 10 of 50 bytes")

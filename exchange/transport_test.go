@@ -1,7 +1,6 @@
 package exchange
 
 import (
-	"bufio"
 	"bytes"
 	"compress/flate"
 	"compress/gzip"
@@ -89,16 +88,8 @@ func TestRefusedConnection(t *testing.T) {
 // timeout of another step.
 func TestTimeout(t *testing.T) {
 	deadline := testkit.NewDeadline()
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
-	addr := testkit.Serve(t, func(c net.Conn) {
-		defer c.Close()
-		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
-			return
-		}
-		deadline.Expire() // the request is sent; no answer comes
-		<-done
-	})
+	// The request is read, no answer comes.
+	addr := testkit.ServeStalled(t, "", func(net.Conn) { deadline.Expire() })
 	res := Send(deadline, reqFor(t, "GET", "http://"+addr+"/"), Options{Timeout: 42 * time.Second})
 	wantTransportError(t, res, KindTimeout, "read response")
 	if !strings.Contains(res.Err.Message, "42s") || !strings.Contains(res.Err.Hint, "--timeout") {

@@ -5,10 +5,12 @@ import (
 	"context"
 	"fmt"
 	"net"
+	"net/http"
 	"os"
 	"strconv"
 	"strings"
 	"sync"
+	"testing"
 	"time"
 )
 
@@ -91,4 +93,34 @@ func receiveQueue(local, remote int) (int64, error) {
 		f.Close()
 	}
 	return 0, fmt.Errorf("no socket from port %d to %d in /proc/net/tcp", local, remote)
+}
+
+// ServeStalled serves every connection the same way: it reads the request,
+// writes answer, runs then (a Deadline's Expire, say, once WaitRead says the
+// client has it) and keeps the connection open and silent until the test
+// ends. It returns the host:port.
+func ServeStalled(t testing.TB, answer string, then func(net.Conn)) string {
+	t.Helper()
+	done := make(chan struct{})
+	t.Cleanup(func() { close(done) })
+	return Serve(t, func(c net.Conn) {
+		defer c.Close()
+		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
+			return
+		}
+		c.Write([]byte(answer))
+		then(c)
+		<-done
+	})
+}
+
+// ExpireWhenRead is a then for ServeStalled: the deadline passes once the
+// client has read the answer.
+func ExpireWhenRead(t testing.TB, d *Deadline) func(net.Conn) {
+	return func(c net.Conn) {
+		if err := WaitRead(c); err != nil {
+			t.Error(err)
+		}
+		d.Expire()
+	}
 }
