@@ -1,10 +1,8 @@
 package sign
 
 import (
-	"encoding/json"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -39,23 +37,13 @@ func TestAmplifyDialectMatchesAmplify(t *testing.T) {
 		}
 		in = append(in, map[string]any{"url": "https://" + c.r.Host + c.r.Target(), "headers": h, "service": service, "region": "us-east-1", "presign": c.opts.Presign})
 	}
-	data, _ := json.Marshal(in)
-	cmd := exec.Command(node, "amplify.js")
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(data))
-	cmd.Stderr = new(strings.Builder)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node amplify.js: %v: %s", err, cmd.Stderr)
-	}
 	var got []struct{ Authorization, AmzDate, URL, Canonical string }
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
-		t.Fatalf("amplify printed %q: %v", out, err)
-	}
+	runNode(t, node, dir, []string{"amplify.js"}, in, len(cases), &got)
 	for i, c := range cases {
 		signature, amzDate, scope := amplifySigned(t, got[i].Authorization, got[i].AmzDate, got[i].URL)
 		opts := c.opts
 		opts.Region = "us-east-1"
+		var err error
 		if opts.Time, err = time.Parse(amzDateFormat, amzDate); err != nil {
 			t.Fatalf("%s: Amplify's X-Amz-Date %q: %v", c, amzDate, err)
 		}

@@ -1,11 +1,8 @@
 package sign
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sigscope/sigscope/internal/peer"
@@ -60,18 +57,8 @@ func TestAWS4DialectMatchesAWS4(t *testing.T) {
 		in = append(in, map[string]any{"method": "GET", "host": r.Host, "path": path, "service": service, "region": "us-east-1",
 			"headers": h, "accessKeyId": "AKIDEXAMPLE", "secretAccessKey": suiteSecret, "signQuery": c.opts.Presign})
 	}
-	data, _ := json.Marshal(in)
-	cmd := exec.Command(node, "aws4.js")
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(data))
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node aws4.js: %v", err)
-	}
 	var got []struct{ Canonical, Sent string }
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
-		t.Fatalf("aws4 printed %q: %v", out, err)
-	}
+	runNode(t, node, dir, []string{"aws4.js"}, in, len(cases), &got)
 	for i, c := range cases {
 		d := result(t, compareOrFail(t, c.r, c.opts), dialectAWS4)
 		if len(d.NotDocumented) > 0 {

@@ -1,7 +1,11 @@
 package sign
 
 import (
+	"encoding/json"
+	"os/exec"
+	"reflect"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -104,5 +108,28 @@ func TestEveryRuleIsRunOnThePeers(t *testing.T) {
 				t.Errorf("%s: %s's documented behaviour (%s) has no TestDialectRules case its peer test runs", r.id, d.ID, b.does)
 			}
 		}
+	}
+}
+
+// runNode runs a node peer in dir (node and args), hands it in as JSON on
+// standard input and decodes its JSON answer into got, a pointer to a
+// slice that must hold one answer per case (n).
+func runNode(t *testing.T, node, dir string, args []string, in any, n int, got any) {
+	t.Helper()
+	data, err := json.Marshal(in)
+	if err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(node, args...)
+	cmd.Dir = dir
+	cmd.Stdin = strings.NewReader(string(data))
+	stderr := new(strings.Builder)
+	cmd.Stderr = stderr
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("node in %s: %v: %s", dir, err, stderr)
+	}
+	if err := json.Unmarshal(out, got); err != nil || reflect.ValueOf(got).Elem().Len() != n {
+		t.Fatalf("node in %s printed %q for %d cases: %v", dir, out, n, err)
 	}
 }

@@ -1,11 +1,8 @@
 package sign
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sigscope/sigscope/internal/peer"
@@ -79,19 +76,8 @@ func TestSmithyDialectMatchesSmithy(t *testing.T) {
 		}
 		in = append(in, map[string]any{"host": c.r.Host, "target": c.r.Target(), "service": service, "headers": h, "presign": c.opts.Presign})
 	}
-	data, _ := json.Marshal(in)
-	cmd := exec.Command(node, "-e", smithyScript)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(data))
-	cmd.Stderr = new(strings.Builder)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, cmd.Stderr)
-	}
 	var got []struct{ Canonical, Sent string }
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
-		t.Fatalf("smithy printed %q: %v", out, err)
-	}
+	runNode(t, node, dir, []string{"-e", smithyScript}, in, len(cases), &got)
 	for i, c := range cases {
 		d := result(t, compareOrFail(t, c.r, c.opts), dialectSmithy)
 		if len(d.NotDocumented) > 0 {
