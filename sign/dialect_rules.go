@@ -426,7 +426,10 @@ var dialectRules = []*dialectRule{
 		},
 		by: table(same("kept as is: it folds only spaces", srcDisagree),
 			dialectBehaviour{apply: func(p *dialectProfile) { p.foldTabs = true }, does: "folded like spaces: runs of spaces and tabs become one space", source: srcDisagree},
-			map[string]dialectBehaviour{dialectCurl: notCompared}),
+			map[string]dialectBehaviour{dialectCurl: notCompared,
+				// Measured on 7.88.1 only: the other spans stay open.
+				curlDialects[0].ID: {apply: func(p *dialectProfile) { p.foldTabs = true }, does: "folded like spaces: runs of spaces and tabs become one space",
+					source: "curl 7.88.1 run here (TestCurlDialectMatchesTheLocalCurl)"}}),
 	},
 	{
 		id:      "header-never-signed",
