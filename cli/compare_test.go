@@ -34,6 +34,14 @@ func TestComparePlainRequestAgrees(t *testing.T) {
 	}
 }
 
+// The verdicts asserted here are measured, not only written down: sign's
+// peer tests run aws4, @smithy/signature-v4 and Amplify's Signer on the
+// same `q=a+b` (TestDialectRules' "raw plus"), and
+// TestCompareCurlVerdictsAsMeasured sends it with the local curl to the
+// emulator, which refuses curl 7.88.1's (403, as "rejected [the curl here,
+// 7.88.1]" says). The other curl spans' verdicts follow their ports of
+// lib/http_aws_sigv4.c (TestCurlReleasesCanonicalize): no such curl runs
+// here.
 func TestCompareTextShowsWhyEachSignerDiffers(t *testing.T) {
 	req := "GET /prod/pets?q=a+b HTTP/1.1\nHost: abc123.execute-api.us-east-1.amazonaws.com\n\n"
 	file := filepath.Join(t.TempDir(), "req.txt")

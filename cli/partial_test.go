@@ -16,21 +16,22 @@ import (
 
 // partialCollection writes a collection with one request, auth none, to a
 // server that sends the status, the headers and part of the body, then
-// closes the connection or, with hang, goes silent until the test ends.
-func partialCollection(t *testing.T, head, part string, hang bool) string {
+// closes the connection.
+func partialCollection(t *testing.T, head, part string) string {
 	t.Helper()
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
 	addr := testkit.Serve(t, func(c net.Conn) {
 		defer c.Close()
 		if _, err := http.ReadRequest(bufio.NewReader(c)); err != nil {
 			return
 		}
 		c.Write([]byte(head + part))
-		if hang {
-			<-done
-		}
 	})
+	return collectionFor(t, addr)
+}
+
+// collectionFor writes a collection with one request, auth none, to addr.
+func collectionFor(t *testing.T, addr string) string {
+	t.Helper()
 	dir := t.TempDir()
 	t.Setenv("HOME", dir)
 	t.Setenv("XDG_CACHE_HOME", dir)
@@ -52,7 +53,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	part := "sid " + partialCookie // 26 bytes, echoing the cookie
 
 	t.Run("json", func(t *testing.T) {
-		coll := partialCollection(t, head, part, false)
+		coll := partialCollection(t, head, part)
 		var out, errb lockedBuf
 		code := Main([]string{"send", coll, "get", "-o", "json", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport {
@@ -95,7 +96,7 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	})
 
 	t.Run("text", func(t *testing.T) {
-		coll := partialCollection(t, head, part, false)
+		coll := partialCollection(t, head, part)
 		var out, errb lockedBuf
 		code := Main([]string{"send", coll, "get", "-i", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport {
@@ -114,9 +115,12 @@ func TestSendKeepsAPartialAnswer(t *testing.T) {
 	})
 
 	t.Run("timeout", func(t *testing.T) {
-		coll := partialCollection(t, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n", "0123456789", true)
+		// The deadline passes once send has read the part (testkit.WaitRead),
+		// not after a time a slow machine might not keep.
+		deadline := testkit.NewDeadline()
+		coll := collectionFor(t, testkit.ServeStalled(t, "HTTP/1.1 200 OK\r\nContent-Length: 50\r\n\r\n0123456789", testkit.ExpireWhenRead(t, deadline)))
 		var out, errb lockedBuf
-		code := Main([]string{"send", coll, "get", "--timeout", "300ms", "--yes"}, strings.NewReader(""), &out, &errb)
+		code := mainContext(deadline, []string{"send", coll, "get", "--timeout", "42s", "--yes"}, strings.NewReader(""), &out, &errb)
 		if code != ExitTransport || out.String() != "0123456789" || !strings.Contains(errb.String(), "then timed out after 10 of 50 bytes") {
 			t.Errorf("exit %d\nstdout %q\nstderr %q", code, out.String(), errb.String())
 		}

@@ -33,6 +33,22 @@ func leftIn(t *testing.T, tmp string) []string {
 	return left
 }
 
+// spooledFile is a non-empty file inside a sigscope-send-* folder of
+// tmp, "" while there is none.
+func spooledFile(t *testing.T, tmp string) string {
+	t.Helper()
+	files, err := filepath.Glob(filepath.Join(tmp, "sigscope-send-*", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if st, err := os.Stat(f); err == nil && st.Mode().IsRegular() && st.Size() > 0 {
+			return f
+		}
+	}
+	return ""
+}
+
 // exitCode waits for cmd and returns its exit code; a process killed by
 // a signal (no handler) fails the test.
 func exitCode(t *testing.T, cmd *exec.Cmd) int {
@@ -94,10 +110,11 @@ func TestSendSpoolRemovedOnHangupAndQuit(t *testing.T) {
 				cmd.Process.Kill()
 				t.Fatal("the server never got to stream")
 			}
-			time.Sleep(200 * time.Millisecond) // the body is being spooled
-			if len(leftIn(t, tmp)) == 0 {
-				t.Fatal("no spool folder while the body streams: the test sees nothing")
-			}
+			// The body is being spooled: wait for bytes in a spool file, so
+			// that "nothing left behind" below is about a file that was there.
+			waitFor(t, "a spool file with bytes in it while the body streams", func() string {
+				return spooledFile(t, tmp)
+			})
 			cmd.Process.Signal(sig)
 			if code := exitCode(t, cmd); code != ExitInterrupted {
 				t.Fatalf("exit %d after %v, want %d", code, sig, ExitInterrupted)

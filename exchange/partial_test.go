@@ -15,12 +15,9 @@ import (
 )
 
 // partialServer reads the request, writes head and then part, and then
-// closes the connection, or, with hang, keeps it open and silent until
-// the test ends.
-func partialServer(t *testing.T, head, part string, hang bool) string {
+// closes the connection.
+func partialServer(t *testing.T, head, part string) string {
 	t.Helper()
-	done := make(chan struct{})
-	t.Cleanup(func() { close(done) })
 	return testkit.Serve(t, func(c net.Conn) {
 		defer c.Close()
 		// Read the whole request first: closing with unread bytes would
@@ -29,9 +26,6 @@ func partialServer(t *testing.T, head, part string, hang bool) string {
 			return
 		}
 		c.Write([]byte(head + part))
-		if hang {
-			<-done
-		}
 	})
 }
 
@@ -73,7 +67,7 @@ func wantIncomplete(t *testing.T, res *Result, status int, body, inIncomplete st
 func TestBodyCutShortByCloseIsKept(t *testing.T) {
 	head := "HTTP/1.1 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 50\r\nSet-Cookie: session=abc123; Path=/\r\n\r\n"
 	part := "hello caf\xc3" // 10 bytes, the last one half of "é"
-	addr := partialServer(t, head, part, false)
+	addr := partialServer(t, head, part)
 	jar := cookies.NewJar()
 	res := Send(t.Context(), &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 5 * time.Second, Jar: jar})
 	t.Cleanup(func() { res.Close() })
@@ -92,7 +86,7 @@ func TestBodyCutShortByCloseIsKept(t *testing.T) {
 func TestBodyCutShortSpooledIsKept(t *testing.T) {
 	head := "HTTP/1.1 200 OK\r\nContent-Length: 5000\r\n\r\n"
 	part := strings.Repeat("x", 1234)
-	addr := partialServer(t, head, part, false)
+	addr := partialServer(t, head, part)
 	res := Send(t.Context(), &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 5 * time.Second, MemoryLimit: 100, SpoolDir: t.TempDir()})
 	r := wantIncomplete(t, res, 200, part, "closed after 1234 of 5000 bytes")
 	file := r.BodyFile
@@ -107,10 +101,14 @@ func TestBodyCutShortSpooledIsKept(t *testing.T) {
 	}
 }
 
+// The deadline passes once the client has read the part the server wrote
+// (testkit.Deadline, testkit.WaitRead), not after a time the machine
+// might not keep.
 func TestBodyStalledIsKeptOnTimeout(t *testing.T) {
 	head := "HTTP/1.1 503 Service Unavailable\r\nContent-Length: 50\r\n\r\n"
-	addr := partialServer(t, head, "0123456789", true)
-	res := Send(t.Context(), &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 300 * time.Millisecond})
+	deadline := testkit.NewDeadline()
+	addr := testkit.ServeStalled(t, head+"0123456789", testkit.ExpireWhenRead(t, deadline))
+	res := Send(deadline, &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 42 * time.Second})
 	t.Cleanup(func() { res.Close() })
 	wantIncomplete(t, res, 503, "0123456789", "timed out after 10 of 50 bytes")
 	if !strings.Contains(res.Err.Hint, "--timeout") {
@@ -120,7 +118,7 @@ func TestBodyStalledIsKeptOnTimeout(t *testing.T) {
 
 func TestChunkedBodyClosedBeforeLastChunkIsKept(t *testing.T) {
 	head := "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\nContent-Type: application/json\r\n\r\n"
-	addr := partialServer(t, head, "5\r\n[1,2,\r\n6\r\n 3, 4,\r\n", false)
+	addr := partialServer(t, head, "5\r\n[1,2,\r\n6\r\n 3, 4,\r\n")
 	res := Send(t.Context(), &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 5 * time.Second})
 	t.Cleanup(func() { res.Close() })
 	r := wantIncomplete(t, res, 200, "[1,2, 3, 4,", "the connection closed after 11 bytes, before the last chunk")
@@ -132,7 +130,7 @@ func TestChunkedBodyClosedBeforeLastChunkIsKept(t *testing.T) {
 func TestCompressedBodyCutShortIsShownAsReceived(t *testing.T) {
 	head := "HTTP/1.1 200 OK\r\nContent-Encoding: gzip\r\nContent-Length: 40\r\n\r\n"
 	part := "\x1f\x8b\x08\x00\x00\x00\x00\x00"
-	addr := partialServer(t, head, part, false)
+	addr := partialServer(t, head, part)
 	res := Send(t.Context(), &sign.Request{Method: "GET", Scheme: "http", Host: addr, Path: "/"}, Options{Timeout: 5 * time.Second})
 	t.Cleanup(func() { res.Close() })
 	r := wantIncomplete(t, res, 200, part, "closed after 8 of 40 bytes")

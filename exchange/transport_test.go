@@ -82,34 +82,17 @@ func TestRefusedConnection(t *testing.T) {
 	}
 }
 
+// TestTimeout: a server that reads the request and never answers is a
+// timeout of "read response". The deadline passes once the server has read
+// the request (testkit.Deadline), so a slow connect cannot turn it into a
+// timeout of another step.
 func TestTimeout(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	var conns []net.Conn
-	done := make(chan struct{})
-	go func() {
-		defer close(done)
-		for {
-			c, err := ln.Accept() // accepts and never answers
-			if err != nil {
-				return
-			}
-			conns = append(conns, c)
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		<-done
-		for _, c := range conns {
-			c.Close()
-		}
-	})
-	res := Send(context.Background(), reqFor(t, "GET", "http://"+ln.Addr().String()+"/"), Options{Timeout: 300 * time.Millisecond})
+	deadline := testkit.NewDeadline()
+	// The request is read, no answer comes.
+	addr := testkit.ServeStalled(t, "", func(net.Conn) { deadline.Expire() })
+	res := Send(deadline, reqFor(t, "GET", "http://"+addr+"/"), Options{Timeout: 42 * time.Second})
 	wantTransportError(t, res, KindTimeout, "read response")
-	if !strings.Contains(res.Err.Message, "300ms") || !strings.Contains(res.Err.Hint, "--timeout") {
+	if !strings.Contains(res.Err.Message, "42s") || !strings.Contains(res.Err.Hint, "--timeout") {
 		t.Errorf("message %q hint %q", res.Err.Message, res.Err.Hint)
 	}
 }

@@ -8,10 +8,13 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigscope/sigscope/internal/peer"
 )
 
 // wantUnavailable checks err is an ErrUnavailable whose message names
@@ -302,10 +305,13 @@ func TestHistoryOff(t *testing.T) {
 	}
 }
 
-// Modes are ignored by root, so these run only as another user.
+// Modes are ignored by root, so as root (CI runs as root) the test runs
+// itself again as nobody through setpriv, and passes only if every case
+// passed there.
 func TestReadOnlyFileAndDirectory(t *testing.T) {
 	if os.Geteuid() == 0 {
-		t.Skip("root ignores file modes; run as another user to test read-only files")
+		runAsNobody(t, "TestReadOnlyFileAndDirectory")
+		return
 	}
 	t.Run("read-only file", func(t *testing.T) {
 		path := closedWith(t, 2)
@@ -343,4 +349,50 @@ func TestReadOnlyFileAndDirectory(t *testing.T) {
 		_, err := Open(path, Options{})
 		wantUnavailable(t, err, path, "directory is not writable")
 	})
+}
+
+// runAsNobody runs the test named of this very binary as the unprivileged
+// user nobody (setpriv, util-linux) and fails unless it passed there: its
+// output is logged, so go test -v shows the cases running. Without setpriv
+// it is a missing peer (a failure under SIGSCOPE_REQUIRE_PEERS=1).
+func runAsNobody(t *testing.T, name string) {
+	t.Helper()
+	setpriv, err := exec.LookPath("setpriv")
+	if err != nil {
+		peer.Missing(t, "running as root, which ignores file modes, and setpriv (util-linux) is not on PATH to run %s as nobody", name)
+	}
+	self, err := os.Executable()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The test binary sits in go's private build folder: copy it where
+	// nobody can run it.
+	dir, err := os.MkdirTemp("", "sigscope-nobody-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { os.RemoveAll(dir) })
+	if err := os.Chmod(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	bin := filepath.Join(dir, filepath.Base(self))
+	data, err := os.ReadFile(self)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(bin, data, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(setpriv, "--reuid=nobody", "--regid=nogroup", "--clear-groups",
+		bin, "-test.run", "^"+name+"$", "-test.v", "-test.count=1")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "HOME="+dir, "TMPDIR="+os.TempDir())
+	out, err := cmd.CombinedOutput()
+	t.Logf("%s as nobody (setpriv):\n%s", name, out)
+	if err != nil {
+		t.Fatalf("%s as nobody: %v", name, err)
+	}
+	if !strings.Contains(string(out), "--- PASS: "+name) || strings.Contains(string(out), "--- SKIP") {
+		t.Fatalf("%s as nobody did not run and pass every case", name)
+	}
 }

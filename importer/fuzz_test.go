@@ -3,12 +3,17 @@ package importer
 import (
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/sigscope/sigscope/collections"
 )
 
 // FuzzImport: whatever a user pastes or points import at, every format
-// either imports it or says why, and what it imports writes out as a
-// collection; nothing panics.
+// either imports it or says why, and what it imports either writes out as
+// a collection that loads again or YAML says which line of it does not
+// validate (a curl line whose URL is no URL imports, and is refused
+// there); nothing panics.
 func FuzzImport(f *testing.F) {
 	for _, glob := range []string{"testdata/curl/*", "testdata/openapi/*.json", "testdata/openapi/*.yaml", "testdata/postman/*.json", "testdata/insomnia/*"} {
 		files, _ := filepath.Glob(glob)
@@ -26,7 +31,18 @@ func FuzzImport(f *testing.F) {
 			if err != nil {
 				continue
 			}
-			_, _ = c.YAML()
+			y, err := c.YAML()
+			if err != nil {
+				// Import keeps what it could read; YAML refuses to write a
+				// collection that does not validate, and says where.
+				if !strings.Contains(err.Error(), "does not validate: imported.yaml:") {
+					t.Fatalf("format %q: imported, then YAML failed without naming the place: %v", format, err)
+				}
+				continue
+			}
+			if _, err := collections.LoadBytes("imported.yaml", y); err != nil {
+				t.Fatalf("format %q: the collection written out does not load: %v\n%s", format, err, y)
+			}
 		}
 	})
 }

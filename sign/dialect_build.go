@@ -25,6 +25,11 @@ type dialectInput struct {
 	// noPayloadHash: a signed S3 request sent without x-amz-content-sha256
 	// (S3 refuses it, whoever signed it).
 	noPayloadHash bool
+	// headersNamed: the headers are those the request's own signature
+	// names (verify), so a signer's choice of headers is already made: a
+	// captured curl request carries curl's own User-Agent, which it did not
+	// sign.
+	headersNamed bool
 }
 
 // rawPair is one query pair as on the wire.
@@ -77,6 +82,7 @@ func (in *dialectInput) setQuery(raw string) {
 // request: the zero profile is AWS's rule.
 type dialectProfile struct {
 	goEscapeRaw   bool // outside S3: raw bytes escaped as net/url does, then the path encoded again
+	aws4EncodeURI bool // outside S3: the path through aws4's encodeURI(decodeURI(path)), then encoded again
 	goS3Keep      bool // S3: the path as net/url's EscapedPath gives it, not encoded further
 	keepDots      bool // dot segments and '//' not normalized
 	keepSubDelims bool // !'()* left unescaped in the path
@@ -92,6 +98,7 @@ type dialectProfile struct {
 	dropEmptyKey  bool // pairs with an empty key dropped (aws4)
 	firstValueS3  bool // S3: only the first pair of a repeated key signed (aws4)
 	foldTabs      bool // tabs in header values folded like spaces
+	signEvery     bool // every header of the request signed, those AWS's signers leave out too (curl's -H headers)
 	hoist         hoistMode
 	curl          *curlRelease // the path and query lines are curl's, this release's
 }
@@ -109,6 +116,7 @@ const (
 	hoistAsOptions hoistMode = iota
 	hoistInQuery             // X-Amz-* headers moved into a presigned query
 	hoistNone                // X-Amz-* headers kept as signed headers
+	hoistDrop                // presigning signs Host alone: the other headers neither signed nor hoisted (Amplify's signUrl takes no headers)
 )
 
 // dialectCanon is a canonical request computed under a profile.
@@ -120,13 +128,22 @@ type dialectCanon struct {
 
 func (in *dialectInput) build(p dialectProfile) dialectCanon {
 	base := in.ref
-	if in.alt != nil && (p.hoist == hoistInQuery && in.opts.DisableHeaderHoisting || p.hoist == hoistNone && !in.opts.DisableHeaderHoisting) {
+	kept := p.hoist == hoistNone || p.hoist == hoistDrop
+	if in.alt != nil && (p.hoist == hoistInQuery && in.opts.DisableHeaderHoisting || kept && !in.opts.DisableHeaderHoisting) {
 		base = in.alt
 	}
 	c := dialectCanon{uri: in.canonicalPath(p), query: in.canonicalQuery(base, p), signedHeaders: base.SignedHeaders,
 		headers: slices.Clone(base.Headers)}
+	if p.hoist == hoistDrop && in.alt != nil {
+		c.headers = slices.DeleteFunc(c.headers, func(l HeaderLine) bool { return l.Name != "host" })
+		c.signedHeaders = "host"
+	}
 	if p.curl != nil {
 		c.uri, c.query = p.curl.canonicalPath(in.path, in.s3), p.curl.canonicalQuery(in.query)
+	}
+	if p.signEvery && !in.headersNamed {
+		c.headers = in.withEveryHeader(c.headers)
+		c.signedHeaders = joinNames(c.headers)
 	}
 	if p.foldTabs {
 		for i := range c.headers {
@@ -145,6 +162,29 @@ func (in *dialectInput) build(p dialectProfile) dialectCanon {
 	return c
 }
 
+// withEveryHeader adds to lines the request's headers they leave out
+// (User-Agent, a zero Content-Length...), as a signer that signs every
+// header it is given does; Authorization is never among them.
+func (in *dialectInput) withEveryHeader(lines []HeaderLine) []HeaderLine {
+	out := slices.Clone(lines)
+	for _, h := range in.headers {
+		name := strings.ToLower(h.Name)
+		if name == "authorization" || slices.ContainsFunc(lines, func(l HeaderLine) bool { return l.Name == name }) {
+			continue
+		}
+		if i := slices.IndexFunc(out, func(l HeaderLine) bool { return l.Name == name }); i >= 0 {
+			out[i].Values = append(out[i].Values, h.Value)
+			out[i].Value = canonicalValue(out[i].Values, &out[i].Rules)
+			continue
+		}
+		l := HeaderLine{Name: name, Values: []string{h.Value}, Source: "request"}
+		l.Value = canonicalValue(l.Values, &l.Rules)
+		out = append(out, l)
+	}
+	slices.SortFunc(out, func(a, b HeaderLine) int { return strings.Compare(a.Name, b.Name) })
+	return out
+}
+
 func (in *dialectInput) canonicalPath(p dialectProfile) string {
 	path := in.path
 	if path == "" {
@@ -156,6 +196,11 @@ func (in *dialectInput) canonicalPath(p dialectProfile) string {
 	switch {
 	case !in.s3 && p.goEscapeRaw:
 		return uriEncode(goEscapedPath(path), false)
+	case !in.s3 && p.aws4EncodeURI:
+		if own, _, ok := aws4Target(path, ""); ok {
+			path = own
+		}
+		return uriEncode(path, false)
 	case in.s3 && p.goS3Keep:
 		return goEscapedPath(path)
 	case in.s3 && p.s3AsWritten:
@@ -249,6 +294,9 @@ func (in *dialectInput) canonicalQuery(base *Trace, p dialectProfile) string {
 	}
 	for _, sp := range base.Query.Params {
 		if sp.Source != "request" {
+			if sp.Key == "X-Amz-SignedHeaders" && p.hoist == hoistDrop {
+				sp.Value, sp.EncodedValue = "host", "host"
+			}
 			pairs = append(pairs, dialectPair{sp.Key, sp.Value, sp.EncodedKey, sp.EncodedValue})
 		}
 	}

@@ -19,6 +19,7 @@ const (
 
 	srcBotocoreRun = "botocore 1.29.27 run here (TestBotocoreDialectMatchesBotocore; auth.py _canonical_query_string_url, _normalize_url_path)"
 	srcAWS4Run     = "aws4 1.13.2 run here (TestAWS4DialectMatchesAWS4)"
+	srcAmplifyRun  = "@aws-amplify/core 6.19.2 Signer run here (TestAmplifyDialectMatchesAmplify)"
 	srcSmithyRun   = "@smithy/signature-v4 5.7.5 run here with @smithy/core's parseQueryString (TestSmithyDialectMatchesSmithy)"
 	srcURLLib3     = "botocore 1.29.27 with its URLLib3Session, run here against a socket (urllib3 normalizes the URL it sends; botocore's _get_request_target leaves out the path's ;params)"
 )

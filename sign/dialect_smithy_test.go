@@ -1,11 +1,8 @@
 package sign
 
 import (
-	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
-	"strings"
 	"testing"
 
 	"github.com/sigscope/sigscope/internal/peer"
@@ -36,7 +33,9 @@ const { Sha256 } = require('@aws-crypto/sha256-js')
     const req = new HttpRequest({ method: 'GET', protocol: 'https:', hostname: c.host, path, query, headers: { host: c.host, ...c.headers } })
     const s = new SignatureV4({ credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' }, region: 'us-east-1',
       service: c.service, sha256: Hash, uriEscapePath: c.service !== 's3', applyChecksum: false })
-    await s.sign(req, { signingDate: new Date('2015-08-30T12:36:00Z') })
+    const signingDate = new Date('2015-08-30T12:36:00Z')
+    if (c.presign) await s.presign(req, { signingDate, expiresIn: 3600 })
+    else await s.sign(req, { signingDate })
     const texts = seen.map((p) => Buffer.concat(p).toString('utf8')).filter((t) => t.startsWith('GET\n'))
     const qs = buildQueryString(query) // what NodeHttpHandler writes
     out.push({ canonical: texts[texts.length - 1] || '', sent: path + (qs ? '?' + qs : '') })
@@ -46,7 +45,8 @@ const { Sha256 } = require('@aws-crypto/sha256-js')
 `
 
 // TestSmithyDialectMatchesSmithy checks, on the cases measured for
-// dialect_measured.go, that the @smithy/signature-v4 dialect's canonical
+// dialect_measured.go and on every case of TestDialectRules where compare
+// documents smithy (presigned ones included), that the @smithy/signature-v4 dialect's canonical
 // request is the one the library computes. The library is the
 // differential test's node peer (npm ci --prefix
 // internal/differential/testdata/node).
@@ -56,59 +56,40 @@ func TestSmithyDialectMatchesSmithy(t *testing.T) {
 	if _, err := os.Stat(filepath.Join(dir, "node_modules", "@smithy", "signature-v4", "package.json")); err != nil {
 		peer.Missing(t, "%s/node_modules not installed (run: npm ci --prefix internal/differential/testdata/node)", dir)
 	}
-	type tc struct {
-		r  *Request
-		s3 bool
-	}
-	var cases []tc
-	for _, target := range [][2]string{
+	cases := measuredCases([][2]string{
 		{"/prod/pets", "limit=10"}, {"/p", "q=a+b&b=c%2Bd"}, {"/p", "e"}, {"/p", "e=&f"}, {"/p", "&&a=1"}, {"/p", "&a=1"},
 		{"/p", "=v&a"}, {"/p", "a=2&a=10&a=1"}, {"/p", "e&e=1"}, {"/p", "t=%7e&u=~"}, {"/p", "k=%c3%a9"},
 		{"/p", "x=a;b,c!$'()*"}, {"/p", "a=b=c"}, {"/p/%c3%b1and%c3%ba", ""}, {"/p/caf%C3%A9", ""}, {"/p/café", ""},
 		{"/p/a+b", ""}, {"/p/a;b=c(1)!*'", ""}, {"/p/a%20b", ""}, {"/p/%7euser", ""}, {"/p/x/../y", ""},
 		{"/p/./z", ""}, {"/p//d", ""}, {"/p/a%2Fb", ""},
-	} {
-		cases = append(cases, tc{dialectRequest(target[0], target[1]), false},
-			tc{dialectRequest(target[0], target[1], "X-Amz-Content-Sha256:"+emptySHA256), true})
-	}
+	})
+	// And every rule of TestDialectRules where compare documents smithy.
+	cases = append(cases, ruleCasesFor(t, dialectSmithy)...)
 	var in []map[string]any
 	for _, c := range cases {
 		service, h := "execute-api", map[string]string{}
-		if c.s3 {
+		if c.opts.S3 {
 			service = "s3"
 		}
 		for _, x := range c.r.Headers {
-			h[strings.ToLower(x.Name)] = x.Value
+			h[x.Name] = x.Value // as written: a presigned header is hoisted under its name
 		}
-		in = append(in, map[string]any{"host": c.r.Host, "target": c.r.Target(), "service": service, "headers": h})
-	}
-	data, _ := json.Marshal(in)
-	cmd := exec.Command(node, "-e", smithyScript)
-	cmd.Dir = dir
-	cmd.Stdin = strings.NewReader(string(data))
-	cmd.Stderr = new(strings.Builder)
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("node: %v: %s", err, cmd.Stderr)
+		in = append(in, map[string]any{"host": c.r.Host, "target": c.r.Target(), "service": service, "headers": h, "presign": c.opts.Presign})
 	}
 	var got []struct{ Canonical, Sent string }
-	if err := json.Unmarshal(out, &got); err != nil || len(got) != len(cases) {
-		t.Fatalf("smithy printed %q: %v", out, err)
-	}
+	runNode(t, node, dir, []string{"-e", smithyScript}, in, len(cases), &got)
 	for i, c := range cases {
-		opts := Options{}
-		if c.s3 {
-			opts = Options{S3: true, Service: "s3"}
-		}
-		d := result(t, compareOrFail(t, c.r, opts), dialectSmithy)
+		d := result(t, compareOrFail(t, c.r, c.opts), dialectSmithy)
 		if len(d.NotDocumented) > 0 {
-			t.Fatalf("%s (s3 %v): not a documented smithy case: %+v", c.r.Target(), c.s3, d.NotDocumented)
+			t.Fatalf("%s: not a documented smithy case: %+v", c, d.NotDocumented)
 		}
 		if d.CanonicalRequest != got[i].Canonical {
-			t.Errorf("%s (s3 %v):\nsmithy dialect:\n%q\nsmithy:\n%q", c.r.Target(), c.s3, d.CanonicalRequest, got[i].Canonical)
+			t.Errorf("%s:\nsmithy dialect:\n%q\nsmithy:\n%q", c, d.CanonicalRequest, got[i].Canonical)
 		}
-		if !hasNonASCII(c.r.Path) { // node's http writes such a path as latin-1: the differential test checks that
-			checkOwnTarget(t, c.r, c.s3, d, got[i].Sent)
+		// node's http writes a non-ASCII path as latin-1 (the differential
+		// test checks that); a presigned target carries the signature.
+		if !hasNonASCII(c.r.Path) && !c.opts.Presign {
+			checkOwnTarget(t, c, d, got[i].Sent)
 		}
 	}
 }

@@ -19,7 +19,7 @@ func (c *variantCtx) dialectInput() *dialectInput {
 	}
 	r := c.in.Request
 	in := &dialectInput{opts: Options{S3: c.opts.s3, Presign: c.info.Presigned}, ref: c.base, path: r.Path, scheme: r.scheme(),
-		s3: c.opts.s3, normalize: c.opts.normalize, headers: append([]Header{{Name: "Host", Value: r.Host}}, r.Headers...)}
+		s3: c.opts.s3, normalize: c.opts.normalize, headers: append([]Header{{Name: "Host", Value: r.Host}}, r.Headers...), headersNamed: true}
 	raw := r.RawQuery
 	if c.info.Presigned {
 		raw = signedQuery(raw, c.opts.omitToken)

@@ -4,7 +4,8 @@
 // to the request aws4 signed, sent with its path and query as given.
 //
 // Input:  [{"method", "host", "path", "headers", "service", "region",
-//           "accessKeyId", "secretAccessKey", "endpoint"?}]
+//           "accessKeyId", "secretAccessKey", "signQuery"?, "endpoint"?}]
+// (signQuery presigns: the path carries X-Amz-Date and X-Amz-Expires.)
 // Output: [{"canonical", "sent", "status"?, "body"?}]; sent is the path
 // and query aws4 left in opts.path.
 const aws4 = require('aws4')
@@ -15,11 +16,13 @@ async function main() {
   for await (const c of process.stdin) chunks.push(c)
   const out = []
   for (const c of JSON.parse(Buffer.concat(chunks).toString('utf8'))) {
-    const opts = { method: c.method, host: c.host, path: c.path, headers: c.headers || {}, service: c.service, region: c.region }
+    const opts = { method: c.method, host: c.host, path: c.path, headers: c.headers || {}, service: c.service, region: c.region, signQuery: !!c.signQuery }
     const creds = { accessKeyId: c.accessKeyId, secretAccessKey: c.secretAccessKey }
     const signer = new aws4.RequestSigner(opts, creds)
+    signer.prepareRequest()
+    const canonical = signer.canonicalString() // before sign() adds X-Amz-Signature to a presigned query
     signer.sign()
-    const res = { canonical: signer.canonicalString(), sent: opts.path } // sign() rewrote opts.path
+    const res = { canonical, sent: opts.path } // sign() rewrote opts.path
     if (c.endpoint) Object.assign(res, await send(c.endpoint, opts))
     out.push(res)
   }
