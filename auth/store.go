@@ -224,6 +224,9 @@ func (s *Store) records(dir string) ([]*record, error) {
 			}
 			return err
 		}
+		if d.IsDir() && path == s.guestDir() {
+			return filepath.SkipDir // guest credentials are no login
+		}
 		if d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return nil
 		}
