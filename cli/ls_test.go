@@ -19,7 +19,7 @@ func TestLsListsACollection(t *testing.T) {
 	out = lockedBuf{}
 	Main([]string{"ls", demoCollection, "-o", "json"}, strings.NewReader(""), &out, &errb)
 	var l collectionListing
-	if err := json.Unmarshal([]byte(out.String()), &l); err != nil || len(l.Requests) != 9 || l.Requests[0].Auth != "iam" || l.Requests[0].Profile != "app" {
+	if err := json.Unmarshal([]byte(out.String()), &l); err != nil || len(l.Requests) != 10 || l.Requests[0].Auth != "iam" || l.Requests[0].Profile != "app" {
 		t.Fatalf("json: %v %+v", err, l)
 	}
 	if code := Main([]string{"ls", "nope.yaml"}, strings.NewReader(""), &out, &errb); code != ExitError {
