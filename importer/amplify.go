@@ -1,0 +1,527 @@
+package importer
+
+import (
+	"bytes"
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// Amplify configuration files: amplify_outputs.json (Gen 2),
+// aws-exports.js and amplifyconfiguration.json (Gen 1, for the web and for
+// the mobile libraries), and hand-written Amplify.configure objects of the
+// same shapes. They become a collection: a cognito profile (user pool, web
+// client, identity pool, hosted UI domain, with the password policy and MFA
+// settings as comments), one folder per REST API with a starter request
+// (and a guest one where the identity pool lets guests in), the API
+// endpoints as environment variables. AppSync (GraphQL) endpoints are
+// reported, not imported. The reading of each generation is in
+// amplify_gen1.go and amplify_gen2.go; the file is parsed as data by
+// amplify_literal.go, never run.
+
+func init() { Register(amplifyImporter{}) }
+
+type amplifyImporter struct{}
+
+func (amplifyImporter) Name() string { return "amplify" }
+
+// amplifyMarkers are keys only Amplify configuration files have.
+var amplifyMarkers = regexp.MustCompile(`["']?(aws_user_pools_id|aws_cognito_identity_pool_id|aws_cloud_logic_custom|aws_project_region|aws_appsync_graphqlEndpoint|awsCognitoAuthPlugin|awsAPIPlugin|user_pool_client_id|unauthenticated_identities_enabled)["']?\s*:`)
+
+func (amplifyImporter) Detect(data []byte, filename string) bool {
+	base := strings.ToLower(filepath.Base(filename))
+	head := data
+	if len(head) > 64<<10 {
+		head = head[:64<<10]
+	}
+	switch {
+	case strings.HasPrefix(base, "amplify_outputs") && strings.HasSuffix(base, ".json"),
+		strings.HasPrefix(base, "aws-exports") && (strings.HasSuffix(base, ".js") || strings.HasSuffix(base, ".ts") || strings.HasSuffix(base, ".mjs") || strings.HasSuffix(base, ".cjs")),
+		strings.HasPrefix(base, "amplifyconfiguration") && strings.HasSuffix(base, ".json"):
+		return true
+	}
+	// Other names: by content, a JSON or JavaScript object with Amplify's keys.
+	t := bytes.TrimSpace(head)
+	return len(t) > 0 && amplifyMarkers.Match(head) && !bytes.Contains(head, []byte(`"openapi"`)) && !bytes.Contains(head, []byte(`"_postman_id"`))
+}
+
+// amplifyApp is what an Amplify configuration says, whatever its
+// generation.
+type amplifyApp struct {
+	gen    string // "Gen 1" or "Gen 2"
+	format string // for the report: "amplify_outputs.json", "aws-exports.js"...
+
+	region, userPoolID, clientID, identityPoolID string
+	clientSecret                                 bool   // a mobile config carried the client secret (never written)
+	flow                                         string // "password" for USER_PASSWORD_AUTH
+	// guests: true when the outputs say the identity pool allows
+	// unauthenticated identities, false when they say it does not (or the
+	// app requires sign-in), nil when they do not say.
+	guests *bool
+
+	domain     string   // hosted UI domain as written
+	redirects  []string // sign-in redirect URIs
+	scopes     []string
+	idps       []string // federated identity providers
+	authNotes  []string // password policy, MFA, sign-in attributes: comments on the profile
+	apis       []amplifyAPI
+	graphql    []amplifyGraphQL
+	others     []string // other categories present (storage, analytics...), reported
+	emulator   string   // the sigscope emulator's base URL, from custom.sigscope.emulator
+	exprFields []string // fields whose value was code, reported
+}
+
+type amplifyAPI struct {
+	name, endpoint, region string
+	auth                   string // API Gateway authorization type when the file names one: AWS_IAM, AMAZON_COGNITO_USER_POOLS, API_KEY, NONE
+}
+
+type amplifyGraphQL struct {
+	endpoint, auth string
+	apiKey         bool
+}
+
+func (amplifyImporter) Import(data []byte, filename string) (*Collection, error) {
+	name := filename
+	if name == "" || name == "-" {
+		name = "amplify configuration"
+	}
+	doc, err := parseJSConfig(filepath.Base(name), string(data))
+	if err != nil {
+		return nil, err
+	}
+	c := &Collection{}
+	r := &amplifyReader{c: c}
+	var app *amplifyApp
+	switch {
+	case doc.get("version") != nil && (doc.get("auth") != nil || doc.get("data") != nil || doc.get("custom") != nil || doc.get("storage") != nil):
+		app = r.gen2(doc)
+	case objAt(doc, "auth", "plugins") != nil || objAt(doc, "api", "plugins") != nil:
+		app = r.gen1Mobile(doc)
+	default:
+		app = r.gen1Web(doc)
+	}
+	if app.userPoolID == "" && app.identityPoolID == "" && len(app.apis) == 0 && len(app.graphql) == 0 {
+		return nil, fmt.Errorf("no Cognito pool, REST API or AppSync endpoint found: is this an Amplify configuration (amplify_outputs.json, aws-exports.js, amplifyconfiguration.json)?")
+	}
+	if strings.HasSuffix(strings.ToLower(filename), ".js") || strings.HasSuffix(strings.ToLower(filename), ".ts") {
+		app.format = filepath.Base(filename)
+	}
+	r.build(app, filename)
+	return c, nil
+}
+
+// amplifyReader reads values of the parsed file into the collection's
+// vocabulary: literal text escaped, process.env.X mapped to {{env.X}},
+// other code reported.
+type amplifyReader struct {
+	c    *Collection
+	app  *amplifyApp
+	seen map[string]bool
+}
+
+var envExpr = regexp.MustCompile(`^(?:process\.env|import\.meta\.env)\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|` + "`[^`$]*`" + `))?$`)
+
+// text is a string field's value as a template: the literal escaped,
+// {{env.NAME}} for process.env.NAME, "" (reported) for other code.
+func (r *amplifyReader) text(field string, v jsValue) string {
+	switch x := v.(type) {
+	case string:
+		return Literal(strings.TrimSpace(x))
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case jsExpr:
+		if m := envExpr.FindStringSubmatch(x.src); m != nil && EnvName(m[1]) == m[1] {
+			r.c.DeclareVariable(m[1])
+			r.c.Note(fmt.Sprintf("line %d:%d", x.line, x.col), "%s is %s in the file: the collection reads the environment variable %s (export it before sending)", field, x.src, m[1])
+			return "{{env." + m[1] + "}}"
+		}
+		r.c.Note(fmt.Sprintf("line %d:%d", x.line, x.col), "%s is code (%s), not a value: sigscope reads the file as data and never runs it, so it was left out; write the value into the collection", field, clip(x.src, 60))
+		if r.app != nil {
+			r.app.exprFields = append(r.app.exprFields, field)
+		}
+	}
+	return ""
+}
+
+// plain is a string field's literal value, for values sigscope reads
+// itself (ids it checks, URLs it parses); code gives "".
+func plain(v jsValue) string {
+	switch x := v.(type) {
+	case string:
+		return strings.TrimSpace(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	}
+	return ""
+}
+
+func clip(s string, n int) string {
+	if r := []rune(s); len(r) > n {
+		return string(r[:n]) + "…"
+	}
+	return s
+}
+
+func objAt(o *jsObject, path ...string) *jsObject {
+	cur := o
+	for _, k := range path {
+		next, _ := cur.get(k).(*jsObject)
+		if next == nil {
+			return nil
+		}
+		cur = next
+	}
+	return cur
+}
+
+func strsOf(v jsValue) []string {
+	switch x := v.(type) {
+	case []jsValue:
+		var out []string
+		for _, e := range x {
+			if s := plain(e); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	case string:
+		var out []string
+		for _, s := range strings.Split(x, ",") { // Gen 1 joins several redirects with commas
+			if s = strings.TrimSpace(s); s != "" {
+				out = append(out, s)
+			}
+		}
+		return out
+	}
+	return nil
+}
+
+func boolPtr(b bool) *bool { return &b }
+
+// build writes the collection from what the file said.
+func (r *amplifyReader) build(app *amplifyApp, filename string) {
+	c := r.c
+	c.Name = "Amplify app"
+	switch dir := filepath.Base(filepath.Dir(filepath.Clean(filename))); {
+	case filename == "" || filename == "-":
+	case contains([]string{".", "/", "src", "lib", "public", "config", "amplify", "app"}, strings.ToLower(dir)):
+	default:
+		c.Name = dir + " (Amplify)" // the project folder Amplify writes into
+	}
+	c.Comments = []string{fmt.Sprintf("Imported from Amplify %s configuration (%s) by sigscope import.", app.gen, app.format)}
+
+	// Endpoints on the sigscope emulator's address become {{emulator}}, as
+	// in the demo collection: its port changes from run to run.
+	emu := strings.TrimRight(app.emulator, "/")
+	local := func(u string) string { // a template
+		if emu != "" && (u == emu || strings.HasPrefix(u, emu+"/")) {
+			return "{{emulator}}" + Literal(strings.TrimPrefix(u, emu))
+		}
+		return Literal(u)
+	}
+
+	envName := amplifyStage(app.apis)
+	if emu != "" {
+		envName = "local"
+		c.Note("custom.sigscope.emulator", "the endpoints on %s are the sigscope emulator's: the collection names them {{emulator}}; pass --var emulator=URL (sigscope demo does)", emu)
+	}
+	env := c.Environment(envName)
+	c.DefaultEnvironment = envName
+	region := app.region
+	if region == "" {
+		if i := strings.IndexByte(plain(app.userPoolID), '_'); i > 0 {
+			region = app.userPoolID[:i]
+		} else if len(app.apis) > 0 {
+			region = app.apis[0].region
+		}
+	}
+	app.region = region
+	if region != "" {
+		env.Set("region", region)
+	}
+
+	profile := ""
+	if app.userPoolID != "" && app.clientID != "" {
+		profile = r.profile(app, emu != "")
+	} else if app.userPoolID != "" || app.identityPoolID != "" {
+		c.Note("auth", "no Cognito profile was written: a cognito profile needs both a user pool and its web client id, and the file names %s; add them to the collection by hand", present(app))
+	}
+	hasPool := profile != "" && app.identityPoolID != ""
+	switch {
+	case hasPool:
+		c.Description = "The Cognito setup and REST APIs of an Amplify app. Log in with `sigscope login` (or L in the UI): requests are signed with the identity pool's credentials, as Amplify's REST client signs them."
+	case profile != "":
+		c.Description = "The Cognito setup and REST APIs of an Amplify app. Log in with `sigscope login` (or L in the UI): requests carry the user pool's id token."
+	default:
+		c.Description = "The REST APIs of an Amplify app."
+	}
+	if profile != "" {
+		mode := "iam"
+		if !hasPool {
+			mode = "id_token" // without an identity pool there are no AWS credentials
+		}
+		c.Defaults = &Defaults{Auth: &Auth{Mode: mode, Profile: profile}}
+	}
+
+	guests := hasPool && (app.guests == nil || *app.guests)
+	for i, api := range app.apis {
+		variable := "base_url"
+		if len(app.apis) > 1 {
+			variable = amplifySlug(api.name) + "_url"
+		}
+		env.Set(variable, local(strings.TrimRight(api.endpoint, "/")))
+		f := &Folder{Name: api.name, Description: fmt.Sprintf("REST API %s (%s)", api.name, api.endpoint)}
+		starter := &Request{
+			Name: "Starter", Method: "GET", URL: "{{" + variable + "}}/",
+			Description: "A starter: change the path to one of the API's resources (Amplify's REST client sends to the endpoint plus the path).",
+		}
+		if a := r.apiAuth(api, profile, hasPool); a != nil {
+			f.Defaults = &Defaults{Auth: a}
+		}
+		f.Items = append(f.Items, Item{Request: starter})
+		if guests && (f.Defaults == nil || f.Defaults.Auth.Mode == "iam") {
+			g := &Request{Name: "Starter as a guest", Method: "GET", URL: "{{" + variable + "}}/", Auth: &Auth{Mode: "guest"},
+				Description: "Signed with the identity pool's guest (unauthenticated) role, as Amplify does while nobody is signed in."}
+			if app.guests == nil {
+				g.Comments = append(g.Comments, "the file does not say whether the identity pool allows guests; if it does not, the pool answers NotAuthorizedException \"Unauthenticated access is not supported for this identity pool.\"")
+			}
+			f.Items = append(f.Items, Item{Request: g})
+		}
+		if api.region != "" && region != "" && api.region != region {
+			starter.Auth = &Auth{Region: api.region}
+		}
+		c.Items = append(c.Items, Item{Folder: f})
+		_ = i
+	}
+	if len(app.apis) == 0 {
+		c.Note("APIs", "the file names no REST API (custom outputs in Gen 2, aws_cloud_logic_custom in Gen 1): the collection has the Cognito profile only; add requests with their URLs")
+	}
+	if guests && len(app.apis) == 0 {
+		c.Note("auth", "the identity pool lets guests in: auth mode guest signs with its unauthenticated role, no login needed")
+	}
+	for _, g := range app.graphql {
+		what := fmt.Sprintf("GraphQL is not yet supported: the AppSync endpoint %s", g.endpoint)
+		if g.auth != "" {
+			what += " (authorization " + g.auth + ")"
+		}
+		what += " was not imported"
+		if g.apiKey {
+			what += "; its API key was left out of the file"
+		}
+		c.Note("AppSync", "%s", what)
+		c.Comments = append(c.Comments, "not imported: "+what)
+	}
+	if len(app.others) > 0 {
+		sort.Strings(app.others)
+		c.Note("other categories", "not imported (no HTTP requests to make of them): %s", strings.Join(app.others, ", "))
+	}
+}
+
+func present(app *amplifyApp) string {
+	var have []string
+	if app.userPoolID != "" {
+		have = append(have, "user pool "+app.userPoolID)
+	}
+	if app.clientID != "" {
+		have = append(have, "client "+app.clientID)
+	}
+	if app.identityPoolID != "" {
+		have = append(have, "identity pool "+app.identityPoolID)
+	}
+	return strings.Join(have, ", ")
+}
+
+// profile adds the cognito profile and returns its name.
+func (r *amplifyReader) profile(app *amplifyApp, emulator bool) string {
+	c := r.c
+	fields := []KV{}
+	if app.region != "" {
+		fields = append(fields, KV{Key: "region", Value: "{{region}}"})
+	}
+	fields = append(fields, KV{Key: "user_pool_id", Value: app.userPoolID}, KV{Key: "client_id", Value: app.clientID})
+	if app.identityPoolID != "" {
+		fields = append(fields, KV{Key: "identity_pool_id", Value: app.identityPoolID})
+	}
+	if app.clientSecret {
+		fields = append(fields, KV{Key: "client_secret_env", Value: "AMPLIFY_CLIENT_SECRET"})
+		c.Note("auth", "the file holds the app client's secret: it was left out; the profile reads it from the environment variable AMPLIFY_CLIENT_SECRET")
+	}
+	if app.flow != "" {
+		fields = append(fields, KV{Key: "flow", Value: app.flow})
+	}
+	if emulator {
+		fields = append(fields, KV{Key: "endpoint", Value: "{{emulator}}"})
+	}
+	if app.domain != "" {
+		d := app.domain
+		if !strings.Contains(d, "://") {
+			d = "https://" + d
+		}
+		fields = append(fields, KV{Key: "domain", Value: d, Comment: "hosted UI (flow: hosted)"})
+		if len(app.scopes) > 0 {
+			fields = append(fields, KV{Key: "scopes", Value: Literal(strings.Join(app.scopes, " "))})
+		}
+		port, note := amplifyRedirect(app.redirects)
+		if port != "" {
+			fields = append(fields, KV{Key: "redirect_port", Value: port})
+		}
+		if note != "" {
+			app.authNotes = append(app.authNotes, note)
+			c.Note("hosted UI", "%s", note)
+		}
+	}
+	if len(app.idps) > 0 {
+		app.authNotes = append(app.authNotes, "federated sign-in: "+strings.Join(app.idps, ", ")+" (identity_provider: NAME with flow: hosted goes straight to one)")
+	}
+	comment := "The app's Cognito setup, as Amplify reads it."
+	if len(app.authNotes) > 0 {
+		comment += "\n" + strings.Join(app.authNotes, "\n")
+	}
+	c.AddProfile(Profile{Name: "amplify", Type: "cognito", Fields: fields, Comment: comment})
+	return "amplify"
+}
+
+// amplifyRedirect reads the sign-in redirect URIs for the hosted login:
+// sigscope listens on http://localhost:PORT/callback, so a registered
+// redirect of that shape gives the port; any other needs one added.
+func amplifyRedirect(redirects []string) (port, note string) {
+	for _, r := range redirects {
+		u, err := url.Parse(r)
+		if err != nil || u.Scheme != "http" || u.Hostname() != "localhost" || u.Port() == "" {
+			continue
+		}
+		if u.Path == "/callback" {
+			return u.Port(), ""
+		}
+	}
+	if len(redirects) == 0 {
+		return "", ""
+	}
+	return "", fmt.Sprintf("hosted UI redirects %s: sigscope's hosted login (flow: hosted) comes back to http://localhost:PORT/callback; add one to the app client's callback URLs and set redirect_port", strings.Join(redirects, ", "))
+}
+
+// apiAuth is the folder's auth when the file names the API's
+// authorization type; nil leaves the collection's defaults.
+func (r *amplifyReader) apiAuth(api amplifyAPI, profile string, hasPool bool) *Auth {
+	switch strings.ToUpper(api.auth) {
+	case "", "AWS_IAM":
+		if profile == "" {
+			return &Auth{Mode: "iam", Profile: r.c.AddProfile(Profile{Name: "aws", Type: "aws", Comment: "the default AWS credentials (environment, ~/.aws, SSO)"}), Service: "execute-api"}
+		}
+		if !hasPool {
+			r.c.Note("folder "+api.name, "the API uses IAM but the file names no identity pool: the requests send the id token instead; add identity_pool_id to the profile to sign them")
+		}
+		return nil
+	case "AMAZON_COGNITO_USER_POOLS":
+		if profile == "" {
+			return nil
+		}
+		return &Auth{Mode: "id_token"}
+	case "API_KEY":
+		ref := r.c.SecretRef("folder "+api.name, api.name+"_API_KEY")
+		return &Auth{Mode: "api_key", APIKey: ref}
+	case "NONE":
+		return &Auth{Mode: "none"}
+	}
+	r.c.Note("folder "+api.name, "authorization type %s is not one sigscope knows: the requests use the collection's defaults", api.auth)
+	return nil
+}
+
+// amplifyStage names the environment after the APIs' stage (the first
+// path segment of their endpoints) when they share one.
+func amplifyStage(apis []amplifyAPI) string {
+	stage := ""
+	for _, a := range apis {
+		u, err := url.Parse(a.endpoint)
+		if err != nil {
+			return "amplify"
+		}
+		seg, _, _ := strings.Cut(strings.Trim(u.Path, "/"), "/")
+		if seg == "" || (stage != "" && seg != stage) || !regexp.MustCompile(`^[A-Za-z0-9_-]+$`).MatchString(seg) {
+			return "amplify"
+		}
+		stage = seg
+	}
+	if stage == "" {
+		return "amplify"
+	}
+	return stage
+}
+
+func amplifySlug(s string) string {
+	var b strings.Builder
+	for _, r := range strings.ToLower(s) {
+		switch {
+		case r >= 'a' && r <= 'z' || r >= '0' && r <= '9':
+			b.WriteRune(r)
+		case b.Len() > 0 && !strings.HasSuffix(b.String(), "_"):
+			b.WriteByte('_')
+		}
+	}
+	out := strings.Trim(b.String(), "_")
+	if out == "" || out[0] >= '0' && out[0] <= '9' {
+		out = "api_" + out
+	}
+	return out
+}
+
+// apiRegion is the region of an execute-api host, for endpoints that do
+// not name one.
+func apiRegion(endpoint string) string {
+	u, err := url.Parse(endpoint)
+	if err != nil {
+		return ""
+	}
+	host := u.Hostname()
+	if net.ParseIP(host) != nil {
+		return ""
+	}
+	parts := strings.Split(host, ".")
+	for i, p := range parts {
+		if p == "execute-api" && i+1 < len(parts) {
+			return parts[i+1]
+		}
+	}
+	return ""
+}
+
+// addAPI records a REST API, checking its endpoint is a URL.
+func (r *amplifyReader) addAPI(app *amplifyApp, where, name string, endpoint, region, auth jsValue) {
+	ep := plain(endpoint)
+	if ep == "" {
+		if e, ok := endpoint.(jsExpr); ok {
+			r.text(where+".endpoint", e)
+		} else {
+			r.c.Note(where, "REST API %q has no endpoint: not imported", name)
+		}
+		return
+	}
+	u, err := url.Parse(ep)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") || u.Host == "" {
+		r.c.Note(where, "REST API %q: endpoint %q is not an http(s) URL: not imported", name, clip(ep, 80))
+		return
+	}
+	if name == "" {
+		name = strings.SplitN(u.Host, ".", 2)[0]
+	}
+	reg := plain(region)
+	if reg == "" {
+		reg = apiRegion(ep)
+	}
+	for _, a := range app.apis {
+		if a.name == name {
+			name = fmt.Sprintf("%s (%d)", name, len(app.apis)+1)
+		}
+	}
+	app.apis = append(app.apis, amplifyAPI{name: name, endpoint: ep, region: reg, auth: plain(auth)})
+}
