@@ -219,7 +219,7 @@ func (p *jsParser) value() (jsValue, error) {
 		if err := p.skip(); err != nil {
 			return nil, err
 		}
-		if !p.atValueEnd() { // "a" + b, a concatenation: code
+		if p.continuesExpr() { // "a" + b, a concatenation: code
 			return p.exprFrom(line, col, start)
 		}
 		return s, nil
@@ -231,7 +231,7 @@ func (p *jsParser) value() (jsValue, error) {
 		if err := p.skip(); err != nil {
 			return nil, err
 		}
-		if p.atValueEnd() {
+		if !p.continuesExpr() {
 			switch word {
 			case "true":
 				return true, nil
@@ -240,11 +240,18 @@ func (p *jsParser) value() (jsValue, error) {
 			case "null", "undefined":
 				return nil, nil
 			}
+			return jsExpr{src: word, line: line, col: col}, nil // a variable
 		}
 		return p.exprFrom(line, col, start)
 	default:
 		return p.exprFrom(p.line, p.col, p.pos)
 	}
+}
+
+// continuesExpr reports whether the next character carries a value on
+// into an expression (an operator, a member access, a call).
+func (p *jsParser) continuesExpr() bool {
+	return !p.eof() && strings.ContainsRune("+-*/%?.[(|&=<>!`", p.peek())
 }
 
 // atValueEnd reports whether the next character closes a value.

@@ -100,7 +100,9 @@ func TestAmplifyLiteralDepth(t *testing.T) {
 // Any prefix of a real file is either parsed or refused with a position;
 // never a panic or a hang.
 func FuzzAmplifyLiteral(f *testing.F) {
-	for _, s := range []string{"const a = { b: [1, 'x', {c: `d`}], e: process.env.X, /* c */ f: -1.5e3, }", `{"a": "\u00e9\\", "b": [true, false, null]}`, "module.exports = {a: f({b: [1,2]}), c: 'x' + y}"} {
+	for _, s := range []string{"const a = { b: [1, 'x', {c: `d`}], e: process.env.X, /* c */ f: -1.5e3, }", `{"a": "\u00e9\\", "b": [true, false, null]}`, "module.exports = {a: f({b: [1,2]}), c: 'x' + y}",
+		"{\"\":\"\", \"\":\xe80,00A0Y0,", // a numeric key that is no number once panicked
+	} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, src string) {
