@@ -11,8 +11,6 @@ import (
 	"sync"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
-
-	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
 // Guest credentials (auth mode guest) belong to an identity pool, not to a
@@ -61,18 +59,7 @@ func (s *Store) loadGuest(poolID, endpoint string) (*guestRecord, error) {
 
 func (s *Store) saveGuest(r *guestRecord) error {
 	r.Version = recordVersion
-	path := s.guestFile(r.IdentityPoolID, r.Endpoint)
-	if err := s.ensureDir(filepath.Dir(path)); err != nil {
-		return err
-	}
-	data, err := json.MarshalIndent(r, "", "  ")
-	if err != nil {
-		return fmt.Errorf("guest credential cache: encode: %w", err)
-	}
-	if err := atomicfile.Write(path, data, 0o600); err != nil {
-		return fmt.Errorf("guest credential cache: %w", err)
-	}
-	return nil
+	return s.writeRecord(s.guestFile(r.IdentityPoolID, r.Endpoint), r, "guest credential cache")
 }
 
 // guestLocks serialises fetches per cache file within the process, so two

@@ -27,21 +27,9 @@ func (r *amplifyReader) gen1Web(doc *jsObject) *amplifyApp {
 	if strings.EqualFold(plain(doc.get("aws_mandatory_sign_in")), "enable") {
 		app.guests = boolPtr(false)
 	}
-	if o := objAt(doc, "oauth"); o != nil {
-		app.domain = plain(o.get("domain"))
-		app.redirects = strsOf(o.get("redirectSignIn"))
-		app.scopes = strsOf(o.get("scope"))
-	}
+	app.hostedUI(objAt(doc, "oauth"), "domain", "redirectSignIn", "scope")
 	app.idps = strsOf(doc.get("aws_cognito_social_providers"))
-	if pp := objAt(doc, "aws_cognito_password_protection_settings"); pp != nil {
-		app.authNotes = append(app.authNotes, passwordNote(plain(pp.get("passwordPolicyMinLength")), gen1PasswordNeeds(strsOf(pp.get("passwordPolicyCharacters")))))
-	}
-	if n := mfaNote(plain(doc.get("aws_cognito_mfa_configuration")), strsOf(doc.get("aws_cognito_mfa_types"))); n != "" {
-		app.authNotes = append(app.authNotes, n)
-	}
-	if attrs := strsOf(doc.get("aws_cognito_username_attributes")); len(attrs) > 0 {
-		app.authNotes = append(app.authNotes, "users sign in with: "+strings.ToLower(strings.Join(attrs, ", ")))
-	}
+	app.gen1Notes(objAt(doc, "aws_cognito_password_protection_settings"), doc.get("aws_cognito_mfa_configuration"), doc.get("aws_cognito_mfa_types"), doc.get("aws_cognito_username_attributes"))
 	if list, ok := doc.get("aws_cloud_logic_custom").([]jsValue); ok {
 		for i, v := range list {
 			if o, ok := v.(*jsObject); ok {
@@ -70,6 +58,16 @@ func contains(list []string, s string) bool {
 		}
 	}
 	return false
+}
+
+// gen1Notes notes a Gen 1 password policy (passwordPolicyMinLength,
+// passwordPolicyCharacters), MFA setting and sign-in attributes; the web
+// and the mobile files name the same settings differently.
+func (app *amplifyApp) gen1Notes(policy *jsObject, mfa, mfaTypes, signIn jsValue) {
+	if policy != nil {
+		app.authNotes = append(app.authNotes, passwordNote(plain(policy.get("passwordPolicyMinLength")), gen1PasswordNeeds(strsOf(policy.get("passwordPolicyCharacters")))))
+	}
+	app.noteMFAAndSignIn(mfa, mfaTypes, signIn)
 }
 
 // gen1PasswordNeeds turns REQUIRES_LOWERCASE... into words.
@@ -175,20 +173,8 @@ func (r *amplifyReader) gen1Mobile(doc *jsObject) *amplifyApp {
 		if plain(ad.get("authenticationFlowType")) == "USER_PASSWORD_AUTH" {
 			app.flow = "password"
 		}
-		if o := objAt(ad, "OAuth"); o != nil {
-			app.domain = plain(o.get("WebDomain"))
-			app.redirects = strsOf(o.get("SignInRedirectURI"))
-			app.scopes = strsOf(o.get("Scopes"))
-		}
-		if pp := objAt(ad, "passwordProtectionSettings"); pp != nil {
-			app.authNotes = append(app.authNotes, passwordNote(plain(pp.get("passwordPolicyMinLength")), gen1PasswordNeeds(strsOf(pp.get("passwordPolicyCharacters")))))
-		}
-		if n := mfaNote(plain(ad.get("mfaConfiguration")), strsOf(ad.get("mfaTypes"))); n != "" {
-			app.authNotes = append(app.authNotes, n)
-		}
-		if attrs := strsOf(ad.get("usernameAttributes")); len(attrs) > 0 {
-			app.authNotes = append(app.authNotes, "users sign in with: "+strings.ToLower(strings.Join(attrs, ", ")))
-		}
+		app.hostedUI(objAt(ad, "OAuth"), "WebDomain", "SignInRedirectURI", "Scopes")
+		app.gen1Notes(objAt(ad, "passwordProtectionSettings"), ad.get("mfaConfiguration"), ad.get("mfaTypes"), ad.get("usernameAttributes"))
 		app.idps = strsOf(ad.get("socialProviders"))
 	}
 	if apis := objAt(doc, "api", "plugins", "awsAPIPlugin"); apis != nil {

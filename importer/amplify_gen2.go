@@ -41,18 +41,9 @@ func (r *amplifyReader) gen2(doc *jsObject) *amplifyApp {
 			}
 			app.authNotes = append(app.authNotes, passwordNote(plain(pp.get("min_length")), need))
 		}
-		if n := mfaNote(plain(a.get("mfa_configuration")), strsOf(a.get("mfa_methods"))); n != "" {
-			app.authNotes = append(app.authNotes, n)
-		}
-		if attrs := strsOf(a.get("username_attributes")); len(attrs) > 0 {
-			app.authNotes = append(app.authNotes, "users sign in with: "+strings.ToLower(strings.Join(attrs, ", ")))
-		}
-		if o := objAt(a, "oauth"); o != nil {
-			app.domain = plain(o.get("domain"))
-			app.redirects = strsOf(o.get("redirect_sign_in_uri"))
-			app.scopes = strsOf(o.get("scopes"))
-			app.idps = strsOf(o.get("identity_providers"))
-		}
+		app.noteMFAAndSignIn(a.get("mfa_configuration"), a.get("mfa_methods"), a.get("username_attributes"))
+		app.hostedUI(objAt(a, "oauth"), "domain", "redirect_sign_in_uri", "scopes")
+		app.idps = strsOf(objAt(a, "oauth").get("identity_providers"))
 	}
 	if d := objAt(doc, "data"); d != nil {
 		if u := plain(d.get("url")); u != "" {
@@ -126,6 +117,28 @@ func (r *amplifyReader) emulatorURL(s string) string {
 	}
 	r.c.Note("custom.sigscope.emulator", "%q is not a loopback base URL such as http://127.0.0.1:7466: ignored", clip(s, 80))
 	return ""
+}
+
+// hostedUI reads an OAuth block (the key names differ by file): the
+// hosted UI domain, the sign-in redirects and the scopes.
+func (app *amplifyApp) hostedUI(o *jsObject, domain, redirects, scopes string) {
+	if o == nil {
+		return
+	}
+	app.domain = plain(o.get(domain))
+	app.redirects = strsOf(o.get(redirects))
+	app.scopes = strsOf(o.get(scopes))
+}
+
+// noteMFAAndSignIn notes the MFA setting and the attributes users sign in
+// with.
+func (app *amplifyApp) noteMFAAndSignIn(mfa, methods, signIn jsValue) {
+	if n := mfaNote(plain(mfa), strsOf(methods)); n != "" {
+		app.authNotes = append(app.authNotes, n)
+	}
+	if attrs := strsOf(signIn); len(attrs) > 0 {
+		app.authNotes = append(app.authNotes, "users sign in with: "+strings.ToLower(strings.Join(attrs, ", ")))
+	}
 }
 
 // passwordNote is the password policy in words.
