@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"sync"
+	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 )
@@ -57,9 +58,31 @@ func (s *Store) loadGuest(poolID, endpoint string) (*guestRecord, error) {
 	return &r, nil
 }
 
-func (s *Store) saveGuest(r *guestRecord) error {
+func (s *Store) saveGuest(r *guestRecord, now time.Time) error {
 	r.Version = recordVersion
+	s.pruneGuests(now)
 	return s.writeRecord(s.guestFile(r.IdentityPoolID, r.Endpoint), r, "guest credential cache")
+}
+
+// guestRetention is how long expired guest credentials stay cached: an
+// emulator on a new port each run (sigscope demo) would otherwise leave a
+// file per run.
+const guestRetention = 24 * time.Hour
+
+// pruneGuests removes guest records whose credentials expired long ago,
+// and files that are no guest record at all.
+func (s *Store) pruneGuests(now time.Time) {
+	paths, _ := filepath.Glob(filepath.Join(s.guestDir(), "*.json"))
+	for _, path := range paths {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			continue
+		}
+		var r guestRecord
+		if json.Unmarshal(data, &r) != nil || r.Credentials == nil || now.Sub(r.Credentials.Expiry) > guestRetention {
+			_ = os.Remove(path)
+		}
+	}
 }
 
 // guestLocks serialises fetches per cache file within the process, so two
@@ -103,7 +126,7 @@ func CachedGuestCredentials(ctx context.Context, p CognitoProfile, opts ...Optio
 		AccessKeyID: a.AccessKeyID, SecretAccessKey: a.SecretAccessKey, SessionToken: a.SessionToken,
 		Expiry: a.Expires, Obtained: o.now(),
 	}
-	if err := o.store.saveGuest(rec); err != nil {
+	if err := o.store.saveGuest(rec, o.now()); err != nil {
 		return aws.Credentials{}, err
 	}
 	return a, nil

@@ -70,6 +70,26 @@ func TestCachedGuestCredentials(t *testing.T) {
 		t.Errorf("renewed credentials expire at %v, before now %v", rec2.Credentials.Expiry, e.clock.Now())
 	}
 
+	// Records of other endpoints (an emulator's earlier port) are pruned
+	// once their credentials are long expired.
+	stale := &guestRecord{IdentityPoolID: demoIDPool, Endpoint: "http://127.0.0.1:1", Credentials: &cachedCredentials{AccessKeyID: "ASIAOLD", Expiry: e.clock.Now().Add(-48 * time.Hour)}}
+	fresh := &guestRecord{IdentityPoolID: demoIDPool, Endpoint: "http://127.0.0.1:2", Credentials: &cachedCredentials{AccessKeyID: "ASIANEW", Expiry: e.clock.Now().Add(-time.Hour)}}
+	for _, r := range []*guestRecord{stale, fresh} {
+		if err := e.store.writeRecord(e.store.guestFile(r.IdentityPoolID, r.Endpoint), r, "test"); err != nil {
+			t.Fatal(err)
+		}
+	}
+	e.clock.Advance(time.Hour)
+	if _, err := CachedGuestCredentials(ctx, p, e.opts()...); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(e.store.guestFile(demoIDPool, "http://127.0.0.1:1")); err == nil {
+		t.Error("guest credentials expired two days ago were kept")
+	}
+	if _, err := os.Stat(e.store.guestFile(demoIDPool, "http://127.0.0.1:2")); err != nil {
+		t.Errorf("guest credentials expired an hour ago were removed: %v", err)
+	}
+
 	// A damaged cache file is fetched anew and written over.
 	if err := os.WriteFile(path, []byte("{not json"), 0o600); err != nil {
 		t.Fatal(err)
