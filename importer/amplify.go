@@ -250,6 +250,7 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 		env.Set("region", region)
 	}
 
+	r.checkIDs(app)
 	profile := ""
 	if app.userPoolID != "" && app.clientID != "" {
 		profile = r.profile(app, emu != "")
@@ -324,6 +325,33 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 	if len(app.others) > 0 {
 		sort.Strings(app.others)
 		c.Note("other categories", "not imported (no HTTP requests to make of them): %s", strings.Join(app.others, ", "))
+	}
+}
+
+var (
+	userPoolIDShape     = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
+	identityPoolIDShape = regexp.MustCompile(`^[\w-]+:[0-9a-fA-F-]+$`)
+	appClientIDShape    = regexp.MustCompile(`^[\w+]+$`)
+)
+
+// checkIDs drops ids that are not shaped like Cognito's (a placeholder
+// such as "<client-id>", a typo) and says so: the collection would not
+// load with them. Templates ({{env.X}}) are the user's to fill.
+func (r *amplifyReader) checkIDs(app *amplifyApp) {
+	for _, id := range []struct {
+		val   *string
+		what  string
+		shape *regexp.Regexp
+		want  string
+	}{
+		{&app.userPoolID, "user pool id", userPoolIDShape, "REGION_ID, e.g. us-east-1_AbC123"},
+		{&app.clientID, "app client id", appClientIDShape, "letters and digits"},
+		{&app.identityPoolID, "identity pool id", identityPoolIDShape, "REGION:UUID"},
+	} {
+		if v := *id.val; v != "" && !strings.Contains(v, "{{") && !id.shape.MatchString(v) {
+			r.c.Note("auth", "the %s %q is not shaped like one (%s): left out; write the real one into the collection", id.what, clip(v, 60), id.want)
+			*id.val = ""
+		}
 	}
 }
 

@@ -2,6 +2,7 @@ package importer
 
 import (
 	"encoding/json"
+	"os"
 	"strings"
 	"testing"
 )
@@ -97,11 +98,17 @@ func TestAmplifyLiteralDepth(t *testing.T) {
 	}
 }
 
-// Any prefix of a real file is either parsed or refused with a position;
-// never a panic or a hang.
-func FuzzAmplifyLiteral(f *testing.F) {
+// Any input is either parsed or refused with a position, never a panic
+// or a hang; what parses imports to a collection or a clear error.
+func FuzzAmplify(f *testing.F) {
+	for _, name := range []string{"testdata/amplify/aws-exports.gen1-web.js", "testdata/amplify/amplifyconfiguration.gen1-mobile.json", "testdata/amplify/amplify_outputs.gen2-appsync.json", demoOutputs} {
+		if data, err := os.ReadFile(name); err == nil {
+			f.Add(string(data))
+		}
+	}
 	for _, s := range []string{"const a = { b: [1, 'x', {c: `d`}], e: process.env.X, /* c */ f: -1.5e3, }", `{"a": "\u00e9\\", "b": [true, false, null]}`, "module.exports = {a: f({b: [1,2]}), c: 'x' + y}",
 		"{\"\":\"\", \"\":\xe80,00A0Y0,", // a numeric key that is no number once panicked
+		`{"auth":{"plugins":{"awsCognitoAuthPlugin":{"CognitoUserPool":{"Default":{"PoolId":"0","AppClientId":"0"}}}}}}`, // a pool id of the wrong shape once gave a collection that did not load
 	} {
 		f.Add(s)
 	}
@@ -109,6 +116,18 @@ func FuzzAmplifyLiteral(f *testing.F) {
 		_, err := parseJSConfig("f.js", src)
 		if err != nil && !strings.HasPrefix(err.Error(), "f.js:") {
 			t.Fatalf("error without a position: %v", err)
+		}
+		if err != nil {
+			return
+		}
+		for _, name := range []string{"aws-exports.js", "amplify_outputs.json"} {
+			c, err := Import([]byte(src), name, "amplify")
+			if err != nil {
+				continue
+			}
+			if y, err := c.YAML(); err != nil {
+				t.Fatalf("the import does not load as a collection: %v\n%s", err, y)
+			}
 		}
 	})
 }
