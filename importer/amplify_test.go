@@ -12,6 +12,7 @@ import (
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/emulator/cognito"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -360,4 +361,98 @@ func caller(t *testing.T, oc *workbench.Outcome) string {
 		t.Fatalf("echo %.200s: %v", oc.Result.Response.Body, err)
 	}
 	return echo.RequestContext.Identity.UserArn
+}
+
+// Must show, for the real files: each public configuration's collection
+// logs in and sends against an emulator that plays that app's backend
+// (its pools, client, region and guest setting; 127.0.0.1:0), its
+// endpoints pointed there as a user points a collection at a test stage.
+func TestAmplifyPublicFilesAgainstTheEmulator(t *testing.T) {
+	for _, tc := range []struct {
+		file, request, path string
+	}{
+		{"testdata/amplify/aws-exports.gen1-web.js", "FinalhttpAPILambda/Starter", "/me"},    // id token: no identity pool
+		{"testdata/amplify/amplifyconfiguration.gen1-mobile.json", "apitest/Starter", "/me"}, // id token: no identity pool
+		{"testdata/amplify/amplify_outputs.gen2-appsync.json", "", "/pets"},                  // no REST API: the profile's logins and guests
+	} {
+		t.Run(filepath.Base(tc.file), func(t *testing.T) {
+			c, col := importFile(t, tc.file)
+			p, _, err := col.ResolveProfile("amplify", "", nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			cfg := emulator.DefaultConfig()
+			cfg.Region = p.Region
+			up := &cfg.Cognito.UserPools[0]
+			up.ID, up.Clients = p.UserPoolID, up.Clients[:1]
+			up.Clients[0].ID = p.ClientID
+			cfg.Cognito.IdentityPools = nil
+			if p.IdentityPoolID != "" {
+				cfg.Cognito.IdentityPools = []cognito.IdentityPoolConfig{{ID: p.IdentityPoolID, AllowUnauthenticated: true, UserPools: []string{p.UserPoolID}, UnauthenticatedRole: "app-guest", AuthenticatedRole: "app-auth"}}
+			}
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			srv, err := emulator.Start(ctx, emulator.Options{Addr: "127.0.0.1:0", Config: cfg})
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer srv.Close()
+
+			prof := c.Profile("amplify")
+			prof.Fields = append(prof.Fields, KV{Key: "endpoint", Value: srv.URL})
+			y, err := c.YAML()
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			path := filepath.Join(dir, "app.yaml")
+			if err := os.WriteFile(path, y, 0o600); err != nil {
+				t.Fatal(err)
+			}
+			wb, err := workbench.OpenBytes(path, y, workbench.Options{
+				Vars: map[string]string{"base_url": srv.APIURL()}, Trusted: true,
+				Env: workbench.Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: filepath.Join(dir, "cache"), UserAgent: "sigscope/test"},
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			target, err := wb.LoginTarget("")
+			if err != nil {
+				t.Fatal(err)
+			}
+			l, err := target.Start("demo")
+			if err != nil {
+				t.Fatal(err)
+			}
+			if st, err := l.Answer(ctx, auth.Answer{Password: up.Users[0].Password}); err != nil || st.Kind != auth.StepDone {
+				t.Fatalf("login to %s: %v %v", p.UserPoolID, st.Kind, err)
+			}
+			status, err := target.Finish(ctx, l)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if p.IdentityPoolID != "" && status.IdentityID == "" {
+				t.Fatalf("no identity-pool credentials after the login: %+v", status)
+			}
+			if tc.request != "" {
+				oc := wb.Send(ctx, tc.request, workbench.Run{Timeout: 5 * time.Second, Edit: func(rr *collections.ResolvedRequest) { rr.URL = strings.TrimSuffix(rr.URL, "/") + tc.path }})
+				defer oc.Close()
+				if oc.Err != nil || oc.Result.Err != nil || oc.Result.Response.Status != 200 {
+					t.Fatalf("send %s: %v %+v", tc.request, oc.Err, oc.Result)
+				}
+				return
+			}
+			// No REST API in the file: the profile's guest and logged-in
+			// credentials sign a request the test adds.
+			src := workbench.Sources{CollectionPath: path, AuthOptions: []auth.Option{auth.WithStore(&auth.Store{Dir: filepath.Join(dir, "cache", "tokens")})}, LookupEnv: func(string) (string, bool) { return "", false }}
+			rp, _, err := wb.Coll.ResolveProfile("amplify", "", nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			guest, region, err := src.Guest(ctx, rp)
+			if err != nil || region != "us-west-2" || !strings.HasPrefix(guest.AccessKeyID, "ASIA") {
+				t.Fatalf("guest credentials: %v %s %s", err, region, guest.AccessKeyID)
+			}
+		})
+	}
 }
