@@ -322,20 +322,7 @@ export default awsmobile;
 			}
 
 			// Then log in as the demo user and send as the app would.
-			target, err := wb.LoginTarget("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			l, err := target.Start("demo")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st, err := l.Answer(ctx, auth.Answer{Password: pool.Users[0].Password}); err != nil || st.Kind != auth.StepDone {
-				t.Fatalf("login: %v %v", st.Kind, err)
-			}
-			if _, err := target.Finish(ctx, l); err != nil {
-				t.Fatal(err)
-			}
+			loginAs(t, wb, "demo", pool.Users[0].Password)
 			oc := wb.Send(ctx, "petsApi/Starter", toPets)
 			defer oc.Close()
 			if oc.Err != nil || oc.Result.Err != nil || oc.Result.Response.Status != 200 {
@@ -346,6 +333,28 @@ export default awsmobile;
 			}
 		})
 	}
+}
+
+// loginAs logs into the collection's Cognito profile as user, as L does.
+func loginAs(t *testing.T, wb *workbench.Workbench, user, password string) *workbench.LoginStatus {
+	t.Helper()
+	ctx := context.Background()
+	target, err := wb.LoginTarget("")
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := target.Start(user)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st, err := l.Answer(ctx, auth.Answer{Password: password}); err != nil || st.Kind != auth.StepDone {
+		t.Fatalf("login to %s as %s: %v %v", target.Profile.UserPoolID, user, st.Kind, err)
+	}
+	status, err := target.Finish(ctx, l)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return status
 }
 
 func caller(t *testing.T, oc *workbench.Outcome) string {
@@ -416,21 +425,7 @@ func TestAmplifyPublicFilesAgainstTheEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			target, err := wb.LoginTarget("")
-			if err != nil {
-				t.Fatal(err)
-			}
-			l, err := target.Start("demo")
-			if err != nil {
-				t.Fatal(err)
-			}
-			if st, err := l.Answer(ctx, auth.Answer{Password: up.Users[0].Password}); err != nil || st.Kind != auth.StepDone {
-				t.Fatalf("login to %s: %v %v", p.UserPoolID, st.Kind, err)
-			}
-			status, err := target.Finish(ctx, l)
-			if err != nil {
-				t.Fatal(err)
-			}
+			status := loginAs(t, wb, "demo", up.Users[0].Password)
 			if p.IdentityPoolID != "" && status.IdentityID == "" {
 				t.Fatalf("no identity-pool credentials after the login: %+v", status)
 			}
