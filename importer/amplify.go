@@ -275,7 +275,7 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 	}
 
 	guests := hasPool && (app.guests == nil || *app.guests)
-	for i, api := range app.apis {
+	for _, api := range app.apis {
 		variable := "base_url"
 		if len(app.apis) > 1 {
 			variable = amplifySlug(api.name) + "_url"
@@ -302,7 +302,6 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 			starter.Auth = &Auth{Region: api.region}
 		}
 		c.Items = append(c.Items, Item{Folder: f})
-		_ = i
 	}
 	if len(app.apis) == 0 {
 		c.Note("APIs", "the file names no REST API (custom outputs in Gen 2, aws_cloud_logic_custom in Gen 1): the collection has the Cognito profile only; add requests with their URLs")
