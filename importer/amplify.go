@@ -21,8 +21,7 @@ import (
 // endpoints as environment variables. AppSync (GraphQL) endpoints are
 // reported, not imported. The reading of each generation is in
 // amplify_gen1.go and amplify_gen2.go, the writing in amplify_collection.go;
-// the file is parsed as data by
-// amplify_literal.go, never run.
+// the file is parsed as data by amplify_literal.go, never run.
 
 func init() { Register(amplifyImporter{}) }
 
