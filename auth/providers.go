@@ -89,7 +89,7 @@ func guestFetch(ctx context.Context, p CognitoProfile, identityID string, opts [
 		return aws.Credentials{}, "", err
 	}
 	a := creds.aws()
-	a.Source = "sigscope: Cognito identity pool (guest)"
+	a.Source = guestSource
 	return a, id, nil
 }
 

@@ -156,17 +156,21 @@ func (s *Store) ensureDir(dir string) error {
 func (s *Store) save(r *record) error {
 	r.Version = recordVersion
 	r.Collection = canonicalCollection(r.Collection)
-	path := s.file(r.key())
-	dir := filepath.Dir(path)
-	if err := s.ensureDir(dir); err != nil {
+	return s.writeRecord(s.file(r.key()), r, "token cache")
+}
+
+// writeRecord writes v as JSON to path, mode 0600 in a 0700 folder of the
+// store, atomically; what names the cache in errors.
+func (s *Store) writeRecord(path string, v any, what string) error {
+	if err := s.ensureDir(filepath.Dir(path)); err != nil {
 		return err
 	}
-	data, err := json.MarshalIndent(r, "", "  ")
+	data, err := json.MarshalIndent(v, "", "  ")
 	if err != nil {
-		return fmt.Errorf("token cache: encode: %w", err)
+		return fmt.Errorf("%s: encode: %w", what, err)
 	}
 	if err := atomicfile.Write(path, data, 0o600); err != nil {
-		return fmt.Errorf("token cache: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
@@ -223,6 +227,9 @@ func (s *Store) records(dir string) ([]*record, error) {
 				return nil
 			}
 			return err
+		}
+		if d.IsDir() && path == s.guestDir() {
+			return filepath.SkipDir // guest credentials are no login
 		}
 		if d.IsDir() || !strings.HasSuffix(path, ".json") {
 			return nil

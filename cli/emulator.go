@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/emulator/cognito"
 )
 
 type emulatorFlags struct {
@@ -164,13 +165,20 @@ func describeEmulator(w io.Writer, srv *emulator.Server) {
 		}
 	}
 	for _, ip := range cfg.Cognito.IdentityPools {
+		authRole, guestRole := ip.AuthenticatedRole, ip.UnauthenticatedRole
+		if authRole == "" {
+			authRole = cognito.DefaultAuthRole
+		}
+		if guestRole == "" {
+			guestRole = cognito.DefaultUnauthRole
+		}
 		guests := "no guests"
 		if ip.AllowUnauthenticated {
-			guests = "guests allowed"
+			guests = "guests allowed, as role " + guestRole
 		}
 		pools := append([]string(nil), ip.UserPools...)
 		sort.Strings(pools)
-		p("  identity pool   %s (%s; user pools %s)", ip.ID, guests, strings.Join(pools, ", "))
+		p("  identity pool   %s (%s; users of %s as role %s)", ip.ID, guests, strings.Join(pools, ", "), authRole)
 	}
 	for _, c := range cfg.Credentials {
 		p("  IAM user        %s  secret %s  %s", c.AccessKeyID, secret(c.SecretAccessKey), c.ARN)

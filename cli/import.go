@@ -30,7 +30,9 @@ func newImportCmd() *cobra.Command {
 collection: curl command lines (as browsers and docs write them, never run),
 OpenAPI 3 and Swagger 2 documents (API Gateway exports with their IAM,
 Cognito, API key and JWT authorizers), Postman collections and environments,
-Insomnia exports and Bruno collections (a folder). SOURCE is a file, a
+Insomnia exports, Bruno collections (a folder) and Amplify configurations
+(amplify_outputs.json, aws-exports.js, amplifyconfiguration.json: the
+Cognito setup and the REST APIs, the .js read as data, never run). SOURCE is a file, a
 folder, or - for standard input; the format is detected unless --format
 says it. A Postman collection's environments are separate files: give each
 with --env, and each becomes an environment of the collection.

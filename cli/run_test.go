@@ -49,7 +49,7 @@ func demoCopy(t *testing.T, edit func(string) string) string {
 func TestRunQASmoke(t *testing.T) {
 	env := runEnv(t)
 	out, errs, code := run(t, env, nil, "run", filepath.Join("..", "examples", "collections", "demo.yaml"), "QA smoke", "--emulator", "--yes")
-	if code != 0 || !strings.Contains(out, "5 requests: 5 passed, 0 failed, 0 no answer") {
+	if code != 0 || !strings.Contains(out, "6 requests: 6 passed, 0 failed, 0 no answer") {
 		t.Fatalf("exit %d\n%s\n%s", code, out, errs)
 	}
 	for _, want := range []string{"✓ 201 QA smoke/Create pet", "✓ 404 QA smoke/Pet is gone", "✓ 200 QA smoke/Who am I (user pool)"} {
@@ -91,7 +91,7 @@ func TestRunOutputs(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &res); err != nil || code != ExitError {
 		t.Fatalf("exit %d, json %v:\n%s", code, err, out)
 	}
-	if len(res.Steps) != 5 || res.Failed != 1 || res.Steps[3].Outcome != "failed" || res.Steps[3].Status != 204 || res.Steps[0].Captures[0].Var != "pet_id" || res.Steps[0].Captures[0].Value == "" {
+	if len(res.Steps) != 6 || res.Failed != 1 || res.Steps[3].Outcome != "failed" || res.Steps[3].Status != 204 || res.Steps[0].Captures[0].Var != "pet_id" || res.Steps[0].Captures[0].Value == "" {
 		t.Errorf("json run: %+v", res)
 	}
 	var doc struct {
@@ -107,7 +107,7 @@ func TestRunOutputs(t *testing.T) {
 		} `xml:"testsuite"`
 	}
 	data, err := os.ReadFile(junit)
-	if err != nil || xml.Unmarshal(data, &doc) != nil || len(doc.Suites) != 1 || doc.Suites[0].Tests != 5 || doc.Suites[0].Failures != 1 ||
+	if err != nil || xml.Unmarshal(data, &doc) != nil || len(doc.Suites) != 1 || doc.Suites[0].Tests != 6 || doc.Suites[0].Failures != 1 ||
 		doc.Suites[0].Cases[3].Failure == nil || !strings.Contains(doc.Suites[0].Cases[3].Failure.Message, "status: expected 200, got 204") {
 		t.Errorf("junit %v:\n%s", err, data)
 	}
@@ -143,7 +143,7 @@ for suite in xml:
 		t.Fatalf("junitparser: %v\n%s", err, out)
 	}
 	got := string(out)
-	for _, want := range []string{"Create pet passed", "Delete pet FAILED status: expected 200, got 204", "total 5 1 0"} {
+	for _, want := range []string{"Create pet passed", "Delete pet FAILED status: expected 200, got 204", "total 6 1 0"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("junitparser read %q, want %q", got, want)
 		}

@@ -152,7 +152,7 @@ incomplete one.`,
 	}
 	fl := cmd.Flags()
 	fl.StringVarP(&f.env, "env", "e", "", "environment of the collection (default: its default_environment, or its only one)")
-	fl.StringVar(&f.authMode, "auth", "", "auth mode for this run instead of the collection's: iam, id_token, access_token, api_key or none")
+	fl.StringVar(&f.authMode, "auth", "", "auth mode for this run instead of the collection's: iam, id_token, access_token, api_key, guest or none")
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v, taken literally (repeatable), e.g. --var emulator=http://127.0.0.1:7466")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text (the body) or json (everything)")
 	fl.BoolVar(&f.showSigning, "show-signing", false, "print the canonical request and string-to-sign before the answer")

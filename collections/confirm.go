@@ -85,7 +85,7 @@ func requestUse(c *Collection, x *partialExpander, r *request, chain []*folder) 
 		to = fmt.Sprintf("%s (its Host header) while connecting to %s", h, to)
 	}
 	switch AuthMode(a.mode.val) {
-	case ModeIAM:
+	case ModeIAM, ModeGuest:
 		service := "execute-api"
 		switch {
 		case a.service.isSet():
@@ -113,6 +113,14 @@ func requestUse(c *Collection, x *partialExpander, r *request, chain []*folder) 
 			}
 			if len(set) > 0 {
 				region = strings.Join(set, ",")
+			}
+		}
+		if AuthMode(a.mode.val) == ModeGuest {
+			who = "the guest (unauthenticated) credentials of " + who
+			if p := c.profile(a.profile.val); p != nil && a.profile.node != nil {
+				if t, ok := p.fields["identity_pool_id"]; ok {
+					who += fmt.Sprintf(" from identity pool %q", x.expand(t))
+				}
 			}
 		}
 		return fmt.Sprintf("signs (%s) with %s for service %s in region %s, for host %s", alg, who, service, region, to)

@@ -314,7 +314,7 @@ func (l *loader) checkEffectiveAuth(r *request, a *authSpec) {
 	if a.profile.node != nil && p == nil {
 		return // already reported as an unknown profile
 	}
-	if mode == ModeIAM && len(a.regionSet.items) > 0 && a.algorithm.val != AlgorithmSigV4a {
+	if (mode == ModeIAM || mode == ModeGuest) && len(a.regionSet.items) > 0 && a.algorithm.val != AlgorithmSigV4a {
 		l.errorf(a.regionSet.node, "request %q: region_set is for SigV4a: add algorithm: sigv4a to its auth block, or drop the region set (region_set: null on the request when it comes from defaults)", r.name)
 	}
 	switch mode {
@@ -324,6 +324,15 @@ func (l *loader) checkEffectiveAuth(r *request, a *authSpec) {
 			l.errorf(r.node, "request %q: auth mode iam needs a profile%s: set auth.profile on the request, a folder's defaults or the collection's defaults", r.name, setAt)
 		case p.typ == ProfileCognito && p.fields["identity_pool_id"].raw == "":
 			l.errorf(r.node, "request %q: auth mode iam with cognito profile %q needs identity_pool_id on the profile (the identity pool turns the login into AWS credentials)%s", r.name, p.name, setAt)
+		}
+	case ModeGuest:
+		switch {
+		case p == nil:
+			l.errorf(r.node, "request %q: auth mode guest needs a cognito profile with identity_pool_id%s: set auth.profile", r.name, setAt)
+		case p.typ != ProfileCognito:
+			l.errorf(r.node, "request %q: auth mode guest needs a cognito profile (its identity pool's guest role), but %q is type %s%s", r.name, p.name, p.typ, setAt)
+		case p.fields["identity_pool_id"].raw == "":
+			l.errorf(r.node, "request %q: auth mode guest with cognito profile %q needs identity_pool_id on the profile (guests get their credentials from the identity pool's unauthenticated role)%s", r.name, p.name, setAt)
 		}
 	case ModeIDToken, ModeAccessToken:
 		switch {

@@ -15,10 +15,15 @@ const (
 	ModeIDToken     AuthMode = "id_token"     // Cognito id_token in Authorization (user-pool authorizer)
 	ModeAccessToken AuthMode = "access_token" // Cognito access_token in Authorization
 	ModeAPIKey      AuthMode = "api_key"      // x-api-key header from the api_key template
-	ModeNone        AuthMode = "none"
+	// ModeGuest is SigV4 with the identity pool's unauthenticated (guest)
+	// credentials: GetId without logins, then GetCredentialsForIdentity, as
+	// Amplify does while nobody is signed in. It needs a cognito profile
+	// with identity_pool_id; nobody logs in.
+	ModeGuest AuthMode = "guest"
+	ModeNone  AuthMode = "none"
 )
 
-var authModes = []string{string(ModeIAM), string(ModeIDToken), string(ModeAccessToken), string(ModeAPIKey), string(ModeNone)}
+var authModes = []string{string(ModeIAM), string(ModeIDToken), string(ModeAccessToken), string(ModeAPIKey), string(ModeGuest), string(ModeNone)}
 
 // Signing algorithms of auth.algorithm (iam mode).
 const (

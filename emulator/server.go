@@ -335,10 +335,11 @@ func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, boo
 	if !ok {
 		return apigw.Credential{}, false
 	}
-	authType, role := "unauthenticated", "Unauth"
+	authType := "unauthenticated"
 	if ic.Authenticated {
-		authType, role = "authenticated", "Auth"
+		authType = "authenticated"
 	}
+	role := ic.Role // the pool's authenticated or guest role
 	roleID := "AROA" + fakeID("role"+ic.IdentityPoolID+role)
 	caller := roleID + ":CognitoIdentityCredentials"
 	var provider any
@@ -353,7 +354,7 @@ func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, boo
 			"accountId":                     c.account,
 			"caller":                        caller,
 			"user":                          caller,
-			"userArn":                       fmt.Sprintf("arn:aws:sts::%s:assumed-role/Cognito_%s_Role/CognitoIdentityCredentials", c.account, role),
+			"userArn":                       fmt.Sprintf("arn:aws:sts::%s:assumed-role/%s/CognitoIdentityCredentials", c.account, role),
 			"cognitoIdentityId":             ic.IdentityID,
 			"cognitoIdentityPoolId":         ic.IdentityPoolID,
 			"cognitoAuthenticationType":     authType,

@@ -41,6 +41,9 @@ type PrepareOptions struct {
 	// mode needs one that is nil is refused.
 	Credentials CredentialsFunc
 	Token       TokenFunc
+	// Guest gives the guest (unauthenticated) credentials of a cognito
+	// profile's identity pool, for auth mode guest.
+	Guest CredentialsFunc
 }
 
 // Prepared is a request ready to send: the wire bytes, and for SigV4 the
@@ -179,18 +182,22 @@ func (p *Prepared) authorize(ctx context.Context, req *sign.Request, opts Prepar
 		req.Set("Authorization", v)
 		p.Request = req
 		return nil
-	case collections.ModeIAM:
+	case collections.ModeIAM, collections.ModeGuest:
 		return p.signIAM(ctx, req, opts)
 	}
-	return fmt.Errorf("auth mode %q: use iam, id_token, access_token, api_key or none", a.Mode)
+	return fmt.Errorf("auth mode %q: use iam, id_token, access_token, api_key, guest or none", a.Mode)
 }
 
 func (p *Prepared) signIAM(ctx context.Context, req *sign.Request, opts PrepareOptions) error {
 	a := p.Resolved.Auth
-	if opts.Credentials == nil {
-		return fmt.Errorf("auth mode iam: no credential source given")
+	source := opts.Credentials
+	if a.Mode == collections.ModeGuest {
+		source = opts.Guest // the same signature, the identity pool's guest role
 	}
-	creds, profileRegion, err := opts.Credentials(ctx, a.Profile)
+	if source == nil {
+		return fmt.Errorf("auth mode %s: no credential source given", a.Mode)
+	}
+	creds, profileRegion, err := source(ctx, a.Profile)
 	if err != nil {
 		return err
 	}

@@ -60,8 +60,8 @@ func treeOf(benches []*workbench.Workbench) loadedMsg {
 		refs := wb.Requests()
 		msg.refs = append(msg.refs, refs)
 		for _, r := range refs {
-			if rr, err := wb.Resolve(r.Path); err == nil {
-				msg.modes[nodeID(ci, r.Path)] = modeLabel(rr.Auth.Mode)
+			if mode, err := wb.AuthOf(r.Path); err == nil {
+				msg.modes[nodeID(ci, r.Path)] = modeLabel(mode)
 			}
 		}
 	}

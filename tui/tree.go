@@ -408,6 +408,8 @@ func modeLabel(m collections.AuthMode) string {
 		return "acc"
 	case collections.ModeAPIKey:
 		return "key"
+	case collections.ModeGuest:
+		return "gst"
 	}
 	return ""
 }

@@ -116,6 +116,35 @@ func (s Sources) Credentials(ctx context.Context, p *collections.Profile) (sign.
 	return sign.Credentials{}, "", fmt.Errorf("auth profile %q: type %q cannot give AWS credentials", p.Name, p.Type)
 }
 
+// Guest returns the guest (unauthenticated) credentials of a cognito
+// profile's identity pool (auth mode guest) and the profile's region:
+// nobody logs in; the token cache keeps them per identity pool.
+func (s Sources) Guest(ctx context.Context, p *collections.Profile) (sign.Credentials, string, error) {
+	if p == nil || p.Type != collections.ProfileCognito {
+		return sign.Credentials{}, "", errors.New("auth mode guest needs a cognito auth profile with identity_pool_id (auth.profile)")
+	}
+	if p.IdentityPoolID == "" {
+		return sign.Credentials{}, "", fmt.Errorf("auth mode guest: auth profile %q has no identity_pool_id: guest credentials come from the identity pool's unauthenticated role", p.Name)
+	}
+	lookupEnv := s.LookupEnv
+	if lookupEnv == nil {
+		lookupEnv = os.LookupEnv
+	}
+	cp, err := auth.CognitoProfileFrom(p, lookupEnv)
+	if err != nil {
+		return sign.Credentials{}, "", err
+	}
+	c, err := auth.CachedGuestCredentials(ctx, cp, s.AuthOptions...)
+	if err != nil {
+		return sign.Credentials{}, "", fmt.Errorf("auth profile %q, guest credentials: %w", p.Name, err)
+	}
+	region := p.Region
+	if region == "" {
+		region, _, _ = strings.Cut(p.IdentityPoolID, ":")
+	}
+	return sign.Credentials{AccessKeyID: c.AccessKeyID, SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken}, region, nil
+}
+
 // Token returns the id or access token of a Cognito profile's cached login.
 func (s Sources) Token(ctx context.Context, p *collections.Profile, mode collections.AuthMode) (string, error) {
 	if p == nil {

@@ -84,7 +84,7 @@ func (w *Workbench) Preview(ctx context.Context, requestPath string, run Run) (*
 	src.Username, src.Used = run.Username, &user
 	p, err := exchange.Prepare(ctx, rr, exchange.PrepareOptions{
 		Jar: pv.Jar, NoCookies: pv.Jar == nil, Time: t, UserAgent: w.Env.UserAgent,
-		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token,
+		LookupEnv: w.Env.lookup, Credentials: src.Credentials, Token: src.Token, Guest: src.Guest,
 	})
 	if err != nil {
 		return nil, w.MaskError(err)
@@ -158,6 +158,20 @@ func (w *Workbench) withMode(requestPath string, rr *collections.ResolvedRequest
 			}
 			rr.Auth.Profile = p
 		}
+	case collections.ModeGuest:
+		if rr.Auth.Profile == nil || rr.Auth.Profile.Type != collections.ProfileCognito || rr.Auth.Profile.IdentityPoolID == "" {
+			p, _, err := auth.ResolveCognitoProfile(w.Coll, "", w.Environment(), w.Vars(), w.Env.lookup)
+			if err != nil {
+				return nil, fmt.Errorf("auth mode guest: %w", err)
+			}
+			if p.IdentityPoolID == "" {
+				return nil, fmt.Errorf("auth mode guest: auth profile %q has no identity_pool_id: guest credentials come from the identity pool's unauthenticated role", p.Name)
+			}
+			rr.Auth.Profile = p
+		}
+		if rr.Auth.Region == "" {
+			rr.Auth.Region = rr.Auth.Profile.Region
+		}
 	case collections.ModeAPIKey:
 		if rr.Auth.APIKey == "" {
 			return nil, fmt.Errorf("auth mode api_key: request %q has no api_key in its auth block", requestPath)
@@ -166,20 +180,23 @@ func (w *Workbench) withMode(requestPath string, rr *collections.ResolvedRequest
 	return rr, nil
 }
 
-var modeNames = []string{"iam", "id_token", "access_token", "api_key", "none"}
+var modeNames = []string{"iam", "id_token", "access_token", "api_key", "guest", "none"}
 
 // Modes lists the auth modes a request can be switched to, in the order
 // the UI cycles them: only those the collection has a profile for.
 func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
 	w.doc.RLock()
 	defer w.doc.RUnlock()
-	var cognito, aws bool
+	var cognito, aws, guest bool
 	for _, name := range w.Coll.AuthProfiles() {
 		typ, _ := w.Coll.ProfileType(name)
 		switch typ {
 		case collections.ProfileCognito:
 			cognito = true
 			aws = true // identity-pool credentials
+			if p, _, err := w.Coll.ResolveProfile(name, w.Environment(), w.Vars(), w.Env.lookup); err == nil && p.IdentityPoolID != "" {
+				guest = true // the identity pool's unauthenticated role
+			}
 		case collections.ProfileAWS, collections.ProfileStatic:
 			aws = true
 		}
@@ -201,6 +218,7 @@ func (w *Workbench) Modes(requestPath string) []collections.AuthMode {
 	add(cognito, collections.ModeIDToken)
 	add(cognito, collections.ModeAccessToken)
 	add(apiKey, collections.ModeAPIKey)
+	add(guest, collections.ModeGuest)
 	add(true, collections.ModeNone)
 	return out
 }

@@ -155,6 +155,15 @@ func (w *Workbench) resolve(requestPath string) (*collections.ResolvedRequest, e
 	return w.Coll.Resolve(requestPath, w.Environment(), w.Vars(), w.Env.lookup)
 }
 
+// AuthOf is a request's auth mode as the file sets it, without resolving
+// its templates (a captured variable has no value before its run).
+func (w *Workbench) AuthOf(requestPath string) (collections.AuthMode, error) {
+	w.doc.RLock()
+	defer w.doc.RUnlock()
+	mode, _, err := w.Coll.AuthOf(requestPath)
+	return mode, err
+}
+
 // Requests lists the collection's requests in file order.
 func (w *Workbench) Requests() []collections.RequestRef {
 	w.doc.RLock()

@@ -108,7 +108,7 @@ func TestAuthModeIsAnOptionOfTheRun(t *testing.T) {
 	ctx := context.Background()
 	before := string(wb.Coll.Bytes())
 	modes := wb.Modes("List pets")
-	want := []collections.AuthMode{collections.ModeIAM, collections.ModeIDToken, collections.ModeAccessToken, collections.ModeNone}
+	want := []collections.AuthMode{collections.ModeIAM, collections.ModeIDToken, collections.ModeAccessToken, collections.ModeGuest, collections.ModeNone}
 	if len(modes) != len(want) {
 		t.Fatalf("modes %v, want %v", modes, want)
 	}

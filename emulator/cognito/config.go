@@ -65,7 +65,22 @@ type IdentityPoolConfig struct {
 	ID                   string   `yaml:"id"` // <region>:<uuid>
 	AllowUnauthenticated bool     `yaml:"allow_unauthenticated"`
 	UserPools            []string `yaml:"user_pools"` // user pools whose id tokens it accepts
+	// The IAM roles the pool's credentials act as: the authenticated role
+	// for logged-in users, the unauthenticated (guest) role for guests,
+	// each its own, as in AWS. Role names, not ARNs; default
+	// Cognito_Auth_Role and Cognito_Unauth_Role.
+	AuthenticatedRole   string `yaml:"authenticated_role,omitempty"`
+	UnauthenticatedRole string `yaml:"unauthenticated_role,omitempty"`
 }
+
+// Default role names of an identity pool that names none.
+const (
+	DefaultAuthRole   = "Cognito_Auth_Role"
+	DefaultUnauthRole = "Cognito_Unauth_Role"
+)
+
+// roleNamePattern is IAM's pattern of a role name.
+var roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
 
 // Duration is a time.Duration written in YAML as a Go duration string
 // ("1h", "90s").
@@ -254,6 +269,14 @@ func (cfg *Config) validate() error {
 			if _, ok := poolIDs[up]; !ok {
 				add(where, "user_pools: %q is not a configured user pool", up)
 			}
+		}
+		for _, r := range [...]struct{ field, role string }{{"authenticated_role", ip.AuthenticatedRole}, {"unauthenticated_role", ip.UnauthenticatedRole}} {
+			if r.role != "" && !roleNamePattern.MatchString(r.role) {
+				add(where, "%s %q: want an IAM role name (letters, digits and +=,.@_-, at most 64), not an ARN", r.field, r.role)
+			}
+		}
+		if ip.AuthenticatedRole != "" && ip.AuthenticatedRole == ip.UnauthenticatedRole {
+			add(where, "authenticated_role and unauthenticated_role are both %q: guests and logged-in users get a role each", ip.AuthenticatedRole)
 		}
 	}
 	return errors.Join(errs...)

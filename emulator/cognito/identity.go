@@ -16,6 +16,9 @@ type IssuedCredentials struct {
 	Expiration                                                             time.Time
 	Authenticated                                                          bool
 	Logins                                                                 []string // provider names, e.g. cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1
+	// Role is the IAM role name the credentials act as: the pool's
+	// authenticated role, or its unauthenticated (guest) role.
+	Role string
 }
 
 // identity is an identity-pool identity: a guest one, or one per (pool, sub).
@@ -190,6 +193,10 @@ func (s *Service) getCredentialsForIdentity(body []byte) (any, *apiError) {
 		Expiration:      now.Add(s.credTTL).Truncate(time.Second),
 		Authenticated:   ident.authenticated,
 		Logins:          logins,
+		Role:            ident.pool.unauthRole,
+	}
+	if ident.authenticated {
+		cred.Role = ident.pool.authRole
 	}
 	s.creds[cred.AccessKeyID] = cred
 	s.tokens[cred.SessionToken] = cred.AccessKeyID

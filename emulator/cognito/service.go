@@ -105,6 +105,8 @@ type user struct {
 type identityPool struct {
 	id, region        string
 	allowUnauth       bool
+	authRole          string // role names the credentials act as
+	unauthRole        string
 	providers         map[string]*userPool // provider name → user pool
 	providerNamesList []string
 }
@@ -161,7 +163,14 @@ func New(cfg Config, opts Options) (*Service, error) {
 	}
 	for _, ic := range cfg.IdentityPools {
 		region, _, _ := strings.Cut(ic.ID, ":")
-		ip := &identityPool{id: ic.ID, region: region, allowUnauth: ic.AllowUnauthenticated, providers: map[string]*userPool{}}
+		ip := &identityPool{id: ic.ID, region: region, allowUnauth: ic.AllowUnauthenticated, providers: map[string]*userPool{},
+			authRole: ic.AuthenticatedRole, unauthRole: ic.UnauthenticatedRole}
+		if ip.authRole == "" {
+			ip.authRole = DefaultAuthRole
+		}
+		if ip.unauthRole == "" {
+			ip.unauthRole = DefaultUnauthRole
+		}
 		for _, up := range ic.UserPools {
 			p := s.pools[up]
 			ip.providers[s.providerName(p)] = p
