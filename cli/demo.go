@@ -151,7 +151,7 @@ func runDemoTUI(cmd *cobra.Command) error {
 		return err
 	}
 	cfg := tui.Config{
-		Data: examples.Demo, DataName: examples.DemoPath,
+		Data: examples.Demo, DataName: examples.DemoPath, DataFiles: examples.Files,
 		Vars:     map[string]string{"emulator": srv.URL},
 		Env:      workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
 		Emulator: srv.URL, Username: "demo", Password: d.env["SIGSCOPE_DEMO_PASSWORD"], Dark: true, Settings: st,

@@ -6,6 +6,7 @@ package tui
 
 import (
 	"context"
+	"io/fs"
 	"strings"
 	"time"
 
@@ -30,6 +31,8 @@ type Config struct {
 	// by construction: the files of Paths are confirmed by the user first.
 	Data     []byte
 	DataName string
+	// DataFiles are the files Data names beside itself (its schemas).
+	DataFiles fs.FS
 
 	Environment string
 	Vars        map[string]string
@@ -69,11 +72,12 @@ const (
 
 // Model is the root model: the only tea.Model of the program.
 type Model struct {
-	cfg    Config
-	styles Styles
-	theme  themeState
-	keys   globalKeys
-	lay    layout
+	cfg      Config
+	styles   Styles
+	theme    themeState
+	keys     globalKeys
+	lay      layout
+	suiteSeq int // of the last run (R): a stopped run's late steps still land, tagged
 	// layPrefs size the wide layout: the tree's rows, the user's < and >.
 	layPrefs layoutPrefs
 	ctx      context.Context

@@ -199,7 +199,7 @@ func TestTreeEditsNewDuplicateRenameDelete(t *testing.T) {
 	if got := requests(); !strings.Contains(got, "List pets copy") || hs.m.path != "List pets copy" {
 		t.Fatalf("duplicate: %s, selected %q", got, hs.m.path)
 	}
-	hs.press("R")
+	hs.press("r")
 	hs.press("ctrl+u")
 	hs.typeText("Find pets")
 	hs.press("enter")

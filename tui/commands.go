@@ -34,6 +34,7 @@ func loadCmd(cfg Config) tea.Cmd {
 		if cfg.Data != nil {
 			own := opts
 			own.Trusted = true // the bundled demo
+			own.Files = cfg.DataFiles
 			wb, err := workbench.OpenBytes(cfg.DataName, cfg.Data, own)
 			if err != nil {
 				errs = append(errs, err)

@@ -20,7 +20,7 @@ type globalKeys struct {
 	Pane3, Pane4, Pane5                         key.Binding
 	Copy, CopyCurl, Edit, Secrets, Help, Quit   key.Binding
 	ForceQuit, TabNext, TabPrev, Reload, Theme  key.Binding
-	Save, EditRequest, History, Pager           key.Binding
+	Save, EditRequest, History, Pager, RunSuite key.Binding
 	Narrower, Wider                             key.Binding
 }
 
@@ -68,6 +68,7 @@ func newGlobalKeys() globalKeys {
 		EditRequest:  b([]string{"i"}, "i", "edit the request"),
 		History:      b([]string{"H"}, "H", "history"),
 		Pager:        b([]string{"P"}, "P", "body in $PAGER"),
+		RunSuite:     b([]string{"R"}, "R", "run the folder's tests"),
 		Narrower:     b([]string{"<"}, "</>", "narrow/widen the focused pane"),
 		Wider:        b([]string{">"}, ">", "widen the focused pane"),
 	}
@@ -90,7 +91,7 @@ func enabled(bs ...key.Binding) []key.Binding {
 
 func (k globalKeys) FullHelp() [][]key.Binding {
 	return [][]key.Binding{
-		{k.Send, k.SendAnywhere, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.History, k.Save, k.Reload},
+		{k.Send, k.SendAnywhere, k.RunSuite, k.Cancel, k.Auth, k.Login, k.Logout, k.Env, k.Find, k.History, k.Save, k.Reload},
 		{k.EditRequest, k.Teach, k.Diff, k.Search, k.Next, k.JQ, k.Wrap, k.TabNext, k.Secrets},
 		{k.Focus, k.FocusBack, k.Zoom, k.Narrower, k.Pane0, k.Copy, k.CopyCurl, k.Edit, k.Pager, k.Theme, k.Help, k.Quit, k.ForceQuit},
 	}
@@ -107,7 +108,7 @@ func (k *globalKeys) actions() []struct {
 		name string
 		b    *key.Binding
 	}{
-		{"send", &k.Send}, {"send_anywhere", &k.SendAnywhere}, {"cancel", &k.Cancel},
+		{"send", &k.Send}, {"send_anywhere", &k.SendAnywhere}, {"cancel", &k.Cancel}, {"run", &k.RunSuite},
 		{"auth", &k.Auth}, {"login", &k.Login}, {"logout", &k.Logout}, {"env", &k.Env},
 		{"find", &k.Find}, {"history", &k.History}, {"save", &k.Save}, {"reload", &k.Reload},
 		{"edit_request", &k.EditRequest}, {"teach", &k.Teach}, {"diff", &k.Diff},

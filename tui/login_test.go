@@ -31,7 +31,7 @@ func demoHarness(t *testing.T, user string, w, h int, tweak ...func(*Config, *em
 		}
 	}
 	cfg := Config{
-		Data: examples.Demo, DataName: examples.DemoPath, Vars: map[string]string{"emulator": srv.URL},
+		Data: examples.Demo, DataName: examples.DemoPath, DataFiles: examples.Files, Vars: map[string]string{"emulator": srv.URL},
 		Env:      workbench.Env{LookupEnv: func(string) (string, bool) { return "", false }, CacheDir: t.TempDir(), UserAgent: "sigscope/test"},
 		Username: user, Password: password, Dark: true,
 	}

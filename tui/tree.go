@@ -45,7 +45,7 @@ func newTreeKeys() treeKeys {
 		New:       key.NewBinding(key.WithKeys("n"), key.WithHelp("n", "new request")),
 		Folder:    key.NewBinding(key.WithKeys("F"), key.WithHelp("F", "new folder")),
 		Duplicate: key.NewBinding(key.WithKeys("D"), key.WithHelp("D", "duplicate")),
-		Rename:    key.NewBinding(key.WithKeys("R"), key.WithHelp("R", "rename")),
+		Rename:    key.NewBinding(key.WithKeys("r", "f2"), key.WithHelp("r", "rename")),
 		Delete:    key.NewBinding(key.WithKeys("x", "delete"), key.WithHelp("x", "delete")),
 	}
 }

@@ -23,7 +23,7 @@ func TestRenamedFolderKeepsTheSelection(t *testing.T) {
 	if n, _ := hs.m.tree.selected(); n.Kind != nodeFolder || n.Key != "admin" {
 		t.Fatalf("not on the folder: %+v", n)
 	}
-	hs.press("R", "ctrl+u")
+	hs.press("r", "ctrl+u")
 	hs.typeText("staff")
 	hs.press("enter")
 	if n, _ := hs.m.tree.selected(); n.Kind != nodeFolder || n.Key != "staff" {
@@ -40,7 +40,7 @@ func TestRenamedFolderKeepsTheSelection(t *testing.T) {
 		t.Fatalf("x after the rename:\n%s", scr)
 	}
 	hs.press("esc")
-	hs.press("up", "R", "ctrl+u") // the request Create pet, renamed: the cursor follows it too
+	hs.press("up", "r", "ctrl+u") // the request Create pet, renamed: the cursor follows it too
 	hs.typeText("Add pet")
 	hs.press("enter")
 	if n, _ := hs.m.tree.selected(); n.Kind != nodeRequest || n.Key != "Add pet" {

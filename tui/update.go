@@ -86,6 +86,8 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, m.trusted(msg)
 	case trustCheckedMsg:
 		return m, m.trustChecked(msg)
+	case suiteStepMsg:
+		return m, m.suiteStep(msg)
 	case sentMsg:
 		if msg.seq != m.sendSeq {
 			msg.oc.Close()
@@ -300,6 +302,8 @@ func (m *Model) handleKey(msg tea.KeyPressMsg) tea.Cmd {
 			return nil
 		}
 		return m.reload()
+	case key.Matches(msg, k.RunSuite):
+		return m.runSuite()
 	case key.Matches(msg, k.Narrower, k.Wider):
 		d := 2
 		if key.Matches(msg, k.Narrower) {

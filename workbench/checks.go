@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"os"
 	"path"
 	"regexp"
@@ -340,7 +341,7 @@ func (w *Workbench) checkSchema(a *answer, file string) (string, bool) {
 	if !a.isJSON {
 		return "the body is not JSON", false
 	}
-	data, err := w.Coll.ReadFile(file)
+	data, err := w.readCollectionFile(file)
 	if err != nil {
 		return "schema: " + err.Error(), false
 	}
@@ -426,4 +427,16 @@ func sidesOf(a *answer, expr string) string {
 		return fmt.Sprintf(" (%s is %s)", strings.TrimSpace(left), b)
 	}
 	return ""
+}
+
+// readCollectionFile reads a file the collection names: from the files an
+// in-memory collection came with, else from beside the collection file.
+func (w *Workbench) readCollectionFile(name string) ([]byte, error) {
+	if w.inMemory {
+		if w.files == nil {
+			return nil, fmt.Errorf("%s: this collection was opened from memory and has no files beside it", name)
+		}
+		return fs.ReadFile(w.files, path.Clean(name))
+	}
+	return w.Coll.ReadFile(name)
 }

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -24,6 +25,9 @@ type Options struct {
 	// hosts (TrustStatus): for collections sigscope itself ships, such as
 	// the bundled demo, never for a file a user opens.
 	Trusted bool
+	// Files are the files an in-memory collection names beside itself
+	// (the bundled demo's schemas), read instead of the disk.
+	Files fs.FS
 }
 
 // Workbench is one open collection with its environment, variables and
@@ -34,6 +38,7 @@ type Workbench struct {
 	Env  Env
 	// inMemory: opened from bytes (OpenBytes), so Save refuses.
 	inMemory bool
+	files    fs.FS // Options.Files
 
 	// doc guards the collection document: the TUI edits it in Update
 	// while previews read it in commands.
@@ -75,7 +80,7 @@ func OpenBytes(name string, data []byte, o Options) (*Workbench, error) {
 		return nil, err
 	}
 	w := newWorkbench(c, o)
-	w.inMemory = true
+	w.inMemory, w.files = true, o.Files
 	return w, nil
 }
 

@@ -4,7 +4,7 @@
 // package.
 package collections
 
-import _ "embed"
+import "embed"
 
 // DemoPath is where the demo collection lives in the repository; it names
 // the collection in messages and in the demo's (temporary) token cache.
@@ -14,3 +14,10 @@ const DemoPath = "examples/collections/demo.yaml"
 //
 //go:embed demo.yaml
 var Demo []byte
+
+// Files are the files the demo collection names beside itself (the JSON
+// Schemas its assertions check), for the bundled demo wherever the binary
+// is.
+//
+//go:embed schemas
+var Files embed.FS
