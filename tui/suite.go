@@ -126,7 +126,10 @@ func (m *Model) suiteStep(msg suiteStepMsg) tea.Cmd {
 		d.res, d.err = msg.res, msg.err
 		d.cancel()
 	}
-	if msg.next == nil || msg.res != nil {
+	if msg.res != nil {
+		return m.refreshLogins() // the run may have logged in
+	}
+	if msg.next == nil {
 		return nil
 	}
 	return waitSuite(msg.next)
@@ -206,6 +209,9 @@ func (d *suiteDialog) view(m *Model) []string {
 		}
 		if s.Err != "" {
 			body = append(body, fit(st.Warn.Render("     "+bodyview.Escape(s.Err)), w))
+		}
+		if s.Hint != "" && s.Verdict != workbench.StepPassed {
+			body = append(body, fit(st.Dim.Render("     hint: "+bodyview.Escape(s.Hint)), w))
 		}
 	}
 	// Follow the end while running; the user scrolls after.
