@@ -22,8 +22,9 @@
 //     JSON up to 1 MiB is highlighted by a small per-line lexer run lazily on
 //     visible lines (json.go): measured on 1 MiB of JSON, chroma's JSON lexer
 //     takes 700 ms and allocates 490 MB, the per-line lexer 75 ns a line.
-//     XML and HTML, whose tokens span lines, go through chroma once per body,
-//     but only up to 64 KiB: chroma's XML lexer manages about 2.5 MB/s.
+//     XML and HTML, whose tokens span lines, are classified once per body up
+//     to 1 MiB by a small scanner (markup.go; chroma's XML lexer managed
+//     2.5 MB/s and its lexers cost start-up time in their init).
 //     Anything larger is shown plain.
 //   - Bodies over SyncMax (256 KiB) are prepared off the UI loop: Load
 //     returns a command that indexes, pretty-prints and highlights, and a

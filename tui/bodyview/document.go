@@ -16,11 +16,9 @@ const (
 	prettyMax    = 8 << 20
 	highlightMax = 1 << 20
 	sniffLen     = 8 << 10
-	// chromaMax bounds the XML and HTML bodies given to chroma, whose XML
-	// lexer runs at about 2.5 MB/s here (S3-listing-like XML: 35 ms for
-	// 64 KiB, 400 ms and 245 MB of garbage for 1 MiB). SetBody runs in
-	// Update, so 64 KiB is as far as it can go without a visible stall.
-	chromaMax = 64 << 10
+	// markupMax bounds the XML and HTML bodies classified as a whole
+	// (markupSpans, linear: a few ms a MiB).
+	markupMax = highlightMax
 )
 
 type docKind uint8
@@ -51,7 +49,7 @@ type document struct {
 	hexPer int
 	lines  int
 	lang   language
-	// spans is set when the whole document was tokenised up front (chroma);
+	// spans is set when the whole document was tokenised up front (markup);
 	// JSON documents are lexed per visible line instead.
 	spans []span
 	// highlight is false above highlightMax: plain text, no lexing at all.
@@ -91,8 +89,6 @@ func newDocument(gen uint64, contentType string, body []byte) *document {
 		d.note = "shown as sent, not pretty-printed or highlighted: over 8 MiB"
 	case lang != langNone && !d.highlight && len(body) > highlightMax:
 		d.note = "not highlighted: over 1 MiB"
-	case lang != langNone && !d.highlight:
-		d.note = "not highlighted: over 64 KiB"
 	}
 	return d
 }
@@ -101,8 +97,8 @@ func newTextDocument(gen uint64, src []byte, lang language, highlight bool) *doc
 	d := &document{gen: gen, kind: kindText, src: src, lang: lang, highlight: highlight && lang != langNone}
 	d.idx = newLineIndex(src)
 	d.lines = d.idx.n
-	if d.highlight && (lang == langXML || lang == langHTML) && len(src) <= chromaMax {
-		d.spans = chromaSpans(lang, src)
+	if d.highlight && (lang == langXML || lang == langHTML) && len(src) <= markupMax {
+		d.spans = markupSpans(lang, src)
 	}
 	// JSON is lexed line by line when drawn; anything else needs spans.
 	d.highlight = d.highlight && (lang == langJSON || d.spans != nil)

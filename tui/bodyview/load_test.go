@@ -157,7 +157,8 @@ func TestNoteSaysWhatWasSkipped(t *testing.T) {
 		{"small json", "application/json", []byte(`{"a": 1}`), ""},
 		{"plain text", "text/plain", bytes.Repeat([]byte("just text\n"), 200<<10), ""},
 		{"json over 1 MiB", "application/json", genJSON(highlightMax+4096, true), "not highlighted: over 1 MiB"},
-		{"xml over 64 KiB", "application/xml", []byte("<a>" + strings.Repeat("<b>x</b>\n", 10<<10) + "</a>"), "not highlighted: over 64 KiB"},
+		{"xml of 90 KiB, highlighted", "application/xml", []byte("<a>" + strings.Repeat("<b>x</b>\n", 10<<10) + "</a>"), ""},
+		{"xml over 1 MiB", "application/xml", []byte("<a>" + strings.Repeat("<b>x</b>\n", 120<<10) + "</a>"), "not highlighted: over 1 MiB"},
 		{"json over 8 MiB", "application/json", genJSON(prettyMax+4096, false), "shown as sent, not pretty-printed or highlighted: over 8 MiB"},
 	} {
 		t.Run(c.name, func(t *testing.T) {

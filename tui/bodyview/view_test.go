@@ -221,7 +221,7 @@ func TestInvalidJSONIsShownAsSent(t *testing.T) {
 	wantRows(t, m, `{"a":1,}`, "")
 }
 
-func TestXMLIsHighlightedWithChroma(t *testing.T) {
+func TestXMLIsHighlighted(t *testing.T) {
 	m := newView(60, 3, "text/xml", "<a href=\"x\">\n  <!-- note -->\n</a>")
 	wantRows(t, m, `<a href="x">`, "  <!-- note -->", "</a>")
 	view := m.View()
