@@ -64,7 +64,7 @@ send_cmd="$bin send $work/bench.yaml list --var emulator=$url --no-cookies"
 curl_cmd="curl -sS -f -o /dev/null --aws-sigv4 aws:amz:us-east-1:execute-api --user $SIGSCOPE_DEMO_ACCESS_KEY_ID:$SIGSCOPE_DEMO_SECRET_ACCESS_KEY $url/prod/pets?limit=10"
 
 # Both must be accepted before they are timed.
-$send_cmd >/dev/null || { echo "sigscope send was not accepted by the emulator" >&2; exit 1; }
+$send_cmd --yes >/dev/null || { echo "sigscope send was not accepted by the emulator" >&2; exit 1; }
 $curl_cmd || { echo "curl --aws-sigv4 was not accepted by the emulator" >&2; exit 1; }
 
 if [ "${BENCH_LOOP:-}" != 1 ] && command -v hyperfine >/dev/null; then
