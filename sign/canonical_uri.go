@@ -81,9 +81,16 @@ func needsNormalizing(path string) bool { return awsrule.NeedsNormalizing(path) 
 // uriEncode is SigV4's UriEncode: every byte but the unreserved set (and '/'
 // unless encodeSlash) as %XX with upper-case hex.
 func uriEncode(s string, encodeSlash bool) string {
+	return escapeBytes(s, func(c byte) bool { return unreserved(c) || c == '/' && !encodeSlash })
+}
+
+// escapeBytes writes every byte of s that keep refuses as %XX, upper-case
+// hex: SigV4's UriEncode, and the encoders of the signers it is compared
+// with (JavaScript's encodeURI).
+func escapeBytes(s string, keep func(byte) bool) string {
 	n := 0
 	for i := 0; i < len(s); i++ {
-		if !unreserved(s[i]) && (s[i] != '/' || encodeSlash) {
+		if !keep(s[i]) {
 			n++
 		}
 	}
@@ -94,7 +101,7 @@ func uriEncode(s string, encodeSlash bool) string {
 	b.Grow(len(s) + 2*n)
 	for i := 0; i < len(s); i++ {
 		c := s[i]
-		if unreserved(c) || (c == '/' && !encodeSlash) {
+		if keep(c) {
 			b.WriteByte(c)
 			continue
 		}

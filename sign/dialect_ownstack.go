@@ -253,18 +253,7 @@ func jsDecode(s, keep string) (string, bool) {
 // jsEncodeURI is encodeURI: UTF-8, upper-case hex, everything escaped but
 // letters, digits and ;,/?:@&=+$-_.!~*'()#.
 func jsEncodeURI(s string) string {
-	var b strings.Builder
-	for i := 0; i < len(s); i++ {
-		c := s[i]
-		if isAlnum(c) || strings.IndexByte(";,/?:@&=+$-_.!~*'()#", c) >= 0 {
-			b.WriteByte(c)
-			continue
-		}
-		b.WriteByte('%')
-		b.WriteByte(upperHex[c>>4])
-		b.WriteByte(upperHex[c&15])
-	}
-	return b.String()
+	return escapeBytes(s, func(c byte) bool { return isAlnum(c) || strings.IndexByte(";,/?:@&=+$-_.!~*'()#", c) >= 0 })
 }
 
 func isAlnum(c byte) bool {
