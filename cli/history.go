@@ -58,6 +58,7 @@ func openHistoryFor(readOnly bool) (*history.Store, error) {
 
 type historyFlags struct {
 	collection, request, status, since, before string
+	run                                        string // a run's source, its id, or "last"
 	limit                                      int
 	output                                     string
 }
@@ -71,6 +72,7 @@ func (f *historyFlags) add(cmd *cobra.Command) {
 	fl.StringVar(&f.before, "before", "", "only older than this: a duration or a date")
 	fl.IntVar(&f.limit, "limit", 50, "at most this many entries, newest first")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text or json")
+	fl.StringVar(&f.run, "run", "", "only the exchanges of one `sigscope run`: its id (20261207T101500Z, as `history runs` lists) or last")
 	_ = cmd.RegisterFlagCompletionFunc("status", cobra.FixedCompletions([]string{"2xx", "4xx", "5xx", "error", "mismatch"}, cobra.ShellCompDirectiveNoFileComp))
 	_ = cmd.RegisterFlagCompletionFunc("output", cobra.FixedCompletions([]string{"text", "json"}, cobra.ShellCompDirectiveNoFileComp))
 }
@@ -146,7 +148,7 @@ Without a subcommand, history lists the newest entries.`,
 	}
 	f.add(cmd)
 	cmd.AddCommand(newHistoryListCmd(), newHistoryShowCmd(), newHistorySearchCmd(), newHistoryDiffCmd(),
-		newHistoryReplayCmd(), newHistoryExportCmd(), newHistoryClearCmd())
+		newHistoryReplayCmd(), newHistoryExportCmd(), newHistoryClearCmd(), newHistoryRunsCmd())
 	return cmd
 }
 
@@ -194,6 +196,11 @@ func runHistoryList(cmd *cobra.Command, f *historyFlags, text string) error {
 		return err
 	}
 	defer s.Close()
+	if f.run != "" {
+		if filter.Source, err = runSource(cmd.Context(), s, f.run, 0); err != nil {
+			return err
+		}
+	}
 	list, err := s.List(cmd.Context(), filter)
 	if err != nil {
 		return withCode(ExitError, err)

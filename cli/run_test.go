@@ -149,3 +149,36 @@ for suite in xml:
 		}
 	}
 }
+
+// TestRunsAreKeptAndDiffed: each run's exchanges are in the history under
+// the run; `history runs` lists both runs, `--diff` names the request
+// whose answer changed, and `history list --run last` lists the last run.
+func TestRunsAreKeptAndDiffed(t *testing.T) {
+	env := append(runEnv(t), "SIGSCOPE_HISTORY=") // the tests' process turns it off
+	first := demoCopy(t, nil)
+	if _, errs, code := run(t, env, nil, "run", first, "QA smoke", "--emulator", "--yes"); code != 0 {
+		t.Fatalf("first run: exit %d: %s", code, errs)
+	}
+	second := demoCopy(t, func(s string) string {
+		return strings.Replace(s, `url: "{{base_url}}/store/pets/{{pet_id}}"
+        assert:
+          status: 200`, `url: "{{base_url}}/store/pets/999"
+        assert:
+          status: 200`, 1)
+	})
+	if _, _, code := run(t, env, nil, "run", second, "QA smoke", "--emulator", "--yes"); code != ExitError {
+		t.Fatalf("second run: exit %d, want a failure", code)
+	}
+	out, errs, code := run(t, env, nil, "history", "runs")
+	if code != 0 || strings.Count(out, "\n") != 3 {
+		t.Fatalf("history runs: exit %d\n%s%s", code, out, errs)
+	}
+	out, _, code = run(t, env, nil, "history", "runs", "--diff")
+	if code != 0 || !strings.Contains(out, "QA smoke/Get pet") || !strings.Contains(out, "200") || !strings.Contains(out, "404") || strings.Contains(out, "Create pet") {
+		t.Errorf("history runs --diff: exit %d\n%s", code, out)
+	}
+	out, _, code = run(t, env, nil, "history", "list", "--run", "last")
+	if code != 0 || strings.Count(out, "QA smoke/") != 6 {
+		t.Errorf("history list --run last: exit %d\n%s", code, out)
+	}
+}

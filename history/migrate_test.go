@@ -32,13 +32,59 @@ func addAtV1(t *testing.T, tx *sql.Tx, entries ...*Entry) []int64 {
 		if err != nil {
 			t.Fatal(err)
 		}
-		id, err := insertEntry(context.Background(), tx, kept, detail, entrySize(kept, detail))
+		id, err := insertEntryV1(tx, kept, detail, entrySize(kept, detail))
 		if err != nil {
 			t.Fatal(err)
 		}
 		ids = append(ids, id)
 	}
 	return ids
+}
+
+// insertEntryV1 is insertEntry as versions 1 to 3 wrote it (no source).
+func insertEntryV1(tx *sql.Tx, e *Entry, detail []byte, size int64) (int64, error) {
+	ctx := context.Background()
+	res, err := tx.ExecContext(ctx, `INSERT INTO entries
+		(time, collection, collection_path, request, environment, mode, method, url, status, mismatch, error, duration, size)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.Time.UnixNano(), e.Collection, e.CollectionPath, e.Request, e.Environment, e.Mode,
+		e.Method, e.URL, e.Status, e.Mismatch, e.Error, int64(e.Timings.Total), size)
+	if err != nil {
+		return 0, err
+	}
+	id, err := res.LastInsertId()
+	if err != nil {
+		return 0, err
+	}
+	_, err = tx.ExecContext(ctx, sqlInsertData, id, detail, nonNil(e.RequestBody.Data), nonNil(e.ResponseBody.Data))
+	return id, err
+}
+
+// Version 3 to 4: entries written before the source column get theirs
+// from their recorded detail, and a run's entries are found by it.
+func TestMigration4Source(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "history.db")
+	var ids []int64
+	run, send, tui := sampleEntry(1), sampleEntry(2), sampleEntry(3)
+	run.Source, send.Source, tui.Source = "run 20261207T101500Z", "send", "tui"
+	buildAt(t, path, 3, func(tx *sql.Tx) { ids = addAtV1(t, tx, run, send, tui) })
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	ctx := context.Background()
+	got, err := s.List(ctx, Filter{Source: "run 20261207T101500Z"})
+	if err != nil || len(got) != 1 || got[0].ID != ids[0] || got[0].Source != "run 20261207T101500Z" {
+		t.Fatalf("the run's entries after migration: %+v, %v", got, err)
+	}
+	if got, _ := s.List(ctx, Filter{Source: "send"}); len(got) != 1 || got[0].ID != ids[1] {
+		t.Errorf("send's entries: %+v", got)
+	}
+	e, err := s.Get(ctx, ids[0])
+	if err != nil || e.Source != run.Source || e.Request != run.Request {
+		t.Errorf("entry changed by the migration: %+v, %v", e, err)
+	}
 }
 
 // Version 0 (an empty file) to 1: the tables appear and take an entry.

@@ -32,7 +32,10 @@ type Filter struct {
 	// string-to-sign, diagnosis and error. It is the user's words: each
 	// word must appear (a word also matches as the start of a longer
 	// one); no search syntax is interpreted.
-	Text   string
+	Text string
+	// Source is the face or run that made the entries, exactly ("send",
+	// "run 20261207T101500Z").
+	Source string
 	Limit  int // 0 = 100
 	Offset int
 }
@@ -51,6 +54,7 @@ type Summary struct {
 	Mismatch    bool          `json:"mismatch,omitempty"`
 	Error       string        `json:"error,omitempty"`
 	Duration    time.Duration `json:"duration"` // nanoseconds, Entry.Timings.Total
+	Source      string        `json:"source,omitempty"`
 }
 
 // CheckStatus tells whether s is a valid Filter.Status, so that a command
@@ -118,6 +122,10 @@ func (s *Store) query(ctx context.Context, f Filter) (query, error) {
 			q.conds = append(q.conds, `e.request LIKE ? ESCAPE '\'`)
 			q.args = append(q.args, "%"+escapeLike(f.Request)+"%")
 		}
+	}
+	if f.Source != "" {
+		q.conds = append(q.conds, "e.source = ?")
+		q.args = append(q.args, f.Source)
 	}
 	sc, sa, err := statusClause(f.Status)
 	if err != nil {
@@ -211,7 +219,7 @@ func ftsQuery(text string) string {
 	return strings.Join(terms, " ")
 }
 
-const summaryColumns = `e.id, e.time, e.collection, e.request, e.environment, e.mode, e.method, e.url, e.status, e.mismatch, e.error, e.duration`
+const summaryColumns = `e.id, e.time, e.collection, e.request, e.environment, e.mode, e.method, e.url, e.status, e.mismatch, e.error, e.duration, e.source`
 
 // List gives the entries matching f, newest first: in the order they
 // were recorded, which is the order they were sent except for exchanges
@@ -237,7 +245,7 @@ func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
 		var sm Summary
 		var t, d int64
 		if err := rows.Scan(&sm.ID, &t, &sm.Collection, &sm.Request, &sm.Environment, &sm.Mode,
-			&sm.Method, &sm.URL, &sm.Status, &sm.Mismatch, &sm.Error, &d); err != nil {
+			&sm.Method, &sm.URL, &sm.Status, &sm.Mismatch, &sm.Error, &d, &sm.Source); err != nil {
 			return nil, classify(s.path, "list", err)
 		}
 		sm.Time = time.Unix(0, t).UTC()

@@ -181,7 +181,7 @@ func entrySize(e *Entry, detail []byte) int64 {
 func insertEntry(ctx context.Context, tx execer, e *Entry, detail []byte, size int64) (int64, error) {
 	res, err := tx.ExecContext(ctx, sqlInsertEntry,
 		e.Time.UnixNano(), e.Collection, e.CollectionPath, e.Request, e.Environment, e.Mode,
-		e.Method, e.URL, e.Status, e.Mismatch, e.Error, int64(e.Timings.Total), size)
+		e.Method, e.URL, e.Status, e.Mismatch, e.Error, int64(e.Timings.Total), size, e.Source)
 	if err != nil {
 		return 0, err
 	}
@@ -289,8 +289,8 @@ type execer interface {
 // The statements of an Add, prepared once when the store opens.
 const (
 	sqlInsertEntry = `INSERT INTO entries
-		(time, collection, collection_path, request, environment, mode, method, url, status, mismatch, error, duration, size)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+		(time, collection, collection_path, request, environment, mode, method, url, status, mismatch, error, duration, size, source)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 	sqlInsertData  = `INSERT INTO entry_data (entry_id, detail, request_body, response_body) VALUES (?, ?, ?, ?)`
 	sqlInsertText  = `INSERT INTO entries_fts (rowid, url, headers, body, signing, notes) VALUES (?, ?, ?, ?, ?, ?)`
 	sqlDeleteEntry = `DELETE FROM entries WHERE id = ?`

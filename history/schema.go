@@ -25,6 +25,7 @@ var migrations = []migration{
 	{version: 1, name: "entries and their data", up: migrateCore},
 	{version: 2, name: "full-text index", up: migrateFTS},
 	{version: 3, name: "totals for retention", up: migrateStats},
+	{version: 4, name: "the face or run that made an entry", up: migrateSource},
 }
 
 // applicationID marks the file as a sigscope history (SQLite header
@@ -134,6 +135,43 @@ func migrateStats(ctx context.Context, tx *sql.Tx) error {
 			UPDATE stats SET entries = entries - 1, bytes = bytes - old.size;
 		END`,
 	)
+}
+
+// migrateSource gives entries a column of their source (tui, send, a
+// run's "run 20261207T101500Z"), so that a run's entries are listed by an
+// index; older entries get it from their recorded detail.
+func migrateSource(ctx context.Context, tx *sql.Tx) error {
+	if err := execAll(ctx, tx,
+		`ALTER TABLE entries ADD COLUMN source TEXT NOT NULL DEFAULT ''`,
+		`CREATE INDEX entries_source ON entries(source) WHERE source != ''`,
+	); err != nil {
+		return err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT e.id, e.time, d.detail, d.request_body, d.response_body
+		FROM entries e JOIN entry_data d ON d.entry_id = e.id`)
+	if err != nil {
+		return err
+	}
+	sources := map[int64]string{}
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if e.Source != "" {
+			sources[e.ID] = e.Source
+		}
+	}
+	if err := rows.Close(); err != nil {
+		return err
+	}
+	for id, src := range sources {
+		if _, err := tx.ExecContext(ctx, `UPDATE entries SET source = ? WHERE id = ?`, src, id); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func execAll(ctx context.Context, tx *sql.Tx, stmts ...string) error {

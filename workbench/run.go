@@ -262,7 +262,19 @@ func (o *Outcome) Close() {
 // Send prepares and sends a request, keeps the cookies it got, and
 // diagnoses an error answer.
 func (w *Workbench) Send(ctx context.Context, requestPath string, run Run) *Outcome {
+	return w.send(ctx, requestPath, run, nil)
+}
+
+// send is Send; when preparing the request says a login is needed and
+// login is given, it logs in and prepares again (a run), so that the
+// history keeps the exchange and not the login it waited for.
+func (w *Workbench) send(ctx context.Context, requestPath string, run Run, login func(error) error) *Outcome {
 	pv, err := w.Preview(ctx, requestPath, run)
+	if login != nil && IsLoginRequired(err) {
+		if err = login(err); err == nil {
+			pv, err = w.Preview(ctx, requestPath, run)
+		}
+	}
 	if err != nil {
 		out := &Outcome{Err: err}
 		if _, untrusted := IsUntrusted(err); !untrusted {

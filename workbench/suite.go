@@ -184,14 +184,7 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 // output too: Preview adds it to the request's secrets).
 func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tests, run Run) StepResult {
 	step := StepResult{Request: path, Tests: t}
-	oc := w.Send(ctx, path, run)
-	if IsLoginRequired(oc.Err) {
-		if err := w.loginForRun(ctx, oc.Err); err != nil {
-			oc = &Outcome{Err: err}
-		} else {
-			oc = w.Send(ctx, path, run)
-		}
-	}
+	oc := w.send(ctx, path, run, func(err error) error { return w.loginForRun(ctx, err) })
 	step.Outcome = oc
 	switch {
 	case oc.Err != nil:
