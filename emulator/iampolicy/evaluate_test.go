@@ -108,7 +108,7 @@ func TestGlob(t *testing.T) {
 		want bool
 	}{
 		{"*", "", true}, {"a*c", "abbbc", true}, {"a?c", "abc", true}, {"a?c", "ac", false},
-		{"*/GET/*", "abc/prod/GET/pets", true}, {"abc", "abcd", false}, {"a*b*c", "aXbYbZc", true}, {"a*b", "aXbYc", false},
+		{"*/GET/*", "abc/prod/GET/pets", true}, {"abc", "abcd", false}, {"a*b*c", "aXbYbZc", true}, {"a*b", "aXbYc", false}, {"*", "*0", true}, {"a*", "a*b", true},
 	}
 	for _, c := range cases {
 		if got := Glob(c.p, c.s); got != c.want {
