@@ -109,6 +109,13 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 	if rc.claims != nil {
 		rctx["authorizer"] = map[string]any{"claims": rc.claims}
 	}
+	if rc.authorizer != nil {
+		rctx["authorizer"] = rc.authorizer
+	}
+	if rc.apiKey != nil {
+		identity["apiKey"] = mask(rc.apiKey.Value)
+		identity["apiKeyId"] = rc.apiKey.id
+	}
 	return map[string]any{
 		"resource":                        rt.Path,
 		"path":                            decodedPath,
