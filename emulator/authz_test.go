@@ -7,6 +7,8 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigscope/sigscope/emulator/apigw"
@@ -59,6 +61,43 @@ func TestDemoAuthorizationAnswers(t *testing.T) {
 		}
 		if c.name == "authorizer: allow" && field(a.json, "requestContext", "authorizer", "tenant") != "demo" {
 			t.Errorf("the authorizer's context is not in the echo: %s", a.raw)
+		}
+	}
+}
+
+// TestDemoRolePolicy: the demo's authenticated role may call everything
+// but /teaching/iam (implicit deny) and /teaching/iam-denied (a Deny).
+func TestDemoRolePolicy(t *testing.T) {
+	srv := startDefault(t, Options{})
+	ctx := context.Background()
+	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
+	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
+		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String("3n4b5urk1ft4fl3mg5e62d9ado"),
+		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
+	logins := map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1": aws.ToString(out.AuthenticationResult.IdToken)}
+	id, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab"), Logins: logins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	cr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: logins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	creds := aws.Credentials{AccessKeyID: aws.ToString(cr.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(cr.Credentials.SecretKey), SessionToken: aws.ToString(cr.Credentials.SessionToken)}
+	hc := &http.Client{}
+	who := "User: arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/"
+	for path, want := range map[string]string{"/pets": "", "/store/pets": "", "/teaching/iam": who + "GET/teaching/iam", "/teaching/iam-denied": who + "GET/teaching/iam-denied with an explicit deny"} {
+		a := send(t, hc, signedReq(t, "GET", srv.APIURL()+path, creds))
+		switch {
+		case want == "" && a.status != 200:
+			t.Errorf("%s: %d %s", path, a.status, a.raw)
+		case want != "" && (a.status != 403 || a.json["message"] != want):
+			t.Errorf("%s: %d %s\nwant %s", path, a.status, a.raw, want)
 		}
 	}
 }

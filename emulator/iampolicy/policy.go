@@ -348,10 +348,28 @@ func (s Statement) doc() map[string]any {
 	return m
 }
 
-// StatementJSON writes one statement as JSON, indented.
+// StatementJSON writes one statement as JSON, one element a line, in the
+// order AWS's documentation writes them (Sid, Effect, Principal, Action,
+// Resource, Condition).
 func StatementJSON(s Statement) []byte {
-	b, _ := json.MarshalIndent(s.doc(), "", "  ")
-	return b
+	doc := s.doc()
+	var b bytes.Buffer
+	b.WriteString("{")
+	n := 0
+	for _, k := range []string{"Sid", "Effect", "Principal", "NotPrincipal", "Action", "NotAction", "Resource", "NotResource", "Condition"} {
+		v, ok := doc[k]
+		if !ok {
+			continue
+		}
+		if n > 0 {
+			b.WriteString(",")
+		}
+		n++
+		val, _ := json.Marshal(v)
+		fmt.Fprintf(&b, "\n  %q: %s", k, val)
+	}
+	b.WriteString("\n}")
+	return b.Bytes()
 }
 
 func lower(s string) string { return strings.ToLower(s) }
