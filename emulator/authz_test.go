@@ -78,17 +78,7 @@ func TestDemoRolePolicy(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
-	logins := map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1": aws.ToString(out.AuthenticationResult.IdToken)}
-	id, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab"), Logins: logins})
-	if err != nil {
-		t.Fatal(err)
-	}
-	cr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: logins})
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := aws.Credentials{AccessKeyID: aws.ToString(cr.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(cr.Credentials.SecretKey), SessionToken: aws.ToString(cr.Credentials.SessionToken)}
+	creds := identityPoolCredentials(t, srv, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1": aws.ToString(out.AuthenticationResult.IdToken)})
 	hc := &http.Client{}
 	who := "User: arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/"
 	for path, want := range map[string]string{"/pets": "", "/store/pets": "", "/teaching/iam": who + "GET/teaching/iam", "/teaching/iam-denied": who + "GET/teaching/iam-denied with an explicit deny"} {
@@ -113,17 +103,7 @@ func TestRolePolicies(t *testing.T) {
 	}
 	cfg.API.RolePolicies = map[string][]apigw.PolicyDoc{guestRole: {doc}}
 	srv := startDefault(t, Options{Config: cfg})
-	ctx := context.Background()
-	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
-	gid, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: gid.IdentityId})
-	if err != nil {
-		t.Fatal(err)
-	}
-	guest := aws.Credentials{AccessKeyID: aws.ToString(gcr.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(gcr.Credentials.SecretKey), SessionToken: aws.ToString(gcr.Credentials.SessionToken)}
+	guest := identityPoolCredentials(t, srv, nil)
 	hc := &http.Client{}
 	if a := send(t, hc, signedReq(t, "GET", srv.APIURL()+"/pets", guest)); a.status != 200 {
 		t.Errorf("guest GET: %d %s", a.status, a.raw)
@@ -137,4 +117,21 @@ func TestRolePolicies(t *testing.T) {
 
 func unmarshalPolicy(d *apigw.PolicyDoc, text string) error {
 	return yaml.Unmarshal([]byte(text), d)
+}
+
+// identityPoolCredentials gets the demo identity pool's credentials: a
+// guest's without logins, else the logged-in user's.
+func identityPoolCredentials(t *testing.T, srv *Server, logins map[string]string) aws.Credentials {
+	t.Helper()
+	ctx := context.Background()
+	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
+	id, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab"), Logins: logins})
+	if err != nil {
+		t.Fatalf("GetId: %v", err)
+	}
+	cr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: logins})
+	if err != nil {
+		t.Fatalf("GetCredentialsForIdentity: %v", err)
+	}
+	return aws.Credentials{AccessKeyID: aws.ToString(cr.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(cr.Credentials.SecretKey), SessionToken: aws.ToString(cr.Credentials.SessionToken)}
 }

@@ -52,8 +52,8 @@ func (g *Gateway) requestARN(r *http.Request, rc *reqCtx) string {
 	return g.ResourceARN(r.Method, rc.stage, "/"+strings.Join(parts, "/"))
 }
 
-// resourcePolicy is the API's resource policy with "execute-api:/" in
-// its resources written out as this API's ARN, as API Gateway stores it.
+// compileResourcePolicy is the API's resource policy with "execute-api:/"
+// in its resources written out as this API's ARN, as API Gateway stores it.
 func (g *Gateway) compileResourcePolicy() *iampolicy.Named {
 	if g.cfg.ResourcePolicy == nil || g.cfg.ResourcePolicy.Policy == nil {
 		return nil

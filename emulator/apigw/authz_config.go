@@ -19,7 +19,6 @@ const AuthCustom = "CUSTOM"
 // mapping the JSON document or as a string holding the JSON.
 type PolicyDoc struct {
 	Policy *iampolicy.Policy
-	raw    any
 }
 
 // UnmarshalYAML parses the policy; errors name the line.
@@ -42,7 +41,7 @@ func (d *PolicyDoc) UnmarshalYAML(n *yaml.Node) error {
 	if err != nil {
 		return fmt.Errorf("line %d: policy: %v", n.Line, err)
 	}
-	d.Policy, d.raw = p, json.RawMessage(text)
+	d.Policy = p
 	return nil
 }
 
