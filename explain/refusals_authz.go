@@ -147,6 +147,7 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	}
 	if why := emulatorDecision(e); why != "" {
 		layer.Evidence += "; the emulator says: " + why
+		d.Hint += " (the emulator: " + why + ")"
 	}
 	if pd.Method != "" {
 		if diff := arnAgainstRequest(e, pd); diff != "" {
