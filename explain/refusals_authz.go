@@ -182,10 +182,9 @@ func minimalStatementFix(pd PolicyDenial) string {
 		where = fmt.Sprintf("a policy of the role arn:aws:iam::%s:role/%s (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role)", acct, role)
 	}
 	st := iampolicy.MinimalAllow(req, resourcePolicy)
-	// Indented under the fix it belongs to; still JSON once cut at the
-	// first line break.
-	body := strings.ReplaceAll(string(iampolicy.StatementJSON(st)), "\n", "\n       ")
-	return fmt.Sprintf("add to %s:\n       %s", where, body)
+	// On one line: the UI shows a cause's fix escaped, line breaks too.
+	one := strings.NewReplacer("\n  ", " ", "\n}", " }").Replace(string(iampolicy.StatementJSON(st)))
+	return fmt.Sprintf("add to %s: %s", where, one)
 }
 
 // arnAgainstRequest compares the ARN's method, stage and path with the

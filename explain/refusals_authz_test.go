@@ -139,9 +139,13 @@ func TestMinimalStatement(t *testing.T) {
 			t.Fatalf("%s: not explained", msg)
 		}
 		fix := d.Causes[0].Fix
-		where, stJSON, ok := strings.Cut(fix, "\n")
-		if !ok || !strings.HasPrefix(where, "add to ") {
+		i := strings.Index(fix, ": {")
+		if i < 0 || !strings.HasPrefix(fix, "add to ") {
 			t.Fatalf("fix %q: want where, then the statement", fix)
+		}
+		where, stJSON := fix[:i], fix[i+2:]
+		if strings.Contains(fix, "\n") {
+			t.Errorf("fix %q: want one line (the UI escapes line breaks)", fix)
 		}
 		p, err := iampolicy.Parse([]byte(`{"Version":"2012-10-17","Statement":` + stJSON + `}`))
 		if err != nil {
