@@ -255,6 +255,9 @@ func TestAPIKeyAnswers(t *testing.T) {
 	if got := jsonPath(res.json, "requestContext", "identity", "apiKey"); got != "sigs…" {
 		t.Errorf("identity.apiKey = %v, want it masked", got)
 	}
+	if strings.Contains(string(res.body), demoAPIKey) {
+		t.Errorf("the echo shows the API key in clear: %s", res.body)
+	}
 	checkAnswer(t, get(t, srv.URL+"/prod/keyed", key), 200, "", "")
 	checkAnswer(t, get(t, srv.URL+"/prod/keyed", key), 429, ErrTooManyRequests, MsgTooManyRequests)
 	q := map[string]string{"x-api-key": quotaAPIKey}

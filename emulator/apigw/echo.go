@@ -134,12 +134,12 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 	}
 }
 
-// maskHeaderValue hides secrets a client sent: a session token, and an
-// Authorization header that is not a SigV4 one (an id_token is a bearer
-// secret; a SigV4 header holds none).
+// maskHeaderValue hides secrets a client sent: a session token, an API
+// key, and an Authorization header that is not a SigV4 one (an id_token
+// is a bearer secret; a SigV4 header holds none).
 func maskHeaderValue(name, v string) string {
 	switch strings.ToLower(name) {
-	case "x-amz-security-token":
+	case "x-amz-security-token", "x-api-key":
 		return mask(v)
 	case "authorization":
 		if !strings.HasPrefix(v, sigAlgorithm+" ") {
