@@ -47,6 +47,10 @@ type StaticCredential struct {
 	AccessKeyID     string `yaml:"access_key_id"`
 	SecretAccessKey string `yaml:"secret_access_key"`
 	ARN             string `yaml:"arn,omitempty"` // arn:aws:iam::<account>:user/<name>
+	// Policies are the user's identity policies for execute-api:Invoke.
+	// Without the key the user may invoke every method (the API's
+	// resource policy still applies); with it, only what they allow.
+	Policies []apigw.PolicyDoc `yaml:"policies,omitempty"`
 }
 
 // Builtin reports whether this is DefaultConfig, whose keys and passwords

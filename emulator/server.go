@@ -21,6 +21,7 @@ import (
 
 	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
+	"github.com/sigscope/sigscope/emulator/iampolicy"
 	"github.com/sigscope/sigscope/emulator/s3"
 	"github.com/sigscope/sigscope/internal/atomicfile"
 )
@@ -371,8 +372,14 @@ func staticCredential(sc StaticCredential, account string) apigw.Credential {
 		account = m[1]
 	}
 	userID := "AIDA" + fakeID("user"+sc.AccessKeyID)
+	var policies []iampolicy.Named
+	for i, d := range sc.Policies {
+		policies = append(policies, iampolicy.Named{Name: fmt.Sprintf("user %s policy %d", arn[strings.LastIndex(arn, "/")+1:], i), Policy: d.Policy})
+	}
 	return apigw.Credential{
 		SecretAccessKey: sc.SecretAccessKey,
+		Policies:        policies,
+		Restricted:      sc.Policies != nil,
 		Caller: map[string]any{
 			"accountId": account,
 			"caller":    userID,

@@ -294,17 +294,8 @@ func TestIdentityPoolCredentialsExpire(t *testing.T) {
 	now := time.Now()
 	clock := func() time.Time { mu.Lock(); defer mu.Unlock(); return now }
 	srv := startDefault(t, Options{Now: clock})
-	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
 	ctx := context.Background()
-	gid, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String("us-east-1:1a2b3c4d-0000-4000-8000-1234567890ab")})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gcr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: gid.IdentityId})
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := aws.Credentials{AccessKeyID: aws.ToString(gcr.Credentials.AccessKeyId), SecretAccessKey: aws.ToString(gcr.Credentials.SecretKey), SessionToken: aws.ToString(gcr.Credentials.SessionToken)}
+	creds := identityPoolCredentials(t, srv, nil)
 	sign := func(at time.Time) *http.Request {
 		req, _ := http.NewRequest("GET", srv.APIURL()+"/pets", nil)
 		if err := v4.NewSigner().SignHTTP(ctx, creds, req, emptySHA, "execute-api", "us-east-1", at); err != nil {

@@ -31,6 +31,9 @@ type Input struct {
 	// Request is the request as it was sent, when known; it may differ
 	// from what was signed (a hand edit, a proxy in between).
 	Request *sign.Request
+	// AuthzDecision is the sigscope emulator's X-Sigscope-Authz-Decision
+	// header: which policy statement refused, or that none allowed.
+	AuthzDecision string
 }
 
 // Diagnosis is what an error answer means.
@@ -216,7 +219,7 @@ var kindHints = map[Kind]string{
 	KindWrongRegion:            "the signature names another region than the endpoint's: set auth.region (or the collection's region variable) to the API's region",
 	KindWrongService:           "the signature names another service: API Gateway is execute-api, S3 is s3, OpenSearch es (aoss when serverless), Lambda lambda (auth.service)",
 	KindMalformedAuthorization: "the Authorization header is not a SigV4 header: an IAM-authorized route wants AWS4-HMAC-SHA256 Credential=…, SignedHeaders=…, Signature=…; a token in it belongs to a route with a Cognito authorizer",
-	KindMissingToken:           "API Gateway answers this for a path or method without a route as well as for an unsigned request: check the stage, the path and the method, then the auth mode",
+	KindMissingToken:           "it is the route, not a token: API Gateway answers this for a path, method or stage without a route as well as for an unsigned request to an IAM route; check the stage, the path and the method, then the auth mode",
 	KindInvalidToken:           "the session token is missing, wrong or from other credentials: temporary credentials (ASIA…) need their session token; log in again for fresh ones",
 	KindExpiredToken:           "the temporary credentials expired: log in again or refresh the profile (aws sso login)",
 	KindUnknownAccessKey:       "AWS does not know this access key id: a typo, a deleted key, another partition, or temporary credentials (ASIA…) sent without their session token",

@@ -260,7 +260,7 @@ func TestCausesOfShortForms(t *testing.T) {
 		{`{"message":"Missing Authentication Token"}`, Input{Trace: tr}, CauseRoute, "the request carried a signature", "stage, the path and the method"},
 		{`{"message":"'eyJhbGciOi' not a valid key=value pair (missing equal-sign) in Authorization header: 'Bearer eyJhbGciOi'."}`, Input{}, CauseAuthHeader, "carries a Bearer token", "not a SigV4 header"},
 		{`{"message":"Unauthorized"}`, Input{Status: 401}, CauseUserPoolToken, "", "raw id token"},
-		{`{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:1:abc/prod/GET/"}`, Input{}, CausePermission, "execute-api:Invoke", "IAM policy"},
+		{`{"message":"User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:1:abc/prod/GET/"}`, Input{}, CauseResourcePolicy, "only the API's resource policy", "resource policy"},
 		{`{"message":"Date in Credential scope does not match YYYYMMDD from ISO-8601 version of date from HTTP"}`, Input{}, CauseClock, "day of X-Amz-Date", "same moment"},
 	}
 	for _, tc := range cases {

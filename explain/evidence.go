@@ -33,6 +33,8 @@ type Evidence struct {
 	sigOK    bool
 	dialects *sign.DialectComparison
 	triedCmp bool
+
+	authzDecision string // the emulator's policy decision header
 }
 
 // NewEvidence reads an error answer (a body, or a whole raw response)
@@ -48,9 +50,12 @@ func NewEvidence(in Input) *Evidence {
 		if in.ErrorType == "" {
 			in.ErrorType = r.header("x-amzn-ErrorType")
 		}
+		if in.AuthzDecision == "" {
+			in.AuthzDecision = r.header(authzDecisionHeader)
+		}
 		in.Body = r.body
 	}
-	e := &Evidence{Answer: parse(in.Body, in.ErrorType), Request: in.Request, Trace: in.Trace, Received: in.Received}
+	e := &Evidence{Answer: parse(in.Body, in.ErrorType), Request: in.Request, Trace: in.Trace, Received: in.Received, authzDecision: in.AuthzDecision}
 	if t, err := http.ParseTime(in.Date); err == nil {
 		e.Date = t
 	}

@@ -75,6 +75,9 @@ func (k Kind) Describe() string {
 	case KindCloudFrontCookies:
 		return "CloudFront signed cookies missing"
 	}
+	if s := describeAuthz(k); s != "" {
+		return s
+	}
 	return string(k)
 }
 
@@ -113,7 +116,7 @@ var kindPhrases = []struct {
 	{"Access Key Id you provided does not exist", KindUnknownAccessKey},
 	{"The incoming token has expired", KindUserPoolTokenExpired},
 	{"is not authorized to perform", KindAccessDenied},
-	{"not authorized to access this resource", KindAccessDenied},
+	{"not authorized to access this resource", KindAuthorizerDenied},
 	{"Missing or invalid CloudFront signed cookies", KindCloudFrontCookies},
 }
 
@@ -165,6 +168,9 @@ var (
 // carries.
 func (a *Answer) classify() {
 	a.Kind = kindOfText(a.text)
+	if a.Kind == "" {
+		a.Kind = a.kindOfAuthz()
+	}
 	if a.Kind == "" {
 		a.Kind = codeKinds[a.Code]
 	}

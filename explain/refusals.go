@@ -47,11 +47,19 @@ func rankCauses(e *Evidence, d *Diagnosis) []Cause {
 			d.Hint = "S3 accepted the signature but no policy allows the call: check the caller's s3:* permissions, the bucket policy, the KMS key policy of an encrypted object, and that the request is signed at all"
 			break
 		}
+		if policyDenied(r, e, d) {
+			break
+		}
 		r.add(CausePermission, weightCertain, "the answer names the action that is not allowed: %q", a.Message).Quotes = []Quote{msg}
-	case KindUnauthorized, KindUserPoolTokenExpired:
+	case KindUnauthorized:
+		r.add(CauseUserPoolToken, weightCertain, "")
+		r.add(CauseAuthorizer, weightStrong, "a Lambda authorizer answers the same 401 when its identity source is missing or empty, fails its validation regex, or the Lambda raises \"Unauthorized\"")
+	case KindUserPoolTokenExpired:
 		r.add(CauseUserPoolToken, weightCertain, "")
 	case KindCloudFrontCookies:
 		r.add(CauseCookies, weightCertain, "")
+	case KindAuthorizerDenied, KindAuthorizerConfig, KindAPIKey, KindThrottled, KindQuotaExceeded:
+		authzRefusal(r, e, d)
 	}
 	return r.list()
 }

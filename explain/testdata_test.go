@@ -192,6 +192,16 @@ func TestTestdata(t *testing.T) {
 		{file: "s3-forum-truncated.xml", format: FormatS3XML, kind: KindMismatch, code: "SignatureDoesNotMatch",
 			cr: "content-type:application/octet-stream", sts: "20230310/eu-central-1/s3/aws4_request",
 			cause: CauseHeader, evidence: "content-type is signed on a GET"},
+		// API Gateway's authorization layers (refusals_authz.go).
+		{file: "authz-lambda-explicit-deny.json", format: FormatJSON, kind: KindAuthorizerDenied, cause: CauseAuthorizer, certain: true, evidence: "a Deny that matches"},
+		{file: "authz-lambda-implicit-deny.json", format: FormatJSON, kind: KindAuthorizerDenied, cause: CauseAuthorizer, certain: true, evidence: "no statement allows"},
+		{file: "authz-anonymous-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "none of its statements allows arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets"},
+		{file: "authz-anonymous-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "one of its Deny statements matches"},
+		{file: "authz-iam-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "no statement allows arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials execute-api:Invoke"},
+		{file: "authz-iam-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "a Deny statement matches"},
+		{file: "authz-api-key-forbidden.txt", format: FormatJSON, kind: KindAPIKey, code: "ForbiddenException", cause: CauseAPIKey, certain: true, evidence: "requires an API key"},
+		{file: "authz-throttled.txt", format: FormatJSON, kind: KindThrottled, code: "TooManyRequestsException", cause: CauseUsagePlan, certain: true, evidence: "throttle"},
+		{file: "authz-quota.txt", format: FormatJSON, kind: KindQuotaExceeded, code: "LimitExceededException", cause: CauseUsagePlan, certain: true, evidence: "quota"},
 	}
 	seen := map[string]bool{}
 	for _, tc := range cases {

@@ -81,7 +81,7 @@ func TestPostmanDemo(t *testing.T) {
 		t.Errorf("info %+v", doc.Info)
 	}
 	root := pmItem{Item: doc.Item}
-	if len(doc.Item) != 9 || doc.Item[6].Name != "teaching" || len(doc.Item[6].Item) != 3 || doc.Item[8].Name != "QA smoke" || len(doc.Item[8].Item) != 6 {
+	if len(doc.Item) != 10 || doc.Item[6].Name != "teaching" || len(doc.Item[6].Item) != 3 || doc.Item[8].Name != "QA smoke" || len(doc.Item[8].Item) != 6 || doc.Item[9].Name != "Permissions" {
 		t.Fatalf("items: %d, last %q", len(doc.Item), doc.Item[len(doc.Item)-1].Name)
 	}
 	list := root.find("List pets").Request

@@ -313,7 +313,8 @@ func (w *Workbench) SendRequest(ctx context.Context, pv *Preview, req *sign.Requ
 	if r := res.Response; r != nil && r.Status >= 400 && r.BodyFile == "" {
 		date, _ := r.Header("Date")
 		errType, _ := r.Header("x-amzn-ErrorType")
-		if d, ok := explain.Explain(explain.Input{Body: r.Body, Status: r.Status, Date: date, ErrorType: errType, Trace: p.Trace, Request: req}); ok {
+		decision, _ := r.Header("X-Sigscope-Authz-Decision") // the emulator's deciding statement
+		if d, ok := explain.Explain(explain.Input{Body: r.Body, Status: r.Status, Date: date, ErrorType: errType, Trace: p.Trace, Request: req, AuthzDecision: decision}); ok {
 			out.Diagnosis = &d
 			if d.Kind == explain.KindMismatch {
 				out.Mismatch = &d

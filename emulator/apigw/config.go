@@ -29,14 +29,28 @@ type Config struct {
 	ID     string   `yaml:"id"`
 	Stages []string `yaml:"stages"`
 	Routes []Route  `yaml:"routes"`
+	// ResourcePolicy is the API's resource policy; "execute-api:/…" in
+	// its Resource stands for this API's ARN, as in API Gateway's console.
+	ResourcePolicy *PolicyDoc `yaml:"resource_policy,omitempty"`
+	// RolePolicies are the identity policies of IAM roles by role ARN
+	// (arn:aws:iam::123456789012:role/NAME): the roles whose sessions the
+	// identity pools hand out.
+	RolePolicies map[string][]PolicyDoc `yaml:"role_policies,omitempty"`
+	Authorizers  []LambdaAuthorizer     `yaml:"authorizers,omitempty"`
+	APIKeys      []APIKey               `yaml:"api_keys,omitempty"`
+	UsagePlans   []UsagePlan            `yaml:"usage_plans,omitempty"`
 }
 
 // Route is one method on one resource path, e.g. GET /pets/{id}.
 type Route struct {
-	Method     string   `yaml:"method"` // GET, POST, ... or ANY
-	Path       string   `yaml:"path"`   // /pets/{id}, /files/{proxy+}
-	Authorizer string   `yaml:"authorizer"`
-	Response   Response `yaml:"response"`
+	Method     string `yaml:"method"` // GET, POST, ... or ANY
+	Path       string `yaml:"path"`   // /pets/{id}, /files/{proxy+}
+	Authorizer string `yaml:"authorizer"`
+	// AuthorizerName names the Lambda authorizer of a CUSTOM route.
+	AuthorizerName string `yaml:"authorizer_name,omitempty"`
+	// APIKeyRequired asks for a valid x-api-key of a usage plan.
+	APIKeyRequired bool     `yaml:"api_key_required,omitempty"`
+	Response       Response `yaml:"response"`
 	// ProxyHeaders are set on the request before it is verified, as a
 	// proxy in front of the gateway might (one that appends a charset to
 	// Content-Type, say): a teaching aid for headers changed after signing.
@@ -150,11 +164,11 @@ func Validate(cfg Config) error {
 			}
 		}
 		switch rt.Authorizer {
-		case AuthIAM, AuthCognito, AuthNone:
+		case AuthIAM, AuthCognito, AuthNone, AuthCustom:
 		case "":
-			add(p+".authorizer", "missing authorizer (use AWS_IAM, COGNITO_USER_POOLS or NONE)")
+			add(p+".authorizer", "missing authorizer (use AWS_IAM, COGNITO_USER_POOLS, CUSTOM or NONE)")
 		default:
-			add(p+".authorizer", "unknown authorizer %q (use AWS_IAM, COGNITO_USER_POOLS or NONE)", rt.Authorizer)
+			add(p+".authorizer", "unknown authorizer %q (use AWS_IAM, COGNITO_USER_POOLS, CUSTOM or NONE)", rt.Authorizer)
 		}
 		rp := p + ".response"
 		switch rt.Response.Kind {
@@ -177,6 +191,7 @@ func Validate(cfg Config) error {
 			}
 		}
 	}
+	validateAuthz(cfg, add)
 	if len(errs) > 0 {
 		return &ValidationError{Errors: errs}
 	}

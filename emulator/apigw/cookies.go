@@ -16,6 +16,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/sigscope/sigscope/emulator/iampolicy"
 )
 
 // CloudFront cookie names.
@@ -233,28 +235,5 @@ func (g *Gateway) cookieProtected(w http.ResponseWriter, r *http.Request, rc *re
 }
 
 // wildcardMatch matches CloudFront resource patterns: * is any run of
-// characters, ? exactly one.
-func wildcardMatch(pattern, s string) bool {
-	p, t := 0, 0
-	star, mark := -1, 0
-	for t < len(s) {
-		switch {
-		case p < len(pattern) && (pattern[p] == '?' || pattern[p] == s[t]):
-			p++
-			t++
-		case p < len(pattern) && pattern[p] == '*':
-			star, mark = p, t
-			p++
-		case star >= 0:
-			p = star + 1
-			mark++
-			t = mark
-		default:
-			return false
-		}
-	}
-	for p < len(pattern) && pattern[p] == '*' {
-		p++
-	}
-	return p == len(pattern)
-}
+// characters, ? one character, as in IAM policies.
+func wildcardMatch(pattern, s string) bool { return iampolicy.Glob(pattern, s) }

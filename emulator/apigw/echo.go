@@ -109,6 +109,13 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 	if rc.claims != nil {
 		rctx["authorizer"] = map[string]any{"claims": rc.claims}
 	}
+	if rc.authorizer != nil {
+		rctx["authorizer"] = rc.authorizer
+	}
+	if rc.apiKey != nil {
+		identity["apiKey"] = mask(rc.apiKey.Value)
+		identity["apiKeyId"] = rc.apiKey.id
+	}
 	return map[string]any{
 		"resource":                        rt.Path,
 		"path":                            decodedPath,
@@ -127,12 +134,12 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) map[string]any {
 	}
 }
 
-// maskHeaderValue hides secrets a client sent: a session token, and an
-// Authorization header that is not a SigV4 one (an id_token is a bearer
-// secret; a SigV4 header holds none).
+// maskHeaderValue hides secrets a client sent: a session token, an API
+// key, and an Authorization header that is not a SigV4 one (an id_token
+// is a bearer secret; a SigV4 header holds none).
 func maskHeaderValue(name, v string) string {
 	switch strings.ToLower(name) {
-	case "x-amz-security-token":
+	case "x-amz-security-token", "x-api-key":
 		return mask(v)
 	case "authorization":
 		if !strings.HasPrefix(v, sigAlgorithm+" ") {

@@ -45,6 +45,8 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/sigscope/sigscope/emulator/iampolicy"
 )
 
 // MaxBody is API Gateway's payload limit.
@@ -58,6 +60,19 @@ type Credential struct {
 	// Caller fills requestContext.identity in echo answers (caller, userArn,
 	// cognitoIdentityId, cognitoIdentityPoolId, cognitoAuthenticationType...).
 	Caller map[string]any
+
+	// The IAM side of the key, for execute-api:Invoke policies. Principal
+	// is who it belongs to (default: Caller's userArn and accountId; the
+	// role of an assumed-role session is read from its ARN). Policies are
+	// its identity policies; a role's come from Config.RolePolicies, by
+	// role ARN, so that an identity pool's role gets its policy from the
+	// API config. A key with neither (and Restricted false) may invoke
+	// every method, as before policies existed.
+	Principal  iampolicy.Principal
+	Policies   []iampolicy.Named
+	Restricted bool
+	// Context adds condition keys of this caller, e.g. aws:PrincipalTag/team.
+	Context map[string]string
 }
 
 // CredentialLookup finds the secret behind an access key id.
@@ -102,6 +117,10 @@ type Gateway struct {
 
 	storesMu sync.Mutex
 	stores   map[string]*store // the store routes' items, by path
+
+	resourcePolicy *iampolicy.Named
+	authorizers    map[string]*lambdaAuthorizer
+	keys           *apiKeys
 }
 
 // New checks cfg and builds the gateway.
@@ -122,6 +141,9 @@ func New(cfg Config, deps Deps) (*Gateway, error) {
 	for _, s := range cfg.Stages {
 		g.stages[s] = true
 	}
+	g.resourcePolicy = g.compileResourcePolicy()
+	g.authorizers = compileAuthorizers(cfg.Authorizers, g.now)
+	g.keys = compileAPIKeys(cfg.APIKeys, cfg.UsagePlans, g.now)
 	needCookies := false
 	for i, rt := range cfg.Routes {
 		segs, _ := parsePath(rt.Path)
@@ -170,6 +192,10 @@ type reqCtx struct {
 	body      []byte
 	identity  map[string]any // IAM caller
 	claims    map[string]any // Cognito claims
+	// authorizer is a Lambda authorizer's principalId and context.
+	authorizer map[string]any
+	decision   string // the policy evaluation's reason, for the log
+	apiKey     *apiKey
 }
 
 // ServeHTTP routes, authorizes and answers one request.
@@ -179,6 +205,9 @@ func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	status, errType := g.serve(w, r, rc)
 	if errType != "" {
 		errType = " " + errType
+	}
+	if rc.decision != "" && errType != "" {
+		errType += " (" + rc.decision + ")"
 	}
 	g.logf("apigw %s %s -> %d%s", r.Method, r.URL.EscapedPath(), status, errType)
 }
@@ -218,6 +247,19 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 			return fail(e)
 		}
 		rc.claims = claims
+	case AuthCustom:
+		ctx, e := g.authorizeLambda(r, rc)
+		if e != nil {
+			return fail(e)
+		}
+		rc.authorizer = ctx
+	}
+	// An unsigned caller meets the resource policy now; a signed one once
+	// its signature is checked.
+	if iam == nil {
+		if e := g.authorizePolicies(w, r, rc, nil); e != nil {
+			return fail(e)
+		}
 	}
 	body, e := g.readBody(r, m.route.Response.Kind == KindEcho || m.route.Response.Kind == KindStore)
 	if e != nil {
@@ -231,6 +273,17 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 			return fail(e)
 		}
 		rc.identity = id
+		if e := g.authorizePolicies(w, r, rc, &iam.cred); e != nil {
+			return fail(e)
+		}
+	}
+	// API keys and usage plans come after authorization, as in API Gateway.
+	if m.route.APIKeyRequired {
+		key, e := g.keys.check(r.Header.Get("X-Api-Key"))
+		if e != nil {
+			return fail(e)
+		}
+		rc.apiKey = key
 	}
 	if e := g.respond(w, r, rc); e != nil {
 		return fail(e)

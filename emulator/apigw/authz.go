@@ -1,0 +1,207 @@
+package apigw
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"github.com/sigscope/sigscope/emulator/iampolicy"
+)
+
+// The action every API Gateway method call is authorized for.
+const actionInvoke = "execute-api:Invoke"
+
+// Messages of API Gateway's authorization refusals, as AWS's
+// troubleshooting pages quote them.
+const (
+	MsgAuthorizerDenied = "User is not authorized to access this resource"
+	msgExplicitDeny     = " with an explicit deny"
+	MsgForbidden        = "Forbidden"
+	MsgLimitExceeded    = "Limit Exceeded"
+	MsgTooManyRequests  = "Too Many Requests"
+)
+
+// Error types of the authorization layers.
+const (
+	ErrAuthorizerConfig = "AuthorizerConfigurationException"
+	ErrLimitExceeded    = "LimitExceededException"
+	ErrTooManyRequests  = "TooManyRequestsException"
+)
+
+// HeaderDecision carries the policy evaluation's reason on an
+// AccessDeniedException the emulator answers (AWS sends none): which
+// statement denied, or that none allowed.
+const HeaderDecision = "X-Sigscope-Authz-Decision"
+
+// ResourceARN is the execute-api ARN a request needs execute-api:Invoke
+// on: arn:aws:execute-api:REGION:ACCOUNT:API-ID/STAGE/METHOD/RESOURCE-PATH,
+// the path being the one requested after the stage (not the route's
+// template), "/" for the stage's root.
+func (g *Gateway) ResourceARN(method, stage, path string) string {
+	if path == "" {
+		path = "/"
+	}
+	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", g.region, g.deps.AccountID, g.cfg.ID, stage, strings.ToUpper(method), path)
+}
+
+// requestARN is ResourceARN for the request being served.
+func (g *Gateway) requestARN(r *http.Request, rc *reqCtx) string {
+	_, rest := splitStage(serverPath(r))
+	parts := splitWirePath(rest)
+	return g.ResourceARN(r.Method, rc.stage, "/"+strings.Join(parts, "/"))
+}
+
+// compileResourcePolicy is the API's resource policy with "execute-api:/"
+// in its resources written out as this API's ARN, as API Gateway stores it.
+func (g *Gateway) compileResourcePolicy() *iampolicy.Named {
+	if g.cfg.ResourcePolicy == nil || g.cfg.ResourcePolicy.Policy == nil {
+		return nil
+	}
+	src := g.cfg.ResourcePolicy.Policy
+	p := &iampolicy.Policy{Version: src.Version, ID: src.ID}
+	prefix := fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/", g.region, g.deps.AccountID, g.cfg.ID)
+	expand := func(list []string) []string {
+		if list == nil {
+			return nil
+		}
+		out := make([]string, len(list))
+		for i, r := range list {
+			if rest, ok := strings.CutPrefix(r, "execute-api:/"); ok {
+				r = prefix + rest
+			}
+			out[i] = r
+		}
+		return out
+	}
+	for _, st := range src.Statements {
+		st.Resource, st.NotResource = expand(st.Resource), expand(st.NotResource)
+		p.Statements = append(p.Statements, st)
+	}
+	return &iampolicy.Named{Name: "the API's resource policy", Policy: p}
+}
+
+// callerPrincipal is who a verified credential belongs to.
+func callerPrincipal(cred Credential) iampolicy.Principal {
+	p := cred.Principal
+	if p.ARN == "" {
+		p.ARN, _ = cred.Caller["userArn"].(string)
+	}
+	if p.Account == "" {
+		p.Account, _ = cred.Caller["accountId"].(string)
+	}
+	if p.RoleARN == "" && strings.Contains(p.ARN, ":assumed-role/") {
+		// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is a session of
+		// arn:aws:iam::ACCOUNT:role/ROLE.
+		if acct, rest, ok := strings.Cut(strings.TrimPrefix(p.ARN, "arn:aws:sts::"), ":assumed-role/"); ok {
+			role, _, _ := strings.Cut(rest, "/")
+			p.RoleARN = "arn:aws:iam::" + acct + ":role/" + role
+		}
+	}
+	return p
+}
+
+// policyContext holds the condition keys of a request.
+func (g *Gateway) policyContext(r *http.Request, cred *Credential) iampolicy.Context {
+	now := g.now().UTC()
+	ctx := iampolicy.Context{}
+	ctx.Set("aws:SourceIp", remoteIP(r))
+	ctx.Set("aws:CurrentTime", now.Format("2006-01-02T15:04:05Z"))
+	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
+	ctx.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
+	if ua := r.UserAgent(); ua != "" {
+		ctx.Set("aws:UserAgent", ua)
+	}
+	if ref := r.Referer(); ref != "" {
+		ctx.Set("aws:Referer", ref)
+	}
+	if cred == nil {
+		ctx.Set("aws:PrincipalType", "Anonymous")
+		return ctx
+	}
+	p := callerPrincipal(*cred)
+	ctx.Set("aws:PrincipalArn", p.ARN)
+	if p.RoleARN != "" {
+		ctx.Set("aws:PrincipalArn", p.RoleARN)
+	}
+	ctx.Set("aws:PrincipalAccount", p.Account)
+	if id, _ := cred.Caller["user"].(string); id != "" {
+		ctx.Set("aws:userid", id)
+	}
+	switch {
+	case strings.Contains(p.ARN, ":user/"):
+		ctx.Set("aws:PrincipalType", "User")
+		ctx.Set("aws:username", p.ARN[strings.LastIndex(p.ARN, "/")+1:])
+	case p.RoleARN != "":
+		ctx.Set("aws:PrincipalType", "AssumedRole")
+	}
+	if cred.SessionToken != "" {
+		ctx.Set("aws:TokenIssueTime", now.Format("2006-01-02T15:04:05Z"))
+	}
+	if v, _ := cred.Caller["cognitoIdentityId"].(string); v != "" {
+		ctx.Set("cognito-identity.amazonaws.com:sub", v)
+	}
+	if v, _ := cred.Caller["cognitoIdentityPoolId"].(string); v != "" {
+		ctx.Set("cognito-identity.amazonaws.com:aud", v)
+	}
+	if v, _ := cred.Caller["cognitoAuthenticationType"].(string); v != "" {
+		ctx.Set("cognito-identity.amazonaws.com:amr", v)
+	}
+	for k, v := range cred.Context {
+		ctx.Set(k, v)
+	}
+	return ctx
+}
+
+// identityPolicies are the caller's identity policies: those its
+// credential carries, and its role's from role_policies. restricted is
+// false for a caller with none configured, whom the emulator lets invoke
+// everything (as before policies existed).
+func (g *Gateway) identityPolicies(cred Credential, p iampolicy.Principal) (pols []iampolicy.Named, restricted bool) {
+	pols = append(pols, cred.Policies...)
+	restricted = cred.Restricted || len(cred.Policies) > 0
+	if p.RoleARN != "" {
+		if docs, ok := g.cfg.RolePolicies[p.RoleARN]; ok {
+			restricted = true
+			for i, d := range docs {
+				pols = append(pols, iampolicy.Named{Name: fmt.Sprintf("role %s policy %d", p.RoleARN, i), Policy: d.Policy})
+			}
+		}
+	}
+	return pols, restricted
+}
+
+// authorizePolicies evaluates the caller's identity policies and the
+// API's resource policy; cred is nil for a caller that did not sign.
+func (g *Gateway) authorizePolicies(w http.ResponseWriter, r *http.Request, rc *reqCtx, cred *Credential) *apiError {
+	in := iampolicy.Input{Resource: g.resourcePolicy, ResourceAccount: g.deps.AccountID}
+	if cred != nil {
+		in.Request.Principal = callerPrincipal(*cred)
+		var restricted bool
+		in.Identity, restricted = g.identityPolicies(*cred, in.Request.Principal)
+		in.Unrestricted = !restricted
+		if in.Unrestricted && in.Resource == nil {
+			return nil
+		}
+	} else if in.Resource == nil {
+		return nil // no resource policy: NONE routes are open, as in API Gateway
+	}
+	in.Request.Action = actionInvoke
+	in.Request.Resource = g.requestARN(r, rc)
+	in.Request.Context = g.policyContext(r, cred)
+	res := iampolicy.Authorize(in)
+	rc.decision = res.Reason
+	if res.Decision == iampolicy.Allowed {
+		return nil
+	}
+	who := "anonymous"
+	if cred != nil {
+		who = in.Request.Principal.ARN
+	}
+	msg := fmt.Sprintf("User: %s is not authorized to perform: %s on resource: %s", who, actionInvoke, in.Request.Resource)
+	if res.Decision == iampolicy.ExplicitDeny {
+		msg += msgExplicitDeny
+	}
+	w.Header().Set(HeaderDecision, res.Reason)
+	return errForbidden(ErrAccessDenied, "%s", msg)
+}
