@@ -1,0 +1,15 @@
+package tui
+
+import (
+	"os"
+	"testing"
+	"time"
+)
+
+// TestMain fixes the local zone before any test starts a goroutine: the
+// history list shows local times and its goldens need one zone, and
+// setting time.Local while another test's server reads the clock races.
+func TestMain(m *testing.M) {
+	time.Local = time.UTC
+	os.Exit(m.Run())
+}
