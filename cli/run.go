@@ -135,6 +135,9 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	if _, err := wb.Selected(sel); err != nil {
 		return withCode(ExitError, err) // a typo, before any question
 	}
+	if wb.NeedsEmulator() {
+		return withCode(ExitError, fmt.Errorf("collection %s talks to the emulator ({{emulator}}): add --emulator to start one for the run, or pass --var emulator=http://127.0.0.1:PORT of one running", collectionPath))
+	}
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}

@@ -104,7 +104,7 @@ func countFailedChecks(s workbench.StepResult) int {
 func failureLines(s workbench.StepResult, shown func(workbench.Captured) string) []string {
 	var out []string
 	if s.Err != "" {
-		out = append(out, s.Err)
+		out = append(out, strings.Split(s.Err, "\n")...) // one error a line, as send prints them
 	}
 	for _, c := range s.Checks {
 		if !c.Pass {

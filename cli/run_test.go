@@ -182,3 +182,12 @@ func TestRunsAreKeptAndDiffed(t *testing.T) {
 		t.Errorf("history list --run last: exit %d\n%s", code, out)
 	}
 }
+
+// TestRunSaysToStartTheEmulator: a collection that talks to the emulator,
+// run without one, says how to give it one before anything is sent.
+func TestRunSaysToStartTheEmulator(t *testing.T) {
+	_, errs, code := run(t, runEnv(t), nil, "run", filepath.Join("..", "examples", "collections", "demo.yaml"), "QA smoke", "--yes")
+	if code != ExitError || !strings.Contains(errs, "add --emulator") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
