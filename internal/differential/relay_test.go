@@ -92,13 +92,15 @@ func (r *relay) handle(conn net.Conn) {
 	ex := exchange{Request: raw, Err: err}
 	if err == nil {
 		ex.Response, ex.Status, ex.Body, ex.Err = forward(r.upstream, raw)
-		if ex.Err == nil {
-			_, _ = conn.Write(ex.Response)
-		}
 	}
+	// Recorded before the client gets its answer: a client that has the
+	// answer finds the exchange kept.
 	r.mu.Lock()
 	r.got = append(r.got, ex)
 	r.mu.Unlock()
+	if ex.Err == nil && len(ex.Response) > 0 {
+		_, _ = conn.Write(ex.Response)
+	}
 }
 
 // readRawRequest reads one request and returns its exact bytes. It
