@@ -45,26 +45,12 @@ for case in json.load(sys.stdin):
 json.dump(out, sys.stdout)
 `
 
-// botocorePython is a python3 that can import botocore: Debian's (where
-// .ci/run installs it) first, then the one on PATH.
-func botocorePython() string {
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import botocore").Run() == nil {
-			return path
-		}
-	}
-	return ""
-}
-
 // TestBotocoreDialectMatchesBotocore checks, where the botocore dialect is
 // documented (no "not documented here" for the request), that its
 // canonical request is the one botocore computes. botocore is a peer:
 // .ci/run installs Debian's python3-botocore.
 func TestBotocoreDialectMatchesBotocore(t *testing.T) {
-	python := botocorePython()
-	if python == "" {
-		peer.Missing(t, "python3 with botocore not found (bash .ci/run installs python3-botocore)")
-	}
+	python := peer.Python(t, "botocore", "python3-botocore")
 	type tc struct {
 		r  *Request
 		s3 bool

@@ -49,16 +49,7 @@ json.dump(out, sys.stdout)
 // TestDotSegmentsFromBotocore: botocore signs the normalized path and
 // sends it as written; AWS, and so the emulator, accept that.
 func TestDotSegmentsFromBotocore(t *testing.T) {
-	python := ""
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import botocore").Run() == nil {
-			python = path
-			break
-		}
-	}
-	if python == "" {
-		peer.Missing(t, "python3 with botocore not found (bash .ci/run installs python3-botocore)")
-	}
+	python := peer.Python(t, "botocore", "python3-botocore")
 	srv := realClockServer(t)
 	var paths []string
 	for _, p := range dotPaths {

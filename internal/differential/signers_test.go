@@ -176,16 +176,7 @@ func nodeSigners(t *testing.T, corpus []corpusEntry, relays map[string]map[strin
 
 // botocoreSigner signs and sends the corpus with botocore.
 func botocoreSigner(t *testing.T, corpus []corpusEntry, relays map[string]*relay, k keys) map[string]sent {
-	python := ""
-	for _, p := range []string{"/usr/bin/python3", "python3"} {
-		if path, err := exec.LookPath(p); err == nil && exec.Command(path, "-c", "import botocore").Run() == nil {
-			python = path
-			break
-		}
-	}
-	if python == "" {
-		peer.Missing(t, "python3 with botocore not found (bash .ci/run installs python3-botocore)")
-	}
+	python := peer.Python(t, "botocore", "python3-botocore")
 	var specs []peerSpec
 	for _, e := range corpus {
 		specs = append(specs, specFor(signerBotocore, e, relays[e.Name], k))
