@@ -110,6 +110,9 @@ func (m *Model) showSelected() tea.Cmd {
 func (m *Model) rebuildResponse() {
 	st := m.styles
 	r := m.selected()
+	if m.respTab >= m.tabCount() {
+		m.respTab = tabBody // the Tests tab of another request: this one has none
+	}
 	m.diag = nil
 	defer m.fitBody()
 	if r == nil {

@@ -69,9 +69,6 @@ func (m *Model) tabCount() int {
 	if r := m.selected(); r != nil && testsMark(r.checks, r.captures) != "" {
 		return numTabs
 	}
-	if m.respTab >= tabTests {
-		m.respTab = tabBody
-	}
 	return tabTests
 }
 
