@@ -1,11 +1,13 @@
 package workbench
 
 import (
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/sigscope/sigscope/collections"
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
 )
@@ -87,18 +89,46 @@ func TestChecksAndCaptures(t *testing.T) {
 		t.Errorf("a capture that finds nothing: %+v", c)
 	}
 
-	// A schema the body breaks, a status outside the list, a refusal.
-	oc.Result.Response.Body = []byte(`{"id":7}`)
+	// A schema the body breaks, a status outside the list, a refusal. The
+	// validator names the first thing that breaks the schema: a missing
+	// property, a value of the wrong type.
 	oc.Result.Response.Status = 403
-	for _, r := range wb.Check(ts, oc) {
-		switch r.Name {
-		case "schema pet.json", "status":
-			if r.Pass {
-				t.Errorf("%s passed on %s", r.Name, oc.Result.Response.Body)
+	for body, want := range map[string]string{`{"id":"7"}`: `"name"`, `{"id":7,"name":"Rex"}`: "/properties/id"} {
+		oc.Result.Response.Body = []byte(body)
+		for _, r := range wb.Check(ts, oc) {
+			switch r.Name {
+			case "schema pet.json", "status":
+				if r.Pass {
+					t.Errorf("%s passed on %s", r.Name, body)
+				}
+				if r.Name == "schema pet.json" && !strings.Contains(r.Actual, want) {
+					t.Errorf("schema failure on %s does not name %s: %q", body, want, r.Actual)
+				}
 			}
-			if r.Name == "schema pet.json" && !strings.Contains(r.Actual, "name") {
-				t.Errorf("schema failure does not say what is missing: %q", r.Actual)
-			}
+		}
+	}
+}
+
+// TestSchemaDrafts: a schema written for draft-07 (its URI with or without
+// the empty fragment) or 2020-12 is checked; one for a draft the validator
+// does not know says which it knows.
+func TestSchemaDrafts(t *testing.T) {
+	dir := t.TempDir()
+	wb := &Workbench{Coll: &collections.Collection{Path: filepath.Join(dir, "api.yaml")}}
+	a := &answer{isJSON: true, body: []byte(`{"n":"x"}`)}
+	for uri, want := range map[string]string{
+		"http://json-schema.org/draft-07/schema#":      "want \"integer\"",
+		"http://json-schema.org/draft-07/schema":       "want \"integer\"",
+		"https://json-schema.org/draft/2020-12/schema": "want \"integer\"",
+		"http://json-schema.org/draft-04/schema#":      "write it for draft-07 or 2020-12",
+	} {
+		schema := `{"$schema":"` + uri + `","properties":{"n":{"type":"integer"}}}`
+		if err := os.WriteFile(filepath.Join(dir, "s.json"), []byte(schema), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		got, pass := wb.checkSchema(a, "s.json")
+		if pass || !strings.Contains(got, want) {
+			t.Errorf("$schema %s: %v %q, want a failure saying %s", uri, pass, got, want)
 		}
 	}
 }
