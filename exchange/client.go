@@ -10,6 +10,7 @@ import (
 	"net"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/sigscope/sigscope/cookies"
@@ -157,10 +158,16 @@ func Send(ctx context.Context, req *sign.Request, opts Options) *Result {
 	if opts.Now == nil {
 		opts.Now = time.Now
 	}
-	roots, err := rootCAs(opts)
-	if err != nil {
-		res.Err = &TransportError{Kind: KindTLS, Op: "load CA file", Message: err.Error(), Hint: "check --ca-file: it must be a PEM certificate (the emulator prints the path of its CA with --tls)", Err: err}
-		return res
+	// The CAs are read for the first https hop only: parsing the system's
+	// roots (and a bundle such as AWS_CA_BUNDLE) costs more than a whole
+	// plain-HTTP exchange with the emulator.
+	roots := sync.OnceValues(func() (*x509.CertPool, error) { return rootCAs(opts) })
+	var pool *x509.CertPool
+	if usesTLS(req) {
+		if pool, err = roots(); err != nil {
+			res.Err = &TransportError{Kind: KindTLS, Op: "load CA file", Message: err.Error(), Hint: "check --ca-file: it must be a PEM certificate (the emulator prints the path of its CA with --tls)", Err: err}
+			return res
+		}
 	}
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
@@ -169,7 +176,7 @@ func Send(ctx context.Context, req *sign.Request, opts Options) *Result {
 	var answeredAt time.Time
 	cur, curWire, addr := req, wire, opts.Addr
 	for hop := 0; ; hop++ {
-		h := exchangeOnce(ctx, cur, curWire, addr, roots, opts)
+		h := exchangeOnce(ctx, cur, curWire, addr, pool, opts)
 		res.Timings, res.TLS, answeredAt = h.timings, h.tls, h.at
 		if h.err != nil {
 			res.Err = h.err
@@ -209,6 +216,12 @@ func Send(ctx context.Context, req *sign.Request, opts Options) *Result {
 		if rd.Wire, err = WireBytes(next); err != nil {
 			res.Warnings = append(res.Warnings, fmt.Sprintf("redirect to %q not followed: %v", loc, err))
 			break
+		}
+		if pool == nil && usesTLS(next) {
+			if pool, err = roots(); err != nil {
+				res.Warnings = append(res.Warnings, fmt.Sprintf("redirect to %q not followed: %v (check --ca-file: it must be a PEM certificate)", loc, err))
+				break
+			}
 		}
 		resp.discard()
 		res.Redirects = append(res.Redirects, rd)
@@ -374,6 +387,12 @@ func hostOnly(hostport string) string {
 		return h
 	}
 	return strings.TrimSuffix(strings.TrimPrefix(hostport, "["), "]")
+}
+
+// usesTLS: a request without a scheme goes out over https, as in exchangeOnce.
+func usesTLS(r *sign.Request) bool {
+	s := strings.ToLower(r.Scheme)
+	return s == "" || s == "https"
 }
 
 func rootCAs(opts Options) (*x509.CertPool, error) {
