@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"io"
 	"os/exec"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -14,6 +13,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/sign"
 )
@@ -129,7 +129,7 @@ type localCurl struct {
 	from    string // where the release was read
 }
 
-var curlVersionRE = regexp.MustCompile(`^curl (\d+\.\d+\.\d+)`)
+var curlVersionRE = lazyre.New(`^curl (\d+\.\d+\.\d+)`)
 
 // compareCurl is the curl release named by --curl-version, else the one
 // curl --version reports, else none.

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
@@ -16,6 +15,7 @@ import (
 	"golang.org/x/term"
 
 	"github.com/sigscope/sigscope/explain"
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/rawhttp"
@@ -236,7 +236,7 @@ func readAnswer(stdin io.Reader, file string) ([]byte, string, error) {
 
 // secretLine finds the values of canonical header lines that are secrets,
 // in a canonical request or quoted in a sentence.
-var secretLine = regexp.MustCompile(`(x-amz-security-token:|x-amz-access-token:|authorization:)([^"\n]+)`)
+var secretLine = lazyre.New(`(x-amz-security-token:|x-amz-access-token:|authorization:)([^"\n]+)`)
 
 // secretMasker masks the request's session token anywhere, and the values
 // of secret header lines, unless show.

@@ -9,17 +9,18 @@ import (
 	"math"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // maxJSONNodes bounds a JSON body after YAML aliases are expanded, so that
 // an "alias bomb" fails with a message instead of eating all memory.
 const maxJSONNodes = 1 << 20
 
-var jsonNumber = regexp.MustCompile(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
+var jsonNumber = lazyre.New(`^-?(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?$`)
 
 // checkJSON reports what cannot become JSON, and template syntax errors in
 // the strings, when the file loads.

@@ -7,13 +7,14 @@ import (
 	"io"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // maxFileSize bounds what Load reads: collections are hand-written text,
@@ -113,7 +114,7 @@ func LoadDir(dir string) ([]*Collection, error) {
 	return out, all.orNil()
 }
 
-var yamlLineMsg = regexp.MustCompile(`^yaml: line (\d+): (.*)$`)
+var yamlLineMsg = lazyre.New(`^yaml: line (\d+): (.*)$`)
 
 // parseYAML parses exactly one YAML document into a node tree. yaml.v3
 // errors only name a line; they are turned into *Error so that syntax and

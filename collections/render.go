@@ -5,10 +5,11 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Rendering of new YAML fragments for edits. The edit code writes only the
@@ -16,7 +17,7 @@ import (
 // write by hand (two-space indents, block mappings, short auth blocks in
 // flow style).
 
-var plainSafe = regexp.MustCompile(`^[\p{L}\p{N}_./~][\p{L}\p{N} _./~+=@()$%^;!*'-]*$`)
+var plainSafe = lazyre.New(`^[\p{L}\p{N}_./~][\p{L}\p{N} _./~+=@()$%^;!*'-]*$`)
 
 // strNode makes a string scalar. prefer is the style of the value it
 // replaces, kept when it can hold the new text.

@@ -2,10 +2,11 @@ package collections
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Keys whose value is a secret by name. A literal value under one of them
@@ -112,7 +113,7 @@ func onlyTemplates(s string) bool {
 
 // jwtShape matches a JSON Web Token (header.payload.signature, both JSON
 // parts starting with "{"), optionally after "Bearer ".
-var jwtShape = regexp.MustCompile(`^(?i:bearer\s+)?eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
+var jwtShape = lazyre.New(`^(?i:bearer\s+)?eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
 
 func suspicious(key string) bool {
 	for _, w := range suspiciousWords {

@@ -17,7 +17,6 @@ import (
 	"errors"
 	"fmt"
 	"os"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -25,6 +24,7 @@ import (
 
 	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Config is the emulator's whole configuration, one YAML file.
@@ -92,7 +92,7 @@ func LoadConfig(path string) (*Config, error) {
 	return ParseConfig(path, data)
 }
 
-var lineRE = regexp.MustCompile(`^(?:yaml: )?line (\d+): `)
+var lineRE = lazyre.New(`^(?:yaml: )?line (\d+): `)
 
 // ParseConfig is LoadConfig on bytes; name is used in error messages.
 func ParseConfig(name string, data []byte) (*Config, error) {
@@ -141,10 +141,10 @@ func yamlError(name string, err error) error {
 }
 
 var (
-	regionRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d+$`)
-	akidRE   = regexp.MustCompile(`^[A-Z0-9]{16,128}$`)
-	arnRE    = regexp.MustCompile(`^arn:aws[a-z-]*:iam::(\d{12}):user/[\w+=,.@/-]+$`)
-	acctRE   = regexp.MustCompile(`^\d{12}$`)
+	regionRE = lazyre.New(`^[a-z]{2}(-[a-z]+)+-\d+$`)
+	akidRE   = lazyre.New(`^[A-Z0-9]{16,128}$`)
+	arnRE    = lazyre.New(`^arn:aws[a-z-]*:iam::(\d{12}):user/[\w+=,.@/-]+$`)
+	acctRE   = lazyre.New(`^\d{12}$`)
 )
 
 // validate checks what the top package owns and the API section; each
@@ -212,7 +212,7 @@ func (c *Config) validate() error {
 	return nil
 }
 
-var cognitoPathRE = regexp.MustCompile(`^((?:user_pools|identity_pools|token_lifetime|credential_lifetime)(?:\[\d+\]|\.[a-z_]+)*)`)
+var cognitoPathRE = lazyre.New(`^((?:user_pools|identity_pools|token_lifetime|credential_lifetime)(?:\[\d+\]|\.[a-z_]+)*)`)
 
 // cognitoError locates each line of a cognito.New error, which names items
 // as `user_pools[0].users[1] (alice): ...`.

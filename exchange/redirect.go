@@ -3,11 +3,11 @@ package exchange
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 	"time"
 
 	"github.com/sigscope/sigscope/cookies"
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -96,7 +96,7 @@ func nextHop(cur *sign.Request, resp *Response, loc string, opts Options) (*sign
 
 // secretName matches header names that carry credentials, whatever the
 // API calls them: X-Api-Key, X-Auth-Token, X-Session-Id, Proxy-Authorization...
-var secretName = regexp.MustCompile(`(?i)(auth|token|key|secret|session|passw|credential|signature|cookie)`)
+var secretName = lazyre.New(`(?i)(auth|token|key|secret|session|passw|credential|signature|cookie)`)
 
 // carriesSecret reports whether a header must not follow a redirect to
 // another host: by its name, or because its value holds a value the

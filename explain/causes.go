@@ -2,10 +2,10 @@ package explain
 
 import (
 	"fmt"
-	"regexp"
 	"slices"
 	"strings"
 
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/internal/termsafe"
 )
@@ -69,7 +69,7 @@ func (q Quote) String() string { return termsafe.Line(q.Where() + ": " + q.Text)
 var secretHeaders = []string{"x-amz-security-token", "authorization", "x-amz-access-token", "x-api-key", "cookie"}
 
 // secretParam is a presigned URL's session token or signature.
-var secretParam = regexp.MustCompile(`(?i)(X-Amz-Security-Token=|X-Amz-Signature=)([^&\s"]+)`)
+var secretParam = lazyre.New(`(?i)(X-Amz-Security-Token=|X-Amz-Signature=)([^&\s"]+)`)
 
 // maskParams hides the session token and signature a query carries.
 func maskParams(s string) string {

@@ -1,9 +1,10 @@
 package explain
 
 import (
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // proxyHeader reports the headers proxies and load balancers add or
@@ -17,8 +18,8 @@ func proxyHeader(name string) bool {
 const amzDate = "20060102T150405Z"
 
 var (
-	amzDateRE     = regexp.MustCompile(`^\d{8}T\d{6}Z$`)
-	regionLabelRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
+	amzDateRE     = lazyre.New(`^\d{8}T\d{6}Z$`)
+	regionLabelRE = lazyre.New(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-[0-9]$`)
 	serviceAfter  = map[string]string{"es": "es", "aoss": "aoss", "queue": "sqs"}
 	serviceAlias  = map[string]string{"lambda-url": "lambda", "bedrock-runtime": "bedrock", "bedrock-agent-runtime": "bedrock", "queue": "sqs", "email": "ses", "runtime": "sagemaker"}
 	globalHosts   = map[string]string{"sts.amazonaws.com": "sts", "iam.amazonaws.com": "iam", "s3.amazonaws.com": "s3", "route53.amazonaws.com": "route53", "cloudfront.amazonaws.com": "cloudfront", "queue.amazonaws.com": "sqs"}

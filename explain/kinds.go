@@ -1,8 +1,9 @@
 package explain
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Kind is what an answer says went wrong.
@@ -154,14 +155,14 @@ func kindOfText(s string) Kind {
 }
 
 var (
-	expiredRE = regexp.MustCompile(`(\d{8}T\d{6}Z) is now earlier than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) -`)
-	notYetRE  = regexp.MustCompile(`(\d{8}T\d{6}Z) is still later than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) \+`)
-	regionRE  = regexp.MustCompile(`(?i)scoped to a valid region,? not '([^']*)'`)
+	expiredRE = lazyre.New(`(\d{8}T\d{6}Z) is now earlier than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) -`)
+	notYetRE  = lazyre.New(`(\d{8}T\d{6}Z) is still later than \d{8}T\d{6}Z \((\d{8}T\d{6}Z) \+`)
+	regionRE  = lazyre.New(`(?i)scoped to a valid region,? not '([^']*)'`)
 	// S3: "the region 'us-east-1' is wrong; expecting 'eu-west-1'"; MinIO
 	// leaves out the region signed.
-	wrongRegionRE = regexp.MustCompile(`(?i)the region (?:'([^']*)' )?is wrong; expecting '([^']*)'`)
-	serviceRE     = regexp.MustCompile(`(?i)scoped to correct service:? '([^']*)'`)
-	authHeaderRE  = regexp.MustCompile(`in Authorization header: '([^' ]*)`)
+	wrongRegionRE = lazyre.New(`(?i)the region (?:'([^']*)' )?is wrong; expecting '([^']*)'`)
+	serviceRE     = lazyre.New(`(?i)scoped to correct service:? '([^']*)'`)
+	authHeaderRE  = lazyre.New(`in Authorization header: '([^' ]*)`)
 )
 
 // classify names the kind of the answer and reads the facts its message

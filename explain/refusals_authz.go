@@ -3,10 +3,10 @@ package explain
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
 	"github.com/sigscope/sigscope/emulator/iampolicy"
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // API Gateway's authorization layers beyond the signature: policies,
@@ -82,10 +82,10 @@ func describeAuthz(k Kind) string {
 
 // accessDeniedRE reads "User: P is not authorized to perform: A on
 // resource: R[ with an explicit deny][ because …]".
-var accessDeniedRE = regexp.MustCompile(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny)?(?:\s+because\s+(.*?))?\.?$`)
+var accessDeniedRE = lazyre.New(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny)?(?:\s+because\s+(.*?))?\.?$`)
 
 // executeAPIARN is arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH.
-var executeAPIARN = regexp.MustCompile(`^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9*]+):([^/]+)/([^/]+)/([^/]+)(/.*)?$`)
+var executeAPIARN = lazyre.New(`^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9*]+):([^/]+)/([^/]+)/([^/]+)(/.*)?$`)
 
 // PolicyDenial is what an AccessDeniedException says.
 type PolicyDenial struct {

@@ -3,10 +3,11 @@ package explain
 import (
 	"encoding/hex"
 	"html"
-	"regexp"
 	"strconv"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // normalizeBreaks turns CRLF and lone CR into LF.
@@ -168,7 +169,7 @@ func quotedBlock(seg string, bounded bool) string {
 	return strings.TrimRight(seg, " \t\n")
 }
 
-var signedHeadersRE = regexp.MustCompile(`^[a-z0-9_.-]+(;[a-z0-9_.-]+)*$`)
+var signedHeadersRE = lazyre.New(`^[a-z0-9_.-]+(;[a-z0-9_.-]+)*$`)
 
 func isPayloadHash(s string) bool {
 	if s == "UNSIGNED-PAYLOAD" || strings.HasPrefix(s, "STREAMING-") {

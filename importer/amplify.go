@@ -6,9 +6,10 @@ import (
 	"net"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strconv"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Amplify configuration files: amplify_outputs.json (Gen 2),
@@ -30,7 +31,7 @@ type amplifyImporter struct{}
 func (amplifyImporter) Name() string { return "amplify" }
 
 // amplifyMarkers are keys only Amplify configuration files have.
-var amplifyMarkers = regexp.MustCompile(`["']?(aws_user_pools_id|aws_cognito_identity_pool_id|aws_cloud_logic_custom|aws_project_region|aws_appsync_graphqlEndpoint|awsCognitoAuthPlugin|awsAPIPlugin|user_pool_client_id|unauthenticated_identities_enabled)["']?\s*:`)
+var amplifyMarkers = lazyre.New(`["']?(aws_user_pools_id|aws_cognito_identity_pool_id|aws_cloud_logic_custom|aws_project_region|aws_appsync_graphqlEndpoint|awsCognitoAuthPlugin|awsAPIPlugin|user_pool_client_id|unauthenticated_identities_enabled)["']?\s*:`)
 
 func (amplifyImporter) Detect(data []byte, filename string) bool {
 	base := strings.ToLower(filepath.Base(filename))
@@ -124,7 +125,7 @@ type amplifyReader struct {
 	seen map[string]bool
 }
 
-var envExpr = regexp.MustCompile(`^(?:process\.env|import\.meta\.env)\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|` + "`[^`$]*`" + `))?$`)
+var envExpr = lazyre.New(`^(?:process\.env|import\.meta\.env)\.([A-Za-z_][A-Za-z0-9_]*)(?:\s*(?:\|\||\?\?)\s*(?:'[^']*'|"[^"]*"|` + "`[^`$]*`" + `))?$`)
 
 // text is a string field's value as a template: the literal escaped,
 // {{env.NAME}} for process.env.NAME, "" (reported) for other code.

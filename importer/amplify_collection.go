@@ -7,6 +7,8 @@ import (
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // What an Amplify configuration said (amplifyApp), written as a
@@ -133,9 +135,9 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 }
 
 var (
-	userPoolIDShape     = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
-	identityPoolIDShape = regexp.MustCompile(`^[\w-]+:[0-9a-fA-F-]+$`)
-	appClientIDShape    = regexp.MustCompile(`^[\w+]+$`)
+	userPoolIDShape     = lazyre.New(`^[\w-]+_[0-9a-zA-Z]+$`)
+	identityPoolIDShape = lazyre.New(`^[\w-]+:[0-9a-fA-F-]+$`)
+	appClientIDShape    = lazyre.New(`^[\w+]+$`)
 )
 
 // checkIDs drops ids that are not shaped like Cognito's (a placeholder
@@ -145,7 +147,7 @@ func (r *amplifyReader) checkIDs(app *amplifyApp) {
 	for _, id := range []struct {
 		val   *string
 		what  string
-		shape *regexp.Regexp
+		shape *lazyre.Regexp
 		want  string
 	}{
 		{&app.userPoolID, "user pool id", userPoolIDShape, "REGION_ID, e.g. us-east-1_AbC123"},

@@ -1,8 +1,9 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // The checks every import gets once the format's importer is done (from
@@ -23,7 +24,7 @@ func (c *Collection) checkImported() {
 // signingNameRE is a service as a credential scope holds it (sign's
 // rule): AWS's lower-case signing name (execute-api, s3, es,
 // vpc-lattice-svcs), no capitals, '/' or spaces.
-var signingNameRE = regexp.MustCompile(`^[^A-Z/\s]+$`)
+var signingNameRE = lazyre.New(`^[^A-Z/\s]+$`)
 
 // signingNames are the services people write by their product name.
 var signingNames = map[string]string{
@@ -79,7 +80,7 @@ func (c *Collection) checkScopes() {
 
 // placeholderRE finds a placeholder import wrote: REPLACE_ME, us-east-1_REPLACEME,
 // REPLACE_APP_CLIENT_ID.
-var placeholderRE = regexp.MustCompile(`[A-Za-z0-9:-]*_?REPLACE[A-Z0-9_]*`)
+var placeholderRE = lazyre.New(`[A-Za-z0-9:-]*_?REPLACE[A-Z0-9_]*`)
 
 // reportPlaceholders names every placeholder value the import wrote that
 // no finding names yet: a file that looks complete but logs into

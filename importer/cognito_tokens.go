@@ -2,9 +2,10 @@ package importer
 
 import (
 	"encoding/json"
-	"regexp"
 	"slices"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // A Postman (Insomnia, Bruno, curl) collection for an API behind Cognito
@@ -31,9 +32,9 @@ func cognitoTokenVar(name string) string {
 	return ""
 }
 
-var tokenHeaderRE = regexp.MustCompile(`^(?i:(bearer)\s+)?\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}$`)
+var tokenHeaderRE = lazyre.New(`^(?i:(bearer)\s+)?\{\{\s*([A-Za-z_][A-Za-z0-9_.-]*)\s*\}\}$`)
 
-var cognitoIdpHostRE = regexp.MustCompile(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/?$`)
+var cognitoIdpHostRE = lazyre.New(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/?$`)
 
 // cognitoLogin is what a source's InitiateAuth request says.
 type cognitoLogin struct {
@@ -181,7 +182,7 @@ func (c *Collection) dropUnused(name string) {
 	}
 }
 
-var envRefRE = regexp.MustCompile(`\{\{env\.([A-Za-z_][A-Za-z0-9_]*)\}\}`)
+var envRefRE = lazyre.New(`\{\{env\.([A-Za-z_][A-Za-z0-9_]*)\}\}`)
 
 // reads reports whether any request, environment value or profile field
 // holds s.

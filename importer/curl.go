@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"mvdan.cc/sh/v3/expand"
 	"mvdan.cc/sh/v3/syntax"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // curl command lines, as people paste them from docs, bug reports and the
@@ -24,8 +25,8 @@ type curlImporter struct{}
 func (curlImporter) Name() string { return "curl" }
 
 var (
-	curlStart    = regexp.MustCompile(`^(\$\s+|>\s+)?(sudo\s+)?(curl|curl\.exe)(\s|$)`)
-	curlInScript = regexp.MustCompile("(^|[|;&(`]\\s*|\\s)curl(\\.exe)?\\s")
+	curlStart    = lazyre.New(`^(\$\s+|>\s+)?(sudo\s+)?(curl|curl\.exe)(\s|$)`)
+	curlInScript = lazyre.New("(^|[|;&(`]\\s*|\\s)curl(\\.exe)?\\s")
 )
 
 // Detect: the first line that is not blank or a comment starts a curl
@@ -186,9 +187,9 @@ func (imp *curlImport) tmpl(w word) string {
 	return b.String()
 }
 
-var placeholder = regexp.MustCompile(`([^\s'"<>|])<([A-Za-z][A-Za-z0-9_.-]*)>`)
+var placeholder = lazyre.New(`([^\s'"<>|])<([A-Za-z][A-Za-z0-9_.-]*)>`)
 
-var envNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var envNameRE = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 func (imp *curlImport) variable(name string) string {
 	if !envNameRE.MatchString(name) {

@@ -2,8 +2,9 @@ package importer
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // sigv4 maps --aws-sigv4 with -u KEY:SECRET (and an x-amz-security-token
@@ -116,7 +117,7 @@ func (imp *curlImport) keysProfile(accessEnv, secretEnv, sessionEnv string) stri
 	return imp.c.StaticProfile(name, accessEnv, secretEnv, sessionEnv, "")
 }
 
-var awsRegionRE = regexp.MustCompile(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$`)
+var awsRegionRE = lazyre.New(`^[a-z]{2}(-gov|-iso[a-z]*)?-[a-z]+-\d+$`)
 
 // awsHostScope reads the service and region from an AWS host name, as curl
 // does when --aws-sigv4 leaves them out: API Gateway

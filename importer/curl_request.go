@@ -4,9 +4,9 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/url"
-	"regexp"
 	"strings"
 
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -447,7 +447,7 @@ func unhex(c byte) byte {
 	return c - '0'
 }
 
-var tokenRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+var tokenRE = lazyre.New("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 func isHeaderName(s string) bool { return tokenRE.MatchString(s) }
 

@@ -3,9 +3,10 @@ package importer
 import (
 	"encoding/json"
 	"reflect"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // insItems converts folders and requests, in Insomnia's order.
@@ -201,8 +202,8 @@ func (k *kitConv) insEnvironments(envs []insEnv) {
 }
 
 var (
-	insTagRE     = regexp.MustCompile(`\{%-?\s*([A-Za-z_][A-Za-z0-9_]*)(.*?)-?%\}`)
-	insBracketRE = regexp.MustCompile(`^_\[\s*['"]([^'"]+)['"]\s*\]$`)
+	insTagRE     = lazyre.New(`\{%-?\s*([A-Za-z_][A-Za-z0-9_]*)(.*?)-?%\}`)
+	insBracketRE = lazyre.New(`^_\[\s*['"]([^'"]+)['"]\s*\]$`)
 )
 
 // insNorm rewrites Insomnia's templates into Postman's dialect: {{ _.a.b }}

@@ -5,11 +5,12 @@ import (
 	"fmt"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // OpenAPI 3 and Swagger 2 documents, API Gateway exports included: the
@@ -24,7 +25,7 @@ type openapiImporter struct{}
 
 func (openapiImporter) Name() string { return "openapi" }
 
-var oasKey = regexp.MustCompile(`(?m)^\s*"?(openapi|swagger)"?\s*:\s*["']?([0-9.]+)`)
+var oasKey = lazyre.New(`(?m)^\s*"?(openapi|swagger)"?\s*:\s*["']?([0-9.]+)`)
 
 func (openapiImporter) Detect(data []byte, filename string) bool {
 	head := data
@@ -260,7 +261,7 @@ func serverTemplate(u string) (string, []string) {
 	return u, used
 }
 
-var dollarVar = regexp.MustCompile(`\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}`)
+var dollarVar = lazyre.New(`\$\{[A-Za-z_][A-Za-z0-9_.:-]*\}`)
 
 func stageName(basePath, host string) string {
 	if s := strings.Trim(basePath, "/"); s != "" {
@@ -272,7 +273,7 @@ func stageName(basePath, host string) string {
 	return host
 }
 
-var envNameBad = regexp.MustCompile(`[^A-Za-z0-9_.-]+`)
+var envNameBad = lazyre.New(`[^A-Za-z0-9_.-]+`)
 
 func envSafeName(s string) string {
 	s = strings.Trim(envNameBad.ReplaceAllString(strings.TrimSpace(s), "-"), "-")
@@ -302,7 +303,7 @@ func oasTemplate(s string) string {
 	})
 }
 
-var oasVar = regexp.MustCompile(`\{[A-Za-z_][A-Za-z0-9_.-]*\+?\}`)
+var oasVar = lazyre.New(`\{[A-Za-z_][A-Za-z0-9_.-]*\+?\}`)
 
 // folderName: the first tag, else the first path segment, else "root".
 func (o *oas) folderName(path string, op *yaml.Node) string {

@@ -1,10 +1,11 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // The API Gateway authorizers of an OpenAPI document, as auth blocks:
@@ -60,10 +61,10 @@ func (o *oas) security(r *Request, op *yaml.Node) {
 }
 
 var (
-	cognitoARN    = regexp.MustCompile(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):[^:]*:userpool/(.+)$`)
-	cognitoIssuer = regexp.MustCompile(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([^/]+)`)
-	clientIDShape = regexp.MustCompile(`^[a-z0-9]{20,32}$`)
-	poolIDShape   = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$`)
+	cognitoARN    = lazyre.New(`^arn:aws[a-z-]*:cognito-idp:([a-z0-9-]+):[^:]*:userpool/(.+)$`)
+	cognitoIssuer = lazyre.New(`^https://cognito-idp\.([a-z0-9-]+)\.amazonaws\.com/([^/]+)`)
+	clientIDShape = lazyre.New(`^[a-z0-9]{20,32}$`)
+	poolIDShape   = lazyre.New(`^[a-z]{2}(-[a-z]+)+-\d_[A-Za-z0-9]+$`)
 )
 
 // scheme maps one security scheme once.

@@ -3,12 +3,13 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // operation makes the request of one operation.
@@ -393,4 +394,4 @@ func (o *oas) paramVars() {
 	}
 }
 
-var oasVarUse = regexp.MustCompile(`\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}`)
+var oasVarUse = lazyre.New(`\{\{([A-Za-z_][A-Za-z0-9_-]*)\}\}`)

@@ -9,9 +9,10 @@ package importer
 import (
 	"fmt"
 	"net/url"
-	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // kitConv is the state of one import: the collection being filled and what
@@ -71,7 +72,7 @@ func kitVarName(s string) string {
 	return b.String()
 }
 
-var kitEnvNameRE = regexp.MustCompile(`^[A-Za-z_][A-Za-z0-9_]*$`)
+var kitEnvNameRE = lazyre.New(`^[A-Za-z_][A-Za-z0-9_]*$`)
 
 // kitKeyEnvName is the environment variable a profile's *_env field names for
 // a source variable that held an AWS key: the same name when it is a valid
@@ -299,7 +300,7 @@ func (k *kitConv) keyEnv(where, what, v, def string) string {
 	return def
 }
 
-var kitRegionRE = regexp.MustCompile(`\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com`)
+var kitRegionRE = lazyre.New(`\.([a-z]{2}(?:-gov)?-[a-z]+-\d)\.amazonaws\.com`)
 
 // kitRegionFromURL finds the region in an AWS host name
 // (abc.execute-api.eu-west-1.amazonaws.com).
@@ -310,7 +311,7 @@ func kitRegionFromURL(u string) string {
 	return ""
 }
 
-var kitHeaderTokenRE = regexp.MustCompile("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
+var kitHeaderTokenRE = lazyre.New("^[!#$%&'*+.^_`|~0-9A-Za-z-]+$")
 
 // addHeader appends a header to a request, spelled as an earlier header
 // of the same name when there is one (the format refuses names that differ
@@ -351,7 +352,7 @@ func (k *kitConv) addHeader(r *Request, where, name, value string) {
 	r.Headers = append(r.Headers, KV{Key: name, Value: v})
 }
 
-var kitPlaceholderRE = regexp.MustCompile(`<([A-Za-z][A-Za-z0-9_.-]*)>`)
+var kitPlaceholderRE = lazyre.New(`<([A-Za-z][A-Za-z0-9_.-]*)>`)
 
 // placeholders turns documentation placeholders such as <ApiEndpoint>
 // or <aws-region> into variables, so the value is asked for instead of

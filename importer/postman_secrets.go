@@ -6,8 +6,9 @@ package importer
 // variable, the value never).
 
 import (
-	"regexp"
 	"strings"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // kitSecretName reports whether a variable's name says it holds a secret.
@@ -22,9 +23,9 @@ func kitSecretName(name string) bool {
 }
 
 var (
-	kitJWTRE       = regexp.MustCompile(`^(Bearer\s+)?eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$`)
-	kitAWSSecretRE = regexp.MustCompile(`^[A-Za-z0-9/+]{40}$`)
-	kitAWSKeyIDRE  = regexp.MustCompile(`^(AKIA|ASIA)[A-Z0-9]{12,}$`)
+	kitJWTRE       = lazyre.New(`^(Bearer\s+)?eyJ[A-Za-z0-9_-]*\.eyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]*$`)
+	kitAWSSecretRE = lazyre.New(`^[A-Za-z0-9/+]{40}$`)
+	kitAWSKeyIDRE  = lazyre.New(`^(AKIA|ASIA)[A-Z0-9]{12,}$`)
 )
 
 // kitSecretValue reports whether a value is shaped like a credential.

@@ -7,10 +7,10 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"regexp"
 	"sort"
 	"unicode/utf8"
 
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/internal/termsafe"
 )
 
@@ -240,7 +240,7 @@ func excerpt(s string) string {
 	return `"` + termsafe.Line(cut) + `"`
 }
 
-var quotedSpan = regexp.MustCompile("`[^`]*`|'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
+var quotedSpan = lazyre.New("`[^`]*`|'[^']*'|\"(?:[^\"\\\\]|\\\\.)*\"")
 
 // boundMessage caps what a parser's error quotes of its input (yaml.v3
 // quotes a duplicate key or an unknown anchor whole) and escapes it for a

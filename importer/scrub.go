@@ -1,10 +1,11 @@
 package importer
 
 import (
-	"regexp"
 	"strings"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Keys whose literal value the collection loader refuses anywhere, and
@@ -13,8 +14,8 @@ import (
 var (
 	secretNames     = []string{"secret_access_key", "aws_secret_access_key", "session_token", "aws_session_token", "client_secret", "password", "secret_key", "secret"}
 	suspiciousWords = []string{"secret", "password", "passwd", "token", "credential", "private", "key", "auth"}
-	jwtLike         = regexp.MustCompile(`^(?i:bearer\s+)?eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
-	awsSecretLike   = regexp.MustCompile(`^[A-Za-z0-9/+]{40}$`)
+	jwtLike         = lazyre.New(`^(?i:bearer\s+)?eyJ[A-Za-z0-9_-]+\.eyJ[A-Za-z0-9_-]+\.[A-Za-z0-9_-]*$`)
+	awsSecretLike   = lazyre.New(`^[A-Za-z0-9/+]{40}$`)
 )
 
 // scrubRoot is the last guard before writing: a literal secret anywhere

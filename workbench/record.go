@@ -10,13 +10,13 @@ import (
 	"io"
 	"net/url"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
 	"github.com/sigscope/sigscope/history"
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -233,7 +233,7 @@ func Fingerprint(s string) string {
 	return "sha256:" + hex.EncodeToString(sum[:6])
 }
 
-var sigv4Signature = regexp.MustCompile(`((?:^|[^A-Za-z])Signature=)([0-9a-fA-F]{64,})`)
+var sigv4Signature = lazyre.New(`((?:^|[^A-Za-z])Signature=)([0-9a-fA-F]{64,})`)
 
 // fingerprintSignatures replaces SigV4 signatures (Authorization's
 // Signature=, a presigned URL's X-Amz-Signature=) by their fingerprint: a

@@ -4,13 +4,13 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"net/url"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
 	"github.com/sigscope/sigscope/cookies"
 	"github.com/sigscope/sigscope/exchange"
+	"github.com/sigscope/sigscope/internal/lazyre"
 	"github.com/sigscope/sigscope/internal/secret"
 	"github.com/sigscope/sigscope/sign"
 )
@@ -210,7 +210,7 @@ func maskHeaderLines(s string, byName bool) string {
 	return strings.Join(lines, "\n")
 }
 
-var lowerEscapes = regexp.MustCompile(`%[0-9A-F]{2}`)
+var lowerEscapes = lazyre.New(`%[0-9A-F]{2}`)
 
 // encodedForms are the shapes a secret takes when a client writes it or
 // a server echoes it: percent-encoded as the query and form builder does

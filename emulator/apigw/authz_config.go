@@ -9,6 +9,7 @@ import (
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigscope/sigscope/emulator/iampolicy"
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // AuthCustom is a Lambda authorizer (API Gateway's authorizationType
@@ -117,7 +118,7 @@ type Quota struct {
 	Period string `yaml:"period"`
 }
 
-var identitySourceRE = regexp.MustCompile(`^method\.request\.(header|querystring)\.[A-Za-z0-9_.-]+$`)
+var identitySourceRE = lazyre.New(`^method\.request\.(header|querystring)\.[A-Za-z0-9_.-]+$`)
 
 // validateAuthz checks the authorization parts of a Config.
 func validateAuthz(cfg Config, add func(path, format string, args ...any)) {

@@ -4,11 +4,12 @@ import (
 	"encoding/base32"
 	"errors"
 	"fmt"
-	"regexp"
 	"strings"
 	"time"
 
 	"gopkg.in/yaml.v3"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Config is the Cognito part of the emulator's configuration file.
@@ -80,7 +81,7 @@ const (
 )
 
 // roleNamePattern is IAM's pattern of a role name.
-var roleNamePattern = regexp.MustCompile(`^[\w+=,.@-]{1,64}$`)
+var roleNamePattern = lazyre.New(`^[\w+=,.@-]{1,64}$`)
 
 // Duration is a time.Duration written in YAML as a Go duration string
 // ("1h", "90s").
@@ -121,10 +122,10 @@ const (
 
 var (
 	// The pattern amazon-cognito-identity-js enforces on UserPoolId.
-	userPoolIDPattern     = regexp.MustCompile(`^[\w-]+_[0-9a-zA-Z]+$`)
-	identityPoolIDPattern = regexp.MustCompile(`^[\w-]+:[0-9a-f-]+$`)
-	clientIDPattern       = regexp.MustCompile(`^[\w+]+$`)
-	phonePattern          = regexp.MustCompile(`^\+[1-9][0-9]{4,14}$`)
+	userPoolIDPattern     = lazyre.New(`^[\w-]+_[0-9a-zA-Z]+$`)
+	identityPoolIDPattern = lazyre.New(`^[\w-]+:[0-9a-f-]+$`)
+	clientIDPattern       = lazyre.New(`^[\w+]+$`)
+	phonePattern          = lazyre.New(`^\+[1-9][0-9]{4,14}$`)
 )
 
 // reservedClaims are token claims that a user attribute must not shadow.

@@ -10,9 +10,11 @@ import (
 	"net"
 	"net/http"
 	"net/url"
-	"regexp"
 	"strings"
+	"sync"
 	"time"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // The hosted UI: the pages and endpoints Cognito serves on a user pool
@@ -60,7 +62,7 @@ type authorizeRequest struct {
 	redirect *url.URL
 }
 
-var pkcePattern = regexp.MustCompile(`^[A-Za-z0-9._~-]{43,128}$`)
+var pkcePattern = lazyre.New(`^[A-Za-z0-9._~-]{43,128}$`)
 
 func readAuthorizeRequest(v url.Values) authorizeRequest {
 	return authorizeRequest{
@@ -214,7 +216,13 @@ type signInPage struct {
 	Username string
 }
 
-var signInTemplate = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
+// signInTemplate is parsed on the first sign-in page, not at the start of
+// every sigscope command (issue 21).
+var signInTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("signin").Parse(signInHTML))
+})
+
+const signInHTML = `<!DOCTYPE html>
 <html lang="en"><head><meta charset="utf-8"><title>Sign in - sigscope emulator</title></head>
 <body>
 <h1>Sign in</h1>
@@ -233,12 +241,12 @@ var signInTemplate = template.Must(template.New("signin").Parse(`<!DOCTYPE html>
 <button type="submit">Sign in</button>
 </form>{{end}}
 </body></html>
-`))
+`
 
 func (s *Service) renderPage(w http.ResponseWriter, status int, p signInPage) {
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
-	signInTemplate.Execute(w, p)
+	signInTemplate().Execute(w, p)
 }
 
 type tokenResponse struct {

@@ -4,9 +4,10 @@ package secret
 
 import (
 	"fmt"
-	"regexp"
 	"strings"
 	"unicode/utf8"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // Mask keeps enough of a secret to tell two apart (its first four
@@ -32,7 +33,7 @@ func Mask(s string) string {
 
 // masked is what Mask writes: up to four characters, "…(", a count and
 // " chars)" (" char)" for one).
-var masked = regexp.MustCompile(`^[^…]{0,4}…\([0-9]+ chars?\)$`)
+var masked = lazyre.New(`^[^…]{0,4}…\([0-9]+ chars?\)$`)
 
 // Masked reports whether s is a value Mask wrote, or one a server cut
 // short with "…" itself (an echo that masks what it shows): neither holds
