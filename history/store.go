@@ -257,8 +257,10 @@ func (s *Store) init(ctx context.Context) error {
 	// the schema at this moment.
 	var tables, v int
 	var app int32
+	var journal string
 	err = conn.QueryRowContext(ctx, `SELECT (SELECT count(*) FROM sqlite_schema),
-		(SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id)`).Scan(&tables, &v, &app)
+		(SELECT user_version FROM pragma_user_version), (SELECT application_id FROM pragma_application_id),
+		(SELECT journal_mode FROM pragma_journal_mode)`).Scan(&tables, &v, &app, &journal)
 	if err != nil {
 		return classify(s.path, "open", err)
 	}
@@ -302,16 +304,23 @@ func (s *Store) init(ctx context.Context) error {
 				}
 			}
 		}
-		var mode string
-		if err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&mode); err != nil {
-			return classify(s.path, "open", err)
-		}
-		if err := migrate(ctx, conn, schemaVersion); err != nil {
-			c := classify(s.path, "open", err)
-			if !errors.Is(c, ErrUnavailable) {
-				c = &UnavailableError{Path: s.path, Problem: "cannot bring its schema up to date (the failed step was rolled back)", Fix: fixMoveAway, Err: err}
+		// WAL is kept in the file and a schema at this version needs no
+		// step: a history in use opens with no write at all (each step
+		// is a write transaction even when it finds nothing to do, at
+		// the start of every send; issue 21).
+		if !strings.EqualFold(journal, "wal") {
+			if err := conn.QueryRowContext(ctx, `PRAGMA journal_mode = WAL`).Scan(&journal); err != nil {
+				return classify(s.path, "open", err)
 			}
-			return c
+		}
+		if v != schemaVersion {
+			if err := migrate(ctx, conn, schemaVersion); err != nil {
+				c := classify(s.path, "open", err)
+				if !errors.Is(c, ErrUnavailable) {
+					c = &UnavailableError{Path: s.path, Problem: "cannot bring its schema up to date (the failed step was rolled back)", Fix: fixMoveAway, Err: err}
+				}
+				return c
+			}
 		}
 	}
 	// Touch the table's last page: a file damaged there fails now, with a
