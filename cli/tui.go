@@ -60,7 +60,7 @@ func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
 	// so that the bodies it spooled to temporary files are removed.
 	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
-	return tui.Run(ctx, cfg, cmd.InOrStdin(), cmd.OutOrStdout())
+	return tui.Run(ctx, cfg, cmd.InOrStdin(), probeFirstFrame(cmd.OutOrStdout()))
 }
 
 // withHistory gives the UI the user's history to record into and read;
