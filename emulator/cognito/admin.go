@@ -23,11 +23,8 @@ func adminRefusal(f *awsauth.Failure) *apiError {
 		awsauth.Mismatch:   "InvalidSignatureException",
 		awsauth.Expired:    "ExpiredTokenException",
 	}[f.Problem]
-	status := http.StatusBadRequest
-	if f.Problem == awsauth.Missing || f.Problem == awsauth.Mismatch || f.Problem == awsauth.BadScope {
-		status = http.StatusForbidden
-	}
-	return &apiError{Status: status, Type: typ, Message: f.MismatchDetail()}
+	// AWS's JSON services answer all of these 400, as any client error.
+	return &apiError{Status: http.StatusBadRequest, Type: typ, Message: f.MismatchDetail()}
 }
 
 // isAdmin reports whether an operation needs IAM credentials (SigV4): the
@@ -115,7 +112,7 @@ func (s *Service) adminCreateUser(body []byte) (any, *apiError) {
 		if u.status != statusForceChange {
 			return nil, newErr("UnsupportedUserStateException", "Resend not possible. %s status is %s instead of FORCE_CHANGE_PASSWORD", in.Username, u.status)
 		}
-		s.invite(p, u)
+		s.invite(p, u, false) // printed already if the emulator made it up
 		return struct {
 			User userType `json:"User"`
 		}{describeUser(u)}, nil
@@ -125,8 +122,8 @@ func (s *Service) adminCreateUser(body []byte) (any, *apiError) {
 	if u != nil {
 		return nil, newErr("UsernameExistsException", "User account already exists")
 	}
-	pw := in.TemporaryPassword
-	if pw == "" {
+	pw, generated := in.TemporaryPassword, in.TemporaryPassword == ""
+	if generated {
 		pw = temporaryPassword()
 	} else if e := p.policy.check(pw, policyDidNot); e != nil {
 		return nil, e
@@ -140,21 +137,26 @@ func (s *Service) adminCreateUser(body []byte) (any, *apiError) {
 		return nil, e
 	}
 	if in.MessageAction != "SUPPRESS" {
-		s.invite(p, u)
+		s.invite(p, u, generated)
 	}
 	return struct {
 		User userType `json:"User"`
 	}{describeUser(u)}, nil
 }
 
-// invite "sends" the invitation with the temporary password: to the log,
-// as the codes are (demo data, no one's secret).
-func (s *Service) invite(p *userPool, u *user) {
+// invite "sends" the invitation: to the log, as the codes are. A
+// password the emulator made up is printed, as the invitation email
+// would carry it (the only way to learn it); one the caller chose is not.
+func (s *Service) invite(p *userPool, u *user, generated bool) {
 	to := u.attrs["email"]
 	if to == "" {
 		to = "(no email)"
 	}
-	s.logf("Invitation to %s for %s in %s: your username is %s and temporary password is %s", to, u.username, p.id, u.username, u.password)
+	pw := "the one given to AdminCreateUser"
+	if generated {
+		pw = u.password
+	}
+	s.logf("Invitation to %s for %s in %s: your username is %s and temporary password is %s", to, u.username, p.id, u.username, pw)
 }
 
 // temporaryPassword makes one that passes any policy: upper and lower

@@ -136,6 +136,9 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		status, code = e.status, " "+e.code
 	}
 	s.logMu.Lock()
+	if action == "" {
+		action = "(no Action)"
+	}
 	fmt.Fprintf(s.log, "sts %s %s -> %d%s\n", r.Method, action, status, code)
 	s.logMu.Unlock()
 }
@@ -148,10 +151,6 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, reqID string) (s
 	if err != nil {
 		return "", &stsError{http.StatusRequestEntityTooLarge, "InvalidInput", fmt.Sprintf("request body over %d bytes: the STS emulator refuses it", maxBody)}
 	}
-	akid, f := s.verifier.Verify(r, body)
-	if f != nil {
-		return "", refusal(f)
-	}
 	params, err := url.ParseQuery(r.URL.RawQuery)
 	if err == nil && r.Method == http.MethodPost {
 		var form url.Values
@@ -160,11 +159,14 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request, reqID string) (s
 			params[k] = append(params[k], v...)
 		}
 	}
-	if err != nil {
-		return "", &stsError{http.StatusBadRequest, "MalformedQueryString", fmt.Sprintf("the form is not application/x-www-form-urlencoded: %v", err)}
-	}
 	action, ver := params.Get("Action"), params.Get("Version")
+	// The signature comes first, as in AWS: an unsigned call learns nothing.
+	akid, f := s.verifier.Verify(r, body)
 	switch {
+	case f != nil:
+		return action, refusal(f)
+	case err != nil:
+		return "", &stsError{http.StatusBadRequest, "MalformedQueryString", fmt.Sprintf("the form is not application/x-www-form-urlencoded: %v", err)}
 	case action == "":
 		return "", &stsError{http.StatusBadRequest, "MissingAction", "Missing Action"}
 	case ver != version:
