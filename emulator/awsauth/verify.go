@@ -122,7 +122,7 @@ func New(service, region string, now func() time.Time, lookup Lookup) *Verifier 
 func ScopeService(r *http.Request) string {
 	cred := r.URL.Query().Get("X-Amz-Credential")
 	if a := r.Header.Get("Authorization"); a != "" {
-		cred = authParams(a)["Credential"]
+		cred = AuthParams(a)["Credential"]
 	}
 	parts := strings.Split(cred, "/")
 	if len(parts) < 4 {
@@ -131,8 +131,8 @@ func ScopeService(r *http.Request) string {
 	return parts[3]
 }
 
-// authParams reads "ALG Credential=..., SignedHeaders=..., Signature=...".
-func authParams(value string) map[string]string {
+// AuthParams reads "ALG Credential=..., SignedHeaders=..., Signature=...".
+func AuthParams(value string) map[string]string {
 	_, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
 	params := map[string]string{}
 	for _, part := range strings.Split(rest, ",") {
@@ -204,7 +204,7 @@ func (v *Verifier) read(r *http.Request) (*signed, *Failure) {
 	if alg != algorithm {
 		return nil, &Failure{Problem: Incomplete, Message: fmt.Sprintf("Unsupported AWS 'algorithm': '%s'.", shortWord(alg))}
 	}
-	p := authParams(value)
+	p := AuthParams(value)
 	var msg strings.Builder
 	for _, name := range []string{"Credential", "Signature", "SignedHeaders"} {
 		if p[name] == "" {
@@ -272,7 +272,7 @@ func shortWord(w string) string {
 func (v *Verifier) recompute(r *http.Request, in *signed, payload, secret string) (*Failure, error) {
 	req := &http.Request{
 		Method: r.Method,
-		URL:    &url.URL{Opaque: "//" + r.Host + awsrule.Standard.Path(wirePath(r)), RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
+		URL:    &url.URL{Opaque: "//" + r.Host + awsrule.Standard.Path(WirePath(r)), RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
 		Host:   r.Host,
 		Header: http.Header{},
 	}
@@ -320,8 +320,10 @@ func (v *Verifier) recompute(r *http.Request, in *signed, payload, secret string
 	return out, nil
 }
 
-// wirePath is the request path exactly as sent, still percent-encoded.
-func wirePath(r *http.Request) string {
+// WirePath is the request path exactly as sent, still percent-encoded
+// (Go's server leaves r.RequestURI uncleaned): what the path rules
+// (awsrule) read.
+func WirePath(r *http.Request) string {
 	uri := r.RequestURI
 	if uri == "" || uri == "*" {
 		return r.URL.EscapedPath()

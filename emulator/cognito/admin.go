@@ -49,6 +49,21 @@ type adminUserInput struct {
 	Username   string `json:"Username"`
 }
 
+// adminCall decodes an Admin* call about one user into in (nil: nothing
+// more than the pool and user) and resolves that user.
+func (s *Service) adminCall(body []byte, in any) (*userPool, *user, *apiError) {
+	if in != nil {
+		if e := decode(body, in); e != nil {
+			return nil, nil, e
+		}
+	}
+	var who adminUserInput
+	if e := decode(body, &who); e != nil {
+		return nil, nil, e
+	}
+	return s.adminUser(who)
+}
+
 // adminUser resolves UserPoolId and Username.
 func (s *Service) adminUser(in adminUserInput) (*userPool, *user, *apiError) {
 	p, e := s.lookupPool(in.UserPoolID)
@@ -185,11 +200,7 @@ type adminGetUserOutput struct {
 }
 
 func (s *Service) adminGetUser(body []byte) (any, *apiError) {
-	var in adminUserInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	_, u, e := s.adminUser(in)
+	_, u, e := s.adminCall(body, nil)
 	if e != nil {
 		return nil, e
 	}
@@ -200,24 +211,21 @@ func (s *Service) adminGetUser(body []byte) (any, *apiError) {
 	return out, nil
 }
 
+// adminSetPasswordInput is AdminSetUserPassword's beyond UserPoolId and
+// Username (adminCall reads those).
 type adminSetPasswordInput struct {
-	UserPoolID string `json:"UserPoolId"`
-	Username   string `json:"Username"`
-	Password   string `json:"Password"`
-	Permanent  bool   `json:"Permanent"`
+	Password  string `json:"Password"`
+	Permanent bool   `json:"Permanent"`
 }
 
 func (s *Service) adminSetUserPassword(body []byte) (any, *apiError) {
 	var in adminSetPasswordInput
-	if e := decode(body, &in); e != nil {
+	p, u, e := s.adminCall(body, &in)
+	if e != nil {
 		return nil, e
 	}
 	if in.Password == "" {
 		return nil, missingMember("password")
-	}
-	p, u, e := s.adminUser(adminUserInput{in.UserPoolID, in.Username})
-	if e != nil {
-		return nil, e
 	}
 	if e := p.policy.check(in.Password, policyDidNot); e != nil {
 		return nil, e
@@ -232,11 +240,7 @@ func (s *Service) adminSetUserPassword(body []byte) (any, *apiError) {
 }
 
 func (s *Service) adminConfirmSignUp(body []byte) (any, *apiError) {
-	var in adminUserInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	_, u, e := s.adminUser(in)
+	_, u, e := s.adminCall(body, nil)
 	if e != nil {
 		return nil, e
 	}
@@ -249,11 +253,7 @@ func (s *Service) adminConfirmSignUp(body []byte) (any, *apiError) {
 }
 
 func (s *Service) adminDeleteUser(body []byte) (any, *apiError) {
-	var in adminUserInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	p, u, e := s.adminUser(in)
+	p, u, e := s.adminCall(body, nil)
 	if e != nil {
 		return nil, e
 	}
@@ -268,22 +268,17 @@ func (s *Service) adminDeleteUser(body []byte) (any, *apiError) {
 }
 
 type adminUpdateAttributesInput struct {
-	UserPoolID     string          `json:"UserPoolId"`
-	Username       string          `json:"Username"`
 	UserAttributes []attributeType `json:"UserAttributes"`
 }
 
 func (s *Service) adminUpdateUserAttributes(body []byte) (any, *apiError) {
 	var in adminUpdateAttributesInput
-	if e := decode(body, &in); e != nil {
+	_, u, e := s.adminCall(body, &in)
+	if e != nil {
 		return nil, e
 	}
 	if in.UserAttributes == nil {
 		return nil, missingMember("userAttributes")
-	}
-	_, u, e := s.adminUser(adminUserInput{in.UserPoolID, in.Username})
-	if e != nil {
-		return nil, e
 	}
 	attrs, e := attributeMap(in.UserAttributes)
 	if e != nil {

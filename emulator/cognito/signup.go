@@ -168,28 +168,40 @@ func (s *Service) addUser(p *userPool, username, password, status string, attrs 
 	return u, nil
 }
 
-type confirmSignUpInput struct {
+// userCallInput is what the unauthenticated calls about an existing
+// user take (each its own subset).
+type userCallInput struct {
 	ClientID         string `json:"ClientId"`
 	SecretHash       string `json:"SecretHash"`
 	Username         string `json:"Username"`
 	ConfirmationCode string `json:"ConfirmationCode"`
+	Password         string `json:"Password"`
+}
+
+// userCall decodes such a call and resolves its client and user.
+func (s *Service) userCall(body []byte) (*appClient, *user, userCallInput, *apiError) {
+	var in userCallInput
+	if e := decode(body, &in); e != nil {
+		return nil, nil, in, e
+	}
+	c, e := s.clientCall(in.ClientID, in.SecretHash, in.Username)
+	if e != nil {
+		return nil, nil, in, e
+	}
+	u, ok := c.pool.users[in.Username]
+	if !ok {
+		return nil, nil, in, errUserNotFoundC
+	}
+	return c, u, in, nil
 }
 
 func (s *Service) confirmSignUp(body []byte) (any, *apiError) {
-	var in confirmSignUpInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	c, e := s.clientCall(in.ClientID, in.SecretHash, in.Username)
+	_, u, in, e := s.userCall(body)
 	if e != nil {
 		return nil, e
 	}
 	if in.ConfirmationCode == "" {
 		return nil, missingMember("confirmationCode")
-	}
-	u, ok := c.pool.users[in.Username]
-	if !ok {
-		return nil, errUserNotFoundC
 	}
 	if u.status != statusUnconfirmed {
 		return nil, notAuthorized("User cannot be confirmed. Current status is %s", u.status)
@@ -213,28 +225,14 @@ func (s *Service) confirm(u *user) {
 	}
 }
 
-type resendInput struct {
-	ClientID   string `json:"ClientId"`
-	SecretHash string `json:"SecretHash"`
-	Username   string `json:"Username"`
-}
-
 type deliveryOutput struct {
 	CodeDeliveryDetails *codeDelivery `json:"CodeDeliveryDetails,omitempty"`
 }
 
 func (s *Service) resendConfirmationCode(body []byte) (any, *apiError) {
-	var in resendInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	c, e := s.clientCall(in.ClientID, in.SecretHash, in.Username)
+	c, u, _, e := s.userCall(body)
 	if e != nil {
 		return nil, e
-	}
-	u, ok := c.pool.users[in.Username]
-	if !ok {
-		return nil, errUserNotFoundC
 	}
 	if u.status != statusUnconfirmed {
 		return nil, invalidParameter("User is already confirmed.")
@@ -243,17 +241,9 @@ func (s *Service) resendConfirmationCode(body []byte) (any, *apiError) {
 }
 
 func (s *Service) forgotPassword(body []byte) (any, *apiError) {
-	var in resendInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	c, e := s.clientCall(in.ClientID, in.SecretHash, in.Username)
+	c, u, _, e := s.userCall(body)
 	if e != nil {
 		return nil, e
-	}
-	u, ok := c.pool.users[in.Username]
-	if !ok {
-		return nil, errUserNotFoundC
 	}
 	if u.attrs["email"] == "" && u.attrs["phone_number"] == "" {
 		return nil, invalidParameter("Cannot reset password for the user as there is no registered/verified email or phone_number")
@@ -261,20 +251,8 @@ func (s *Service) forgotPassword(body []byte) (any, *apiError) {
 	return deliveryOutput{s.sendCode(c.pool, u, codeReset, resetCodeLifetime, "")}, nil
 }
 
-type confirmForgotInput struct {
-	ClientID         string `json:"ClientId"`
-	SecretHash       string `json:"SecretHash"`
-	Username         string `json:"Username"`
-	ConfirmationCode string `json:"ConfirmationCode"`
-	Password         string `json:"Password"`
-}
-
 func (s *Service) confirmForgotPassword(body []byte) (any, *apiError) {
-	var in confirmForgotInput
-	if e := decode(body, &in); e != nil {
-		return nil, e
-	}
-	c, e := s.clientCall(in.ClientID, in.SecretHash, in.Username)
+	c, u, in, e := s.userCall(body)
 	if e != nil {
 		return nil, e
 	}
@@ -283,10 +261,6 @@ func (s *Service) confirmForgotPassword(body []byte) (any, *apiError) {
 		return nil, missingMember("confirmationCode")
 	case in.Password == "":
 		return nil, missingMember("password")
-	}
-	u, ok := c.pool.users[in.Username]
-	if !ok {
-		return nil, errUserNotFoundC
 	}
 	if e := c.pool.policy.check(in.Password, policyDidNot); e != nil {
 		return nil, e
