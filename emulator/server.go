@@ -20,9 +20,11 @@ import (
 	"golang.org/x/net/netutil"
 
 	"github.com/sigscope/sigscope/emulator/apigw"
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/emulator/cognito"
 	"github.com/sigscope/sigscope/emulator/iampolicy"
 	"github.com/sigscope/sigscope/emulator/s3"
+	"github.com/sigscope/sigscope/emulator/sts"
 	"github.com/sigscope/sigscope/internal/atomicfile"
 )
 
@@ -137,11 +139,15 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	if account == "" {
 		account = "123456789012"
 	}
-	cog, err := cognito.New(cfg.Cognito, cognito.Options{Region: cfg.Region, Now: now, Log: opts.Log, AccountID: account})
+	// Cognito's Admin* calls are signed with the same keys the gateway
+	// knows, some of which Cognito itself issues: the lookup is filled in
+	// once both exist.
+	creds := &credentialLookup{static: map[string]apigw.Credential{}, account: account}
+	cog, err := cognito.New(cfg.Cognito, cognito.Options{Region: cfg.Region, Now: now, Log: opts.Log, AccountID: account, Credentials: creds.awsauth})
 	if err != nil {
 		return nil, cfg.cognitoError(err)
 	}
-	creds := &credentialLookup{static: map[string]apigw.Credential{}, cognito: cog, account: account}
+	creds.cognito = cog
 	for _, sc := range cfg.Credentials {
 		creds.static[sc.AccessKeyID] = staticCredential(sc, account)
 	}
@@ -156,6 +162,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		c, ok := creds.LookupCredentials(akid)
 		return s3.Credential{SecretAccessKey: c.SecretAccessKey, SessionToken: c.SessionToken, Expiration: c.Expiration}, ok
 	}})
+	if err != nil {
+		return nil, err
+	}
+	identities, err := sts.New(sts.Options{Region: cfg.Region, Now: now, Log: opts.Log, Credentials: creds.identity})
 	if err != nil {
 		return nil, err
 	}
@@ -206,6 +216,10 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		case objects.Handles(r):
 			// Signed for s3: the same path is an object key, not a route.
 			objects.ServeHTTP(w, r)
+			return
+		case identities.Handles(r):
+			// Signed for sts: POST / with Action=GetCallerIdentity.
+			identities.ServeHTTP(w, r)
 			return
 		}
 		gw.ServeHTTP(w, r)
@@ -361,6 +375,26 @@ func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, boo
 			"cognitoAuthenticationType":     authType,
 			"cognitoAuthenticationProvider": provider,
 		},
+	}, true
+}
+
+// awsauth is the lookup Cognito's Admin* calls are verified with.
+func (c *credentialLookup) awsauth(akid string) (awsauth.Credential, bool) {
+	cred, ok := c.LookupCredentials(akid)
+	return awsauth.Credential{SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken, Expiration: cred.Expiration}, ok
+}
+
+// identity is who an access key is, for STS GetCallerIdentity: the ARN,
+// unique id and account the gateway puts in the request context.
+func (c *credentialLookup) identity(akid string) (sts.Identity, bool) {
+	cred, ok := c.LookupCredentials(akid)
+	if !ok {
+		return sts.Identity{}, false
+	}
+	str := func(k string) string { v, _ := cred.Caller[k].(string); return v }
+	return sts.Identity{
+		Credential: awsauth.Credential{SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken, Expiration: cred.Expiration},
+		Arn:        str("userArn"), UserID: str("user"), Account: str("accountId"),
 	}, true
 }
 

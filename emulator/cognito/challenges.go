@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode"
 
 	"github.com/sigscope/sigscope/auth/srp"
 )
@@ -129,10 +128,10 @@ func (s *Service) answerNewPassword(id string, sess *authSession, resp map[strin
 	if !ok || pw == "" {
 		return nil, missingParameter("NEW_PASSWORD")
 	}
-	if msg := passwordPolicy(pw); msg != "" {
-		return nil, newErr("InvalidPasswordException", "Password does not conform to policy: %s", msg)
-	}
 	u := sess.user
+	if e := sess.client.pool.policy.check(pw, policyDoesNot); e != nil {
+		return nil, e
+	}
 	for k, v := range resp {
 		name, ok := strings.CutPrefix(k, "userAttributes.")
 		if !ok {
@@ -143,7 +142,7 @@ func (s *Service) answerNewPassword(id string, sess *authSession, resp map[strin
 		}
 		u.attrs[name] = v
 	}
-	u.password = pw
+	u.setPassword(pw, s.now())
 	u.status = statusConfirmed
 	delete(s.sessions, id)
 	return s.afterNewPassword(sess.client, u)
@@ -168,30 +167,6 @@ func (s *Service) answerCode(id string, sess *authSession, resp map[string]strin
 	}
 	delete(s.sessions, id)
 	return s.login(sess.client, sess.user)
-}
-
-// passwordPolicy applies a simple Cognito-like policy: 8+ characters with
-// upper case, lower case and a digit. It returns the reason it fails, or "".
-func passwordPolicy(pw string) string {
-	var upper, lower, digit bool
-	n := 0
-	for _, r := range pw {
-		n++
-		upper = upper || unicode.IsUpper(r)
-		lower = lower || unicode.IsLower(r)
-		digit = digit || unicode.IsDigit(r)
-	}
-	switch {
-	case n < 8:
-		return "Password not long enough"
-	case !upper:
-		return "Password must have uppercase characters"
-	case !lower:
-		return "Password must have lowercase characters"
-	case !digit:
-		return "Password must have numeric characters"
-	}
-	return ""
 }
 
 // totpCode computes the RFC 6238 code (HMAC-SHA1, 6 digits) for a counter.

@@ -26,6 +26,27 @@ type UserPoolConfig struct {
 	Name    string         `yaml:"name"`
 	Clients []ClientConfig `yaml:"clients"`
 	Users   []UserConfig   `yaml:"users"`
+	// PasswordPolicy is what SignUp, ChangePassword, the new-password
+	// challenge and the Admin* calls hold a new password to; absent:
+	// Cognito's default (8 characters with upper and lower case, a digit
+	// and a symbol). Passwords written in this file are not checked.
+	PasswordPolicy *PasswordPolicyConfig `yaml:"password_policy,omitempty"`
+	// ConfirmationCode, when set (six digits), is the code every sign-up,
+	// forgotten-password and attribute-verification message of this pool
+	// "sends", so that scripts can confirm users without reading the log.
+	// Empty: a random code each time, written to the log and kept for
+	// Service.LastCode.
+	ConfirmationCode string `yaml:"confirmation_code,omitempty"`
+}
+
+// PasswordPolicyConfig is a user pool's password policy, as Cognito's
+// PasswordPolicyType; an absent require_* is true, as in Cognito's default.
+type PasswordPolicyConfig struct {
+	MinimumLength    int   `yaml:"minimum_length,omitempty"` // 6 to 99; default 8
+	RequireUppercase *bool `yaml:"require_uppercase,omitempty"`
+	RequireLowercase *bool `yaml:"require_lowercase,omitempty"`
+	RequireNumbers   *bool `yaml:"require_numbers,omitempty"`
+	RequireSymbols   *bool `yaml:"require_symbols,omitempty"`
 }
 
 // ClientConfig describes an app client. Client ids are unique across all
@@ -35,8 +56,8 @@ type ClientConfig struct {
 	Name   string `yaml:"name"`
 	Secret string `yaml:"secret,omitempty"` // when set, SECRET_HASH is required
 	// AuthFlows lists the enabled flows: USER_SRP_AUTH, USER_PASSWORD_AUTH,
-	// REFRESH_TOKEN_AUTH (an ALLOW_ prefix, as in the console, is accepted).
-	// Empty enables all three.
+	// REFRESH_TOKEN_AUTH, ADMIN_USER_PASSWORD_AUTH (an ALLOW_ prefix, as in
+	// the console, is accepted). Empty enables all four.
 	AuthFlows []string `yaml:"auth_flows,omitempty"`
 }
 
@@ -112,9 +133,14 @@ const (
 	flowPassword     = "USER_PASSWORD_AUTH"
 	flowRefresh      = "REFRESH_TOKEN_AUTH"
 	flowRefreshAlias = "REFRESH_TOKEN"
+	// flowAdminPassword is AdminInitiateAuth's password flow; its older
+	// name ADMIN_NO_SRP_AUTH is accepted too.
+	flowAdminPassword = "ADMIN_USER_PASSWORD_AUTH"
 
 	statusConfirmed   = "CONFIRMED"
 	statusForceChange = "FORCE_CHANGE_PASSWORD"
+	statusUnconfirmed = "UNCONFIRMED"
+	statusReset       = "RESET_REQUIRED"
 
 	mfaTOTP = "totp"
 	mfaSMS  = "sms"
@@ -126,6 +152,7 @@ var (
 	identityPoolIDPattern = lazyre.New(`^[\w-]+:[0-9a-f-]+$`)
 	clientIDPattern       = lazyre.New(`^[\w+]+$`)
 	phonePattern          = lazyre.New(`^\+[1-9][0-9]{4,14}$`)
+	sixDigits             = lazyre.New(`^[0-9]{6}$`)
 )
 
 // reservedClaims are token claims that a user attribute must not shadow.
@@ -139,10 +166,12 @@ var reservedClaims = map[string]bool{
 func normalizeFlow(f string) (string, bool) {
 	f = strings.TrimPrefix(strings.ToUpper(strings.TrimSpace(f)), "ALLOW_")
 	switch f {
-	case flowSRP, flowPassword, flowRefresh:
+	case flowSRP, flowPassword, flowRefresh, flowAdminPassword:
 		return f, true
 	case flowRefreshAlias:
 		return flowRefresh, true
+	case "ADMIN_NO_SRP_AUTH":
+		return flowAdminPassword, true
 	}
 	return "", false
 }
@@ -210,9 +239,15 @@ func (cfg *Config) validate() error {
 			}
 			for _, f := range c.AuthFlows {
 				if _, ok := normalizeFlow(f); !ok {
-					add(cw, "auth_flows: unknown flow %q; want USER_SRP_AUTH, USER_PASSWORD_AUTH or REFRESH_TOKEN_AUTH", f)
+					add(cw, "auth_flows: unknown flow %q; want USER_SRP_AUTH, USER_PASSWORD_AUTH, REFRESH_TOKEN_AUTH or ADMIN_USER_PASSWORD_AUTH", f)
 				}
 			}
+		}
+		if pp := p.PasswordPolicy; pp != nil && pp.MinimumLength != 0 && (pp.MinimumLength < 6 || pp.MinimumLength > 99) {
+			add(where, "password_policy.minimum_length %d: Cognito allows 6 to 99", pp.MinimumLength)
+		}
+		if c := p.ConfirmationCode; c != "" && !sixDigits.MatchString(c) {
+			add(where, "confirmation_code %q: want six digits, as Cognito sends, e.g. \"123456\"", c)
 		}
 		users := map[string]int{}
 		for j, u := range p.Users {
@@ -231,9 +266,9 @@ func (cfg *Config) validate() error {
 				add(uw, "password is empty")
 			}
 			switch u.Status {
-			case "", statusConfirmed, statusForceChange:
+			case "", statusConfirmed, statusForceChange, statusUnconfirmed, statusReset:
 			default:
-				add(uw, "status %q: want CONFIRMED or FORCE_CHANGE_PASSWORD", u.Status)
+				add(uw, "status %q: want CONFIRMED, FORCE_CHANGE_PASSWORD, UNCONFIRMED or RESET_REQUIRED", u.Status)
 			}
 			for name, v := range u.Attributes {
 				if name == "" {

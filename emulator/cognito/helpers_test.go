@@ -14,6 +14,8 @@ import (
 	"time"
 
 	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
@@ -21,6 +23,7 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 
 	"github.com/sigscope/sigscope/auth/srp"
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/internal/testkit"
 )
 
@@ -38,7 +41,18 @@ const (
 	totpSecret    = "JBSWY3DPEHPK3PXP"
 	smsPhone      = "+15555550100"
 	tokenLifetime = time.Hour
+	// The IAM key the Admin* calls are signed with in these tests.
+	adminKeyID  = "AKIDCOGNITOADMINTEST"
+	adminSecret = "cognitoAdminTestSecret/NotASecret+0001"
 )
+
+// adminKeys is the credential lookup New gets: one long-term key.
+func adminKeys(akid string) (awsauth.Credential, bool) {
+	if akid != adminKeyID {
+		return awsauth.Credential{}, false
+	}
+	return awsauth.Credential{SecretAccessKey: adminSecret}, true
+}
 
 func testConfig() Config {
 	return Config{
@@ -74,6 +88,7 @@ type env struct {
 	svc   *Service
 	srv   *httptest.Server
 	idp   *cip.Client
+	admin *cip.Client // signed with adminKeyID, for the Admin* calls
 	ident *cognitoidentity.Client
 	clock *testkit.Clock
 	log   *testkit.Buffer
@@ -82,7 +97,7 @@ type env struct {
 func newEnv(t *testing.T, cfg Config) *env {
 	t.Helper()
 	e := &env{clock: testkit.NewClock(time.Date(2025, 3, 5, 9, 4, 5, 0, time.UTC)), log: &testkit.Buffer{}}
-	svc, err := New(cfg, Options{Region: "us-east-1", Now: e.clock.Now, Log: e.log})
+	svc, err := New(cfg, Options{Region: "us-east-1", Now: e.clock.Now, Log: e.log, Credentials: adminKeys})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -96,6 +111,7 @@ func newEnv(t *testing.T, cfg Config) *env {
 		HTTPClient:       e.srv.Client(),
 		RetryMaxAttempts: 1,
 	})
+	e.admin = e.signedClient(adminKeyID, adminSecret)
 	e.ident = cognitoidentity.New(cognitoidentity.Options{
 		Region:           "us-east-1",
 		BaseEndpoint:     aws.String(e.srv.URL),
@@ -104,6 +120,35 @@ func newEnv(t *testing.T, cfg Config) *env {
 		RetryMaxAttempts: 1,
 	})
 	return e
+}
+
+// signedClient is a user-pool client that signs every call with the key
+// (at the fake clock's time), as the AWS SDKs do for the Admin* calls.
+func (e *env) signedClient(akid, secret string) *cip.Client {
+	return e.signedClientAt(akid, secret, e.clock.Now)
+}
+
+// signedClientAt signs at the time now gives.
+func (e *env) signedClientAt(akid, secret string, now func() time.Time) *cip.Client {
+	return cip.New(cip.Options{
+		Region:           "us-east-1",
+		BaseEndpoint:     aws.String(e.srv.URL),
+		Credentials:      credentials.NewStaticCredentialsProvider(akid, secret, ""),
+		HTTPClient:       e.srv.Client(),
+		RetryMaxAttempts: 1,
+		HTTPSignerV4:     clockSigner{v4.NewSigner(), now},
+	})
+}
+
+// clockSigner signs at the fake clock's time, which the emulator checks
+// the signature's date against.
+type clockSigner struct {
+	*v4.Signer
+	now func() time.Time
+}
+
+func (c clockSigner) SignHTTP(ctx context.Context, creds aws.Credentials, r *http.Request, payloadHash, service, region string, _ time.Time, optFns ...func(*v4.SignerOptions)) error {
+	return c.Signer.SignHTTP(ctx, creds, r, payloadHash, service, region, c.now(), optFns...)
 }
 
 var ctx = context.Background()

@@ -87,8 +87,8 @@ func TestWireShapes(t *testing.T) {
 		wantError(t, "InvalidParameterException", "challengeName")
 	e.raw(t, "POST", "/", idp+"GetUser", `{}`).
 		wantError(t, "InvalidParameterException", "accessToken")
-	e.raw(t, "POST", "/", idp+"SignUp", `{}`).
-		wantError(t, "UnknownOperationException", "SignUp")
+	e.raw(t, "POST", "/", idp+"ListUsers", `{}`).
+		wantError(t, "UnknownOperationException", "ListUsers")
 	e.raw(t, "POST", "/", "", `{}`).
 		wantError(t, "UnknownOperationException", "X-Amz-Target")
 	e.raw(t, "PUT", "/", idp+"GetUser", `{}`).

@@ -95,7 +95,7 @@ func TestSoftwareTokenMFA(t *testing.T) {
 		t.Fatalf("want NEW_PASSWORD_REQUIRED first, got %q, %v", first.ChallengeName, err)
 	}
 	second, err := e.idp.RespondToAuthChallenge(ctx, &cip.RespondToAuthChallengeInput{ChallengeName: ciptypes.ChallengeNameTypeNewPasswordRequired,
-		ClientId: aws.String(webClient), Session: first.Session, ChallengeResponses: map[string]string{"USERNAME": "newtotp", "NEW_PASSWORD": "Br4ndNewPass"}})
+		ClientId: aws.String(webClient), Session: first.Session, ChallengeResponses: map[string]string{"USERNAME": "newtotp", "NEW_PASSWORD": "Br4ndNewPass!"}})
 	if err != nil || second.ChallengeName != ciptypes.ChallengeNameTypeSoftwareTokenMfa || aws.ToString(second.Session) == aws.ToString(first.Session) {
 		t.Fatalf("want SOFTWARE_TOKEN_MFA with a new session next, got %q, %v", second.ChallengeName, err)
 	}

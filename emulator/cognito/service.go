@@ -3,10 +3,19 @@
 // USER_PASSWORD_AUTH and refresh, RespondToAuthChallenge with the password
 // verifier, new-password and MFA challenges including SELECT_MFA_TYPE,
 // EMAIL_OTP and MFA_SETUP with AssociateSoftwareToken and
-// VerifySoftwareToken, GetUser, JWKS), the hosted UI's /oauth2/authorize and
+// VerifySoftwareToken, GetUser, JWKS), what an Amplify app's Auth category
+// calls besides (SignUp, ConfirmSignUp, ResendConfirmationCode,
+// ForgotPassword, ConfirmForgotPassword, ChangePassword, GlobalSignOut,
+// RevokeToken, UpdateUserAttributes, VerifyUserAttribute), the Admin*
+// calls tests set users up with (AdminCreateUser, AdminSetUserPassword,
+// AdminConfirmSignUp, AdminGetUser, AdminDeleteUser,
+// AdminUpdateUserAttributes, AdminInitiateAuth; SigV4-signed for
+// cognito-idp, as in AWS), the hosted UI's /oauth2/authorize and
 // /oauth2/token (authorization code with PKCE, refresh) and identity pools
 // (GetId, GetCredentialsForIdentity), over the AWS JSON 1.1 protocol the SDKs
-// speak. State lives in memory; nothing here needs AWS credentials.
+// speak. State lives in memory; only the Admin* calls need AWS credentials.
+// Codes the pool would send by email or SMS are written to Options.Log and
+// kept for LastCode, or fixed by a pool's confirmation_code.
 package cognito
 
 import (
@@ -23,6 +32,7 @@ import (
 	"time"
 
 	"github.com/sigscope/sigscope/auth/srp"
+	"github.com/sigscope/sigscope/emulator/awsauth"
 )
 
 // Options are the runtime settings that are not part of the config file.
@@ -31,6 +41,10 @@ type Options struct {
 	Now       func() time.Time // nil = time.Now; tests move the clock
 	Log       io.Writer        // receives "sent" SMS codes; never passwords or tokens
 	AccountID string           // default "000000000000"
+	// Credentials finds the secret of an access key, for the Admin* calls,
+	// which must be signed with SigV4 for cognito-idp as in AWS. nil: every
+	// Admin* call is refused as signed by an unknown key.
+	Credentials awsauth.Lookup
 }
 
 const (
@@ -49,6 +63,7 @@ const (
 // Service is the emulated Cognito, an http.Handler.
 type Service struct {
 	opts     Options
+	admin    *awsauth.Verifier
 	tokenTTL time.Duration
 	credTTL  time.Duration
 
@@ -70,6 +85,9 @@ type Service struct {
 	creds      map[string]*IssuedCredentials
 	tokens     map[string]string    // session token → access key id
 	codes      map[string]*authCode // hosted UI authorization codes
+	// revoked holds the origin_jti of access tokens that GlobalSignOut or
+	// RevokeToken invalidated, until those tokens have expired.
+	revoked map[string]time.Time
 }
 
 type userPool struct {
@@ -78,6 +96,8 @@ type userPool struct {
 	kid                        string
 	clients                    map[string]*appClient
 	users                      map[string]*user
+	policy                     passwordPolicy
+	confirmationCode           string // "" = a random code each time
 }
 
 type appClient struct {
@@ -100,6 +120,11 @@ type user struct {
 	// mfaChoices lists the methods when there are several: the login
 	// answers SELECT_MFA_TYPE first.
 	mfaChoices []string
+	created    time.Time
+	modified   time.Time
+	// codes are the confirmation codes sent and not yet used, by purpose
+	// (codeSignUp, codeReset, codeVerify+attribute).
+	codes map[string]*sentCode
 }
 
 type identityPool struct {
@@ -129,6 +154,9 @@ func New(cfg Config, opts Options) (*Service, error) {
 	if opts.AccountID == "" {
 		opts.AccountID = "000000000000"
 	}
+	if opts.Credentials == nil {
+		opts.Credentials = func(string) (awsauth.Credential, bool) { return awsauth.Credential{}, false }
+	}
 	s := &Service{
 		opts:          opts,
 		tokenTTL:      time.Duration(cfg.TokenLifetime),
@@ -143,7 +171,9 @@ func New(cfg Config, opts Options) (*Service, error) {
 		creds:         map[string]*IssuedCredentials{},
 		tokens:        map[string]string{},
 		codes:         map[string]*authCode{},
+		revoked:       map[string]time.Time{},
 	}
+	s.admin = awsauth.New(signingService, opts.Region, opts.Now, opts.Credentials)
 	if s.tokenTTL == 0 {
 		s.tokenTTL = time.Hour
 	}
@@ -202,12 +232,15 @@ func (s *Service) buildPool(pc UserPoolConfig) (*userPool, error) {
 		kid:      keyID(&key.PublicKey),
 		clients:  map[string]*appClient{},
 		users:    map[string]*user{},
+		policy:   newPasswordPolicy(pc.PasswordPolicy),
+
+		confirmationCode: pc.ConfirmationCode,
 	}
 	for _, cc := range pc.Clients {
 		c := &appClient{id: cc.ID, name: cc.Name, secret: cc.Secret, flows: map[string]bool{}, pool: p}
 		flows := cc.AuthFlows
 		if len(flows) == 0 {
-			flows = []string{flowSRP, flowPassword, flowRefresh}
+			flows = []string{flowSRP, flowPassword, flowRefresh, flowAdminPassword}
 		}
 		for _, f := range flows {
 			n, _ := normalizeFlow(f)
@@ -222,6 +255,8 @@ func (s *Service) buildPool(pc UserPoolConfig) (*userPool, error) {
 			status:   uc.Status,
 			attrs:    map[string]string{},
 			salt:     randomHex(16),
+			created:  s.now(),
+			modified: s.now(),
 		}
 		if u.status == "" {
 			u.status = statusConfirmed
@@ -307,6 +342,14 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		writeError(w, newErr("SerializationException", "read request body: %v", err))
 		return
 	}
+	// Before the lock: the credentials of an identity pool are looked up
+	// under it.
+	if isAdmin(target) {
+		if _, f := s.admin.Verify(r, body); f != nil {
+			writeError(w, adminRefusal(f))
+			return
+		}
+	}
 	s.mu.Lock()
 	out, apiErr := handler(s, body)
 	s.mu.Unlock()
@@ -325,6 +368,23 @@ var operations = map[string]operation{
 	targetIDP + "GetUser":                        (*Service).getUser,
 	targetIDP + "AssociateSoftwareToken":         (*Service).associateSoftwareToken,
 	targetIDP + "VerifySoftwareToken":            (*Service).verifySoftwareToken,
+	targetIDP + "SignUp":                         (*Service).signUp,
+	targetIDP + "ConfirmSignUp":                  (*Service).confirmSignUp,
+	targetIDP + "ResendConfirmationCode":         (*Service).resendConfirmationCode,
+	targetIDP + "ForgotPassword":                 (*Service).forgotPassword,
+	targetIDP + "ConfirmForgotPassword":          (*Service).confirmForgotPassword,
+	targetIDP + "ChangePassword":                 (*Service).changePassword,
+	targetIDP + "GlobalSignOut":                  (*Service).globalSignOut,
+	targetIDP + "RevokeToken":                    (*Service).revokeToken,
+	targetIDP + "UpdateUserAttributes":           (*Service).updateUserAttributes,
+	targetIDP + "VerifyUserAttribute":            (*Service).verifyUserAttribute,
+	targetIDP + "AdminCreateUser":                (*Service).adminCreateUser,
+	targetIDP + "AdminSetUserPassword":           (*Service).adminSetUserPassword,
+	targetIDP + "AdminConfirmSignUp":             (*Service).adminConfirmSignUp,
+	targetIDP + "AdminGetUser":                   (*Service).adminGetUser,
+	targetIDP + "AdminDeleteUser":                (*Service).adminDeleteUser,
+	targetIDP + "AdminUpdateUserAttributes":      (*Service).adminUpdateUserAttributes,
+	targetIDP + "AdminInitiateAuth":              (*Service).adminInitiateAuth,
 	targetIdentity + "GetId":                     (*Service).getID,
 	targetIdentity + "GetCredentialsForIdentity": (*Service).getCredentialsForIdentity,
 }

@@ -5,7 +5,6 @@ import (
 	"encoding/base64"
 	"encoding/json"
 	"fmt"
-	"sort"
 	"strings"
 	"time"
 
@@ -255,6 +254,12 @@ func (s *Service) refreshAuth(c *appClient, params map[string]string) (any, *api
 // afterPassword is reached once the password is proven: it answers the next
 // challenge the user owes, or the tokens.
 func (s *Service) afterPassword(c *appClient, u *user) (any, *apiError) {
+	switch u.status {
+	case statusUnconfirmed:
+		return nil, newErr("UserNotConfirmedException", "User is not confirmed.")
+	case statusReset:
+		return nil, newErr("PasswordResetRequiredException", "Password reset required for the user")
+	}
 	if u.status == statusForceChange {
 		attrs := map[string]string{}
 		for k, v := range u.attrs {
@@ -362,37 +367,24 @@ func (s *Service) getUser(body []byte) (any, *apiError) {
 	if err := decode(body, &in); err != nil {
 		return nil, err
 	}
-	if in.AccessToken == "" {
-		return nil, missingMember("accessToken")
+	_, u, e := s.accessUser(in.AccessToken)
+	if e != nil {
+		return nil, e
 	}
-	pool, claims, err := s.verifyToken(in.AccessToken, "access")
-	if err != nil {
-		return nil, tokenError(err, "Access Token")
-	}
-	name, _ := claims["username"].(string)
-	u, ok := pool.users[name]
-	if !ok {
-		return nil, errUserNotFound
-	}
-	out := getUserOutput{Username: u.username, UserAttributes: []attributeType{{Name: "sub", Value: u.sub}}}
-	names := make([]string, 0, len(u.attrs))
-	for k := range u.attrs {
-		names = append(names, k)
-	}
-	sort.Strings(names)
-	for _, k := range names {
-		out.UserAttributes = append(out.UserAttributes, attributeType{Name: k, Value: u.attrs[k]})
-	}
+	out := getUserOutput{Username: u.username, UserAttributes: attributeList(u)}
+	out.MFAOptions, out.PreferredMfaSetting, out.UserMFASettingList = mfaSettings(u)
+	return out, nil
+}
+
+// mfaSettings is how GetUser and AdminGetUser describe a user's MFA.
+func mfaSettings(u *user) (options []mfaOption, preferred string, list []string) {
 	switch u.mfaType {
 	case mfaTOTP:
-		out.PreferredMfaSetting = "SOFTWARE_TOKEN_MFA"
-		out.UserMFASettingList = []string{"SOFTWARE_TOKEN_MFA"}
+		return nil, "SOFTWARE_TOKEN_MFA", []string{"SOFTWARE_TOKEN_MFA"}
 	case mfaSMS:
-		out.PreferredMfaSetting = "SMS_MFA"
-		out.UserMFASettingList = []string{"SMS_MFA"}
-		out.MFAOptions = []mfaOption{{AttributeName: "phone_number", DeliveryMedium: "SMS"}}
+		return []mfaOption{{AttributeName: "phone_number", DeliveryMedium: "SMS"}}, "SMS_MFA", []string{"SMS_MFA"}
 	}
-	return out, nil
+	return nil, "", nil
 }
 
 func jsonString(v any) (string, error) {

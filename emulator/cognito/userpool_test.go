@@ -278,11 +278,12 @@ func TestNewPasswordRequired(t *testing.T) {
 		"alllower123":  "Password must have uppercase characters",
 		"ALLUPPER123":  "Password must have lowercase characters",
 		"NoDigitsHere": "Password must have numeric characters",
+		"NoSymbols123": "Password must have symbol characters",
 	} {
 		_, err := answer(out.Session, pw)
 		wantAPIError(t, err, "InvalidPasswordException", why)
 	}
-	done, err := answer(out.Session, "Br4ndNewPass")
+	done, err := answer(out.Session, "Br4ndNewPass!")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -297,7 +298,7 @@ func TestNewPasswordRequired(t *testing.T) {
 	// no second NEW_PASSWORD_REQUIRED follows.
 	_, err = e.passwordAuth(t, webClient, "newbie", "Temp0rary!", nil)
 	wantAPIError(t, err, "NotAuthorizedException", "Incorrect username or password.")
-	if out, err := e.srpLogin(t, webClient, "newbie", "Br4ndNewPass", "", e.clock.Now()); err != nil || out.AuthenticationResult == nil {
+	if out, err := e.srpLogin(t, webClient, "newbie", "Br4ndNewPass!", "", e.clock.Now()); err != nil || out.AuthenticationResult == nil {
 		t.Fatalf("SRP with the new password: %v", err)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/smithy-go/logging"
 
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
@@ -46,32 +47,6 @@ type authInput struct {
 	token                                   string // X-Amz-Security-Token
 }
 
-// scopeService is the service a request's credential scope names, from
-// the Authorization header or a presigned X-Amz-Credential ("" if none).
-func scopeService(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
-	if a := r.Header.Get("Authorization"); a != "" {
-		cred = authParams(a)["Credential"]
-	}
-	parts := strings.Split(cred, "/")
-	if len(parts) < 4 {
-		return ""
-	}
-	return parts[3]
-}
-
-// authParams reads "ALG Credential=..., SignedHeaders=..., Signature=...".
-func authParams(value string) map[string]string {
-	_, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
-	params := map[string]string{}
-	for _, part := range strings.Split(rest, ",") {
-		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok {
-			params[strings.TrimSpace(k)] = strings.TrimSpace(v)
-		}
-	}
-	return params
-}
-
 // readAuth parses and checks the header signature in the order S3 reports
 // problems: the header's shape, x-amz-content-sha256, the date, the
 // credential scope, the clock.
@@ -84,7 +59,7 @@ func (s *Service) readAuth(r *http.Request) (*authInput, *s3Error) {
 	if alg != sigAlgorithm {
 		return nil, errMalformed("the authorization mechanism '%s' is not supported here; use %s", alg, sigAlgorithm)
 	}
-	p := authParams(value)
+	p := awsauth.AuthParams(value)
 	in, e := newAuthInput(p["Credential"], p["SignedHeaders"], p["Signature"], errMalformed)
 	if e != nil {
 		return nil, e
@@ -236,22 +211,6 @@ func (s *Service) verify(r *http.Request, in *authInput, secret, path string) (e
 		exp.signature = auth[i+len("Signature="):]
 	}
 	return exp, subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1, nil
-}
-
-// wirePath is the request path exactly as sent, still percent-encoded
-// (Go's server leaves r.RequestURI uncleaned).
-func wirePath(r *http.Request) string {
-	uri := r.RequestURI
-	if uri == "" || uri == "*" {
-		return r.URL.EscapedPath()
-	}
-	if !strings.HasPrefix(uri, "/") { // absolute-form, through a proxy
-		if u, err := url.Parse(uri); err == nil {
-			return u.EscapedPath()
-		}
-	}
-	p, _, _ := strings.Cut(uri, "?")
-	return p
 }
 
 func isSHA256Hex(s string) bool {

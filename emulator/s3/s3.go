@@ -49,6 +49,7 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
@@ -109,7 +110,7 @@ func New(o Options) (*Service, error) {
 }
 
 // Handles reports whether r is for S3: its credential scope says s3.
-func (s *Service) Handles(r *http.Request) bool { return scopeService(r) == serviceName }
+func (s *Service) Handles(r *http.Request) bool { return awsauth.ScopeService(r) == serviceName }
 
 // ServeHTTP authenticates and answers one S3 request.
 func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
@@ -136,9 +137,9 @@ func (s *Service) serve(w http.ResponseWriter, r *http.Request) *s3Error {
 			message: "The AWS Access Key Id you provided does not exist in our records.",
 			extra:   [][2]string{{"AWSAccessKeyId", in.akid}}}
 	}
-	path, err := awsrule.S3Path(wirePath(r))
+	path, err := awsrule.S3Path(awsauth.WirePath(r))
 	if err != nil {
-		return &s3Error{status: http.StatusBadRequest, code: "InvalidURI", message: "Couldn't parse the specified URI.", extra: [][2]string{{"URI", wirePath(r)}}}
+		return &s3Error{status: http.StatusBadRequest, code: "InvalidURI", message: "Couldn't parse the specified URI.", extra: [][2]string{{"URI", awsauth.WirePath(r)}}}
 	}
 	exp, match, err := s.verify(r, in, cred.SecretAccessKey, path)
 	if err != nil {

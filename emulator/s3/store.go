@@ -7,6 +7,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
@@ -14,7 +15,7 @@ import (
 func (s *Service) operate(w http.ResponseWriter, r *http.Request, body []byte) *s3Error {
 	// The object key is the path decoded, as S3 reads it: "%7e" and "~"
 	// name the same key, and "." ".." "//" are part of it.
-	bucket, key, _ := strings.Cut(strings.TrimPrefix(awsrule.S3Key(wirePath(r)), "/"), "/")
+	bucket, key, _ := strings.Cut(strings.TrimPrefix(awsrule.S3Key(awsauth.WirePath(r)), "/"), "/")
 	switch {
 	case bucket == "":
 		return errNotImplemented("sigscope's emulator does not list buckets; name one: /<bucket>/<key>.")

@@ -1,0 +1,75 @@
+package emulator
+
+import (
+	"context"
+	"strings"
+	"testing"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	"github.com/aws/aws-sdk-go-v2/credentials"
+	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
+	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
+	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
+	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+)
+
+// TestGetCallerIdentityRoutes: a call signed for sts reaches STS, which
+// names the caller as the gateway does: the static user, the identity
+// pool's authenticated role for a logged-in user's credentials, and its
+// guest role for a guest's. Cognito's Admin* calls take the same keys.
+func TestGetCallerIdentityRoutes(t *testing.T) {
+	srv := startDefault(t, Options{})
+	ctx := context.Background()
+	caller := func(akid, secret, token string) (*awssts.GetCallerIdentityOutput, error) {
+		return awssts.New(awssts.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
+			Credentials: credentials.NewStaticCredentialsProvider(akid, secret, token)}).GetCallerIdentity(ctx, &awssts.GetCallerIdentityInput{})
+	}
+	me, err := caller(demoKeyID, demoSecret, "")
+	if err != nil || aws.ToString(me.Arn) != "arn:aws:iam::123456789012:user/sigscope-demo" {
+		t.Fatalf("static user: %+v, %v", me, err)
+	}
+
+	anon := aws.AnonymousCredentials{}
+	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
+	login, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(demoWebClient),
+		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
+	for _, c := range []struct {
+		name, role string
+		logins     map[string]string
+	}{
+		{"logged in", "sigscope-demo-auth", map[string]string{"cognito-idp.us-east-1.amazonaws.com/" + demoPool: aws.ToString(login.AuthenticationResult.IdToken)}},
+		{"guest", "sigscope-demo-guest", nil},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			id, err := ident.GetId(ctx, &cognitoidentity.GetIdInput{IdentityPoolId: aws.String(demoIDPool), Logins: c.logins})
+			if err != nil {
+				t.Fatal(err)
+			}
+			cr, err := ident.GetCredentialsForIdentity(ctx, &cognitoidentity.GetCredentialsForIdentityInput{IdentityId: id.IdentityId, Logins: c.logins})
+			if err != nil {
+				t.Fatal(err)
+			}
+			k := cr.Credentials
+			out, err := caller(aws.ToString(k.AccessKeyId), aws.ToString(k.SecretKey), aws.ToString(k.SessionToken))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if aws.ToString(out.Arn) != "arn:aws:sts::123456789012:assumed-role/"+c.role+"/CognitoIdentityCredentials" ||
+				!strings.HasPrefix(aws.ToString(out.UserId), "AROA") || !strings.HasSuffix(aws.ToString(out.UserId), ":CognitoIdentityCredentials") ||
+				aws.ToString(out.Account) != "123456789012" {
+				t.Errorf("got %s %s %s", aws.ToString(out.Arn), aws.ToString(out.UserId), aws.ToString(out.Account))
+			}
+			// Identity-pool keys sign Admin* calls too (their policies are
+			// not evaluated there).
+			admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
+				Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(k.AccessKeyId), aws.ToString(k.SecretKey), aws.ToString(k.SessionToken))})
+			if _, err := admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(demoPool), Username: aws.String("demo")}); err != nil {
+				t.Errorf("AdminGetUser with identity-pool keys: %v", err)
+			}
+		})
+	}
+}
