@@ -41,7 +41,7 @@ func curlFresh(p *exchange.Prepared, o *Options) (string, error) {
 	query := r.RawQuery
 	var auth [][]string
 	switch a.Mode {
-	case collections.ModeIAM:
+	case collections.ModeIAM, collections.ModeGuest:
 		region, service, err := regionService(p, a)
 		if err != nil {
 			return "", fmt.Errorf("export curl: %w", err)

@@ -105,6 +105,9 @@ func credentialsFor(p *exchange.Prepared, a collections.ResolvedAuth, o *Options
 	}
 	prof := a.Profile
 	switch {
+	case a.Mode == collections.ModeGuest:
+		cv.withToken = true
+		cv.notes = append(cv.notes, guestRecipe(prof)...)
 	case prof != nil && prof.Type == collections.ProfileStatic:
 		if prof.AccessKeyIDEnv != "" {
 			cv.access = prof.AccessKeyIDEnv

@@ -33,7 +33,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 	words := []string{"http", "--path-as-is"}
 	var auth []headerItem
 	frozen := o.Frozen
-	if !frozen && o.auth(p).Mode == collections.ModeIAM && !o.HTTPiePlugin {
+	if m := o.auth(p).Mode; !frozen && (m == collections.ModeIAM || m == collections.ModeGuest) && !o.HTTPiePlugin {
 		if p.Trace == nil {
 			return "", fmt.Errorf("export httpie: stock HTTPie cannot sign SigV4 (its --auth-type has no aws4), so the command is the request as signed now, and no credentials are at hand to sign it: log in or set the profile's keys, or use --httpie-plugin (the httpie-aws-authv4 plugin signs on every run) or --as curl")
 		}
@@ -49,7 +49,7 @@ func HTTPie(p *exchange.Prepared, o Options) (string, error) {
 		query = r.RawQuery
 		a := o.auth(p)
 		switch a.Mode {
-		case collections.ModeIAM:
+		case collections.ModeIAM, collections.ModeGuest:
 			region, service, err := regionService(p, a)
 			if err != nil {
 				return "", fmt.Errorf("export httpie: %w", err)

@@ -238,6 +238,24 @@ func merge(a, b map[string]string) map[string]string {
 // status by name.
 func newmanRun(t *testing.T, collection string, vars map[string]string) map[string]int {
 	t.Helper()
+	got := map[string]int{}
+	for name, a := range newmanAnswers(t, collection, vars) {
+		got[name] = a.code
+	}
+	return got
+}
+
+// newmanAnswer is one request's answer in newman's report: -1 for a
+// request that got none.
+type newmanAnswer struct {
+	code int
+	body []byte
+}
+
+// newmanAnswers runs a collection with newman and returns each request's
+// answer by name.
+func newmanAnswers(t *testing.T, collection string, vars map[string]string) map[string]newmanAnswer {
+	t.Helper()
 	bin := peerBin(t, "newman")
 	report := filepath.Join(t.TempDir(), "newman.json")
 	args := []string{"run", collection, "--reporters", "json", "--reporter-json-export", report, "--timeout-request", "20000"}
@@ -249,7 +267,10 @@ func newmanRun(t *testing.T, collection string, vars map[string]string) map[stri
 					Name string `json:"name"`
 				} `json:"item"`
 				Response *struct {
-					Code int `json:"code"`
+					Code   int `json:"code"`
+					Stream struct {
+						Data []int `json:"data"` // a Node Buffer, byte by byte
+					} `json:"stream"`
 				} `json:"response"`
 				RequestError *struct {
 					Message string `json:"message"`
@@ -260,14 +281,18 @@ func newmanRun(t *testing.T, collection string, vars map[string]string) map[stri
 	if err := json.Unmarshal(data, &rep); err != nil {
 		t.Fatalf("newman report: %v", err)
 	}
-	got := map[string]int{}
+	got := map[string]newmanAnswer{}
 	for _, e := range rep.Run.Executions {
 		switch {
 		case e.RequestError != nil:
 			t.Errorf("newman: %s: %s", e.Item.Name, e.RequestError.Message)
-			got[e.Item.Name] = -1
+			got[e.Item.Name] = newmanAnswer{code: -1}
 		case e.Response != nil:
-			got[e.Item.Name] = e.Response.Code
+			body := make([]byte, len(e.Response.Stream.Data))
+			for i, b := range e.Response.Stream.Data {
+				body[i] = byte(b)
+			}
+			got[e.Item.Name] = newmanAnswer{code: e.Response.Code, body: body}
 		}
 	}
 	return got

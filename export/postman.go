@@ -109,6 +109,7 @@ type postmanIt struct {
 	Description string          `json:"description,omitempty"`
 	Item        *[]*postmanIt   `json:"item,omitempty"`
 	Request     *postmanRequest `json:"request,omitempty"`
+	Event       []postmanEvent  `json:"event,omitempty"`
 }
 
 type postmanRequest struct {
@@ -220,7 +221,11 @@ func requestItem(c *collections.Collection, root *level, ref collections.Request
 	req.URL = newPostmanURL(conv.text(spec.URL), query)
 	req.Body = conv.body(spec.Body)
 	req.Auth = conv.auth(auth, hasRegionVar)
-	return &postmanIt{Name: ref.Name, Request: req}, nil
+	it := &postmanIt{Name: ref.Name, Request: req}
+	if ev := conv.guestEvent(auth); ev != nil {
+		it.Event = []postmanEvent{*ev}
+	}
+	return it, nil
 }
 
 // groupHeaders folds a request's repeated header names into one entry,
@@ -241,6 +246,7 @@ func groupHeaders(hs []header) []header {
 // variables they use.
 type converter struct {
 	used     map[string]string // variable name → description ("" when ordinary)
+	values   map[string]string // variable name → its value, for variables the export fills itself
 	profiles map[string]yamlProf
 }
 
@@ -281,6 +287,18 @@ func (cv *converter) text(s string) string {
 			cv.use(inner, "")
 			b.WriteString("{{" + inner + "}}")
 		}
+	}
+}
+
+// setDefault uses a variable the export gives a value (unless the
+// environment or a --var has it).
+func (cv *converter) setDefault(name, value, desc string) {
+	cv.use(name, desc)
+	if cv.values == nil {
+		cv.values = map[string]string{}
+	}
+	if _, ok := cv.values[name]; !ok {
+		cv.values[name] = value
 	}
 }
 
@@ -331,6 +349,36 @@ func (cv *converter) body(b *collections.BodySpec) *postmanBody {
 
 func kv(k, v string) postmanKV { return postmanKV{Key: k, Value: v, Type: "string"} }
 
+// signingRegion is the region an awsv4 auth signs for: the request's,
+// the environment's region variable, or its profile's.
+func (cv *converter) signingRegion(a yamlAuth, hasRegionVar bool) string {
+	switch {
+	case a.Region != nil:
+		return cv.text(*a.Region)
+	case hasRegionVar:
+		cv.use("region", "")
+		return "{{region}}"
+	case a.Profile != nil:
+		p := cv.profiles[*a.Profile]
+		region := cv.text(p.Region)
+		if i := strings.IndexByte(p.UserPoolID, '_'); region == "" && i > 0 {
+			region = p.UserPoolID[:i] // a Cognito profile's default
+		}
+		return region
+	}
+	return ""
+}
+
+func (cv *converter) service(a yamlAuth) string {
+	switch {
+	case a.Service != nil:
+		return cv.text(*a.Service)
+	case a.S3 != nil && *a.S3:
+		return "s3"
+	}
+	return "execute-api"
+}
+
 func (cv *converter) auth(a yamlAuth, hasRegionVar bool) *postmanAuth {
 	mode := collections.ModeNone
 	if a.Mode != nil {
@@ -342,32 +390,15 @@ func (cv *converter) auth(a yamlAuth, hasRegionVar bool) *postmanAuth {
 	}
 	switch mode {
 	case collections.ModeIAM:
-		region := ""
-		switch {
-		case a.Region != nil:
-			region = cv.text(*a.Region)
-		case hasRegionVar:
-			region = tokenVar("region", "")
-		case a.Profile != nil:
-			p := cv.profiles[*a.Profile]
-			region = cv.text(p.Region)
-			if i := strings.IndexByte(p.UserPoolID, '_'); region == "" && i > 0 {
-				region = p.UserPoolID[:i] // a Cognito profile's default
-			}
-		}
-		service := "execute-api"
-		if a.Service != nil {
-			service = cv.text(*a.Service)
-		} else if a.S3 != nil && *a.S3 {
-			service = "s3"
-		}
 		return &postmanAuth{Type: "awsv4", AWSv4: []postmanKV{
 			kv("accessKey", tokenVar(PostmanAccessKey, "AWS access key id: set it in a Postman environment")),
 			kv("secretKey", tokenVar(PostmanSecretKey, "AWS secret access key: set it in a Postman environment (secret)")),
 			kv("sessionToken", tokenVar(PostmanSessionToken, "AWS session token of temporary credentials, else empty (secret)")),
-			kv("region", region),
-			kv("service", service),
+			kv("region", cv.signingRegion(a, hasRegionVar)),
+			kv("service", cv.service(a)),
 		}}
+	case collections.ModeGuest:
+		return cv.guestAuth(a, hasRegionVar)
 	case collections.ModeIDToken, collections.ModeAccessToken:
 		name, what := PostmanIDToken, "id token"
 		if mode == collections.ModeAccessToken {
@@ -426,7 +457,7 @@ func (cv *converter) variables(env []collections.KV, vars map[string]string) []p
 	}
 	sort.Strings(rest)
 	for _, k := range rest {
-		out = append(out, postmanKV{Key: k, Value: "", Type: "string", Description: cv.used[k]})
+		out = append(out, postmanKV{Key: k, Value: cv.values[k], Type: "string", Description: cv.used[k]})
 	}
 	return out
 }

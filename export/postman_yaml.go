@@ -24,9 +24,11 @@ type yamlDoc struct {
 }
 
 type yamlProf struct {
-	Type       string `yaml:"type"`
-	Region     string `yaml:"region"`
-	UserPoolID string `yaml:"user_pool_id"`
+	Type           string `yaml:"type"`
+	Region         string `yaml:"region"`
+	UserPoolID     string `yaml:"user_pool_id"`
+	IdentityPoolID string `yaml:"identity_pool_id"`
+	Endpoint       string `yaml:"endpoint"`
 }
 
 type yamlDefaults struct {

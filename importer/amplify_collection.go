@@ -53,9 +53,6 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 		}
 	}
 	app.region = region
-	if region != "" {
-		env.Set("region", region)
-	}
 
 	r.checkIDs(app)
 	profile := ""
@@ -109,6 +106,10 @@ func (r *amplifyReader) build(app *amplifyApp, filename string) {
 			starter.Auth = &Auth{Region: api.region}
 		}
 		c.Items = append(c.Items, Item{Folder: f})
+	}
+	// After the endpoints, as collections write it: base_url first.
+	if region != "" {
+		env.Set("region", region)
 	}
 	if len(app.apis) == 0 {
 		c.Note("APIs", "the file names no REST API (custom outputs in Gen 2, aws_cloud_logic_custom in Gen 1): the collection has the Cognito profile only; add requests with their URLs")

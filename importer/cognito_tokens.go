@@ -3,6 +3,7 @@ package importer
 import (
 	"encoding/json"
 	"slices"
+	"strconv"
 	"strings"
 
 	"github.com/sigscope/sigscope/internal/lazyre"
@@ -127,12 +128,28 @@ func (c *Collection) mapCognitoTokens(profile string) bool {
 		}
 	}
 	if profile == "" {
-		noted := map[string]bool{}
+		// Kept as the variable (a template, not a secret); the note says
+		// what the user adds for sigscope to log in itself: a profile.
+		var order []string
+		byVar := map[string][]use{}
 		for _, u := range uses {
-			if !noted[u.name] {
-				noted[u.name] = true
-				c.Note("variable "+u.name, "sent as a Cognito %s (Authorization: %s{{%s}}) and kept as that variable: give it with --var %s=TOKEN; with a cognito profile (user_pool_id, client_id), auth: {mode: %s} has sigscope log in and send it itself (import --merge into a collection that has one maps it)", u.mode, map[bool]string{true: "Bearer ", false: ""}[u.bearer], u.name, u.name, u.mode)
+			if byVar[u.name] == nil {
+				order = append(order, u.name)
 			}
+			byVar[u.name] = append(byVar[u.name], u)
+		}
+		for _, name := range order {
+			us := byVar[name]
+			var paths []string
+			for _, u := range us {
+				paths = append(paths, strconv.Quote(u.path))
+			}
+			u := us[0]
+			auth := "{mode: " + u.mode + ", profile: cognito}"
+			if u.bearer {
+				auth = "{mode: " + u.mode + ", profile: cognito, bearer: true}"
+			}
+			c.Note("variable "+name, "Authorization: %s{{%s}} sends a Cognito %s, and the source names no app client to log in with, so it stays the variable %s: give it with --var %s=TOKEN. For sigscope to log in and send the token itself, add a cognito profile (auth: {cognito: {type: cognito, user_pool_id: REGION_ID, client_id: APP_CLIENT_ID}}) and give %s auth: %s in place of the header; `sigscope import --merge` into a collection that has a cognito profile does both", map[bool]string{true: "Bearer ", false: ""}[u.bearer], name, u.mode, name, name, plural(paths, "the request", "the requests"), auth)
 		}
 		return false
 	}
@@ -145,7 +162,7 @@ func (c *Collection) mapCognitoTokens(profile string) bool {
 		c.dropUnused(u.name)
 		// The advice given before a merge brought a profile is done.
 		c.Report.Findings = slices.DeleteFunc(c.Report.Findings, func(f Finding) bool {
-			return f.Where == "variable "+u.name && strings.HasPrefix(f.What, "sent as a Cognito ")
+			return f.Where == "variable "+u.name && strings.Contains(f.What, "sends a Cognito ")
 		})
 	}
 	return true
@@ -252,4 +269,12 @@ func (c *Collection) cognitoLoginProfile(l *cognitoLogin) string {
 		Comment: "the Cognito login of the source's " + strings.TrimPrefix(l.where, "request ") + " request"})
 	c.Note(l.where, "a Cognito login (InitiateAuth): it became the cognito profile %s (app client %s); its user_pool_id is the placeholder %s_REPLACEME, replace it with the pool's id; the password is read from COGNITO_PASSWORD", name, l.clientID, l.region)
 	return name
+}
+
+// plural is "the request \"a\"" or "the requests \"a\", \"b\"".
+func plural(quoted []string, one, many string) string {
+	if len(quoted) == 1 {
+		return one + " " + quoted[0]
+	}
+	return many + " " + strings.Join(quoted, ", ")
 }

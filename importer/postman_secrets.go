@@ -61,7 +61,14 @@ func (k *kitConv) envVar(e *Environment, key, value string, secretType bool) {
 		env = EnvName(key)
 		k.secrets[key] = env
 		k.c.DeclareVariable(env)
-		k.c.Note("variable "+key, "secret left out of the file: set the environment variable %s (the variable %s reads it as {{env.%s}})", env, name, env)
+		if strings.TrimSpace(value) == "" && !secretType {
+			// Nothing was left out: a login script fills such a variable
+			// when the source's tool runs (a variable of a secret type is
+			// empty because the tool keeps its value elsewhere).
+			k.c.Note("variable "+key, "empty in the source (a script or the user sets it when the requests run): the variable %s reads the environment variable %s ({{env.%s}}); set it, or give --var %s=VALUE", name, env, env, name)
+		} else {
+			k.c.Note("variable "+key, "secret left out of the file: set the environment variable %s (the variable %s reads it as {{env.%s}})", env, name, env)
+		}
 	}
 	e.Set(name, "{{env."+env+"}}")
 }

@@ -94,7 +94,10 @@ func newFinder(m *Model) *finder {
 	f.input.Focus()
 	for _, n := range m.tree.all {
 		if n.Kind == nodeRequest {
-			text := n.Key
+			// Folders and name as the file writes them, joined by "/":
+			// a name with "/" in it (imported "GET /prod/pets") reads and
+			// is typed as written, not escaped as the path is (n.Key).
+			text := strings.Join(append(append([]string(nil), n.Ref.Folders...), n.Ref.Name), "/")
 			if len(m.benches) > 1 {
 				text = m.benches[n.Coll].Coll.Name + " › " + text
 			}
@@ -106,7 +109,9 @@ func newFinder(m *Model) *finder {
 }
 
 func (f *finder) filter() {
-	q := f.input.Value()
+	// A path typed as send takes it (`GET \/prod\/pets`) finds the name
+	// as written.
+	q := strings.ReplaceAll(f.input.Value(), `\/`, "/")
 	f.matches = f.matches[:0]
 	if q == "" {
 		for i := range f.items {

@@ -6,6 +6,11 @@ package collections
 
 import "embed"
 
+// demo.yaml is generated from the demo backend's Amplify outputs and its
+// overlay (examples/amplify): edit those, then run go generate.
+//
+//go:generate go run ./gendemo
+
 // DemoPath is where the demo collection lives in the repository; it names
 // the collection in messages and in the demo's (temporary) token cache.
 const DemoPath = "examples/collections/demo.yaml"
