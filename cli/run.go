@@ -155,12 +155,19 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		Run: workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile,
 			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: "run " + runID}}
 	rep := newRunReport(cmd.OutOrStdout(), f.output, f.showSecrets, wb.Coll.Name)
+	total, err := wb.StepCount(o)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	progress := newRunProgress(cmd.OutOrStdout(), cmd.ErrOrStderr(), f.output, total)
+	o.Starting = progress.starting
 	res, err := wb.RunSuite(ctx, o, func(s workbench.StepResult) {
-		rep.step(s)
+		progress.result(s, func() { rep.step(s) })
 		if s.Outcome != nil && s.Outcome.Result != nil {
 			s.Outcome.Result.Close()
 		}
 	})
+	progress.finish()
 	if err != nil {
 		return withCode(ExitError, err)
 	}

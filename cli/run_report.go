@@ -66,13 +66,6 @@ func (r *runReport) step(s workbench.StepResult) {
 	}
 }
 
-func stepLabel(s workbench.StepResult) string {
-	if s.Iteration > 1 {
-		return fmt.Sprintf("%s [%d]", s.Request, s.Iteration)
-	}
-	return s.Request
-}
-
 func (r *runReport) textStep(s workbench.StepResult) {
 	mark, status := "✓", fmt.Sprint(s.Status)
 	switch s.Verdict {
@@ -82,7 +75,7 @@ func (r *runReport) textStep(s workbench.StepResult) {
 		mark, status = "!", "---"
 	}
 	checks := fmt.Sprintf("%d/%d assertions", len(s.Checks)-countFailedChecks(s), len(s.Checks))
-	fmt.Fprintf(r.w, "%s %s %s  %s  %s\n", mark, status, termsafe.Line(stepLabel(s)), fmtDuration(s.Duration), checks)
+	fmt.Fprintf(r.w, "%s %s %s  %s  %s\n", mark, status, termsafe.Line(s.Label()), fmtDuration(s.Duration), checks)
 	for _, line := range failureLines(s, r.shown) {
 		fmt.Fprintln(r.w, "    "+termsafe.Line(line))
 	}
@@ -127,7 +120,7 @@ func (r *runReport) tapStep(s workbench.StepResult) {
 	if s.Verdict != workbench.StepPassed {
 		ok = "not ok"
 	}
-	fmt.Fprintf(r.w, "%s %d - %s\n", ok, r.n, tapText(stepLabel(s)))
+	fmt.Fprintf(r.w, "%s %d - %s\n", ok, r.n, tapText(s.Label()))
 	if lines := failureLines(s, r.shown); len(lines) > 0 {
 		fmt.Fprintln(r.w, "  ---")
 		fmt.Fprintf(r.w, "  status: %d\n", s.Status)

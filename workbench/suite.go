@@ -26,6 +26,18 @@ type SuiteOptions struct {
 	Repeat int
 	// Bail stops at the first failed step.
 	Bail bool
+	// Starting, when set, hears of each step before it is sent (a
+	// progress bar names the request in flight).
+	Starting func(iteration int, request string)
+}
+
+// StepCount is how many steps the run of o makes when nothing stops it.
+func (w *Workbench) StepCount(o SuiteOptions) (int, error) {
+	paths, err := w.Selected(o.Select)
+	if err != nil {
+		return 0, err
+	}
+	return len(paths) * max(len(o.Rows), 1) * max(o.Repeat, 1), nil
 }
 
 // StepResult is one request of one iteration.
@@ -51,6 +63,15 @@ const (
 	StepFailed   StepOutcome = "failed"    // an assertion does not hold, or a capture found nothing
 	StepNoAnswer StepOutcome = "no-answer" // not sent, or no answer
 )
+
+// Label names the step in output: the request, and the pass after the
+// first ("Create pet [2]").
+func (s StepResult) Label() string {
+	if s.Iteration > 1 {
+		return fmt.Sprintf("%s [%d]", s.Request, s.Iteration)
+	}
+	return s.Request
+}
 
 // Failed counts the step's failed assertions.
 func (s StepResult) Failed() int {
@@ -154,6 +175,9 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 				if ctx.Err() != nil {
 					res.Stopped = "stopped"
 					return res, nil
+				}
+				if o.Starting != nil {
+					o.Starting(iteration, p)
 				}
 				step := w.runStep(ctx, p, tests[p], o.Run)
 				step.Iteration = iteration
