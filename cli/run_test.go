@@ -170,13 +170,19 @@ func TestRunsAreKeptAndDiffed(t *testing.T) {
 		t.Fatalf("second run: exit %d, want a failure", code)
 	}
 	out, errs, code := run(t, env, nil, "history", "runs")
-	if code != 0 || strings.Count(out, "\n") != 3 {
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(strings.Split(out, "\n")[0], "FAILED") {
 		t.Fatalf("history runs: exit %d\n%s%s", code, out, errs)
 	}
-	out, _, code = run(t, env, nil, "history", "runs", "--diff")
-	if code != 0 || !strings.Contains(out, "QA smoke/Get pet") || !strings.Contains(out, "200") || !strings.Contains(out, "404") || strings.Contains(out, "Create pet") {
-		t.Errorf("history runs --diff: exit %d\n%s", code, out)
+	// The status changed, and the assertions that held fail now: named
+	// with what they expected, exit 1 for a CI job to gate on.
+	out, errs, code = run(t, env, nil, "history", "runs", "--diff")
+	if code != ExitError || !strings.Contains(out, "200      → 404       QA smoke/Get pet") ||
+		!strings.Contains(out, "✗ status: passed → failed (expected 200, got 404)") ||
+		!strings.Contains(out, `✗ json .name == "Rex": passed → failed`) ||
+		strings.Contains(out, "Create pet") || !strings.Contains(errs, "check(s) that held in") {
+		t.Errorf("history runs --diff: exit %d\n%s%s", code, out, errs)
 	}
+
 	out, _, code = run(t, env, nil, "history", "list", "--run", "last")
 	if code != 0 || strings.Count(out, "QA smoke/") != 6 {
 		t.Errorf("history list --run last: exit %d\n%s", code, out)

@@ -1,5 +1,7 @@
 package workbench
 
+import "context"
+
 // SourceCaptured is the source of a variable taken from an answer.
 const SourceCaptured = "captured"
 
@@ -15,13 +17,7 @@ func (w *Workbench) TestOutcome(requestPath string, oc *Outcome) ([]CheckResult,
 	if err != nil {
 		return nil, nil, err
 	}
-	caps := w.Capture(t, oc)
-	w.keepCaptured(caps)
-	checks := w.Check(withDefaultStatus(t), oc)
-	mask := oc.Redact()
-	for i := range checks {
-		checks[i].Actual = mask.Text(checks[i].Actual)
-	}
+	checks, caps := w.testAnswer(context.Background(), t, oc)
 	return checks, caps, nil
 }
 
@@ -61,15 +57,4 @@ func (w *Workbench) CapturedVar(name string) (Captured, bool) {
 	defer w.mu.Unlock()
 	c, ok := w.captured[name]
 	return c, ok
-}
-
-// restoreVars puts back the runtime variables a run started with, and
-// the values captured since.
-func (w *Workbench) restoreVars(base map[string]string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.vars = copyVars(base)
-	for k, c := range w.captured {
-		w.vars[k] = c.Value
-	}
 }

@@ -97,6 +97,10 @@ type SuiteResult struct {
 	NoAnswer int           `json:"no_answer"`
 	Stopped  string        `json:"stopped,omitempty"` // why the run ended early
 	Duration time.Duration `json:"duration"`
+	// Kept are the variables the run captured that stay in the session
+	// after it; Replaced those of them that had another value before.
+	Kept     []string `json:"kept,omitempty"`
+	Replaced []string `json:"replaced,omitempty"`
 }
 
 // Selected lists the request paths a suite runs, in file order; an entry
@@ -144,33 +148,32 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 		return SuiteResult{}, err
 	}
 	tests := make(map[string]*collections.Tests, len(paths))
+	w.doc.RLock()
 	for _, p := range paths {
 		if tests[p], err = w.Coll.Tests(p); err != nil {
-			return SuiteResult{}, err
+			break
 		}
+	}
+	w.doc.RUnlock()
+	if err != nil {
+		return SuiteResult{}, err
 	}
 	rows := o.Rows
 	if rows == nil {
 		rows = []map[string]string{nil}
 	}
 	repeat := max(o.Repeat, 1)
-	base := w.Vars()
+	vars := w.beginRunVars()
 	start := time.Now()
 	iteration := 0
 	defer func() {
-		w.restoreVars(base)
+		res.Kept, res.Replaced = vars.end()
 		res.Duration = time.Since(start)
 	}()
 	for _, row := range rows {
 		for rep := 0; rep < repeat; rep++ {
 			iteration++
-			// Each pass starts from the run's variables and its row: a
-			// value captured in the last pass does not leak into this one.
-			vars := copyVars(base)
-			for k, v := range row {
-				vars[k] = v
-			}
-			w.setVars(vars)
+			vars.pass(row)
 			for _, p := range paths {
 				if ctx.Err() != nil {
 					res.Stopped = "stopped"
@@ -181,6 +184,7 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 				}
 				step := w.runStep(ctx, p, tests[p], o.Run)
 				step.Iteration = iteration
+				vars.captured(step.Captures)
 				switch step.Verdict {
 				case StepPassed:
 					res.Passed++
@@ -226,33 +230,12 @@ func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tes
 	} else if oc.Hint != "" {
 		step.Hint = oc.Redact().Text(oc.Hint)
 	}
-	step.Captures = w.Capture(t, oc)
-	w.keepCaptured(step.Captures)
-	step.Checks = w.Check(withDefaultStatus(t), oc)
-	mask := oc.Redact()
-	for i := range step.Checks {
-		step.Checks[i].Actual = mask.Text(step.Checks[i].Actual)
-	}
+	step.Checks, step.Captures = w.testAnswer(ctx, t, oc)
 	step.Verdict = StepPassed
 	if step.Failed() > 0 {
 		step.Verdict = StepFailed
 	}
 	return step
-}
-
-func copyVars(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// setVars replaces the runtime variables (a run's captures and data row).
-func (w *Workbench) setVars(vars map[string]string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.vars = copyVars(vars)
 }
 
 // withDefaultStatus: a request that says nothing of its status passes
