@@ -150,10 +150,9 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		return withCode(ExitError, fmt.Errorf("make a folder for large bodies: %w", err))
 	}
 	defer os.RemoveAll(spool)
-	runID := time.Now().UTC().Format("20060102T150405.000Z") // two runs in one second stay apart
 	o := workbench.SuiteOptions{Select: sel, Rows: rows, Repeat: f.repeat, Bail: f.bail,
 		Run: workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile,
-			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: "run " + runID}}
+			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: workbench.RunSource(time.Now(), "")}}
 	rep := newRunReport(cmd.OutOrStdout(), f.output, f.showSecrets, wb.Coll.Name)
 	total, err := wb.StepCount(o)
 	if err != nil {

@@ -6,8 +6,8 @@ import (
 	"time"
 )
 
-// RunPrefix begins the source of a `sigscope run`'s entries ("run
-// 20261207T101500Z"); the TUI's R records "tui run".
+// RunPrefix begins the source of a run's entries: `sigscope run`'s ("run
+// 20261207T101500.000Z") and the UI's R ("run 20261207T101500.000Z-tui").
 const RunPrefix = "run "
 
 // Run is one `sigscope run` as the history kept it.

@@ -58,3 +58,25 @@ func (w *Workbench) CapturedVar(name string) (Captured, bool) {
 	c, ok := w.captured[name]
 	return c, ok
 }
+
+// ForgetCaptured drops a captured value from the session (the UI's unset):
+// a value given with --var of that name holds again, else none does, and
+// the request that captures it must run again before one that uses it.
+func (w *Workbench) ForgetCaptured(name string) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	c, ok := w.captured[name]
+	if !ok {
+		return
+	}
+	delete(w.captured, name)
+	if w.vars[name] != c.Value {
+		return // set since by other means: not the capture's any more
+	}
+	delete(w.uiVars, name)
+	if v, ok := w.flagVars[name]; ok {
+		w.vars[name] = v
+		return
+	}
+	delete(w.vars, name)
+}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/history"
 )
 
 // A suite run sends a collection's requests in file order (all of them, or
@@ -38,6 +39,18 @@ func (w *Workbench) StepCount(o SuiteOptions) (int, error) {
 		return 0, err
 	}
 	return len(paths) * max(len(o.Rows), 1) * max(o.Repeat, 1), nil
+}
+
+// RunSource names a run in the history ("run 20261207T101500.000Z"), a
+// face other than the command line marking its own ("…-tui"), so that
+// `history runs` lists the UI's runs beside the command line's and diffs
+// one with the other. Milliseconds keep two runs of one second apart.
+func RunSource(now time.Time, face string) string {
+	id := now.UTC().Format("20060102T150405.000Z")
+	if face != "" {
+		id += "-" + face
+	}
+	return history.RunPrefix + id
 }
 
 // StepResult is one request of one iteration.
