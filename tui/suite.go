@@ -226,7 +226,7 @@ func (d *suiteDialog) view(m *Model) []string {
 		lines = append(lines, st.Error.Render(" "+bodyview.Escape(d.err.Error())))
 	case d.res != nil:
 		r := d.res
-		sum := fmt.Sprintf(" %d requests: %d passed, %d failed, %d no answer, in %s", len(r.Steps), r.Passed, r.Failed, r.NoAnswer, r.Duration.Round(time.Millisecond))
+		sum := fmt.Sprintf(" %s, in %s", r.Counts(), r.Duration.Round(time.Millisecond))
 		if r.Stopped != "" {
 			sum += " · " + r.Stopped
 		}

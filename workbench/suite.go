@@ -102,6 +102,10 @@ func (s StepResult) Failed() int {
 	return n
 }
 
+// Stopped is SuiteResult.Stopped when the context ended the run (Ctrl-C,
+// esc in the UI).
+const Stopped = "stopped"
+
 // SuiteResult is the whole run.
 type SuiteResult struct {
 	Steps    []StepResult  `json:"steps"`
@@ -114,6 +118,15 @@ type SuiteResult struct {
 	// after it; Replaced those of them that had another value before.
 	Kept     []string `json:"kept,omitempty"`
 	Replaced []string `json:"replaced,omitempty"`
+}
+
+// Counts sums the run up: "6 requests: 5 passed, 1 failed, 0 no answer".
+func (r SuiteResult) Counts() string {
+	n := fmt.Sprintf("%d requests", len(r.Steps))
+	if len(r.Steps) == 1 {
+		n = "1 request"
+	}
+	return fmt.Sprintf("%s: %d passed, %d failed, %d no answer", n, r.Passed, r.Failed, r.NoAnswer)
 }
 
 // Selected lists the request paths a suite runs, in file order; an entry
@@ -189,7 +202,7 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 			vars.pass(row)
 			for _, p := range paths {
 				if ctx.Err() != nil {
-					res.Stopped = "stopped"
+					res.Stopped = Stopped
 					return res, nil
 				}
 				if o.Starting != nil {
@@ -211,7 +224,7 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 					each(step)
 				}
 				if o.Bail && step.Verdict != StepPassed {
-					res.Stopped = fmt.Sprintf("--bail: %s %s", step.Request, step.Verdict)
+					res.Stopped = fmt.Sprintf("at the first failure (bail): %s, %s", step.Label(), strings.ReplaceAll(string(step.Verdict), "-", " "))
 					return res, nil
 				}
 			}
