@@ -20,12 +20,16 @@ func newHistoryRunsCmd() *cobra.Command {
 		Use:   "runs [--diff [RUN [RUN]]]",
 		Short: "List the runs of `sigscope run` kept, or what changed between two",
 		Long: `runs lists each 'sigscope run' the history kept, newest first: its id, how
-many exchanges, how many were refused (4xx, 5xx) or got no answer.
-'history list --run ID' lists one run's exchanges.
+many exchanges, how many failed an assertion or a capture (- for a run kept
+before sigscope kept verdicts), how many were refused (4xx, 5xx, expected or
+not) or got no answer. 'history list --run ID' lists one run's exchanges.
 
---diff compares two runs request by request and prints each request whose
-status changed: the last run against the one before it, or the runs named
-(ids as listed, or last).`,
+--diff compares two runs request by request: the last run against the one
+before it, or the runs named (ids as listed, or last). It prints each
+request whose status changed, and under it each assertion or capture whose
+verdict changed (it held and fails now, or the reverse), with what was
+expected and what came. Exit 1 when a check that held fails now, so a CI
+job can gate on it; 0 otherwise.`,
 		Example: `  sigscope history runs
   sigscope history runs --diff
   sigscope history list --run last`,
@@ -60,10 +64,18 @@ status changed: the last run against the one before it, or the runs named
 				return nil
 			}
 			var b strings.Builder
-			fmt.Fprintf(&b, "%-18s  %-19s  %8s  %8s\n", "RUN", "STARTED", "REQUESTS", "REFUSED")
+			idW := len("RUN")
 			for _, r := range runs {
-				fmt.Fprintf(&b, "%-18s  %-19s  %8d  %8d\n", termsafe.Line(strings.TrimPrefix(r.Source, history.RunPrefix)),
-					r.First.Local().Format("2006-01-02 15:04:05"), r.Entries, r.Refused)
+				idW = max(idW, len(termsafe.Line(strings.TrimPrefix(r.Source, history.RunPrefix))))
+			}
+			fmt.Fprintf(&b, "%-*s  %-19s  %8s  %6s  %7s\n", idW, "RUN", "STARTED", "REQUESTS", "FAILED", "REFUSED")
+			for _, r := range runs {
+				failed := "-" // kept before sigscope kept verdicts
+				if r.Checked > 0 {
+					failed = fmt.Sprint(r.Failed)
+				}
+				fmt.Fprintf(&b, "%-*s  %-19s  %8d  %6s  %7d\n", idW, termsafe.Line(strings.TrimPrefix(r.Source, history.RunPrefix)),
+					r.First.Local().Format("2006-01-02 15:04:05"), r.Entries, failed, r.Refused)
 			}
 			_, err = fmt.Fprint(cmd.OutOrStdout(), b.String())
 			return err
@@ -119,11 +131,27 @@ func runsDiff(cmd *cobra.Command, s *history.Store, args []string, output string
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	regressed := 0
+	for _, c := range changes {
+		for _, ch := range c.Checks {
+			if ch.Before == history.VerdictPassed && ch.After == history.VerdictFailed {
+				regressed++
+			}
+		}
+	}
+	var regression error
+	if regressed > 0 {
+		regression = withCode(ExitError, fmt.Errorf("%d check(s) that held in %s fail in %s", regressed,
+			strings.TrimPrefix(a, history.RunPrefix), strings.TrimPrefix(b, history.RunPrefix)))
+	}
 	if output == "json" {
 		if changes == nil {
 			changes = []history.RunChange{}
 		}
-		return writeJSONValue(cmd.OutOrStdout(), map[string]any{"before": a, "after": b, "changes": changes})
+		if err := writeJSONValue(cmd.OutOrStdout(), map[string]any{"before": a, "after": b, "changes": changes}); err != nil {
+			return err
+		}
+		return regression
 	}
 	w := cmd.OutOrStdout()
 	fmt.Fprintf(w, "%s → %s\n", termsafe.Line(strings.TrimPrefix(a, history.RunPrefix)), termsafe.Line(strings.TrimPrefix(b, history.RunPrefix)))
@@ -137,8 +165,30 @@ func runsDiff(cmd *cobra.Command, s *history.Store, args []string, output string
 		}
 		return workbench.StatusWord(st, "", false)
 	}
+	verdict := func(v string) string {
+		if v == history.VerdictAbsent {
+			return "absent"
+		}
+		return v
+	}
 	for _, c := range changes {
 		fmt.Fprintf(w, "  %-8s → %-8s  %s\n", word(c.Before), word(c.After), termsafe.Line(c.Request))
+		for _, ch := range c.Checks {
+			mark := map[string]string{history.VerdictPassed: "✓", history.VerdictFailed: "✗", history.VerdictAbsent: "-"}[ch.After]
+			name := ch.Name
+			if ch.Kind == history.CheckCapture {
+				name = "capture " + name
+			}
+			line := fmt.Sprintf("      %s %s: %s → %s", mark, name, verdict(ch.Before), verdict(ch.After))
+			switch {
+			case ch.After == history.VerdictAbsent:
+			case ch.Kind == history.CheckAssert && ch.Expected != "":
+				line += fmt.Sprintf(" (expected %s, got %s)", ch.Expected, ch.Actual)
+			case ch.Actual != "":
+				line += " (" + ch.Actual + ")"
+			}
+			fmt.Fprintln(w, termsafe.Line(line))
+		}
 	}
-	return nil
+	return regression
 }

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -57,7 +56,9 @@ themselves when they name a username and password_env.
 The trust confirmation applies as for send: --yes for CI.
 
 Exit codes: 0 every assertion held, 1 one failed (or bad input), 2 usage
-error, 4 a request got no answer.`,
+error, 4 a request got no answer (before 1: a run that could not reach its
+API says so), 130 interrupted (Ctrl-C; the lines so far, the summary and
+--junit are still written).`,
 		Example: `  sigscope run examples/collections/demo.yaml "QA smoke" --emulator --yes
   sigscope run api.yaml pets --env staging --junit report.xml --yes
   sigscope run api.yaml "Create pet" --data pets.csv -o tap`,
@@ -150,17 +151,23 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		return withCode(ExitError, fmt.Errorf("make a folder for large bodies: %w", err))
 	}
 	defer os.RemoveAll(spool)
-	runID := time.Now().UTC().Format("20060102T150405.000Z") // two runs in one second stay apart
 	o := workbench.SuiteOptions{Select: sel, Rows: rows, Repeat: f.repeat, Bail: f.bail,
 		Run: workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile,
-			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: "run " + runID}}
+			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: workbench.RunSource(time.Now(), "")}}
 	rep := newRunReport(cmd.OutOrStdout(), f.output, f.showSecrets, wb.Coll.Name)
+	total, err := wb.StepCount(o)
+	if err != nil {
+		return withCode(ExitError, err)
+	}
+	progress := newRunProgress(cmd.OutOrStdout(), cmd.ErrOrStderr(), f.output, total)
+	o.Starting = progress.starting
 	res, err := wb.RunSuite(ctx, o, func(s workbench.StepResult) {
-		rep.step(s)
+		progress.result(s, func() { rep.step(s) })
 		if s.Outcome != nil && s.Outcome.Result != nil {
 			s.Outcome.Result.Close()
 		}
 	})
+	progress.finish()
 	if err != nil {
 		return withCode(ExitError, err)
 	}
@@ -171,8 +178,10 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		}
 	}
 	switch {
-	case res.Stopped == "stopped":
-		return withCode(ExitError, errors.New("run stopped before its end"))
+	case res.Stopped == workbench.Stopped:
+		// As a shell reports a process ended by Ctrl-C; what ran is
+		// printed and in the JUnit file.
+		return withCode(ExitInterrupted, fmt.Errorf("interrupted after %d of %d request(s)", len(res.Steps), total))
 	case res.NoAnswer > 0:
 		return withCode(ExitTransport, fmt.Errorf("%d request(s) got no answer", res.NoAnswer))
 	case res.Failed > 0:

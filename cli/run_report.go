@@ -66,13 +66,6 @@ func (r *runReport) step(s workbench.StepResult) {
 	}
 }
 
-func stepLabel(s workbench.StepResult) string {
-	if s.Iteration > 1 {
-		return fmt.Sprintf("%s [%d]", s.Request, s.Iteration)
-	}
-	return s.Request
-}
-
 func (r *runReport) textStep(s workbench.StepResult) {
 	mark, status := "✓", fmt.Sprint(s.Status)
 	switch s.Verdict {
@@ -81,8 +74,11 @@ func (r *runReport) textStep(s workbench.StepResult) {
 	case workbench.StepNoAnswer:
 		mark, status = "!", "---"
 	}
-	checks := fmt.Sprintf("%d/%d assertions", len(s.Checks)-countFailedChecks(s), len(s.Checks))
-	fmt.Fprintf(r.w, "%s %s %s  %s  %s\n", mark, status, termsafe.Line(stepLabel(s)), fmtDuration(s.Duration), checks)
+	detail := fmt.Sprintf("%s  %d/%d assertions", fmtDuration(s.Duration), len(s.Checks)-countFailedChecks(s), len(s.Checks))
+	if s.Verdict == workbench.StepNoAnswer {
+		detail = "no answer"
+	}
+	fmt.Fprintf(r.w, "%s %s %s  %s\n", mark, status, termsafe.Line(s.Label()), detail)
 	for _, line := range failureLines(s, r.shown) {
 		fmt.Fprintln(r.w, "    "+termsafe.Line(line))
 	}
@@ -127,7 +123,7 @@ func (r *runReport) tapStep(s workbench.StepResult) {
 	if s.Verdict != workbench.StepPassed {
 		ok = "not ok"
 	}
-	fmt.Fprintf(r.w, "%s %d - %s\n", ok, r.n, tapText(stepLabel(s)))
+	fmt.Fprintf(r.w, "%s %d - %s\n", ok, r.n, tapText(s.Label()))
 	if lines := failureLines(s, r.shown); len(lines) > 0 {
 		fmt.Fprintln(r.w, "  ---")
 		fmt.Fprintf(r.w, "  status: %d\n", s.Status)
@@ -168,10 +164,13 @@ func (r *runReport) summary(res workbench.SuiteResult) {
 			fmt.Fprintf(r.w, "Bail out! %s\n", tapText(res.Stopped))
 		}
 	default:
-		fmt.Fprintf(r.w, "\n%d requests: %d passed, %d failed, %d no answer, in %s\n",
-			len(res.Steps), res.Passed, res.Failed, res.NoAnswer, fmtDuration(res.Duration))
-		if res.Stopped != "" {
-			fmt.Fprintf(r.w, "stopped: %s\n", termsafe.Line(res.Stopped))
+		fmt.Fprintf(r.w, "\n%s, in %s\n", res.Counts(), fmtDuration(res.Duration))
+		switch res.Stopped {
+		case "":
+		case workbench.Stopped:
+			fmt.Fprintln(r.w, "stopped: interrupted")
+		default:
+			fmt.Fprintf(r.w, "stopped %s\n", termsafe.Line(res.Stopped))
 		}
 	}
 }

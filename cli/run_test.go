@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"encoding/xml"
+	"net/http"
+	"net/http/httptest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -170,13 +174,19 @@ func TestRunsAreKeptAndDiffed(t *testing.T) {
 		t.Fatalf("second run: exit %d, want a failure", code)
 	}
 	out, errs, code := run(t, env, nil, "history", "runs")
-	if code != 0 || strings.Count(out, "\n") != 3 {
+	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(strings.Split(out, "\n")[0], "FAILED") {
 		t.Fatalf("history runs: exit %d\n%s%s", code, out, errs)
 	}
-	out, _, code = run(t, env, nil, "history", "runs", "--diff")
-	if code != 0 || !strings.Contains(out, "QA smoke/Get pet") || !strings.Contains(out, "200") || !strings.Contains(out, "404") || strings.Contains(out, "Create pet") {
-		t.Errorf("history runs --diff: exit %d\n%s", code, out)
+	// The status changed, and the assertions that held fail now: named
+	// with what they expected, exit 1 for a CI job to gate on.
+	out, errs, code = run(t, env, nil, "history", "runs", "--diff")
+	if code != ExitError || !strings.Contains(out, "200      → 404       QA smoke/Get pet") ||
+		!strings.Contains(out, "✗ status: passed → failed (expected 200, got 404)") ||
+		!strings.Contains(out, `✗ json .name == "Rex": passed → failed`) ||
+		strings.Contains(out, "Create pet") || !strings.Contains(errs, "check(s) that held in") {
+		t.Errorf("history runs --diff: exit %d\n%s%s", code, out, errs)
 	}
+
 	out, _, code = run(t, env, nil, "history", "list", "--run", "last")
 	if code != 0 || strings.Count(out, "QA smoke/") != 6 {
 		t.Errorf("history list --run last: exit %d\n%s", code, out)
@@ -189,5 +199,68 @@ func TestRunSaysToStartTheEmulator(t *testing.T) {
 	_, errs, code := run(t, runEnv(t), nil, "run", filepath.Join("..", "examples", "collections", "demo.yaml"), "QA smoke", "--yes")
 	if code != ExitError || !strings.Contains(errs, "add --emulator") {
 		t.Errorf("exit %d: %s", code, errs)
+	}
+}
+
+// TestRunInterrupted: Ctrl-C in the middle of a run stops it at once (the
+// request in flight too), prints the summary of what ran, writes the
+// JUnit file, and exits 130 as a shell expects of Ctrl-C.
+func TestRunInterrupted(t *testing.T) {
+	hang := make(chan struct{})
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Path == "/slow" {
+			select {
+			case <-hang:
+			case <-r.Context().Done():
+			}
+			return
+		}
+		w.WriteHeader(http.StatusOK)
+	}))
+	defer srv.Close()
+	defer close(hang)
+	dir := t.TempDir()
+	coll := filepath.Join(dir, "api.yaml")
+	os.WriteFile(coll, []byte("name: hang\nrequests:\n  - name: fast\n    url: \"{{base}}/fast\"\n  - name: slow\n    url: \"{{base}}/slow\"\n  - name: never\n    url: \"{{base}}/fast\"\n"), 0o644)
+	junit := filepath.Join(dir, "report.xml")
+	cmd := exec.Command(binary, "run", coll, "--var", "base="+srv.URL, "--yes", "--junit", junit)
+	cmd.Env = runEnv(t)
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	lines := make(chan string, 100)
+	go func() {
+		defer close(lines)
+		sc := bufio.NewScanner(stdout)
+		for sc.Scan() {
+			lines <- sc.Text()
+		}
+	}()
+	var out strings.Builder
+	for l := range lines {
+		out.WriteString(l + "\n")
+		if strings.Contains(l, "fast") {
+			break
+		}
+	}
+	// The first line is out: the second request is in flight, and hangs.
+	cmd.Process.Signal(os.Interrupt)
+	for l := range lines {
+		out.WriteString(l + "\n")
+	}
+	code := exitCode(t, cmd)
+	if code != ExitInterrupted || !strings.Contains(out.String(), "2 requests: 1 passed, 0 failed, 1 no answer") ||
+		!strings.Contains(out.String(), "stopped: interrupted") || strings.Contains(out.String(), "never") ||
+		!strings.Contains(stderr.String(), "interrupted after 2 of 3 request(s)") {
+		t.Errorf("exit %d\n%s\n%s", code, out.String(), stderr.String())
+	}
+	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), `tests="2"`) {
+		t.Errorf("junit after Ctrl-C: %v\n%s", err, data)
 	}
 }

@@ -26,6 +26,7 @@ var migrations = []migration{
 	{version: 2, name: "full-text index", up: migrateFTS},
 	{version: 3, name: "totals for retention", up: migrateStats},
 	{version: 4, name: "the face or run that made an entry", up: migrateSource},
+	{version: 5, name: "a tested exchange's assertions and captures", up: migrateChecks},
 }
 
 // applicationID marks the file as a sigscope history (SQLite header
@@ -172,6 +173,26 @@ func migrateSource(ctx context.Context, tx *sql.Tx) error {
 		}
 	}
 	return nil
+}
+
+// migrateChecks adds the verdicts of a tested exchange: each assertion
+// with what it expected and what came, each capture by its variable. A
+// table beside entries, not a field of the detail, so that `history runs
+// --diff` compares verdicts without decoding every entry's JSON; deleted
+// with its entry. Older entries have none (they were not kept).
+func migrateChecks(ctx context.Context, tx *sql.Tx) error {
+	return execAll(ctx, tx,
+		`CREATE TABLE entry_checks (
+			entry_id INTEGER NOT NULL REFERENCES entries(id) ON DELETE CASCADE,
+			seq      INTEGER NOT NULL,               -- in the order checked
+			kind     TEXT    NOT NULL,               -- assert or capture
+			name     TEXT    NOT NULL,               -- the assertion as written, or the captured variable
+			pass     INTEGER NOT NULL,               -- held, or (a capture) found a value
+			expected TEXT    NOT NULL DEFAULT '',
+			actual   TEXT    NOT NULL DEFAULT '',    -- masked; a secret capture keeps no value at all
+			PRIMARY KEY (entry_id, seq)
+		) WITHOUT ROWID`,
+	)
 }
 
 func execAll(ctx context.Context, tx *sql.Tx, stmts ...string) error {

@@ -215,11 +215,16 @@ func (o *envOverlay) unset(m *Model) tea.Cmd {
 	if !ok {
 		return nil
 	}
-	switch v.Source {
-	case workbench.SourceFlag:
+	switch {
+	case v.Source == workbench.SourceFlag:
 		o.note, o.noteOK = v.Name+" was given with --var: s sets another value for this session", false
 		return nil
-	case workbench.SourceUI:
+	case v.Source == workbench.SourceUI:
+	case strings.HasPrefix(v.Source, workbench.SourceCaptured):
+		o.wb.ForgetCaptured(v.Name)
+		o.note, o.noteOK = "captured "+v.Name+" forgotten: the request that captures it sets it again", true
+		m.setStatus(o.note, true)
+		return tea.Batch(m.variablesChanged(o.coll), o.list())
 	default:
 		o.note, o.noteOK = v.Name+" is the environment's: edit the collection to change it, or s to set a runtime value over it", false
 		return nil

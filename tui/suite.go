@@ -57,7 +57,7 @@ func (m *Model) runSuite() tea.Cmd {
 	}
 	m.pushOverlay(d)
 	run := m.run()
-	run.Source = "tui run"
+	run.Source = workbench.RunSource(d.started, "tui")
 	return suiteCmd(m.ctx, ctx, wb, d.seq, n.Coll, sel, run)
 }
 
@@ -226,7 +226,7 @@ func (d *suiteDialog) view(m *Model) []string {
 		lines = append(lines, st.Error.Render(" "+bodyview.Escape(d.err.Error())))
 	case d.res != nil:
 		r := d.res
-		sum := fmt.Sprintf(" %d requests: %d passed, %d failed, %d no answer, in %s", len(r.Steps), r.Passed, r.Failed, r.NoAnswer, r.Duration.Round(time.Millisecond))
+		sum := fmt.Sprintf(" %s, in %s", r.Counts(), r.Duration.Round(time.Millisecond))
 		if r.Stopped != "" {
 			sum += " · " + r.Stopped
 		}
@@ -234,9 +234,27 @@ func (d *suiteDialog) view(m *Model) []string {
 		if r.Failed+r.NoAnswer > 0 || r.Stopped != "" {
 			style = st.Error
 		}
-		lines = append(lines, style.Render(sum), st.Dim.Render(" ↑/↓ scroll · esc closes · each answer is its request's last: select it to see it"))
+		lines = append(lines, style.Render(sum))
+		if kept := keptLine(r); kept != "" {
+			lines = append(lines, fit(st.Dim.Render(" "+bodyview.Escape(kept)), w))
+		}
+		lines = append(lines, st.Dim.Render(" ↑/↓ scroll · esc closes · each answer is its request's last: select it to see it"))
 	default:
 		lines = append(lines, st.Dim.Render(fmt.Sprintf(" running for %s … esc stops", time.Since(d.started).Round(time.Second))))
 	}
 	return m.dialogBox("Run · "+bodyview.Escape(d.scope), lines, w)
+}
+
+// keptLine says which captured variables the run left in the session
+// (the environment view, e, lists them), and which of them replaced a
+// value the session had.
+func keptLine(r *workbench.SuiteResult) string {
+	if len(r.Kept) == 0 {
+		return ""
+	}
+	line := "kept in the session (e): " + strings.Join(r.Kept, ", ")
+	if len(r.Replaced) > 0 {
+		line += " · replacing the earlier " + strings.Join(r.Replaced, ", ")
+	}
+	return line
 }

@@ -1,5 +1,7 @@
 package workbench
 
+import "context"
+
 // SourceCaptured is the source of a variable taken from an answer.
 const SourceCaptured = "captured"
 
@@ -15,13 +17,7 @@ func (w *Workbench) TestOutcome(requestPath string, oc *Outcome) ([]CheckResult,
 	if err != nil {
 		return nil, nil, err
 	}
-	caps := w.Capture(t, oc)
-	w.keepCaptured(caps)
-	checks := w.Check(withDefaultStatus(t), oc)
-	mask := oc.Redact()
-	for i := range checks {
-		checks[i].Actual = mask.Text(checks[i].Actual)
-	}
+	checks, caps := w.testAnswer(context.Background(), t, oc)
 	return checks, caps, nil
 }
 
@@ -63,13 +59,24 @@ func (w *Workbench) CapturedVar(name string) (Captured, bool) {
 	return c, ok
 }
 
-// restoreVars puts back the runtime variables a run started with, and
-// the values captured since.
-func (w *Workbench) restoreVars(base map[string]string) {
+// ForgetCaptured drops a captured value from the session (the UI's unset):
+// a value given with --var of that name holds again, else none does, and
+// the request that captures it must run again before one that uses it.
+func (w *Workbench) ForgetCaptured(name string) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.vars = copyVars(base)
-	for k, c := range w.captured {
-		w.vars[k] = c.Value
+	c, ok := w.captured[name]
+	if !ok {
+		return
 	}
+	delete(w.captured, name)
+	if w.vars[name] != c.Value {
+		return // set since by other means: not the capture's any more
+	}
+	delete(w.uiVars, name)
+	if v, ok := w.flagVars[name]; ok {
+		w.vars[name] = v
+		return
+	}
+	delete(w.vars, name)
 }

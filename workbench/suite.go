@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/sigscope/sigscope/collections"
+	"github.com/sigscope/sigscope/history"
 )
 
 // A suite run sends a collection's requests in file order (all of them, or
@@ -26,6 +27,30 @@ type SuiteOptions struct {
 	Repeat int
 	// Bail stops at the first failed step.
 	Bail bool
+	// Starting, when set, hears of each step before it is sent (a
+	// progress bar names the request in flight).
+	Starting func(iteration int, request string)
+}
+
+// StepCount is how many steps the run of o makes when nothing stops it.
+func (w *Workbench) StepCount(o SuiteOptions) (int, error) {
+	paths, err := w.Selected(o.Select)
+	if err != nil {
+		return 0, err
+	}
+	return len(paths) * max(len(o.Rows), 1) * max(o.Repeat, 1), nil
+}
+
+// RunSource names a run in the history ("run 20261207T101500.000Z"), a
+// face other than the command line marking its own ("…-tui"), so that
+// `history runs` lists the UI's runs beside the command line's and diffs
+// one with the other. Milliseconds keep two runs of one second apart.
+func RunSource(now time.Time, face string) string {
+	id := now.UTC().Format("20060102T150405.000Z")
+	if face != "" {
+		id += "-" + face
+	}
+	return history.RunPrefix + id
 }
 
 // StepResult is one request of one iteration.
@@ -52,6 +77,15 @@ const (
 	StepNoAnswer StepOutcome = "no-answer" // not sent, or no answer
 )
 
+// Label names the step in output: the request, and the pass after the
+// first ("Create pet [2]").
+func (s StepResult) Label() string {
+	if s.Iteration > 1 {
+		return fmt.Sprintf("%s [%d]", s.Request, s.Iteration)
+	}
+	return s.Request
+}
+
 // Failed counts the step's failed assertions.
 func (s StepResult) Failed() int {
 	n := 0
@@ -68,6 +102,10 @@ func (s StepResult) Failed() int {
 	return n
 }
 
+// Stopped is SuiteResult.Stopped when the context ended the run (Ctrl-C,
+// esc in the UI).
+const Stopped = "stopped"
+
 // SuiteResult is the whole run.
 type SuiteResult struct {
 	Steps    []StepResult  `json:"steps"`
@@ -76,6 +114,19 @@ type SuiteResult struct {
 	NoAnswer int           `json:"no_answer"`
 	Stopped  string        `json:"stopped,omitempty"` // why the run ended early
 	Duration time.Duration `json:"duration"`
+	// Kept are the variables the run captured that stay in the session
+	// after it; Replaced those of them that had another value before.
+	Kept     []string `json:"kept,omitempty"`
+	Replaced []string `json:"replaced,omitempty"`
+}
+
+// Counts sums the run up: "6 requests: 5 passed, 1 failed, 0 no answer".
+func (r SuiteResult) Counts() string {
+	n := fmt.Sprintf("%d requests", len(r.Steps))
+	if len(r.Steps) == 1 {
+		n = "1 request"
+	}
+	return fmt.Sprintf("%s: %d passed, %d failed, %d no answer", n, r.Passed, r.Failed, r.NoAnswer)
 }
 
 // Selected lists the request paths a suite runs, in file order; an entry
@@ -123,40 +174,43 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 		return SuiteResult{}, err
 	}
 	tests := make(map[string]*collections.Tests, len(paths))
+	w.doc.RLock()
 	for _, p := range paths {
 		if tests[p], err = w.Coll.Tests(p); err != nil {
-			return SuiteResult{}, err
+			break
 		}
+	}
+	w.doc.RUnlock()
+	if err != nil {
+		return SuiteResult{}, err
 	}
 	rows := o.Rows
 	if rows == nil {
 		rows = []map[string]string{nil}
 	}
 	repeat := max(o.Repeat, 1)
-	base := w.Vars()
+	vars := w.beginRunVars()
 	start := time.Now()
 	iteration := 0
 	defer func() {
-		w.restoreVars(base)
+		res.Kept, res.Replaced = vars.end()
 		res.Duration = time.Since(start)
 	}()
 	for _, row := range rows {
 		for rep := 0; rep < repeat; rep++ {
 			iteration++
-			// Each pass starts from the run's variables and its row: a
-			// value captured in the last pass does not leak into this one.
-			vars := copyVars(base)
-			for k, v := range row {
-				vars[k] = v
-			}
-			w.setVars(vars)
+			vars.pass(row)
 			for _, p := range paths {
 				if ctx.Err() != nil {
-					res.Stopped = "stopped"
+					res.Stopped = Stopped
 					return res, nil
+				}
+				if o.Starting != nil {
+					o.Starting(iteration, p)
 				}
 				step := w.runStep(ctx, p, tests[p], o.Run)
 				step.Iteration = iteration
+				vars.captured(step.Captures)
 				switch step.Verdict {
 				case StepPassed:
 					res.Passed++
@@ -170,7 +224,7 @@ func (w *Workbench) RunSuite(ctx context.Context, o SuiteOptions, each func(Step
 					each(step)
 				}
 				if o.Bail && step.Verdict != StepPassed {
-					res.Stopped = fmt.Sprintf("--bail: %s %s", step.Request, step.Verdict)
+					res.Stopped = fmt.Sprintf("at the first failure (bail): %s, %s", step.Label(), strings.ReplaceAll(string(step.Verdict), "-", " "))
 					return res, nil
 				}
 			}
@@ -202,33 +256,12 @@ func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tes
 	} else if oc.Hint != "" {
 		step.Hint = oc.Redact().Text(oc.Hint)
 	}
-	step.Captures = w.Capture(t, oc)
-	w.keepCaptured(step.Captures)
-	step.Checks = w.Check(withDefaultStatus(t), oc)
-	mask := oc.Redact()
-	for i := range step.Checks {
-		step.Checks[i].Actual = mask.Text(step.Checks[i].Actual)
-	}
+	step.Checks, step.Captures = w.testAnswer(ctx, t, oc)
 	step.Verdict = StepPassed
 	if step.Failed() > 0 {
 		step.Verdict = StepFailed
 	}
 	return step
-}
-
-func copyVars(m map[string]string) map[string]string {
-	out := make(map[string]string, len(m))
-	for k, v := range m {
-		out[k] = v
-	}
-	return out
-}
-
-// setVars replaces the runtime variables (a run's captures and data row).
-func (w *Workbench) setVars(vars map[string]string) {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	w.vars = copyVars(vars)
 }
 
 // withDefaultStatus: a request that says nothing of its status passes
