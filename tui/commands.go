@@ -18,7 +18,8 @@ import (
 
 type loadedMsg struct {
 	benches []*workbench.Workbench
-	refs    [][]collections.RequestRef
+	rows    treeRows          // the tree, built here rather than in Update
+	finder  *finderIndex      // what ctrl+p searches
 	modes   map[string]string // nodeID → short auth label
 	errs    []error           // collections that failed to load, with file:line:col
 }
@@ -54,18 +55,24 @@ func loadCmd(cfg Config) tea.Cmd {
 	}
 }
 
-// treeOf lists every request of the collections with its auth mode.
+// treeOf lists every request of the collections with its auth mode, and
+// builds the tree's rows and the finder's items from them: at 20,000
+// requests that is a stall of the UI loop if done in Update.
 func treeOf(benches []*workbench.Workbench) loadedMsg {
 	msg := loadedMsg{benches: benches, modes: map[string]string{}}
+	names := make([]string, len(benches))
+	refs := make([][]collections.RequestRef, len(benches))
 	for ci, wb := range benches {
-		refs := wb.Requests()
-		msg.refs = append(msg.refs, refs)
-		for _, r := range refs {
+		names[ci] = wb.Coll.Name
+		refs[ci] = wb.Requests()
+		for _, r := range refs[ci] {
 			if mode, err := wb.AuthOf(r.Path); err == nil {
 				msg.modes[nodeID(ci, r.Path)] = modeLabel(mode)
 			}
 		}
 	}
+	msg.rows = buildRows(names, refs)
+	msg.finder = newFinderIndex(msg.rows.all, names)
 	return msg
 }
 
