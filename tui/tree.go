@@ -62,7 +62,7 @@ type tree struct {
 	keys      treeKeys
 	all       []node
 	pos       map[string]int // nodeID of a request → its index in all
-	visible   []int // indexes into all
+	visible   []int          // indexes into all
 	collapsed map[string]bool
 	cursor    int // index into visible
 	top       int
