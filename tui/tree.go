@@ -92,8 +92,14 @@ type treeRows struct {
 // when several are open, a row for each folder as its first request
 // opens it, then the request.
 func buildRows(names []string, refs [][]collections.RequestRef) treeRows {
-	var all []node
-	pos := map[string]int{}
+	total := 0
+	for _, rs := range refs {
+		total += len(rs)
+	}
+	// Sized once: a folder's row per 8 requests is a guess, the requests'
+	// rows are exact.
+	all := make([]node, 0, total+total/8+len(refs))
+	pos := make(map[string]int, total)
 	for ci, rs := range refs {
 		depth := 0
 		if len(refs) > 1 {
