@@ -66,6 +66,7 @@ func LoadBytes(name string, data []byte) (*Collection, error) {
 	}
 	c.src = newSource(data)
 	c.doc = doc
+	c.version = versions.Add(1)
 	c.diskData = data // what Dirty compares with; Save checks the file only when fromDisk
 	if errs := c.build(); len(errs) > 0 {
 		return nil, errs.sorted()

@@ -102,6 +102,10 @@ type Collection struct {
 	profiles  []*profile
 	defaults  defaults
 	items     []item
+	// index finds a request by its escaped path; version names the text
+	// it and the model were built from (index.go).
+	index   map[string]found
+	version uint64
 
 	// Clock and UUID source for built-in variables; tests replace them.
 	now  func() time.Time

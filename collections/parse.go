@@ -67,6 +67,7 @@ func (c *Collection) build() Errors {
 	if f, ok := fs.get("requests"); ok {
 		c.items = l.items(f.val, "")
 	}
+	c.index = indexRequests(c.items)
 	l.checkReferences()
 	l.checkEnvRefs()
 	l.checkCaptures()

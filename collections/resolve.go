@@ -62,7 +62,7 @@ func (c *Collection) AuthProfiles() []string {
 // ("GET /prod/pets"), or its folders and name joined by '/' unescaped
 // ("pets/GET /prod/pets"), as people copy them from the YAML.
 func (c *Collection) find(path string) (*request, []*folder, error) {
-	if r, chain := c.findEscaped(splitPath(path)); r != nil {
+	if r, chain := c.lookup(splitPath(path)); r != nil {
 		return r, chain, nil
 	}
 	type hit struct {

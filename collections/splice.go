@@ -297,6 +297,7 @@ func (e *editor) commit(op string) error {
 	c.Name, c.Description, c.DefaultEnvironment = nc.Name, nc.Description, nc.DefaultEnvironment
 	c.src, c.doc, c.root = nc.src, nc.doc, nc.root
 	c.variables, c.envs, c.profiles, c.defaults, c.items = nc.variables, nc.envs, nc.profiles, nc.defaults, nc.items
+	c.index, c.version = nc.index, nc.version
 	c.reformatted = reformatted
 	return nil
 }

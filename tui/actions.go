@@ -73,13 +73,10 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 	m.loading = false
 	m.benches, m.errs = msg.benches, msg.errs
 	m.trustAsked = map[int]bool{}
-	names := make([]string, len(m.benches))
-	for i, wb := range m.benches {
-		names[i] = wb.Coll.Name
-	}
-	m.tree.setCollections(names, msg.refs)
+	m.tree.setRows(msg.rows)
 	m.tree.modes = msg.modes
-	if want := m.tree.wantWidth(); want != m.layPrefs.TreeWant {
+	m.finderIx = msg.finder
+	if want := msg.rows.want; want != m.layPrefs.TreeWant {
 		m.layPrefs.TreeWant = want
 		m.resize(m.lay.W, m.lay.H)
 	}

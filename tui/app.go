@@ -87,7 +87,8 @@ type Model struct {
 	benches []*workbench.Workbench
 	errs    []error // collections that did not load
 
-	tree *tree
+	tree     *tree
+	finderIx *finderIndex // the requests ctrl+p searches, listed with the tree
 	// selectAfter is where the cursor goes once the tree is listed again
 	// after an edit (treeedit.go); nil: onto the selected request.
 	selectAfter *treeCursor

@@ -3,6 +3,7 @@ package tui
 import (
 	"context"
 	"errors"
+	"sync"
 	"time"
 
 	tea "charm.land/bubbletea/v2"
@@ -18,7 +19,8 @@ import (
 
 type loadedMsg struct {
 	benches []*workbench.Workbench
-	refs    [][]collections.RequestRef
+	rows    treeRows          // the tree, built here rather than in Update
+	finder  *finderIndex      // what ctrl+p searches
 	modes   map[string]string // nodeID → short auth label
 	errs    []error           // collections that failed to load, with file:line:col
 }
@@ -44,28 +46,44 @@ func loadCmd(cfg Config) tea.Cmd {
 		}
 		opened, oerrs := workbench.OpenAll(cfg.Paths, opts)
 		errs = append(errs, oerrs...)
+		// The trust check (the variables, hosts and uses of every request,
+		// then the remembered confirmation: file I/O) runs now, not in
+		// Update, and beside the listing of the tree: at 20,000 requests
+		// each takes a good part of the time to the first preview.
+		var checked sync.WaitGroup
 		for _, wb := range opened {
-			wb.TrustStatus() // reads the remembered confirmation now, not in Update
+			checked.Go(func() { wb.TrustStatus() })
 			add(wb)
 		}
 		msg := treeOf(benches)
 		msg.errs = errs
+		checked.Wait()
 		return msg
 	}
 }
 
-// treeOf lists every request of the collections with its auth mode.
+// treeOf lists every request of the collections with its auth mode, and
+// builds the tree's rows and the finder's items from them: at 20,000
+// requests that is a stall of the UI loop if done in Update.
 func treeOf(benches []*workbench.Workbench) loadedMsg {
-	msg := loadedMsg{benches: benches, modes: map[string]string{}}
+	names := make([]string, len(benches))
+	refs := make([][]collections.RequestRef, len(benches))
+	total := 0
 	for ci, wb := range benches {
-		refs := wb.Requests()
-		msg.refs = append(msg.refs, refs)
-		for _, r := range refs {
+		names[ci] = wb.Coll.Name
+		refs[ci] = wb.Requests()
+		total += len(refs[ci])
+	}
+	msg := loadedMsg{benches: benches, modes: make(map[string]string, total)}
+	for ci, wb := range benches {
+		for _, r := range refs[ci] {
 			if mode, err := wb.AuthOf(r.Path); err == nil {
 				msg.modes[nodeID(ci, r.Path)] = modeLabel(mode)
 			}
 		}
 	}
+	msg.rows = buildRows(names, refs)
+	msg.finder = newFinderIndex(msg.rows.all, names)
 	return msg
 }
 

@@ -35,7 +35,7 @@ requests:
 			t.Fatalf("the finder does not show the names as written:\n%s", scr)
 		}
 		hs.typeText(tc.typed)
-		if f, ok := hs.m.overlays[0].(*finder); !ok || len(f.matches) == 0 || f.items[f.matches[0]].path != tc.want {
+		if f, ok := hs.m.overlays[0].(*finder); !ok || len(f.matches) == 0 || f.ix.items[f.matches[0]].path != tc.want {
 			t.Fatalf("typed %q: the first match is not %q:\n%s", tc.typed, tc.want, hs.screen())
 		}
 		hs.press("enter")

@@ -11,5 +11,7 @@ import (
 // setting time.Local while another test's server reads the clock races.
 func TestMain(m *testing.M) {
 	time.Local = time.UTC
-	os.Exit(m.Run())
+	code := m.Run()
+	removeScaleDirs() // the scale benchmarks' generated collections
+	os.Exit(code)
 }

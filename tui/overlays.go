@@ -9,7 +9,6 @@ import (
 	"charm.land/bubbles/v2/textinput"
 	tea "charm.land/bubbletea/v2"
 	"github.com/charmbracelet/x/ansi"
-	"github.com/sahilm/fuzzy"
 
 	"github.com/sigscope/sigscope/tui/bodyview"
 	"github.com/sigscope/sigscope/tui/logindialog"
@@ -69,124 +68,6 @@ func (o *loginOverlay) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 func (o *loginOverlay) view(m *Model) []string {
 	o.dlg.SetSize(m.lay.W, m.lay.H)
 	return strings.Split(o.dlg.View(), "\n")
-}
-
-// finder is ctrl+p: fuzzy search over every request of every open
-// collection.
-type finder struct {
-	input   textinput.Model
-	items   []finderItem
-	matches []int
-	cursor  int
-}
-
-type finderItem struct {
-	coll int
-	path string
-	text string
-}
-
-func newFinder(m *Model) *finder {
-	f := &finder{input: newTextInput()}
-	f.input.Placeholder = "request name or folder/name"
-	f.input.Prompt = "› "
-	f.input.SetWidth(max(min(72, m.lay.W-4)-4, 1)) // else the placeholder shows one letter
-	f.input.Focus()
-	for _, n := range m.tree.all {
-		if n.Kind == nodeRequest {
-			// Folders and name as the file writes them, joined by "/":
-			// a name with "/" in it (imported "GET /prod/pets") reads and
-			// is typed as written, not escaped as the path is (n.Key).
-			text := strings.Join(append(append([]string(nil), n.Ref.Folders...), n.Ref.Name), "/")
-			if len(m.benches) > 1 {
-				text = m.benches[n.Coll].Coll.Name + " › " + text
-			}
-			f.items = append(f.items, finderItem{coll: n.Coll, path: n.Key, text: n.Method + " " + text})
-		}
-	}
-	f.filter()
-	return f
-}
-
-func (f *finder) filter() {
-	// A path typed as send takes it (`GET \/prod\/pets`) finds the name
-	// as written.
-	q := strings.ReplaceAll(f.input.Value(), `\/`, "/")
-	f.matches = f.matches[:0]
-	if q == "" {
-		for i := range f.items {
-			f.matches = append(f.matches, i)
-		}
-	} else {
-		src := make([]string, len(f.items))
-		for i, it := range f.items {
-			src[i] = it.text
-		}
-		for _, r := range fuzzy.Find(q, src) {
-			f.matches = append(f.matches, r.Index)
-		}
-	}
-	f.cursor = clamp(f.cursor, 0, max(len(f.matches)-1, 0))
-}
-
-func (f *finder) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
-	k, ok := msg.(tea.KeyPressMsg)
-	if !ok {
-		return nil, false
-	}
-	switch k.String() {
-	case "esc":
-		return nil, true
-	case "ctrl+j": // send the highlighted request at once
-		if len(f.matches) == 0 {
-			return nil, false
-		}
-		it := f.items[f.matches[f.cursor]]
-		m.tree.selectRequest(it.coll, it.path)
-		m.coll, m.path = it.coll, it.path
-		return m.send(), true
-	case "up", "ctrl+k":
-		f.cursor = max(f.cursor-1, 0)
-		return nil, false
-	case "down", "ctrl+n":
-		f.cursor = min(f.cursor+1, max(len(f.matches)-1, 0))
-		return nil, false
-	case "enter":
-		if len(f.matches) == 0 {
-			return nil, false
-		}
-		it := f.items[f.matches[f.cursor]]
-		m.tree.selectRequest(it.coll, it.path)
-		return m.selectionChanged(), true
-	}
-	var cmd tea.Cmd
-	f.input, cmd = f.input.Update(msg)
-	f.filter()
-	return cmd, false
-}
-
-func (f *finder) view(m *Model) []string {
-	w := min(72, m.lay.W-4)
-	rows := max(min(12, m.lay.H-8), 3)
-	lines := []string{f.input.View(), ""}
-	top := max(f.cursor-rows+1, 0)
-	for i := top; i < len(f.matches) && i < top+rows; i++ {
-		l := " " + bodyview.Escape(f.items[f.matches[i]].text)
-		if i == f.cursor {
-			l = m.styles.Selected.Render(fit(l, w))
-		}
-		lines = append(lines, l)
-	}
-	if len(f.matches) == 0 {
-		lines = append(lines, m.styles.Dim.Render(" no request matches"))
-	}
-	// The box keeps its height as the matches shrink: it does not jump
-	// under the typing.
-	for len(lines) < 2+max(min(rows, len(f.items)), 1) {
-		lines = append(lines, "")
-	}
-	lines = append(lines, "", m.styles.Dim.Render(fmt.Sprintf(" %d of %d · enter opens · esc closes", len(f.matches), len(f.items))))
-	return m.dialogBox("Find a request", lines, w)
 }
 
 // helpOverlay is ?: every key, the focused pane's first, laid out in as

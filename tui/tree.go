@@ -2,6 +2,7 @@ package tui
 
 import (
 	"fmt"
+	"sort"
 	"strings"
 
 	"charm.land/bubbles/v2/key"
@@ -60,7 +61,8 @@ func (k treeKeys) FullHelp() [][]key.Binding {
 type tree struct {
 	keys      treeKeys
 	all       []node
-	visible   []int // indexes into all
+	pos       map[string]int // nodeID of a request → its index in all
+	visible   []int          // indexes into all
 	collapsed map[string]bool
 	cursor    int // index into visible
 	top       int
@@ -77,13 +79,31 @@ func newTree() *tree {
 
 func nodeID(coll int, path string) string { return fmt.Sprintf("%d\x00%s", coll, path) }
 
-// setCollections builds the nodes of every open collection.
-func (t *tree) setCollections(names []string, refs [][]collections.RequestRef) {
-	t.all = t.all[:0]
+// treeRows is the tree of every open collection, built off the UI loop
+// (treeOf): its rows, where each request's row is, and the width the
+// widest row needs.
+type treeRows struct {
+	all  []node
+	pos  map[string]int // nodeID of a request → its index in all
+	want int
+}
+
+// buildRows lists the rows of every open collection: a collection row
+// when several are open, a row for each folder as its first request
+// opens it, then the request.
+func buildRows(names []string, refs [][]collections.RequestRef) treeRows {
+	total := 0
+	for _, rs := range refs {
+		total += len(rs)
+	}
+	// Sized once: a folder's row per 8 requests is a guess, the requests'
+	// rows are exact.
+	all := make([]node, 0, total+total/8+len(refs))
+	pos := make(map[string]int, total)
 	for ci, rs := range refs {
 		depth := 0
 		if len(refs) > 1 {
-			t.all = append(t.all, node{Coll: ci, Kind: nodeCollection, Key: "", Name: names[ci]})
+			all = append(all, node{Coll: ci, Kind: nodeCollection, Key: "", Name: names[ci]})
 			depth = 1
 		}
 		var open []string
@@ -100,11 +120,20 @@ func (t *tree) setCollections(names []string, refs [][]collections.RequestRef) {
 				for _, o := range open {
 					key = collections.JoinPath(key, o)
 				}
-				t.all = append(t.all, node{Coll: ci, Kind: nodeFolder, Key: key, Name: f, Depth: depth + len(open) - 1})
+				all = append(all, node{Coll: ci, Kind: nodeFolder, Key: key, Name: f, Depth: depth + len(open) - 1})
 			}
-			t.all = append(t.all, node{Coll: ci, Kind: nodeRequest, Key: r.Path, Name: r.Name, Depth: depth + len(r.Folders), Method: r.Method, Ref: r})
+			if _, dup := pos[nodeID(ci, r.Path)]; !dup {
+				pos[nodeID(ci, r.Path)] = len(all)
+			}
+			all = append(all, node{Coll: ci, Kind: nodeRequest, Key: r.Path, Name: r.Name, Depth: depth + len(r.Folders), Method: r.Method, Ref: r})
 		}
 	}
+	return treeRows{all: all, pos: pos, want: rowsWidth(all)}
+}
+
+// setRows shows rows built by buildRows.
+func (t *tree) setRows(rows treeRows) {
+	t.all, t.pos = rows.all, rows.pos
 	t.rebuild()
 }
 
@@ -127,11 +156,11 @@ func (t *tree) rebuild() {
 	t.scroll()
 }
 
-// wantWidth is the width the widest row needs, borders excluded: the
+// rowsWidth is the width the widest row needs, borders excluded: the
 // layout sizes the tree by it (the status or auth label takes 4 columns).
-func (t *tree) wantWidth() int {
+func rowsWidth(all []node) int {
 	w := 0
-	for _, n := range t.all {
+	for _, n := range all {
 		name := lipglossWidth(bodyview.Escape(n.Name))
 		switch n.Kind {
 		case nodeRequest:
@@ -169,25 +198,37 @@ func (t *tree) selected() (node, bool) {
 }
 
 // selectRequest moves the cursor onto a request, unfolding its folders.
+// The request's row is looked up, not searched for: the finder and every
+// listing of the tree select one, at 20,000 requests.
 func (t *tree) selectRequest(coll int, path string) bool {
-	for i, n := range t.all {
-		if n.Kind == nodeRequest && n.Coll == coll && n.Key == path {
-			for _, f := range t.all[:i] {
-				if f.Coll == coll && f.Kind != nodeRequest && (f.Kind == nodeCollection || strings.HasPrefix(path, f.Key+"/")) {
-					delete(t.collapsed, nodeID(f.Coll, f.Key)+kindSuffix(f.Kind))
-				}
-			}
-			t.rebuild()
-			for vi, ai := range t.visible {
-				if ai == i {
-					t.cursor = vi
-					t.scroll()
-					return true
-				}
+	i, ok := t.pos[nodeID(coll, path)]
+	if !ok {
+		return false
+	}
+	unfolded := false
+	for _, f := range t.all[:i] {
+		if f.Kind == nodeRequest || f.Coll != coll {
+			continue
+		}
+		if f.Kind == nodeCollection || strings.HasPrefix(path, f.Key+"/") {
+			id := nodeID(f.Coll, f.Key) + kindSuffix(f.Kind)
+			if t.collapsed[id] {
+				delete(t.collapsed, id)
+				unfolded = true
 			}
 		}
 	}
-	return false
+	if unfolded || len(t.visible) == 0 {
+		t.rebuild()
+	}
+	// visible lists indexes into all in order.
+	vi := sort.SearchInts(t.visible, i)
+	if vi == len(t.visible) || t.visible[vi] != i {
+		return false
+	}
+	t.cursor = vi
+	t.scroll()
+	return true
 }
 
 // selectFolder moves the cursor onto a folder (or collection) row,

@@ -122,6 +122,13 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 	case logindialog.CanceledMsg:
 		m.popOverlay()
 		return m, nil
+	case finderMatchMsg:
+		if len(m.overlays) > 0 {
+			if f, ok := m.overlays[len(m.overlays)-1].(*finder); ok {
+				f.gotMatches(msg) // else the finder closed: dropped
+			}
+		}
+		return m, nil
 	case filterMsg:
 		m.filtered(msg)
 		return m, nil

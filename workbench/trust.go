@@ -1,7 +1,6 @@
 package workbench
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -82,24 +81,22 @@ func IsUntrusted(err error) (*UntrustedError, bool) {
 
 // trustInfo is what a confirmation covers, for one text of the collection.
 type trustInfo struct {
-	data              []byte // the collection's text it was computed from
+	version           uint64 // collections.Collection.Version of the text
 	vars, hosts, uses []string
 	hash              string
 }
 
 // trustInfo computes (or reuses) the variables, hosts and hash of the
-// collection as it is now, edits included.
+// collection as it is now, edits included. It is kept by the text's
+// version: at 20,000 requests copying and comparing the text cost more
+// than the preview that asked.
 func (w *Workbench) trustInfo() trustInfo {
 	w.doc.RLock()
-	data := w.Coll.Bytes()
-	w.trustMu.Lock()
-	memo := w.trustCalc
-	w.trustMu.Unlock()
-	if memo.hash != "" && bytes.Equal(memo.data, data) {
+	if memo, ok := w.trustMemo(w.Coll.Version()); ok {
 		w.doc.RUnlock()
 		return memo
 	}
-	info := trustInfo{data: data, vars: w.Coll.Variables(), hosts: w.Coll.Hosts(), uses: w.Coll.Uses()}
+	info := trustInfo{version: w.Coll.Version(), vars: w.Coll.Variables(), hosts: w.Coll.Hosts(), uses: w.Coll.Uses()}
 	w.doc.RUnlock()
 	h := sha256.New()
 	fmt.Fprintf(h, "sigscope trust v2\nvariables\n")
@@ -119,6 +116,15 @@ func (w *Workbench) trustInfo() trustInfo {
 	w.trustCalc = info
 	w.trustMu.Unlock()
 	return info
+}
+
+// trustMemo is the trust information computed for the text of version,
+// if it was.
+func (w *Workbench) trustMemo(version uint64) (trustInfo, bool) {
+	w.trustMu.Lock()
+	defer w.trustMu.Unlock()
+	memo := w.trustCalc
+	return memo, memo.hash != "" && memo.version == version
 }
 
 // TrustStatus says whether the collection may be used as it is now, and
@@ -155,11 +161,20 @@ func (w *Workbench) remember(hash string) {
 	w.trustMu.Unlock()
 }
 
-// KnownTrusted reports, without any I/O, whether the collection as it is
-// now is trusted by construction (Options.Trusted) or was found or made
-// trusted by an earlier TrustStatus or Trust.
+// KnownTrusted reports, without any I/O or work that grows with the
+// collection (the UI asks it on its update loop), whether the collection
+// as it is now is trusted by construction (Options.Trusted) or was found
+// or made trusted by an earlier TrustStatus or Trust. Until a preview,
+// TrustStatus or CheckTrust has looked at the text as it is now (after an
+// edit, say), the answer is false: not known.
 func (w *Workbench) KnownTrusted() bool {
-	return w.trusted || w.known(w.trustInfo().hash)
+	if w.trusted {
+		return true
+	}
+	w.doc.RLock()
+	memo, ok := w.trustMemo(w.Coll.Version())
+	w.doc.RUnlock()
+	return ok && w.known(memo.hash)
 }
 
 // Trust records that the person confirmed the collection's variables and

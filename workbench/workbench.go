@@ -51,6 +51,9 @@ type Workbench struct {
 	flagVars    map[string]string       // as opened (--var): what UnsetVar restores
 	captured    map[string]Captured     // taken from answers (capture:), for the session
 	jars        map[string]*cookies.Jar // by environment
+	// Whether the text of version emulatorOf says {{emulator}}.
+	emulatorOf       uint64
+	mentionsEmulator bool
 
 	// Trust (trust.go): trusted by construction, the variables and hosts
 	// of the current text, and the hash last found or made trusted.
@@ -200,12 +203,22 @@ func (w *Workbench) Save() error {
 
 // NeedsEmulator reports whether the collection talks to the emulator
 // ({{emulator}}) while no emulator variable was given: the hint for a
-// failed resolve.
+// failed resolve. The UI asks it on its update loop, so the look through
+// the text is kept per version of the text.
 func (w *Workbench) NeedsEmulator() bool {
 	w.doc.RLock()
 	defer w.doc.RUnlock()
 	_, given := w.Vars()["emulator"]
-	return !given && strings.Contains(string(w.Coll.Bytes()), "{{emulator}}")
+	if given {
+		return false
+	}
+	v := w.Coll.Version()
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if w.emulatorOf != v {
+		w.emulatorOf, w.mentionsEmulator = v, w.Coll.Contains("{{emulator}}")
+	}
+	return w.mentionsEmulator
 }
 
 // collectionPath is the collection's file with symlinks resolved, the key
