@@ -254,6 +254,15 @@ const authzDecisionHeader = "X-Sigscope-Authz-Decision"
 func authzRefusal(r *ranking, e *Evidence, d *Diagnosis) {
 	a := d.Answer
 	msg := []Quote{{From: QuoteAnswer, Text: a.Message}}
+	defer func() {
+		// The emulator names the statement, the cache or the command.
+		if why := emulatorDecision(e); why != "" && (a.Kind == KindAuthorizerDenied || a.Kind == KindAuthorizerConfig) {
+			if c := r.causes[CauseAuthorizer]; c != nil {
+				c.Evidence += "; the emulator says: " + why
+			}
+			d.Hint = why + ": " + d.Hint
+		}
+	}()
 	switch a.Kind {
 	case KindAuthorizerDenied:
 		if strings.Contains(a.Message, "explicit deny") {

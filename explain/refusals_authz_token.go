@@ -97,23 +97,58 @@ func tokenRefusal(r *ranking, e *Evidence, d *Diagnosis) {
 	default:
 		ev = append(ev, "Authorization is not a JWT: a Cognito authorizer refuses it, a Lambda authorizer decides by its own rules")
 	}
+	if decision != "" && isJWT {
+		// The emulator said which check failed: the token's own picture
+		// is enough beside it.
+		ev = []string{"the emulator says: " + decision, describeToken(c, now)}
+	}
 	evidence := strings.Join(ev, "; ")
 	cognito := e.Request == nil || !sent || auth == "" || isJWT || decision != "" || strings.HasPrefix(auth, "AWS4-")
+	var top *Cause
 	if cognito {
-		r.add(CauseUserPoolToken, weightCertain, "%s", evidence).Quotes = msg
+		top = r.add(CauseUserPoolToken, weightCertain, "%s", evidence)
 		if a.Kind == KindUnauthorized && decision == "" {
 			r.add(CauseAuthorizer, weightStrong, "a Lambda authorizer answers the same 401 when its identity source is missing or empty, fails its validation regex, or the Lambda raises \"Unauthorized\"")
 		}
 	} else {
-		r.add(CauseAuthorizer, weightCertain, "%s", evidence).Quotes = msg
+		top = r.add(CauseAuthorizer, weightCertain, "%s", evidence)
 		r.add(CauseUserPoolToken, weightStrong, "a Cognito authorizer answers the same 401 for a missing or malformed token")
 	}
-	if decision != "" {
-		d.Hint = "the Cognito authorizer refused the token: " + decision
-		if a.Kind == KindUserPoolTokenExpired {
-			d.Hint += "; log in again (sigscope login) or refresh the tokens"
+	top.Quotes = msg
+	if cognito && e.Request != nil {
+		if fix := tokenFix(a.Kind, decision, auth, sent, c, isJWT); fix != "" {
+			top.Fix = fix
+			d.Hint = fix
 		}
 	}
+	if decision != "" {
+		d.Hint = decision + ": " + top.Fix
+	}
+}
+
+// tokenFix is what to do about a refused user-pool token, from what the
+// emulator said or, without it, what the token is.
+func tokenFix(kind Kind, decision, auth string, sent bool, c tokenClaims, isJWT bool) string {
+	scoped := strings.Contains(decision, "authorization scopes (")
+	switch {
+	case kind == KindUserPoolTokenExpired || strings.Contains(decision, "expired"):
+		return "log in again or refresh the tokens (sigscope login); user-pool tokens last an hour by default, and a token kept in a script or a saved request goes stale"
+	case !sent || auth == "":
+		return "send the token in Authorization: the raw id token for a method without authorization scopes, the access token for one with scopes (sigscope: auth mode id_token or access_token)"
+	case strings.HasPrefix(strings.ToLower(auth), "bearer ") && isJWT:
+		return `send the token raw, without "Bearer ": REST APIs' Cognito authorizers take the header's whole value as the token`
+	case strings.Contains(decision, "trusts "):
+		return "log in to a user pool the authorizer trusts, or add this pool to the authorizer's provider ARNs (Cognito user pools of the authorizer)"
+	case strings.Contains(decision, "has none of the method's"):
+		return "a login (SRP, password, refresh) gives an access token whose only scope is aws.cognito.signin.user.admin; custom scopes such as pets/read come from the OAuth 2.0 flows (hosted UI, /oauth2/authorize or /oauth2/token with scope=…) of an app client allowed them. Ask for the scope there, or put aws.cognito.signin.user.admin among the method's authorization scopes"
+	case c.Use == "id" && (scoped || decision == ""):
+		return "this method has authorization scopes (or, if it has none, check the pool): send the ACCESS token (sigscope: auth mode access_token), one carrying one of the method's scopes"
+	case c.Use == "access":
+		return "a method without authorization scopes wants the ID token (sigscope: auth mode id_token); to use this access token, give the method authorization scopes that its scope claim carries"
+	case !isJWT:
+		return "send a user-pool token (a JWT: three base64url parts separated by dots), not an API key or another secret"
+	}
+	return ""
 }
 
 // describeToken says what a token is without quoting it.
