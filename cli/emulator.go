@@ -11,6 +11,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigscope/sigscope/emulator"
+	"github.com/sigscope/sigscope/emulator/apigw"
 	"github.com/sigscope/sigscope/emulator/cognito"
 )
 
@@ -70,6 +71,15 @@ Exit codes: 0 stopped cleanly, 1 bad config or address, 2 usage error.`,
 	fl.BoolVar(&f.tls, "tls", false, "serve HTTPS with a certificate from a CA generated at start")
 	fl.StringVar(&f.caFile, "ca-file", "", "with --tls, where to write the CA certificate (default: "+defaultCAFileHelp()+")")
 	fl.BoolVar(&f.printConfig, "print-config", false, "print the built-in demo configuration and exit")
+	cmd.AddCommand(&cobra.Command{
+		Use:    apigw.SampleAuthorizerArgs[1],
+		Short:  "The demo's command authorizer: an authorizer event on stdin, its response on stdout",
+		Hidden: true, // the emulator runs it; people need not
+		Args:   cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return apigw.SampleAuthorizer(cmd.InOrStdin(), cmd.OutOrStdout())
+		},
+	})
 	return cmd
 }
 

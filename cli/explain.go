@@ -266,6 +266,9 @@ func writeExplainText(w *strings.Builder, d explain.Diagnosis, compared bool, ma
 	}
 	fmt.Fprintf(w, "format:   %s\n", format)
 	fmt.Fprintf(w, "kind:     %s\n", d.Kind.Describe())
+	if d.Layer != "" {
+		fmt.Fprintf(w, "layer:    %s refused\n", explain.LayerTitle(d.Layer))
+	}
 	for _, r := range d.Repairs {
 		fmt.Fprintf(w, "read:     %s\n", r)
 	}

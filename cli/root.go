@@ -105,6 +105,7 @@ var commands = []func() *cobra.Command{
 	newExportCmd,
 	newVerifyCmd,
 	newExplainCmd,
+	newWhyCmd,
 	newLsCmd,
 	newImportCmd,
 	newLoginCmd, newLogoutCmd,

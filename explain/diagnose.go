@@ -51,6 +51,9 @@ type Diagnosis struct {
 	// own bytes (explain --request-file), so it is what the server reads
 	// in them, not a record of what the client computed.
 	Rebuilt bool `json:"rebuilt,omitempty"`
+	// Layer is the layer of API Gateway that refused (refusals_authz_layer.go):
+	// route, api-key, authorizer, token, signature, policy or response.
+	Layer string `json:"layer,omitempty"`
 }
 
 // Explain reads an error answer and diagnoses it. ok is false when the
@@ -67,6 +70,8 @@ func Explain(in Input) (d Diagnosis, ok bool) {
 		d.Hint = kindHints[d.Kind]
 	}
 	d.Causes = rankCauses(e, &d)
+	d.Layer = layerOf(&d)
+	d.Hint = layerHint(&d)
 	if e.Rebuilt && d.Kind == KindMismatch && d.First == nil && (d.ServerCanonicalRequest != "" || d.ServerStringToSign != "") {
 		d.Hint = rebuiltHint(d.Causes)
 	}
@@ -247,8 +252,9 @@ func (d Diagnosis) MarshalJSON() ([]byte, error) {
 		Server string  `json:"server,omitempty"`
 		Column int     `json:"column,omitempty"` // 1-based byte offset in signed and server
 		Hint   string  `json:"hint"`
+		Layer  string  `json:"layer,omitempty"` // the layer that refused
 		Causes []Cause `json:"causes,omitempty"`
-	}{answer: answer(d.Answer), Hint: d.Hint, Causes: d.Causes}
+	}{answer: answer(d.Answer), Hint: d.Hint, Layer: d.Layer, Causes: d.Causes}
 	if p := d.First; p != nil {
 		out.Step, out.Line, out.Part, out.Signed, out.Server, out.Column = p.Step, p.Line, p.Part, p.Ours, p.Theirs, p.Column
 	}

@@ -51,11 +51,8 @@ func rankCauses(e *Evidence, d *Diagnosis) []Cause {
 			break
 		}
 		r.add(CausePermission, weightCertain, "the answer names the action that is not allowed: %q", a.Message).Quotes = []Quote{msg}
-	case KindUnauthorized:
-		r.add(CauseUserPoolToken, weightCertain, "")
-		r.add(CauseAuthorizer, weightStrong, "a Lambda authorizer answers the same 401 when its identity source is missing or empty, fails its validation regex, or the Lambda raises \"Unauthorized\"")
-	case KindUserPoolTokenExpired:
-		r.add(CauseUserPoolToken, weightCertain, "")
+	case KindUnauthorized, KindUserPoolTokenExpired:
+		tokenRefusal(r, e, d)
 	case KindCloudFrontCookies:
 		r.add(CauseCookies, weightCertain, "")
 	case KindAuthorizerDenied, KindAuthorizerConfig, KindAPIKey, KindThrottled, KindQuotaExceeded:

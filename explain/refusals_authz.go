@@ -151,7 +151,10 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	}
 	if pd.Method != "" {
 		if diff := arnAgainstRequest(e, pd); diff != "" {
-			r.add(CauseRoute, weightStrong, "%s", diff)
+			c := r.add(CauseRoute, weightStrong, "%s", diff)
+			if need := neededARN(e, pd); need != "" {
+				c.Evidence += "; this request needs execute-api:Invoke on " + need
+			}
 		} else if e.Request != nil {
 			layer.Evidence += fmt.Sprintf("; the ARN is this request's (stage %s, %s %s)", pd.Stage, pd.Method, pd.Path)
 		}
@@ -217,6 +220,19 @@ func arnAgainstRequest(e *Evidence, pd PolicyDenial) string {
 	return "the ARN in the answer is not this request's: " + strings.Join(diffs, "; ") + " (the answer belongs to another request, or a proxy rewrote it)"
 }
 
+// neededARN is the ARN the request itself needs, in the API, region and
+// account of the denied one: its method and its path after the stage.
+func neededARN(e *Evidence, pd PolicyDenial) string {
+	if e.Request == nil || pd.APIID == "" {
+		return ""
+	}
+	stage, rest, _ := strings.Cut(strings.TrimPrefix(e.Request.Path, "/"), "/")
+	if stage == "" {
+		return ""
+	}
+	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s/%s", pd.Region, pd.Account, pd.APIID, stage, strings.ToUpper(e.Request.Method), unescapePath(rest))
+}
+
 func unescapePath(p string) string {
 	if s, err := url.PathUnescape(p); err == nil {
 		return s
@@ -238,6 +254,15 @@ const authzDecisionHeader = "X-Sigscope-Authz-Decision"
 func authzRefusal(r *ranking, e *Evidence, d *Diagnosis) {
 	a := d.Answer
 	msg := []Quote{{From: QuoteAnswer, Text: a.Message}}
+	defer func() {
+		// The emulator names the statement, the cache or the command.
+		if why := emulatorDecision(e); why != "" && (a.Kind == KindAuthorizerDenied || a.Kind == KindAuthorizerConfig) {
+			if c := r.causes[CauseAuthorizer]; c != nil {
+				c.Evidence += "; the emulator says: " + why
+			}
+			d.Hint = why + ": " + d.Hint
+		}
+	}()
 	switch a.Kind {
 	case KindAuthorizerDenied:
 		if strings.Contains(a.Message, "explicit deny") {

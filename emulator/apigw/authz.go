@@ -181,6 +181,7 @@ func (g *Gateway) authorizePolicies(w http.ResponseWriter, r *http.Request, rc *
 		in.Identity, restricted = g.identityPolicies(*cred, in.Request.Principal)
 		in.Unrestricted = !restricted
 		if in.Unrestricted && in.Resource == nil {
+			rc.why.note(LayerPolicy, "no identity policy is configured for %s and the API has no resource policy: the emulator lets it invoke every method", in.Request.Principal.ARN)
 			return nil
 		}
 	} else if in.Resource == nil {
@@ -192,8 +193,10 @@ func (g *Gateway) authorizePolicies(w http.ResponseWriter, r *http.Request, rc *
 	res := iampolicy.Authorize(in)
 	rc.decision = res.Reason
 	if res.Decision == iampolicy.Allowed {
+		rc.why.note(LayerPolicy, "%s", res.Reason)
 		return nil
 	}
+	rc.why.refuse(LayerPolicy)
 	who := "anonymous"
 	if cred != nil {
 		who = in.Request.Principal.ARN

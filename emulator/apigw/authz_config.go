@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"time"
 
 	"gopkg.in/yaml.v3"
 
@@ -72,7 +73,14 @@ type LambdaAuthorizer struct {
 	TTL *Duration `yaml:"ttl,omitempty"`
 	// Results by identity value. A value not listed is the Lambda raising
 	// "Unauthorized" (401).
-	Results map[string]AuthorizerResult `yaml:"results"`
+	Results map[string]AuthorizerResult `yaml:"results,omitempty"`
+	// Command, instead of Results, is a local program playing the Lambda
+	// (lambda_command.go): its path and arguments, run without a shell,
+	// the authorizer event on stdin, the response on stdout. Only the
+	// emulator's config can name one; a collection cannot.
+	Command []string `yaml:"command,omitempty"`
+	// Timeout of the command (default 10s, at most 30s as a Lambda's).
+	Timeout *Duration `yaml:"timeout,omitempty"`
 
 	validation *regexp.Regexp
 }
@@ -151,6 +159,17 @@ func validateAuthz(cfg Config, add func(path, format string, args ...any)) {
 		if a.TTL != nil && (*a.TTL < 0 || *a.TTL > Duration(3600e9)) {
 			add(p+".ttl", "the result cache TTL is 0s to 1h")
 		}
+		switch {
+		case len(a.Command) > 0 && len(a.Results) > 0:
+			add(p, "give results or a command, not both")
+		case len(a.Command) > 0 && strings.TrimSpace(a.Command[0]) == "":
+			add(p+".command", "the command's first element is the program to run")
+		case len(a.Command) == 0 && a.Timeout != nil:
+			add(p+".timeout", "timeout is for a command authorizer")
+		}
+		if a.Timeout != nil && (*a.Timeout <= 0 || time.Duration(*a.Timeout) > maxCommandTimeout) {
+			add(p+".timeout", "the command's timeout is above 0s and at most 30s, as a Lambda authorizer's")
+		}
 		for v, r := range a.Results {
 			rp := fmt.Sprintf("%s.results[%q]", p, v)
 			if r.Effect != "" && r.Effect != iampolicy.Allow && r.Effect != iampolicy.Deny {
@@ -208,6 +227,7 @@ func validateAuthz(cfg Config, add func(path, format string, args ...any)) {
 		if rt.Authorizer != AuthCustom && rt.AuthorizerName != "" {
 			add(p+".authorizer_name", "authorizer_name is for CUSTOM routes")
 		}
+		validateCognitoRoute(p, rt, add)
 	}
 }
 

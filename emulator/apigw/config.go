@@ -48,6 +48,8 @@ type Route struct {
 	Authorizer string `yaml:"authorizer"`
 	// AuthorizerName names the Lambda authorizer of a CUSTOM route.
 	AuthorizerName string `yaml:"authorizer_name,omitempty"`
+	// The Cognito authorizer of a COGNITO_USER_POOLS route (authz_cognito.go).
+	CognitoRoute `yaml:",inline"`
 	// APIKeyRequired asks for a valid x-api-key of a usage plan.
 	APIKeyRequired bool     `yaml:"api_key_required,omitempty"`
 	Response       Response `yaml:"response"`

@@ -2,12 +2,10 @@ package apigw
 
 import (
 	"encoding/base64"
-	"encoding/json"
 	"net"
 	"net/http"
 	"net/url"
 	"strings"
-	"time"
 	"unicode/utf8"
 )
 
@@ -171,28 +169,4 @@ func remoteIP(r *http.Request) string {
 		return r.RemoteAddr
 	}
 	return host
-}
-
-// tokenExpired reads the exp claim of a JWT without verifying it, to tell
-// "expired" from other failures as API Gateway does.
-func tokenExpired(token string, now time.Time) bool {
-	parts := strings.Split(token, ".")
-	if len(parts) != 3 {
-		return false
-	}
-	raw, err := base64.RawURLEncoding.DecodeString(parts[1])
-	if err != nil {
-		return false
-	}
-	var c struct {
-		Exp json.Number `json:"exp"`
-	}
-	if json.Unmarshal(raw, &c) != nil {
-		return false
-	}
-	exp, err := c.Exp.Int64()
-	if err != nil {
-		return false
-	}
-	return now.Unix() >= exp
 }

@@ -80,9 +80,14 @@ type CredentialLookup interface {
 	LookupCredentials(accessKeyID string) (Credential, bool)
 }
 
-// TokenVerifier checks a Cognito user-pool id_token and returns its claims.
+// TokenVerifier checks a Cognito user-pool token (authz_cognito.go).
 type TokenVerifier interface {
-	VerifyIDToken(token string) (map[string]any, error)
+	// VerifyUserPoolToken checks an id or access token's signature with
+	// the key of the pool that issued it, and its expiry at now. It
+	// returns the claims and the pool's id; an expired token that is
+	// otherwise valid returns both with an error wrapping
+	// jwt.ErrTokenExpired.
+	VerifyUserPoolToken(token string, now time.Time) (claims map[string]any, poolID string, err error)
 }
 
 // Deps are the services a Gateway relies on.
@@ -196,12 +201,16 @@ type reqCtx struct {
 	authorizer map[string]any
 	decision   string // the policy evaluation's reason, for the log
 	apiKey     *apiKey
+	why        *whyTrail // the layers' verdicts, when asked (authz_layers.go)
 }
 
 // ServeHTTP routes, authorizes and answers one request.
 func (g *Gateway) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	rc := &reqCtx{requestID: newRequestID()}
 	w.Header().Set("x-amzn-RequestId", rc.requestID)
+	if r.Header.Get(HeaderWhy) != "" {
+		w = g.traceLayers(w, r, rc)
+	}
 	status, errType := g.serve(w, r, rc)
 	if errType != "" {
 		errType = " " + errType
@@ -242,13 +251,13 @@ func (g *Gateway) serve(w http.ResponseWriter, r *http.Request, rc *reqCtx) (int
 			return fail(e)
 		}
 	case AuthCognito:
-		claims, e := g.authorizeCognito(r)
+		claims, e := g.authorizeCognito(w, r, rc)
 		if e != nil {
 			return fail(e)
 		}
 		rc.claims = claims
 	case AuthCustom:
-		ctx, e := g.authorizeLambda(r, rc)
+		ctx, e := g.authorizeLambda(w, r, rc)
 		if e != nil {
 			return fail(e)
 		}
@@ -378,24 +387,6 @@ func (g *Gateway) verifyIAM(r *http.Request, c *iamCheck, bodySHA string) (map[s
 		id[k] = v
 	}
 	return id, nil
-}
-
-// authorizeCognito checks the raw id_token in Authorization.
-func (g *Gateway) authorizeCognito(r *http.Request) (map[string]any, *apiError) {
-	token := r.Header.Get("Authorization")
-	if token == "" || strings.HasPrefix(strings.ToLower(token), "bearer ") {
-		// REST API Cognito authorizers want the raw token: "Bearer x" is
-		// not a token.
-		return nil, errUnauthorized(MsgUnauthorized)
-	}
-	claims, err := g.deps.Tokens.VerifyIDToken(token)
-	if err != nil {
-		if tokenExpired(token, g.now()) {
-			return nil, errUnauthorized(MsgTokenExpired)
-		}
-		return nil, errUnauthorized(MsgUnauthorized)
-	}
-	return claimsAsStrings(claims), nil
 }
 
 // claimsAsStrings is what a REST API's Cognito authorizer hands on: every

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -18,6 +19,7 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+	"github.com/golang-jwt/jwt/v5"
 )
 
 // Fake credentials; the AKIDEXAMPLE pair is the one from AWS's docs and
@@ -32,7 +34,9 @@ const (
 	staleAKID   = "ASIASTALEEXAMPLE0001"
 	staleToken  = "FwoGZXIvYXdzSTALESESSIONTOKEN"
 	goodIDToken = "header.payload.signature-good"
-	emptySHA256 = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
+	// expiredIDToken is a token the fake verifier calls well signed and expired.
+	expiredIDToken = "header.payload.signature-expired"
+	emptySHA256    = "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855"
 )
 
 // testNow is the brief's example clock: 2015-08-30 12:46:00 UTC.
@@ -60,11 +64,14 @@ func (f fakeCreds) LookupCredentials(id string) (Credential, bool) {
 
 type fakeTokens struct{}
 
-func (fakeTokens) VerifyIDToken(tok string) (map[string]any, error) {
+func (fakeTokens) VerifyUserPoolToken(tok string, _ time.Time) (map[string]any, string, error) {
 	if tok == goodIDToken {
-		return map[string]any{"sub": "0000-sub", "cognito:username": "demo", "email": "demo@example.com", "token_use": "id"}, nil
+		return map[string]any{"sub": "0000-sub", "cognito:username": "demo", "email": "demo@example.com", "token_use": "id"}, "us-east-1_Demo1", nil
 	}
-	return nil, errors.New("invalid token")
+	if tok == expiredIDToken { // signed by the pool, past its exp
+		return map[string]any{"sub": "0000-sub", "token_use": "id", "exp": float64(testNow.Add(-time.Minute).Unix())}, "us-east-1_Demo1", fmt.Errorf("verify: %w", jwt.ErrTokenExpired)
+	}
+	return nil, "", errors.New("invalid token")
 }
 
 func testConfig() Config {

@@ -3,6 +3,7 @@ package apigw
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"net/http"
 	"regexp"
@@ -46,6 +47,7 @@ func compileAuthorizers(list []LambdaAuthorizer, now func() time.Time) map[strin
 		if a.TTL != nil {
 			la.ttl = time.Duration(*a.TTL)
 		}
+		la.Command = resolveCommand(a.Command)
 		la.sources = splitSources(a.IdentitySource)
 		if len(la.sources) == 0 {
 			la.sources = []string{"method.request.header.Authorization"}
@@ -81,16 +83,30 @@ func (la *lambdaAuthorizer) identity(r *http.Request) (string, bool) {
 // a missing identity, one that fails the validation regex or that the
 // Lambda refuses; 500 AuthorizerConfigurationException for an output API
 // Gateway cannot use; 403 when the policy returned does not allow this
-// method's ARN. It returns requestContext.authorizer.
-func (g *Gateway) authorizeLambda(r *http.Request, rc *reqCtx) (map[string]any, *apiError) {
+// method's ARN. It returns requestContext.authorizer. Each refusal says
+// why in HeaderDecision, naming no identity value.
+func (g *Gateway) authorizeLambda(w http.ResponseWriter, r *http.Request, rc *reqCtx) (map[string]any, *apiError) {
 	la := g.authorizers[rc.match.route.AuthorizerName]
-	value, ok := la.identity(r)
-	if !ok || (la.Type == "TOKEN" && la.validation != nil && !la.validation.MatchString(value)) {
-		return nil, errUnauthorized(MsgUnauthorized)
-	}
-	out, e := la.result(value, g)
-	if e != nil {
+	refuse := func(reason string, e *apiError) (map[string]any, *apiError) {
+		rc.decision = "authorizer " + la.Name + ": " + reason
+		w.Header().Set(HeaderDecision, rc.decision)
+		rc.why.refuse(LayerAuthorizer)
 		return nil, e
+	}
+	value, ok := la.identity(r)
+	if !ok {
+		return refuse(fmt.Sprintf("the identity source %s is missing or empty, so API Gateway did not call the authorizer", strings.Join(la.sources, ", ")), errUnauthorized(MsgUnauthorized))
+	}
+	if la.Type == "TOKEN" && la.validation != nil && !la.validation.MatchString(value) {
+		return refuse(fmt.Sprintf("the token does not match the validation regex %s, so API Gateway did not call the authorizer", la.ValidationRegex), errUnauthorized(MsgUnauthorized))
+	}
+	out, cached, err := la.result(value, r, rc, g)
+	switch {
+	case errors.Is(err, errRaisedUnauthorized):
+		return refuse("the authorizer raised Unauthorized for this identity", errUnauthorized(MsgUnauthorized))
+	case err != nil:
+		g.logf("apigw authorizer %s: %v", la.Name, err)
+		return refuse(err.Error(), &apiError{status: http.StatusInternalServerError, errType: ErrAuthorizerConfig, message: "", extra: map[string]any{"message": nil}})
 	}
 	// The policy cached for one method is evaluated afresh for the next,
 	// as API Gateway does: a policy naming only the first method's ARN
@@ -98,12 +114,18 @@ func (g *Gateway) authorizeLambda(r *http.Request, rc *reqCtx) (map[string]any, 
 	arn := g.requestARN(r, rc)
 	deny, allow := iampolicy.Evaluate([]iampolicy.Named{{Name: "the authorizer's policy", Policy: out.policy}},
 		iampolicy.Request{Action: actionInvoke, Resource: arn, Context: g.policyContext(r, nil)}, false)
+	note := ""
+	if cached {
+		note = " (a cached result: the cache keeps it for " + la.ttl.String() + ", whichever method asked first)"
+	}
 	switch {
 	case deny != nil:
-		return nil, errForbidden(ErrAccessDenied, "%s", MsgAuthorizerDenied+msgExplicitDeny)
+		return refuse(fmt.Sprintf("%s denies %s on %s%s", deny, actionInvoke, arn, note), errForbidden(ErrAccessDenied, "%s", MsgAuthorizerDenied+msgExplicitDeny))
 	case allow == nil:
-		return nil, errForbidden(ErrAccessDenied, "%s", MsgAuthorizerDenied)
+		return refuse(fmt.Sprintf("no statement of the authorizer's policy allows %s on %s%s", actionInvoke, arn, note), errForbidden(ErrAccessDenied, "%s", MsgAuthorizerDenied))
 	}
+	rc.decision = fmt.Sprintf("authorizer %s: principalId %s; %s allows it%s", la.Name, out.principalID, allow, note)
+	rc.why.note(LayerAuthorizer, "%s", rc.decision)
 	ctx := map[string]any{"principalId": out.principalID}
 	for k, v := range out.context {
 		ctx[k] = v
@@ -112,8 +134,8 @@ func (g *Gateway) authorizeLambda(r *http.Request, rc *reqCtx) (map[string]any, 
 }
 
 // result is the Lambda's answer for an identity value, from the cache
-// while its TTL lasts.
-func (la *lambdaAuthorizer) result(value string, g *Gateway) (authorizerOutput, *apiError) {
+// while its TTL lasts; errRaisedUnauthorized when the Lambda refuses.
+func (la *lambdaAuthorizer) result(value string, r *http.Request, rc *reqCtx, g *Gateway) (authorizerOutput, bool, error) {
 	now := la.now()
 	if la.ttl > 0 {
 		la.mu.Lock()
@@ -121,17 +143,20 @@ func (la *lambdaAuthorizer) result(value string, g *Gateway) (authorizerOutput, 
 		la.mu.Unlock()
 		if hit && now.Before(c.expires) {
 			g.logf("apigw authorizer %s: cached result", la.Name)
-			return c.out, nil
+			return c.out, true, nil
 		}
 	}
-	res, ok := la.Results[value]
-	if !ok {
-		return authorizerOutput{}, errUnauthorized(MsgUnauthorized) // the Lambda raised "Unauthorized"
+	var out authorizerOutput
+	var err error
+	if len(la.Command) > 0 {
+		out, err = la.runCommand(r.Context(), g.commandEvent(la, value, r, rc))
+	} else if res, ok := la.Results[value]; ok {
+		out, err = la.output(res, g)
+	} else {
+		err = errRaisedUnauthorized
 	}
-	out, err := la.output(res, g)
 	if err != nil {
-		g.logf("apigw authorizer %s: %v", la.Name, err)
-		return authorizerOutput{}, &apiError{status: http.StatusInternalServerError, errType: ErrAuthorizerConfig, message: "", extra: map[string]any{"message": nil}}
+		return authorizerOutput{}, false, err
 	}
 	if la.ttl > 0 {
 		la.mu.Lock()
@@ -141,7 +166,7 @@ func (la *lambdaAuthorizer) result(value string, g *Gateway) (authorizerOutput, 
 		la.cache[value] = cachedResult{out: out, expires: now.Add(la.ttl)}
 		la.mu.Unlock()
 	}
-	return out, nil
+	return out, false, nil
 }
 
 // output turns a configured result into what the Lambda returned.

@@ -177,7 +177,9 @@ func TestPublicAndEcho(t *testing.T) {
 
 func TestCognitoAuthorizer(t *testing.T) {
 	_, srv := newTestServer(t, testNow)
-	expired := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":`+jsonInt(testNow.Add(-time.Minute).Unix())+`}`)) + ".c2ln"
+	// A token that only looks expired (its signature is no pool's) is
+	// merely Unauthorized: the signature is checked first.
+	forged := "eyJhbGciOiJSUzI1NiJ9." + base64.RawURLEncoding.EncodeToString([]byte(`{"exp":`+jsonInt(testNow.Add(-time.Minute).Unix())+`}`)) + ".c2ln"
 	cases := []struct {
 		name   string
 		auth   string
@@ -188,7 +190,8 @@ func TestCognitoAuthorizer(t *testing.T) {
 		{"Bearer prefix is refused", "Bearer " + goodIDToken, 401, "Unauthorized"},
 		{"missing", "", 401, "Unauthorized"},
 		{"garbage", "not-a-token", 401, "Unauthorized"},
-		{"expired", expired, 401, "The incoming token has expired"},
+		{"expired", expiredIDToken, 401, "The incoming token has expired"},
+		{"forged, past its exp", forged, 401, "Unauthorized"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

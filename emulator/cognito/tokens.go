@@ -88,11 +88,25 @@ func (p *userPool) sign(claims jwt.MapClaims) (string, error) {
 // expiry and token_use, and returns the pool and claims. Its errors never
 // quote the token.
 func (s *Service) verifyToken(token, use string) (*userPool, jwt.MapClaims, error) {
+	pool, claims, err := s.verifyTokenAt(token, s.now())
+	if err != nil {
+		return nil, claims, err
+	}
+	if got, _ := claims["token_use"].(string); got != use {
+		return nil, claims, fmt.Errorf("%w: token_use is %q, want %q", errWrongTokenUse, got, use)
+	}
+	return pool, claims, nil
+}
+
+// verifyTokenAt checks a token's signature and its expiry at now, whatever
+// its token_use. pool is set once the signature is good, also when the
+// token expired.
+func (s *Service) verifyTokenAt(token string, now time.Time) (*userPool, jwt.MapClaims, error) {
 	var pool *userPool
 	parser := jwt.NewParser(
 		jwt.WithValidMethods([]string{jwt.SigningMethodRS256.Alg()}),
 		jwt.WithExpirationRequired(),
-		jwt.WithTimeFunc(s.now),
+		jwt.WithTimeFunc(func() time.Time { return now }),
 	)
 	claims := jwt.MapClaims{}
 	_, err := parser.ParseWithClaims(token, claims, func(t *jwt.Token) (any, error) {
@@ -112,10 +126,7 @@ func (s *Service) verifyToken(token, use string) (*userPool, jwt.MapClaims, erro
 	})
 	if err != nil {
 		// The claims are returned too so callers can quote exp in messages.
-		return nil, claims, err
-	}
-	if got, _ := claims["token_use"].(string); got != use {
-		return nil, claims, fmt.Errorf("%w: token_use is %q, want %q", errWrongTokenUse, got, use)
+		return pool, claims, err
 	}
 	return pool, claims, nil
 }
@@ -136,6 +147,30 @@ func (s *Service) VerifyIDToken(token string) (map[string]any, error) {
 		return nil, fmt.Errorf("verify id token: aud %q is not an app client of %s", aud, pool.id)
 	}
 	return map[string]any(claims), nil
+}
+
+// VerifyUserPoolToken checks an id or access token as an API Gateway
+// COGNITO_USER_POOLS authorizer does at now: RS256 signature with the
+// issuing pool's key, not expired, issued to one of the pool's app
+// clients (aud of an id token, client_id of an access token). It returns
+// the claims and the pool's id; an expired token whose signature is good
+// returns them too, with an error wrapping jwt.ErrTokenExpired.
+func (s *Service) VerifyUserPoolToken(token string, now time.Time) (map[string]any, string, error) {
+	pool, claims, err := s.verifyTokenAt(token, now)
+	if err != nil {
+		if pool != nil && errors.Is(err, jwt.ErrTokenExpired) {
+			return map[string]any(claims), pool.id, fmt.Errorf("verify user-pool token: %w", err)
+		}
+		return nil, "", fmt.Errorf("verify user-pool token: %w", err)
+	}
+	client, _ := claims["aud"].(string)
+	if use, _ := claims["token_use"].(string); use == "access" {
+		client, _ = claims["client_id"].(string)
+	}
+	if _, ok := pool.clients[client]; !ok {
+		return nil, "", fmt.Errorf("verify user-pool token: app client %q is not one of %s", client, pool.id)
+	}
+	return map[string]any(claims), pool.id, nil
 }
 
 // wellKnown maps /<poolId>/.well-known/<doc> to a configured pool.

@@ -1,0 +1,73 @@
+package explain
+
+import "strings"
+
+// Layers of API Gateway a request passes, in order, as `sigscope why`
+// and a diagnosis name them.
+const (
+	LayerRoute      = "route"      // stage, path and method
+	LayerAPIKey     = "api-key"    // x-api-key and its usage plan
+	LayerAuthorizer = "authorizer" // a Lambda authorizer
+	LayerToken      = "token"      // a Cognito authorizer's token
+	LayerSignature  = "signature"  // SigV4 and the credentials behind it
+	LayerPolicy     = "policy"     // IAM identity and resource policies
+	LayerResponse   = "response"   // the route's own answer (cookies)
+)
+
+// LayerTitle names a layer for people.
+func LayerTitle(layer string) string {
+	switch layer {
+	case LayerRoute:
+		return "the route (stage, path, method)"
+	case LayerAPIKey:
+		return "the API key and usage plan"
+	case LayerAuthorizer:
+		return "the Lambda authorizer"
+	case LayerToken:
+		return "the Cognito authorizer (token)"
+	case LayerSignature:
+		return "the signature (SigV4)"
+	case LayerPolicy:
+		return "the IAM policies"
+	case LayerResponse:
+		return "the route's own check"
+	}
+	return layer
+}
+
+// layerOf is the layer whose refusal the answer is.
+func layerOf(d *Diagnosis) string {
+	switch d.Kind {
+	case "":
+		return ""
+	case KindMissingToken:
+		return LayerRoute
+	case KindAccessDenied:
+		return LayerPolicy
+	case KindAuthorizerDenied, KindAuthorizerConfig:
+		return LayerAuthorizer
+	case KindAPIKey, KindThrottled, KindQuotaExceeded:
+		return LayerAPIKey
+	case KindUserPoolTokenExpired:
+		return LayerToken
+	case KindUnauthorized:
+		if len(d.Causes) > 0 && d.Causes[0].ID == CauseAuthorizer {
+			return LayerAuthorizer
+		}
+		return LayerToken
+	case KindCloudFrontCookies:
+		return LayerResponse
+	}
+	return LayerSignature
+}
+
+// layerHint puts the refusing layer in front of an API Gateway hint, for
+// the layers beyond the signature (whose hints already say it is the
+// signature); S3 has no such layers.
+func layerHint(d *Diagnosis) string {
+	layer, hint := d.Layer, d.Hint
+	if hint == "" || layer == "" || layer == LayerSignature || d.Format == FormatS3XML || strings.HasPrefix(hint, "refused by ") {
+		return hint
+	}
+	return "refused by " + LayerTitle(layer) + ": " + hint
+}
