@@ -4,12 +4,13 @@ import (
 	"errors"
 	"fmt"
 	"net/http"
-	"regexp"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/golang-jwt/jwt/v5"
+
+	"github.com/sigscope/sigscope/internal/lazyre"
 )
 
 // CognitoRoute is the Cognito authorizer of a COGNITO_USER_POOLS route, as
@@ -35,7 +36,7 @@ type CognitoRoute struct {
 	TokenClockAhead Duration `yaml:"token_clock_ahead,omitempty"`
 }
 
-var userPoolIDRE = regexp.MustCompile(`^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+$`)
+var userPoolIDRE = lazyre.New(`^[a-z]{2}(-[a-z]+)+-[0-9]+_[0-9A-Za-z]+$`)
 
 // validateCognitoRoute checks a route's Cognito authorizer settings.
 func validateCognitoRoute(p string, rt Route, add func(path, format string, args ...any)) {
