@@ -23,8 +23,8 @@ routes:
   - {method: ANY, path: /cmd, authorizer: CUSTOM, authorizer_name: cmd, response: {kind: echo}}
   - {method: ANY, path: /req, authorizer: CUSTOM, authorizer_name: req, response: {kind: echo}}
 authorizers:
-  - {name: cmd, type: TOKEN, command: [` + jsonQuote(os.Args[0]) + `, emulator, sample-authorizer], timeout: 1s, ttl: ` + ttl + `}
-  - {name: req, type: REQUEST, identity_source: "method.request.header.Authorization, method.request.querystring.tenant", command: [` + jsonQuote(os.Args[0]) + `, emulator, sample-authorizer], timeout: 1s, ttl: 0s}
+  - {name: cmd, type: TOKEN, command: [` + jsonQuote(os.Args[0]) + `, emulator, sample-authorizer], timeout: 10s, ttl: ` + ttl + `}
+  - {name: req, type: REQUEST, identity_source: "method.request.header.Authorization, method.request.querystring.tenant", command: [` + jsonQuote(os.Args[0]) + `, emulator, sample-authorizer], timeout: 10s, ttl: 0s}
 `
 	if err := yaml.Unmarshal([]byte(y), &cfg); err != nil {
 		t.Fatal(err)
@@ -57,7 +57,7 @@ func TestCommandAuthorizer(t *testing.T) {
 		{"raises Unauthorized", "/cmd", "Bearer nobody", 401, ErrUnauthorized, MsgUnauthorized, "raised Unauthorized"},
 		{"no token", "/cmd", "", 401, ErrUnauthorized, MsgUnauthorized, "missing or empty"},
 		{"garbage", "/cmd", "Bearer cmd-garbage", 500, ErrAuthorizerConfig, "", "not a JSON object"},
-		{"timeout", "/cmd", "Bearer cmd-slow", 500, ErrAuthorizerConfig, "", "did not answer within 1s"},
+		{"timeout", "/cmd", "Bearer cmd-slow", 500, ErrAuthorizerConfig, "", "did not answer within 10s"},
 		{"REQUEST: allow", "/req?tenant=demo", "Bearer cmd-allow", 200, "", "", ""},
 		{"REQUEST: a source missing", "/req", "Bearer cmd-allow", 401, ErrUnauthorized, MsgUnauthorized, "method.request.querystring.tenant"},
 	}
