@@ -110,29 +110,11 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
-	lookup := os.LookupEnv
-	if f.emulator != "" {
-		srv, env, err := startRunEmulator(ctx, f.emulator)
-		if err != nil {
-			return withCode(ExitError, err)
-		}
-		defer srv.Close()
-		if _, given := vars["emulator"]; !given {
-			vars["emulator"] = srv.URL
-		}
-		lookup = func(name string) (string, bool) {
-			if v, ok := env[name]; ok {
-				return v, true
-			}
-			return os.LookupEnv(name)
-		}
-	}
-	envIn := workbench.OSEnv("sigscope/" + Version)
-	envIn.LookupEnv = lookup
-	wb, err := workbench.Open(collectionPath, workbench.Options{Environment: f.env, Vars: vars, Env: envIn})
+	wb, closeEmulator, err := openWithEmulator(ctx, collectionPath, f.emulator, f.env, vars)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	defer closeEmulator()
 	if _, err := wb.Selected(sel); err != nil {
 		return withCode(ExitError, err) // a typo, before any question
 	}
@@ -192,6 +174,40 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 
 // startRunEmulator starts the emulator a run asked for and, for the
 // built-in demo, the public demo values its demo profiles read.
+// openWithEmulator opens the collection for run and why. With --emulator
+// it starts the emulator first: the collection's {{emulator}} points at it
+// unless --var gave one, and the variables the emulator's users need
+// (passwords, keys) are read from it before the process environment.
+// closeEmulator stops it; it is a no-op without one.
+func openWithEmulator(ctx context.Context, collectionPath, emulatorConfig, envName string, vars map[string]string) (wb *workbench.Workbench, closeEmulator func(), err error) {
+	closeEmulator = func() {}
+	lookup := os.LookupEnv
+	if emulatorConfig != "" {
+		srv, env, err := startRunEmulator(ctx, emulatorConfig)
+		if err != nil {
+			return nil, closeEmulator, err
+		}
+		closeEmulator = func() { srv.Close() }
+		if _, given := vars["emulator"]; !given {
+			vars["emulator"] = srv.URL
+		}
+		lookup = func(name string) (string, bool) {
+			if v, ok := env[name]; ok {
+				return v, true
+			}
+			return os.LookupEnv(name)
+		}
+	}
+	envIn := workbench.OSEnv("sigscope/" + Version)
+	envIn.LookupEnv = lookup
+	wb, err = workbench.Open(collectionPath, workbench.Options{Environment: envName, Vars: vars, Env: envIn})
+	if err != nil {
+		closeEmulator()
+		return nil, func() {}, err
+	}
+	return wb, closeEmulator, nil
+}
+
 func startRunEmulator(ctx context.Context, config string) (*emulator.Server, map[string]string, error) {
 	opts := emulator.Options{}
 	if config != builtinEmulator {

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"os"
 	"os/signal"
 	"strings"
 	"time"
@@ -87,29 +86,11 @@ func runWhy(cmd *cobra.Command, f *whyFlags, collectionPath, requestPath string)
 	}
 	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
-	lookup := os.LookupEnv
-	if f.emulator != "" {
-		srv, env, err := startRunEmulator(ctx, f.emulator)
-		if err != nil {
-			return withCode(ExitError, err)
-		}
-		defer srv.Close()
-		if _, given := vars["emulator"]; !given {
-			vars["emulator"] = srv.URL
-		}
-		lookup = func(name string) (string, bool) {
-			if v, ok := env[name]; ok {
-				return v, true
-			}
-			return os.LookupEnv(name)
-		}
-	}
-	envIn := workbench.OSEnv("sigscope/" + Version)
-	envIn.LookupEnv = lookup
-	wb, err := workbench.Open(collectionPath, workbench.Options{Environment: f.env, Vars: vars, Env: envIn})
+	wb, closeEmulator, err := openWithEmulator(ctx, collectionPath, f.emulator, f.env, vars)
 	if err != nil {
 		return withCode(ExitError, err)
 	}
+	defer closeEmulator()
 	if _, _, err := wb.Coll.AuthOf(requestPath); err != nil {
 		return withCode(ExitError, fmt.Errorf("resolve: %w", err))
 	}
