@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/sigscope/sigscope/internal/peer"
 )
@@ -207,8 +208,10 @@ func TestRunSaysToStartTheEmulator(t *testing.T) {
 // JUnit file, and exits 130 as a shell expects of Ctrl-C.
 func TestRunInterrupted(t *testing.T) {
 	hang := make(chan struct{})
+	inFlight := make(chan struct{}, 1)
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Path == "/slow" {
+			inFlight <- struct{}{}
 			select {
 			case <-hang:
 			case <-r.Context().Done():
@@ -249,7 +252,13 @@ func TestRunInterrupted(t *testing.T) {
 			break
 		}
 	}
-	// The first line is out: the second request is in flight, and hangs.
+	// Interrupt only once the server holds the second request: the first
+	// line alone does not mean the runner has sent it yet.
+	select {
+	case <-inFlight:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the second request never reached the server")
+	}
 	cmd.Process.Signal(os.Interrupt)
 	for l := range lines {
 		out.WriteString(l + "\n")
