@@ -156,6 +156,19 @@ func (f *finder) ask() tea.Cmd {
 	return finderMatchCmd(f, f.seq, q, within)
 }
 
+// settle makes the shown matches the typed query's own before enter
+// acts on them: under load the answer to the last keystroke may not be
+// back yet, and enter must open what was typed, not a stale first match.
+func (f *finder) settle() {
+	q := f.query()
+	if q == f.matched {
+		return
+	}
+	f.seq++ // the answer still on its way is stale now
+	f.matched, f.matches = q, f.ix.match(q, nil)
+	f.cursor = 0
+}
+
 // gotMatches takes an answer, if it is to the query asked last.
 func (f *finder) gotMatches(msg finderMatchMsg) {
 	if msg.f != f || msg.seq != f.seq {
@@ -174,6 +187,7 @@ func (f *finder) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 	case "esc":
 		return nil, true
 	case "ctrl+j": // send the highlighted request at once
+		f.settle()
 		if len(f.matches) == 0 {
 			return nil, false
 		}
@@ -188,6 +202,7 @@ func (f *finder) update(m *Model, msg tea.Msg) (tea.Cmd, bool) {
 		f.cursor = min(f.cursor+1, max(len(f.matches)-1, 0))
 		return nil, false
 	case "enter":
+		f.settle()
 		if len(f.matches) == 0 {
 			return nil, false
 		}

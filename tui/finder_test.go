@@ -3,6 +3,8 @@ package tui
 import (
 	"strings"
 	"testing"
+
+	tea "charm.land/bubbletea/v2"
 )
 
 // Imported names carry "/" ("GET /prod/pets"): the finder shows them as
@@ -42,5 +44,36 @@ requests:
 		if hs.m.path != tc.want {
 			t.Errorf("typed %q: selected %q, want %q", tc.typed, hs.m.path, tc.want)
 		}
+	}
+}
+
+// Under load the match for the last keystroke may still be on its way
+// when enter comes: enter opens what was typed, never the stale first
+// match of the list before it.
+func TestFinderEnterBeforeMatchesArrive(t *testing.T) {
+	hs := goldenHarness(t, 120, 30)
+	hs.press("ctrl+p")
+	f, ok := hs.m.overlays[0].(*finder)
+	if !ok {
+		t.Fatal("no finder on screen")
+	}
+	first := f.ix.items[f.matches[0]].path
+	var target string
+	for _, it := range f.ix.items {
+		if it.path != first && !strings.Contains(it.path, "/") {
+			target = it.path
+		}
+	}
+	if target == "" {
+		t.Fatal("the golden collection has one request only")
+	}
+	for _, r := range target {
+		// Update only: the match commands it returns are never run, as
+		// if their answers had not come back yet.
+		hs.m.Update(tea.KeyPressMsg{Code: r, Text: string(r)})
+	}
+	hs.press("enter")
+	if hs.m.path != target {
+		t.Errorf("enter before the matches came back selected %q, want %q", hs.m.path, target)
 	}
 }
