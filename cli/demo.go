@@ -67,6 +67,7 @@ data. The demo keeps its tokens and cookies in a temporary folder.`,
 type demo struct {
 	w        io.Writer
 	srv      *emulator.Server
+	cache    string // the demo's throw-away token cache
 	wb       *workbench.Workbench
 	env      map[string]string // the variables the collection's profiles name
 	secrets  []string          // printed masked
@@ -80,21 +81,14 @@ func runDemo(cmd *cobra.Command, keep bool) error {
 	// clean-up (the emulator, the temporary cache) runs.
 	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
-	srv, err := emulator.Start(ctx, emulator.Options{})
+	d, cleanup, err := startDemo(ctx)
 	if err != nil {
-		return fmt.Errorf("start the emulator: %w", err)
-	}
-	defer srv.Close()
-	cache, err := os.MkdirTemp("", "sigscope-demo-")
-	if err != nil {
-		return fmt.Errorf("make the demo's token cache: %w", err)
-	}
-	defer os.RemoveAll(cache)
-	d := &demo{w: cmd.OutOrStdout(), srv: srv}
-	d.width = terminalWidth(d.w)
-	if err := d.demoEnvironment(); err != nil {
 		return err
 	}
+	defer cleanup()
+	srv, cache := d.srv, d.cache
+	d.w = cmd.OutOrStdout()
+	d.width = terminalWidth(d.w)
 	d.wb, err = workbench.OpenBytes(examples.DemoPath, examples.Demo, workbench.Options{
 		Vars:    map[string]string{"emulator": srv.URL},
 		Env:     workbench.Env{LookupEnv: d.getenv, CacheDir: cache, UserAgent: "sigscope/" + Version},
@@ -136,20 +130,12 @@ func runDemoTUI(cmd *cobra.Command) error {
 	// deferred clean-up runs.
 	ctx, stop := signal.NotifyContext(cmd.Context(), stopSignals()...)
 	defer stop()
-	srv, err := emulator.Start(ctx, emulator.Options{})
+	d, cleanup, err := startDemo(ctx)
 	if err != nil {
-		return fmt.Errorf("start the emulator: %w", err)
-	}
-	defer srv.Close()
-	cache, err := os.MkdirTemp("", "sigscope-demo-")
-	if err != nil {
-		return fmt.Errorf("make the demo's token cache: %w", err)
-	}
-	defer os.RemoveAll(cache)
-	d := &demo{srv: srv}
-	if err := d.demoEnvironment(); err != nil {
 		return err
 	}
+	defer cleanup()
+	srv, cache := d.srv, d.cache
 	cfg := tui.Config{
 		Data: examples.Demo, DataName: examples.DemoPath, DataFiles: examples.Files,
 		Vars:     map[string]string{"emulator": srv.URL},
@@ -167,12 +153,30 @@ func runDemoTUI(cmd *cobra.Command) error {
 	return tui.Run(ctx, cfg, cmd.InOrStdin(), cmd.OutOrStdout())
 }
 
-// demoEnvironment gives the collection's profiles the emulator's demo
-// user and IAM keys without touching the process environment.
-func (d *demo) demoEnvironment() error {
-	env, err := demoValues(d.srv.Config)
-	d.env = env
-	return err
+// startDemo starts the emulator and a throw-away token cache for the
+// demo, and gives the collection's profiles the emulator's demo user and
+// IAM keys without touching the process environment. cleanup stops and
+// removes both.
+func startDemo(ctx context.Context) (d *demo, cleanup func(), err error) {
+	srv, err := emulator.Start(ctx, emulator.Options{})
+	if err != nil {
+		return nil, nil, fmt.Errorf("start the emulator: %w", err)
+	}
+	cache, err := os.MkdirTemp("", "sigscope-demo-")
+	if err != nil {
+		srv.Close()
+		return nil, nil, fmt.Errorf("make the demo's token cache: %w", err)
+	}
+	cleanup = func() {
+		os.RemoveAll(cache)
+		srv.Close()
+	}
+	env, err := demoValues(srv.Config)
+	if err != nil {
+		cleanup()
+		return nil, nil, err
+	}
+	return &demo{srv: srv, cache: cache, env: env}, cleanup, nil
 }
 
 // demoValues are the environment variables the demo collection's profiles

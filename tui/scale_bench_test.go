@@ -99,155 +99,135 @@ func scaleModel(b *testing.B, n int) *Model {
 	return m
 }
 
-// BenchmarkScaleCursor is one cursor move in the tree to the next frame:
-// the key on the UI loop and the frame drawn, the preview it asks for
-// not run (BenchmarkScalePreview is that).
-func BenchmarkScaleCursor(b *testing.B) {
+// eachScale runs one sub-benchmark per collection size: setup builds the
+// state for n requests off the clock and returns the step timed (called
+// with the iteration) and how many requests one step covers (for
+// cpu-ns/request and ns/request; 0 for none).
+func eachScale(b *testing.B, setup func(b *testing.B, n int) (step func(i int), per int)) {
 	for _, n := range scaleSizes(b) {
 		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			m := scaleModel(b, n)
-			down, up := keyMsg("down"), keyMsg("up")
+			step, per := setup(b, n)
 			defer lockThread()()
 			cpu := startCPU()
 			b.ReportAllocs()
 			b.ResetTimer()
 			for i := 0; i < b.N; i++ {
-				k := down
-				if i%100 >= 50 {
-					k = up
-				}
-				m.Update(k)
-				_ = m.render()
+				step(i)
 			}
-			cpu.report(b, 0)
+			cpu.report(b, per)
+			if per > 0 {
+				b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*per), "ns/request")
+			}
 		})
 	}
+}
+
+// BenchmarkScaleCursor is one cursor move in the tree to the next frame:
+// the key on the UI loop and the frame drawn, the preview it asks for
+// not run (BenchmarkScalePreview is that).
+func BenchmarkScaleCursor(b *testing.B) {
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		m := scaleModel(b, n)
+		down, up := keyMsg("down"), keyMsg("up")
+		return func(i int) {
+			k := down
+			if i%100 >= 50 {
+				k = up
+			}
+			m.Update(k)
+			_ = m.render()
+		}, 0
+	})
 }
 
 // BenchmarkScalePreview is the preview of a newly selected request: the
 // command (trust check, resolve, sign) and its answer on the UI loop, to
 // the frame that shows it.
 func BenchmarkScalePreview(b *testing.B) {
-	for _, n := range scaleSizes(b) {
-		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			m := scaleModel(b, n)
-			paths := []string{"group 0/request 1", fmt.Sprintf("group %d/request %d", (n-1)/50, n-1)}
-			defer lockThread()()
-			cpu := startCPU()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				m.path = paths[i%2]
-				cmd := m.requestPreview()
-				m.Update(cmd())
-				_ = m.render()
-			}
-			cpu.report(b, 0)
-		})
-	}
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		m := scaleModel(b, n)
+		paths := []string{"group 0/request 1", fmt.Sprintf("group %d/request %d", (n-1)/50, n-1)}
+		return func(i int) {
+			m.path = paths[i%2]
+			cmd := m.requestPreview()
+			m.Update(cmd())
+			_ = m.render()
+		}, 0
+	})
 }
 
 // BenchmarkScaleFinderKey is one keystroke in the finder (ctrl+p) to the
 // next frame. The matching runs in a command (BenchmarkScaleFinderMatch).
 func BenchmarkScaleFinderKey(b *testing.B) {
-	for _, n := range scaleSizes(b) {
-		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			m := scaleModel(b, n)
-			m.Update(keyMsg("ctrl+p"))
-			typed, erase := keyMsg("9"), keyMsg("backspace")
-			defer lockThread()()
-			cpu := startCPU()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				k := typed
-				if i%2 == 1 {
-					k = erase
-				}
-				m.Update(k)
-				_ = m.render()
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		m := scaleModel(b, n)
+		m.Update(keyMsg("ctrl+p"))
+		typed, erase := keyMsg("9"), keyMsg("backspace")
+		return func(i int) {
+			k := typed
+			if i%2 == 1 {
+				k = erase
 			}
-			cpu.report(b, 0)
-		})
-	}
+			m.Update(k)
+			_ = m.render()
+		}, 0
+	})
 }
 
 // BenchmarkScaleFinderMatch is the fuzzy match of one query over every
 // request, off the UI loop: it grows with the collection, and the UI
 // shows the last answer meanwhile.
 func BenchmarkScaleFinderMatch(b *testing.B) {
-	for _, n := range scaleSizes(b) {
-		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			m := scaleModel(b, n)
-			m.Update(keyMsg("ctrl+p"))
-			f := m.overlays[len(m.overlays)-1].(*finder)
-			defer lockThread()()
-			cpu := startCPU()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				if got := f.ix.match("req 19", nil); len(got) == 0 {
-					b.Fatal("no match")
-				}
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		m := scaleModel(b, n)
+		m.Update(keyMsg("ctrl+p"))
+		f := m.overlays[len(m.overlays)-1].(*finder)
+		return func(int) {
+			if got := f.ix.match("req 19", nil); len(got) == 0 {
+				b.Fatal("no match")
 			}
-			cpu.report(b, 0)
-		})
-	}
+		}, 0
+	})
 }
 
 // BenchmarkScaleResolve resolves every request of the collection; the
-// figure is per request (ns/op divided by requests).
+// figure is per request (ns/request, cpu-ns/request).
 func BenchmarkScaleResolve(b *testing.B) {
-	for _, n := range scaleSizes(b) {
-		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			cfg := scaleConfig(b, n)
-			wb, err := workbench.Open(cfg.Paths[0], workbench.Options{Env: cfg.Env})
-			if err != nil {
-				b.Fatal(err)
-			}
-			refs := wb.Requests()
-			defer lockThread()()
-			cpu := startCPU()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				for _, r := range refs {
-					if _, err := wb.Resolve(r.Path); err != nil {
-						b.Fatal(err)
-					}
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		cfg := scaleConfig(b, n)
+		wb, err := workbench.Open(cfg.Paths[0], workbench.Options{Env: cfg.Env})
+		if err != nil {
+			b.Fatal(err)
+		}
+		refs := wb.Requests()
+		return func(int) {
+			for _, r := range refs {
+				if _, err := wb.Resolve(r.Path); err != nil {
+					b.Fatal(err)
 				}
 			}
-			cpu.report(b, len(refs))
-			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(refs)), "ns/request")
-		})
-	}
+		}, len(refs)
+	})
 }
 
 // BenchmarkScaleFirstPreview is start to the first preview on screen: the
 // first frame, the load command, the tree, the preview's command and the
 // frame that shows the signed request.
 func BenchmarkScaleFirstPreview(b *testing.B) {
-	for _, n := range scaleSizes(b) {
-		b.Run(fmt.Sprintf("requests=%d", n), func(b *testing.B) {
-			cfg := scaleConfig(b, n)
-			defer lockThread()()
-			cpu := startCPU()
-			b.ReportAllocs()
-			b.ResetTimer()
-			for i := 0; i < b.N; i++ {
-				m := New(cfg)
-				m.still = true
-				m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
-				_ = m.render()
-				_, cmd := m.Update(loadCmd(cfg)())
-				runAll(m, cmd)
-				if !strings.Contains(m.render(), "AWS4-HMAC-SHA256") {
-					b.Fatal("no preview on screen")
-				}
+	eachScale(b, func(b *testing.B, n int) (func(int), int) {
+		cfg := scaleConfig(b, n)
+		return func(int) {
+			m := New(cfg)
+			m.still = true
+			m.Update(tea.WindowSizeMsg{Width: 160, Height: 48})
+			_ = m.render()
+			_, cmd := m.Update(loadCmd(cfg)())
+			runAll(m, cmd)
+			if !strings.Contains(m.render(), "AWS4-HMAC-SHA256") {
+				b.Fatal("no preview on screen")
 			}
-			cpu.report(b, 0)
-		})
-	}
+		}, 0
+	})
 }
 
 // loopTimes records, per kind of message, the slowest Update and the
