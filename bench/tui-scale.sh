@@ -74,11 +74,13 @@ echo "Slowest handling of each kind of message on the UI loop (Update, or View: 
 awk '
 /^BenchmarkScale/ {
 	run = $1; sub(/^BenchmarkScale/, "", run); sub(/-[0-9]+$/, "", run)
-	delete wall; delete cpu; n = 0
+	# Go prints the metrics sorted by unit: every cpu-ms-max/ comes
+	# before its ms-max/, so a kind is new when first seen in either.
+	delete wall; delete cpu; delete known; n = 0
 	for (i = 3; i < NF; i++) {
 		u = $(i+1)
-		if (u ~ /^ms-max\//) { k = substr(u, 8); wall[k] = $i; if (!(k in cpu)) keys[++n] = k }
-		if (u ~ /^cpu-ms-max\//) { k = substr(u, 12); cpu[k] = $i }
+		if (u ~ /^ms-max\//) { k = substr(u, 8); wall[k] = $i } else if (u ~ /^cpu-ms-max\//) { k = substr(u, 12); cpu[k] = $i } else continue
+		if (!(k in known)) { known[k] = 1; keys[++n] = k }
 	}
 	worst = ""; wv = 0
 	printf "%s\n  %-24s %10s %10s\n", run, "message", "wall ms", "cpu ms"
