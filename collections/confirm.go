@@ -71,8 +71,7 @@ func profileSource(x *partialExpander, p *profile) string {
 // signs for or which credential it carries, and to which host; "" for a
 // request without auth.
 func requestUse(c *Collection, x *partialExpander, r *request, chain []*folder) string {
-	auths, levels := c.levels(r, chain)
-	a := mergeAuth(auths...)
+	a := c.authOf(r, chain)
 	if a.mode.node == nil || a.mode.val == string(ModeNone) {
 		return ""
 	}
@@ -81,7 +80,7 @@ func requestUse(c *Collection, x *partialExpander, r *request, chain []*folder) 
 		who = fmt.Sprintf("auth profile %q", a.profile.val)
 	}
 	to := urlHost(x.expand(r.url))
-	if h := hostHeader(x, levels); h != "" && !strings.EqualFold(h, to) {
+	if h := hostHeader(x, c.headerLevels(r, chain)); h != "" && !strings.EqualFold(h, to) {
 		to = fmt.Sprintf("%s (its Host header) while connecting to %s", h, to)
 	}
 	switch AuthMode(a.mode.val) {

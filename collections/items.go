@@ -348,26 +348,29 @@ func (l *loader) checkEffectiveAuth(r *request, a *authSpec) {
 	}
 }
 
-// mergeAuth applies auth blocks from the outermost to the innermost: each
-// field set in a later block wins.
-// levels are a request's auth specs and header lists from the collection
-// inward: the collection's defaults, each folder's, the request's own.
-func (c *Collection) levels(r *request, chain []*folder) ([]authSpec, [][]headerEntry) {
-	auths := []authSpec{c.defaults.auth}
-	headers := [][]headerEntry{c.defaults.headers}
+// authOf is a request's auth: the collection's defaults, each folder's,
+// then the request's own, each field set in a later block winning. It
+// merges in place: resolving every request of a large collection (the
+// trust check does) must not allocate a slice of blocks per request.
+func (c *Collection) authOf(r *request, chain []*folder) authSpec {
+	var out authSpec
+	out.merge(&c.defaults.auth)
 	for _, f := range chain {
-		auths = append(auths, f.defaults.auth)
-		headers = append(headers, f.defaults.headers)
+		out.merge(&f.defaults.auth)
 	}
-	return append(auths, r.auth), append(headers, r.headers)
+	out.merge(&r.auth)
+	return out
 }
 
-func mergeAuth(specs ...authSpec) authSpec {
-	var out authSpec
-	for i := range specs {
-		out.merge(&specs[i])
+// headerLevels are a request's header lists from the collection inward:
+// the collection's defaults, each folder's, the request's own.
+func (c *Collection) headerLevels(r *request, chain []*folder) [][]headerEntry {
+	levels := make([][]headerEntry, 0, len(chain)+2)
+	levels = append(levels, c.defaults.headers)
+	for _, f := range chain {
+		levels = append(levels, f.defaults.headers)
 	}
-	return out
+	return append(levels, r.headers)
 }
 
 // merge applies the fields set in a over a's.

@@ -180,8 +180,7 @@ func (c *Collection) Resolve(requestPath, env string, vars map[string]string, pr
 		}
 	}
 
-	auths, levels := c.levels(r, chain)
-	for _, h := range mergeHeaders(levels) {
+	for _, h := range mergeHeaders(c.headerLevels(r, chain)) {
 		for _, v := range h.values {
 			val := x.expand(v)
 			if strings.ContainsAny(val, "\r\n\x00") {
@@ -195,7 +194,7 @@ func (c *Collection) Resolve(requestPath, env string, vars map[string]string, pr
 	if r.body != nil {
 		out.Body = c.resolveBody(r.body, x, out.Headers)
 	}
-	out.Auth = c.resolveAuth(mergeAuth(auths...), x)
+	out.Auth = c.resolveAuth(c.authOf(r, chain), x)
 	if len(x.errs) > 0 {
 		return nil, x.errs.sorted()
 	}
@@ -402,8 +401,7 @@ func (c *Collection) AuthOf(requestPath string) (mode AuthMode, profile string, 
 	if err != nil {
 		return "", "", err
 	}
-	auths, _ := c.levels(r, chain)
-	a := mergeAuth(auths...)
+	a := c.authOf(r, chain)
 	mode = ModeNone
 	if a.mode.node != nil {
 		mode = AuthMode(a.mode.val)

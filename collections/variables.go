@@ -144,8 +144,7 @@ func (c *Collection) Hosts() []string {
 	c.eachRequest(func(x *partialExpander, r *request, chain []*folder) {
 		add(urlHost(x.expand(r.url)))
 		// A signature is good for the host it names, wherever it is sent.
-		_, levels := c.levels(r, chain)
-		add(hostHeader(x, levels))
+		add(hostHeader(x, c.headerLevels(r, chain)))
 	})
 	c.eachEnvironment(func(x *partialExpander) {
 		for _, p := range c.profiles {
