@@ -82,7 +82,7 @@ const (
 
 // corpusBackend is an emulator in one region with a route of each kind,
 // its user pool (when the source names a real-shaped one) the source's.
-func corpusBackend(t *testing.T, region, pool, client string) *emulator.Server {
+func corpusBackend(t *testing.T, region, pool, client, identityPool string) *emulator.Server {
 	t.Helper()
 	cfg := emulator.DefaultConfig()
 	cfg.Region = region
@@ -99,6 +99,9 @@ func corpusBackend(t *testing.T, region, pool, client string) *emulator.Server {
 	}
 	ip := &cfg.Cognito.IdentityPools[0]
 	ip.ID, ip.UserPools = region+":1a2b3c4d-0000-4000-8000-1234567890ab", []string{up.ID}
+	if identityPool != "" {
+		ip.ID = identityPool
+	}
 	echo := apigw.Response{Kind: "echo"}
 	var routes []apigw.Route
 	for _, st := range []struct {
@@ -274,15 +277,19 @@ func sendCorpusSource(t *testing.T, src string) (sent, skipped int) {
 			skip(ref.Path, why)
 			continue
 		}
-		pool, client := "", ""
-		if stage == stageToken || stage == stageAccess {
-			pool, client = rr.Auth.Profile.UserPoolID, rr.Auth.Profile.ClientID
+		// A Cognito profile's pools are played by the emulator: its user
+		// logs in there (the token modes, and iam with identity-pool
+		// credentials), or its guests get credentials.
+		pool, client, identityPool := "", "", ""
+		cognitoProfile := rr.Auth.Profile != nil && rr.Auth.Profile.Type == collections.ProfileCognito
+		if cognitoProfile {
+			pool, client, identityPool = rr.Auth.Profile.UserPoolID, rr.Auth.Profile.ClientID, rr.Auth.Profile.IdentityPoolID
 		}
 		region := rr.Auth.Region
 		if region == "" {
 			region = "us-east-1"
 		}
-		srv := corpusBackend(t, region, pool, client)
+		srv := corpusBackend(t, region, pool, client, identityPool)
 		given["corpus_emulator"] = srv.URL
 		if p := rr.Auth.Profile; stage == stageIAM && p != nil && p.SessionTokenEnv != "" {
 			// Temporary keys, as STS hands them out: the emulator's
@@ -298,7 +305,7 @@ func sendCorpusSource(t *testing.T, src string) (sent, skipped int) {
 			t.Fatal(err)
 		}
 		run := workbench.Run{Timeout: 10 * time.Second}
-		if stage == stageToken || stage == stageAccess {
+		if cognitoProfile && rr.Auth.Mode != collections.ModeGuest {
 			loginProfile(t, wb, rr.Auth.Profile.Name, "demo", password)
 			run.Username = "demo"
 		}
@@ -341,6 +348,8 @@ func corpusStage(rr *collections.ResolvedRequest) (stage, why string) {
 	switch a.Mode {
 	case collections.ModeNone, collections.ModeAPIKey:
 		return stageOpen, ""
+	case collections.ModeGuest:
+		return stageIAM, ""
 	case collections.ModeIAM:
 		switch {
 		case a.Service != "execute-api":
