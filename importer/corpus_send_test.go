@@ -261,6 +261,7 @@ func sendCorpusSource(t *testing.T, src string) (sent, skipped int) {
 		skipped++
 		t.Logf("%s: not sent: %s", path, why)
 	}
+	backends := map[string]*emulator.Server{}
 	for _, ref := range col.Requests() {
 		given["corpus_emulator"] = "http://127.0.0.1:1"
 		rr, err := corpusVars(col, ref.Path, env, given, lookup)
@@ -289,7 +290,13 @@ func sendCorpusSource(t *testing.T, src string) (sent, skipped int) {
 		if region == "" {
 			region = "us-east-1"
 		}
-		srv := corpusBackend(t, region, pool, client, identityPool)
+		// One backend per app the source's requests talk to.
+		key := strings.Join([]string{region, pool, client, identityPool}, "|")
+		srv := backends[key]
+		if srv == nil {
+			srv = corpusBackend(t, region, pool, client, identityPool)
+			backends[key] = srv
+		}
 		given["corpus_emulator"] = srv.URL
 		if p := rr.Auth.Profile; stage == stageIAM && p != nil && p.SessionTokenEnv != "" {
 			// Temporary keys, as STS hands them out: the emulator's
