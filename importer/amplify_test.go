@@ -338,23 +338,7 @@ export default awsmobile;
 // loginAs logs into the collection's Cognito profile as user, as L does.
 func loginAs(t *testing.T, wb *workbench.Workbench, user, password string) *workbench.LoginStatus {
 	t.Helper()
-	ctx := context.Background()
-	target, err := wb.LoginTarget("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := target.Start(user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := l.Answer(ctx, auth.Answer{Password: password}); err != nil || st.Kind != auth.StepDone {
-		t.Fatalf("login to %s as %s: %v %v", target.Profile.UserPoolID, user, st.Kind, err)
-	}
-	status, err := target.Finish(ctx, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return status
+	return loginProfile(t, wb, "", user, password)
 }
 
 func caller(t *testing.T, oc *workbench.Outcome) string {

@@ -401,8 +401,9 @@ func pathAndQuery(u string) string {
 	return u
 }
 
-// loginProfile logs into one Cognito profile of the collection as user.
-func loginProfile(t *testing.T, wb *workbench.Workbench, profile, user, password string) {
+// loginProfile logs into one Cognito profile of the collection as user
+// ("" the collection's only one).
+func loginProfile(t *testing.T, wb *workbench.Workbench, profile, user, password string) *workbench.LoginStatus {
 	t.Helper()
 	ctx := context.Background()
 	target, err := wb.LoginTarget(profile)
@@ -416,9 +417,11 @@ func loginProfile(t *testing.T, wb *workbench.Workbench, profile, user, password
 	if st, err := l.Answer(ctx, auth.Answer{Password: password}); err != nil || st.Kind != auth.StepDone {
 		t.Fatalf("login to %s as %s: %v %v", target.Profile.UserPoolID, user, st.Kind, err)
 	}
-	if _, err := target.Finish(ctx, l); err != nil {
+	status, err := target.Finish(ctx, l)
+	if err != nil {
 		t.Fatal(err)
 	}
+	return status
 }
 
 // corpusGuestKeys are temporary keys with a session token from the
