@@ -1,6 +1,8 @@
 package importer
 
 import (
+	"os"
+	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -50,5 +52,27 @@ func TestCorpusReportsEveryPlaceholderAndUnmappedPart(t *testing.T) {
 	}
 	if checked == 0 {
 		t.Fatal("the corpus holds no placeholder and no part left out: the test checks nothing")
+	}
+}
+
+// TestCorpusCitesItsSources: every source of the corpus is named in the
+// SOURCE.md (or SOURCES.md) beside it, or says where it is from on its
+// first line (# source: URL), so that a file added without its origin
+// fails here.
+func TestCorpusCitesItsSources(t *testing.T) {
+	for _, src := range corpusSources(t) {
+		dir, name := filepath.Split(src)
+		cited := false
+		for _, md := range []string{"SOURCE.md", "SOURCES.md"} {
+			if data, err := os.ReadFile(filepath.Join(dir, md)); err == nil && strings.Contains(string(data), "`"+name) {
+				cited = true
+			}
+		}
+		if data, err := os.ReadFile(src); err == nil && strings.HasPrefix(string(data), "# source: ") {
+			cited = true
+		}
+		if !cited {
+			t.Errorf("%s: cited neither in %sSOURCE(S).md nor on its first line", src, dir)
+		}
 	}
 }
