@@ -25,7 +25,7 @@ func newImportCmd() *cobra.Command {
 	var force bool
 	cmd := &cobra.Command{
 		Use:   "import SOURCE [-o collection.yaml] [--merge INTO] [--format FORMAT] [--env ENV.json]...",
-		Short: "Turn curl command lines, OpenAPI/Swagger (API Gateway exports), Postman, Insomnia or Bruno exports into a collection",
+		Short: "Turn curl command lines, OpenAPI/Swagger (API Gateway exports), Postman, Insomnia or Bruno exports, or an Amplify configuration into a collection",
 		Long: `import reads requests written for other tools and writes a sigscope
 collection: curl command lines (as browsers and docs write them, never run),
 OpenAPI 3 and Swagger 2 documents (API Gateway exports with their IAM,
@@ -50,7 +50,8 @@ Exit codes: 0 imported, 1 the source cannot be read or imported, 2 usage error.`
   pbpaste | sigscope import - -o pets.yaml
   sigscope import openapi.yaml --merge pets.yaml
   sigscope import pets.postman_collection.json --env prod.postman_environment.json -o pets.yaml
-  sigscope import my-bruno-collection/ --format bruno`,
+  sigscope import my-bruno-collection/ --format bruno
+  sigscope import amplify_outputs.json -o app.yaml`,
 		Args: cobra.ExactArgs(1),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if format != "" {

@@ -101,7 +101,7 @@ func TestAmplifyLiteralDepth(t *testing.T) {
 // Any input is either parsed or refused with a position, never a panic
 // or a hang; what parses imports to a collection or a clear error.
 func FuzzAmplify(f *testing.F) {
-	for _, name := range []string{"testdata/amplify/aws-exports.gen1-web.js", "testdata/amplify/amplifyconfiguration.gen1-mobile.json", "testdata/amplify/amplify_outputs.gen2-appsync.json", demoOutputs} {
+	for _, name := range []string{"testdata/amplify/aws-exports.gen1-web.js", "testdata/amplify/amplifyconfiguration.gen1-mobile.json", "testdata/amplify/amplify_outputs.gen2-appsync.json", "testdata/amplify/amplify_outputs.gen2-rest.json", demoOutputs} {
 		if data, err := os.ReadFile(name); err == nil {
 			f.Add(string(data))
 		}

@@ -338,23 +338,7 @@ export default awsmobile;
 // loginAs logs into the collection's Cognito profile as user, as L does.
 func loginAs(t *testing.T, wb *workbench.Workbench, user, password string) *workbench.LoginStatus {
 	t.Helper()
-	ctx := context.Background()
-	target, err := wb.LoginTarget("")
-	if err != nil {
-		t.Fatal(err)
-	}
-	l, err := target.Start(user)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if st, err := l.Answer(ctx, auth.Answer{Password: password}); err != nil || st.Kind != auth.StepDone {
-		t.Fatalf("login to %s as %s: %v %v", target.Profile.UserPoolID, user, st.Kind, err)
-	}
-	status, err := target.Finish(ctx, l)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return status
+	return loginProfile(t, wb, "", user, password)
 }
 
 func caller(t *testing.T, oc *workbench.Outcome) string {
@@ -379,10 +363,12 @@ func caller(t *testing.T, oc *workbench.Outcome) string {
 func TestAmplifyPublicFilesAgainstTheEmulator(t *testing.T) {
 	for _, tc := range []struct {
 		file, request, path string
+		guest               string // the request signed with guest credentials, when the pool lets guests in
 	}{
-		{"testdata/amplify/aws-exports.gen1-web.js", "FinalhttpAPILambda/Starter", "/me"},    // id token: no identity pool
-		{"testdata/amplify/amplifyconfiguration.gen1-mobile.json", "apitest/Starter", "/me"}, // id token: no identity pool
-		{"testdata/amplify/amplify_outputs.gen2-appsync.json", "", "/pets"},                  // no REST API: the profile's logins and guests
+		{"testdata/amplify/aws-exports.gen1-web.js", "FinalhttpAPILambda/Starter", "/me", ""},    // id token: no identity pool
+		{"testdata/amplify/amplifyconfiguration.gen1-mobile.json", "apitest/Starter", "/me", ""}, // id token: no identity pool
+		{"testdata/amplify/amplify_outputs.gen2-appsync.json", "", "/pets", ""},                  // no REST API: the profile's logins and guests
+		{"testdata/amplify/amplify_outputs.gen2-rest.json", "NecHttp/Starter", "/pets", "NecHttp/Starter as a guest"},
 	} {
 		t.Run(filepath.Base(tc.file), func(t *testing.T) {
 			c, col := importFile(t, tc.file)
@@ -425,12 +411,24 @@ func TestAmplifyPublicFilesAgainstTheEmulator(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
+			toPath := workbench.Run{Timeout: 5 * time.Second, Edit: func(rr *collections.ResolvedRequest) { rr.URL = strings.TrimSuffix(rr.URL, "/") + tc.path }}
+			if tc.guest != "" {
+				// Nobody signed in yet: the guest role signs, as in the app.
+				g := wb.Send(ctx, tc.guest, toPath)
+				defer g.Close()
+				if g.Err != nil || g.Result.Err != nil || g.Result.Response.Status != 200 {
+					t.Fatalf("guest send %s: %v %+v", tc.guest, g.Err, g.Result)
+				}
+				if got := caller(t, g); got != "arn:aws:sts::123456789012:assumed-role/app-guest/CognitoIdentityCredentials" {
+					t.Fatalf("guest caller %q", got)
+				}
+			}
 			status := loginAs(t, wb, "demo", up.Users[0].Password)
 			if p.IdentityPoolID != "" && status.IdentityID == "" {
 				t.Fatalf("no identity-pool credentials after the login: %+v", status)
 			}
 			if tc.request != "" {
-				oc := wb.Send(ctx, tc.request, workbench.Run{Timeout: 5 * time.Second, Edit: func(rr *collections.ResolvedRequest) { rr.URL = strings.TrimSuffix(rr.URL, "/") + tc.path }})
+				oc := wb.Send(ctx, tc.request, toPath)
 				defer oc.Close()
 				if oc.Err != nil || oc.Result.Err != nil || oc.Result.Response.Status != 200 {
 					t.Fatalf("send %s: %v %+v", tc.request, oc.Err, oc.Result)

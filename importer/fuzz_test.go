@@ -15,7 +15,7 @@ import (
 // validate (a curl line whose URL is no URL imports, and is refused
 // there); nothing panics.
 func FuzzImport(f *testing.F) {
-	for _, glob := range []string{"testdata/curl/*", "testdata/openapi/*.json", "testdata/openapi/*.yaml", "testdata/postman/*.json", "testdata/insomnia/*"} {
+	for _, glob := range []string{"testdata/curl/*", "testdata/openapi/*.json", "testdata/openapi/*.yaml", "testdata/postman/*.json", "testdata/insomnia/*", "testdata/amplify/*.js", "testdata/amplify/*.json", "../examples/amplify/*.json"} {
 		files, _ := filepath.Glob(glob)
 		for _, name := range files {
 			if data, err := os.ReadFile(name); err == nil && len(data) < 64<<10 {
@@ -26,7 +26,7 @@ func FuzzImport(f *testing.F) {
 	f.Add([]byte("curl $'\\x00' -H 'a:b' --aws-sigv4 'aws:amz:::' -u :"))
 	f.Add([]byte(`{"openapi":"3.0.0","paths":{"/{x}":{"get":{}}}}`))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		for _, format := range []string{"", "curl", "openapi", "postman", "insomnia", "bruno"} {
+		for _, format := range []string{"", "curl", "openapi", "postman", "insomnia", "bruno", "amplify"} {
 			c, err := Import(data, "input", format)
 			if err != nil {
 				continue

@@ -68,7 +68,7 @@ func (openapiImporter) Import(data []byte, filename string) (*Collection, error)
 	if o.v2 {
 		o.c.Comments[0] = "Imported from a Swagger 2 document by sigscope import."
 	}
-	o.servers()
+	o.servers(pathParamNames(get(o.root, "paths")))
 	o.schemes = map[string]*yaml.Node{}
 	defs := get(o.root, "components", "securitySchemes")
 	if o.v2 {
@@ -137,7 +137,23 @@ func (o *oas) noteIntegrations(paths *yaml.Node) {
 // given its default in the environment; API Gateway's ${stageVariables.x}
 // and a template's ${region} (${AWS::Region}) become variables too, never
 // text: "${region}" written as is would be sent as "$us-east-1".
-func (o *oas) servers() {
+// pathParamNames are the variables the paths use ({petId}), which a
+// server variable of the same name must not shadow.
+func pathParamNames(paths *yaml.Node) map[string]bool {
+	out := map[string]bool{}
+	eachPair(paths, func(path string, _ *yaml.Node) {
+		for _, m := range oasVar.FindAllString(path, -1) {
+			out[varName(strings.TrimSuffix(m[1:len(m)-1], "+"))] = true
+		}
+	})
+	return out
+}
+
+// servers writes an environment per server. A server variable named as
+// a path parameter ({id} in the host and in /pets/{id}) is renamed
+// server_NAME: both in one environment, the API's id would be sent as the
+// pet's.
+func (o *oas) servers(pathVars map[string]bool) {
 	type server struct {
 		name, url string
 		vars      []KV // the server's variables with their defaults, in order
@@ -179,6 +195,18 @@ func (o *oas) servers() {
 		seen[name] = true
 		where := "server " + s.url
 		tpl, used := serverTemplate(strings.TrimRight(s.url, "/"))
+		for i, n := range used {
+			if pathVars[n] && n != "region" {
+				used[i] = "server_" + n
+				tpl = strings.ReplaceAll(tpl, "{{"+n+"}}", "{{"+used[i]+"}}")
+				for j := range s.vars {
+					if varName(s.vars[j].Key) == n {
+						s.vars[j].Key = used[i]
+					}
+				}
+				o.c.Note(where, "the server variable %s is also a path parameter: in the environment it is %s", n, used[i])
+			}
+		}
 		env := o.c.Environment(name)
 		env.Set("base_url", tpl)
 		values := map[string]string{}

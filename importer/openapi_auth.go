@@ -33,6 +33,10 @@ func (o *oas) security(r *Request, op *yaml.Node) {
 		req = o.global
 	}
 	if req == nil || req.Kind != yaml.SequenceNode || len(req.Content) == 0 {
+		// API Gateway's own extension for IAM without a security scheme.
+		if strings.EqualFold(text(get(op, "x-amazon-apigateway-auth", "type")), "AWS_IAM") {
+			r.Auth = o.iamAuth()
+		}
 		return
 	}
 	first := req.Content[0]
@@ -93,9 +97,7 @@ func (o *oas) scheme(name string) schemeResult {
 	hname := text(get(s, "name"))
 	switch {
 	case authType == "awssigv4":
-		p := o.c.AddProfile(Profile{Name: "aws", Type: "aws",
-			Comment: "your AWS identity: environment variables, ~/.aws (profile: NAME), SSO; or a cognito profile with identity_pool_id for app users"})
-		return schemeResult{auth: &Auth{Mode: "iam", Profile: p, Service: "execute-api"}}
+		return schemeResult{auth: o.iamAuth()}
 	case authType == "cognito_user_pools" || aType == "cognito_user_pools":
 		region, pool := "", ""
 		if arns := get(authorizer, "providerARNs"); arns != nil && arns.Kind == yaml.SequenceNode && len(arns.Content) > 0 {
@@ -159,6 +161,13 @@ func (o *oas) scheme(name string) schemeResult {
 	}
 	note("type %q is not mapped: requests that need it have no auth", typ)
 	return schemeResult{}
+}
+
+// iamAuth signs for execute-api with the aws profile (added once).
+func (o *oas) iamAuth() *Auth {
+	p := o.c.AddProfile(Profile{Name: "aws", Type: "aws",
+		Comment: "your AWS identity: environment variables, ~/.aws (profile: NAME), SSO; or a cognito profile with identity_pool_id for app users"})
+	return &Auth{Mode: "iam", Profile: p, Service: "execute-api"}
 }
 
 func orDefault(a, b string) string {

@@ -194,3 +194,49 @@ paths:
 		t.Errorf("an absolute server called relative:\n%s", f)
 	}
 }
+
+// A server variable named as a path parameter ({id} in the host and in
+// /pets/{id}) must not take the pet's id's place; API Gateway's
+// x-amazon-apigateway-auth AWS_IAM (no security scheme) signs.
+func TestOpenAPIServerVariableBesidePathParameter(t *testing.T) {
+	doc := `openapi: 3.0.1
+info: {title: pets, version: "1"}
+servers:
+  - url: "https://{id}.execute-api.us-west-2.amazonaws.com/{basePath}"
+    variables:
+      id: {default: a1b2c3d4e5}
+      basePath: {default: prod}
+paths:
+  /pets/{id}:
+    get:
+      x-amazon-apigateway-auth: {type: AWS_IAM}
+      parameters:
+        - {name: id, in: path, required: true, example: "42"}
+      responses: {"200": {description: ok}}
+`
+	c, err := Import([]byte(doc), "pets.yaml", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	y, err := c.YAML()
+	if err != nil {
+		t.Fatal(err)
+	}
+	col, err := collections.LoadBytes("pets.yaml", y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := col.Resolve("pets/GET pets {id}", "", nil, nil)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, y)
+	}
+	if r.URL != "https://a1b2c3d4e5.execute-api.us-west-2.amazonaws.com/prod/pets/42" {
+		t.Errorf("URL %s\n%s", r.URL, y)
+	}
+	if r.Auth.Mode != collections.ModeIAM || r.Auth.Service != "execute-api" || r.Auth.Region != "us-west-2" {
+		t.Errorf("auth %+v", r.Auth)
+	}
+	if f := findings(c); !strings.Contains(f, "the server variable id is also a path parameter: in the environment it is server_id") {
+		t.Errorf("findings:\n%s", f)
+	}
+}

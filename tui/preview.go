@@ -2,6 +2,7 @@ package tui
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -96,13 +97,14 @@ func (m *Model) rebuildPreview() {
 		if wb := m.selectedBench(); wb != nil && wb.NeedsEmulator() {
 			hint = "this collection talks to the emulator: run `sigscope demo`, or start `sigscope emulator` and pass --var emulator=URL"
 		}
-		if strings.Contains(perr.Error(), "sigscope login") {
-			hint = "press L to log in"
+		shown, loginHint, needLogin := m.loginWording(perr)
+		if loginHint != "" {
+			hint = loginHint
 		}
-		m.wire.setLines(wrapLines(errorLines(st, "Cannot prepare "+m.path, perr, hint), m.wire.w))
+		m.wire.setLines(wrapLines(errorLines(st, "Cannot prepare "+m.path, shown, hint), m.wire.w))
 		why := "Nothing signed: the request could not be prepared (the Request pane says why)."
-		if workbench.IsLoginRequired(perr) {
-			why = "Nothing signed yet: this request takes its credentials from a Cognito login.\nPress L to log in; the signature appears here at once."
+		if needLogin {
+			why = "Nothing signed yet: this request takes its credentials from a Cognito login.\nPress " + m.keys.Login.Help().Key + " to log in; the signature appears here at once."
 		}
 		m.inspector.SetSteps(m.stepsVer, nil, why)
 		m.teach.SetUnsigned(m.modeKey(), m.stepsVer, why)
@@ -226,4 +228,25 @@ func previewCmd(ctx context.Context, seq int, id string, wb *workbench.Workbench
 		pv, err := wb.Preview(ctx, path, run)
 		return previewMsg{seq: seq, id: id, pv: pv, err: err}
 	}
+}
+
+// loginWording words an error that asks for a login as the UI does: the
+// command line's "run `sigscope login FILE` first" becomes the key that
+// logs in, as a hint. needLogin: a Cognito login is missing.
+func (m *Model) loginWording(err error) (shown error, hint string, needLogin bool) {
+	press := "press " + m.keys.Login.Help().Key + " to log in"
+	le, ok := workbench.AsLoginRequired(err)
+	switch {
+	case ok:
+		// What the error said before (the request's name), then what is
+		// missing, without the command line's step.
+		prefix, same := strings.CutSuffix(err.Error(), le.Error())
+		if !same {
+			prefix = "" // masked or reworded on the way: the missing part alone
+		}
+		return errors.New(prefix + le.Missing()), press, true
+	case strings.Contains(err.Error(), "sigscope login"):
+		return err, press, false
+	}
+	return err, "", false
 }

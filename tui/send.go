@@ -132,7 +132,8 @@ func (m *Model) rebuildResponse() {
 	var lines []string
 	switch {
 	case oc.Err != nil:
-		lines = errorLines(st, "Not sent", oc.Err, "")
+		shown, hint, _ := m.loginWording(oc.Err)
+		lines = errorLines(st, "Not sent", shown, hint)
 	case oc.Result.Err != nil && oc.Result.Response == nil:
 		lines = transportLines(st, oc.Result.Err, oc.Result.Request)
 	default:

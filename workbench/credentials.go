@@ -22,18 +22,26 @@ type LoginRequiredError struct {
 	Err        error  // what the session cache said
 }
 
+// Missing says what is missing, without the step to take: each face
+// words that step its own way (the command line's `sigscope login FILE`,
+// the UI's login key).
+func (e *LoginRequiredError) Missing() string {
+	reason := ""
+	if e.Err != nil {
+		// The cache's own advice to log in is the face's to give.
+		r, _, _ := strings.Cut(e.Err.Error(), ": run 'sigscope login")
+		reason = " (" + r + ")"
+	}
+	return fmt.Sprintf("auth profile %q is a Cognito login and there is no usable cached session to take %s from%s", e.Profile, e.Need, reason)
+}
+
+// Error is the command line's wording: Missing and the command to run.
 func (e *LoginRequiredError) Error() string {
 	coll := e.Collection
 	if coll == "" {
 		coll = "COLLECTION"
 	}
-	reason := ""
-	if e.Err != nil {
-		// The cache's own advice to log in is said once, below.
-		r, _, _ := strings.Cut(e.Err.Error(), ": run 'sigscope login")
-		reason = " (" + r + ")"
-	}
-	return fmt.Sprintf("auth profile %q is a Cognito login and there is no usable cached session to take %s from%s: run `sigscope login %s` first", e.Profile, e.Need, reason, coll)
+	return e.Missing() + ": run `sigscope login " + coll + "` first"
 }
 
 func (e *LoginRequiredError) Unwrap() error { return e.Err }
@@ -221,8 +229,15 @@ func awsProfile(ctx context.Context, name, what string) (sign.Credentials, strin
 
 // IsLoginRequired reports whether err asks the user to log in first.
 func IsLoginRequired(err error) bool {
+	_, ok := AsLoginRequired(err)
+	return ok
+}
+
+// AsLoginRequired is the LoginRequiredError err holds, if any.
+func AsLoginRequired(err error) (*LoginRequiredError, bool) {
 	var le *LoginRequiredError
-	return errors.As(err, &le)
+	ok := errors.As(err, &le)
+	return le, ok
 }
 
 // checkStaticValues refuses static keys whose values show that a secret
