@@ -201,8 +201,14 @@ func (l *loader) captures(n *yaml.Node, what string) []Capture {
 func checkExpr(k CaptureKind, s string) string {
 	switch k {
 	case CaptureJSON:
-		if _, err := gojq.Parse(s); err != nil {
+		q, err := gojq.Parse(s)
+		if err != nil {
 			return fmt.Sprintf("jq expression %q does not parse: %v", s, err)
+		}
+		// $vars holds the run's variables (workbench); any other $name
+		// is a mistake best reported with its line.
+		if _, err := gojq.Compile(q, gojq.WithVariables([]string{"$vars"})); err != nil {
+			return fmt.Sprintf("jq expression %q: %v (the one variable is $vars, the run's variables)", s, err)
 		}
 	case CaptureRegex:
 		if _, err := regexp.Compile(s); err != nil {
