@@ -54,7 +54,10 @@ func (r *runReport) step(s workbench.StepResult) {
 	r.n++
 	switch r.format {
 	case "json":
-		js := jsonStep{StepResult: s, MS: ms(s.Duration)}
+		js := jsonStep{StepResult: s, MS: ms(s.Duration), Captured: []jsonCapture{}}
+		if js.Checks == nil {
+			js.Checks = []workbench.CheckResult{} // [] rather than null: a consumer iterates it
+		}
 		for _, c := range s.Captures {
 			js.Captured = append(js.Captured, jsonCapture{Captured: c, Value: r.shown(c)})
 		}

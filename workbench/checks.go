@@ -194,8 +194,7 @@ func (w *Workbench) check(a *answer, as collections.Assert, r *CheckResult) {
 			r.Expected, r.Actual, r.Pass = "absent", quoteOr(v, ok, "absent"), !ok
 		default:
 			r.Expected, r.Actual = as.Expr, quoteOr(v, ok, "absent")
-			matched, _ := path.Match(strings.ToLower(as.Expr), strings.ToLower(v))
-			r.Pass = ok && (matched || v == as.Expr)
+			r.Pass = ok && (globMatch(as.Expr, v) || v == as.Expr)
 		}
 		if CredentialHeader(as.Name) {
 			r.Actual = secret.Mask(r.Actual)
@@ -260,6 +259,17 @@ func (w *Workbench) check(a *answer, as collections.Assert, r *CheckResult) {
 		r.Name, r.Expected = "claim "+as.Name, as.Expr
 		r.Actual, r.Pass = a.claim(as.Name, as.Expr)
 	}
+}
+
+// globMatch matches a header value against a glob, case-insensitively:
+// * any run of characters, ? one, [a-z] a class. A header value is no
+// path: '/' is not special (path.Match would stop * at it, so that
+// "*json*" would not match "application/json").
+func globMatch(glob, v string) bool {
+	const slash = "\x00"
+	g := strings.ReplaceAll(strings.ToLower(glob), "/", slash)
+	matched, _ := path.Match(g, strings.ReplaceAll(strings.ToLower(v), "/", slash))
+	return matched
 }
 
 func statusMatches(want string, got int) bool {
