@@ -25,8 +25,9 @@ import (
 // (default 0); check loads a collection that targets real AWS, without
 // running it. A ```text output block right after a run block is what the
 // run prints: each of its lines must be a line of the output, the times
-// aside. A YAML block that is a whole collection (a top-level requests:)
-// must be one of these: no example of a collection goes unchecked.
+// aside. A YAML block that is a whole collection (top-level name: and
+// requests:) must be one of these: no example of a collection goes
+// unchecked.
 
 type docBlock struct {
 	line  int // of the opening fence
@@ -81,6 +82,12 @@ func docBlocks(t *testing.T, path string) []docBlock {
 	return out
 }
 
+var topName, topRequests = regexp.MustCompile(`(?m)^name:`), regexp.MustCompile(`(?m)^requests:`)
+
+func wholeCollection(text string) bool {
+	return topName.MatchString(text) && topRequests.MatchString(text)
+}
+
 // times are what changes from run to run in a run's output.
 var times = regexp.MustCompile(`\d+(\.\d+)? ?(µs|ms|s)\b`)
 
@@ -103,7 +110,7 @@ func TestDocExamplesRun(t *testing.T) {
 	ran := 0
 	for i, b := range blocks {
 		where := doc + ":" + strconv.Itoa(b.line)
-		if b.lang == "yaml" && regexp.MustCompile(`(?m)^requests:`).MatchString(b.text) && !b.words["run"] && !b.words["check"] {
+		if b.lang == "yaml" && wholeCollection(b.text) && !b.words["run"] && !b.words["check"] {
 			t.Errorf("%s: a collection example neither run nor check: mark its fence (see run_docs_test.go)", where)
 		}
 		if b.words["check"] {
