@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
@@ -19,7 +20,7 @@ import (
 type runFlags struct {
 	env, authMode, data, junit, output, emulator, caFile string
 	vars                                                 []string
-	bail, yes, showSecrets, noCookies                    bool
+	bail, yes, showSecrets, noCookies, diff              bool
 	repeat                                               int
 	timeout                                              time.Duration
 }
@@ -30,7 +31,7 @@ const builtinEmulator = "builtin"
 func newRunCmd() *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
-		Use:   "run COLLECTION [FOLDER|REQUEST]... [--env E] [--var k=v] [--data FILE] [--bail] [--repeat N] [--junit FILE] [-o text|json|tap] [--emulator[=CONFIG]]",
+		Use:   "run COLLECTION [FOLDER|REQUEST]... [--env E] [--var k=v] [--data FILE] [--bail] [--repeat N] [--junit FILE] [-o text|json|tap] [--diff] [--emulator[=CONFIG]]",
 		Short: "Run a collection's requests in order, with its captures and assertions",
 		Long: `Run sends the requests of COLLECTION in file order (all of them, or the
 folders and requests named), takes each answer's capture: values into variables
@@ -55,6 +56,10 @@ themselves when they name a username and password_env.
 
 The trust confirmation applies as for send: --yes for CI.
 
+--diff compares the run, when it is over, with the previous run of the same
+collection in the history (as 'history runs --diff'), and exits 1 when a check
+that held then fails now.
+
 Exit codes: 0 every assertion held, 1 one failed (or bad input), 2 usage
 error, 4 a request got no answer (before 1: a run that could not reach its
 API says so), 130 interrupted (Ctrl-C; the lines so far, the summary and
@@ -73,6 +78,7 @@ API says so), 130 interrupted (Ctrl-C; the lines so far, the summary and
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v, taken literally (repeatable)")
 	fl.StringVar(&f.data, "data", "", "CSV or JSON file: one pass per row, its columns as variables")
 	fl.BoolVar(&f.bail, "bail", false, "stop at the first request that fails or gets no answer")
+	fl.BoolVar(&f.diff, "diff", false, "after the run, compare it with the collection's previous run; exit 1 when a check that held fails now")
 	fl.IntVar(&f.repeat, "repeat", 1, "run each pass N times")
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to FILE")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json or tap")
@@ -124,7 +130,8 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}
-	if h := openHistory(cmd.ErrOrStderr()); h != nil {
+	h := openHistory(cmd.ErrOrStderr())
+	if h != nil {
 		defer h.Close()
 		wb.Env.History = h
 	}
@@ -133,9 +140,10 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		return withCode(ExitError, fmt.Errorf("make a folder for large bodies: %w", err))
 	}
 	defer os.RemoveAll(spool)
+	source := workbench.RunSource(time.Now(), "")
 	o := workbench.SuiteOptions{Select: sel, Rows: rows, Repeat: f.repeat, Bail: f.bail,
 		Run: workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile,
-			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: workbench.RunSource(time.Now(), "")}}
+			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: source}}
 	rep := newRunReport(cmd.OutOrStdout(), f.output, f.showSecrets, wb.Coll.Name)
 	total, err := wb.StepCount(o)
 	if err != nil {
@@ -159,6 +167,16 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 			return withCode(ExitError, err)
 		}
 	}
+	var regression error
+	if f.diff {
+		// The comparison goes to stdout with the text output, to stderr
+		// beside JSON or TAP (which must stay one document).
+		w := cmd.OutOrStdout()
+		if f.output != "text" {
+			w = cmd.ErrOrStderr()
+		}
+		regression = diffWithPrevious(ctx, w, cmd.ErrOrStderr(), h, source, wb)
+	}
 	switch {
 	case res.Stopped == workbench.Stopped:
 		// As a shell reports a process ended by Ctrl-C; what ran is
@@ -167,9 +185,13 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	case res.NoAnswer > 0:
 		return withCode(ExitTransport, fmt.Errorf("%d request(s) got no answer", res.NoAnswer))
 	case res.Failed > 0:
-		return withCode(ExitError, fmt.Errorf("%d request(s) failed their assertions", res.Failed))
+		msg := fmt.Sprintf("%d request(s) failed their assertions", res.Failed)
+		if regression != nil {
+			msg += "; " + regression.Error() // --diff: which of them held last run
+		}
+		return withCode(ExitError, errors.New(msg))
 	}
-	return nil
+	return regression
 }
 
 // startRunEmulator starts the emulator a run asked for and, for the
