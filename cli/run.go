@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 	"os/signal"
 	"strings"
 	"time"
@@ -48,7 +49,8 @@ JUnit XML as GitLab, Jenkins and GitHub's test reporters read it.
 variables) or a JSON array of objects, the row's values as variables;
 --repeat N runs each pass N times; --bail stops at the first failure.
 
---emulator starts sigscope's own emulator for the run (the built-in demo, or
+--emulator starts sigscope's own emulator for the run (the built-in demo, the
+configuration in .emulator.yaml beside the collection when there is one, or
 --emulator=CONFIG) and gives it to the collection as {{emulator}}; with the
 built-in demo the collection's demo profiles get its public demo keys and
 password, so a CI job needs only the binary. Cognito profiles log in by
@@ -122,6 +124,10 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	}
 	defer closeEmulator()
 	if _, err := wb.Selected(sel); err != nil {
+		if f.emulator == builtinEmulator && len(sel) > 0 && isFile(sel[0]) {
+			// `--emulator cfg.yaml` reads cfg.yaml as a folder to run.
+			err = fmt.Errorf("%w (to start the emulator with the configuration %s, write --emulator=%s)", err, sel[0], sel[0])
+		}
 		return withCode(ExitError, err) // a typo, before any question
 	}
 	if wb.NeedsEmulator() {
@@ -204,6 +210,9 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 func openWithEmulator(ctx context.Context, collectionPath, emulatorConfig, envName string, vars map[string]string) (wb *workbench.Workbench, closeEmulator func(), err error) {
 	closeEmulator = func() {}
 	lookup := os.LookupEnv
+	if emulatorConfig == builtinEmulator {
+		emulatorConfig = besideEmulatorConfig(collectionPath)
+	}
 	if emulatorConfig != "" {
 		srv, env, err := startRunEmulator(ctx, emulatorConfig)
 		if err != nil {
@@ -230,6 +239,22 @@ func openWithEmulator(ctx context.Context, collectionPath, emulatorConfig, envNa
 	return wb, closeEmulator, nil
 }
 
+// BesideConfig is the emulator configuration --emulator (without a
+// file) takes from beside the collection, when there is one: a team keeps
+// its users, pools and routes with the collection they test. A hidden
+// name, so that opening the folder as collections (every *.yaml in it)
+// does not read it as one.
+const BesideConfig = ".emulator.yaml"
+
+// besideEmulatorConfig is the configuration beside the collection, or the
+// built-in one.
+func besideEmulatorConfig(collectionPath string) string {
+	if p := filepath.Join(filepath.Dir(collectionPath), BesideConfig); isFile(p) {
+		return p
+	}
+	return builtinEmulator
+}
+
 func startRunEmulator(ctx context.Context, config string) (*emulator.Server, map[string]string, error) {
 	opts := emulator.Options{}
 	if config != builtinEmulator {
@@ -252,4 +277,9 @@ func startRunEmulator(ctx context.Context, config string) (*emulator.Server, map
 		return nil, nil, err
 	}
 	return srv, env, nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }

@@ -84,3 +84,36 @@ requests:
 		t.Errorf("an undefined jq variable: exit %d: %s", code, errs)
 	}
 }
+
+// TestRunEmulatorConfigBeside: --emulator without a file starts the
+// emulator with the .emulator.yaml beside the collection, when there is
+// one; `--emulator FILE` (a space, not =) says how to write it.
+func TestRunEmulatorConfigBeside(t *testing.T) {
+	env := runEnv(t)
+	cfg, errs, code := run(t, env, nil, "emulator", "--print-config")
+	if code != 0 {
+		t.Fatalf("print-config: exit %d: %s", code, errs)
+	}
+	own := strings.Replace(cfg, "  routes:\n", "  routes:\n    - {method: GET, path: /team, authorizer: NONE, response: {kind: static, body: {message: from beside}}}\n", 1)
+	if own == cfg {
+		t.Fatal("no routes: in the built-in configuration")
+	}
+	dir := t.TempDir()
+	coll := filepath.Join(dir, "team.yaml")
+	os.WriteFile(coll, []byte("name: team\nrequests:\n  - name: Team route\n    url: \"{{emulator}}/prod/team\"\n    assert:\n      json: ['.message == \"from beside\"']\n"), 0o644)
+	out, errs, code := run(t, env, nil, "run", coll, "--emulator", "--yes")
+	if code != ExitError {
+		t.Fatalf("without the file beside: exit %d, want the built-in emulator's refusal\n%s%s", code, out, errs)
+	}
+	os.WriteFile(filepath.Join(dir, ".emulator.yaml"), []byte(own), 0o644)
+	out, errs, code = run(t, env, nil, "run", coll, "--emulator", "--yes")
+	if code != 0 || !strings.Contains(out, "✓ 200 Team route") {
+		t.Errorf("with .emulator.yaml beside: exit %d\n%s%s", code, out, errs)
+	}
+	other := filepath.Join(t.TempDir(), "other.yaml")
+	os.WriteFile(other, []byte(own), 0o644)
+	_, errs, code = run(t, env, nil, "run", coll, "--emulator", other, "--yes")
+	if code != ExitError || !strings.Contains(errs, "write --emulator="+other) {
+		t.Errorf("--emulator FILE: exit %d: %s", code, errs)
+	}
+}
