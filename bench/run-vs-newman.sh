@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # N signed requests against the built-in emulator: `sigscope run --repeat N`
 # beside newman running the same request exported as Postman, in one
-# process (`newman run -n N`). Prints wall and CPU time of each, per
-# request, and the ratio. History stays on for sigscope (a fresh HOME).
+# process (`newman run -n N`), and Hurl (`hurl --repeat N`, SigV4 through
+# its aws-sigv4 option) when one is installed: Debian 12 has no hurl
+# package and the npm one downloads its binary at install, so it is
+# measured only where a hurl is on PATH. Prints wall and CPU time of each,
+# per request, and the ratio. History stays on for sigscope (a fresh HOME).
 #
 #   bash bench/run-vs-newman.sh            # N=1000
 #   N=200 bash bench/run-vs-newman.sh
@@ -53,10 +56,27 @@ measure() { # label, command...: prints "label wall_s cpu_s"
 s=$(measure sigscope "$tmp/sigscope" run "$coll" --var emulator="$url" --yes --repeat "$N")
 n=$(measure newman "$newman" run "$tmp/bench.postman.json" -n "$N" --env-var aws_access_key="$SIGSCOPE_DEMO_ACCESS_KEY_ID" \
   --env-var aws_secret_key="$SIGSCOPE_DEMO_SECRET_ACCESS_KEY" --reporters cli)
-awk -v n="$N" -v s="$s" -v m="$n" 'BEGIN {
+h=
+if command -v hurl >/dev/null; then
+  cat >"$tmp/bench.hurl" <<'HURL'
+GET {{url}}/prod/pets?limit=10
+[Options]
+aws-sigv4: aws:amz:us-east-1:execute-api
+user: {{key}}:{{secret}}
+HTTP 200
+HURL
+  hv=(--variable url="$url" --variable key="$SIGSCOPE_DEMO_ACCESS_KEY_ID" --variable secret="$SIGSCOPE_DEMO_SECRET_ACCESS_KEY")
+  hurl --test "${hv[@]}" "$tmp/bench.hurl" >/dev/null 2>&1 || { echo "hurl cannot send the signed request:"; hurl --test "${hv[@]}" "$tmp/bench.hurl"; exit 1; }
+  h=$(measure hurl hurl --test --repeat "$N" "${hv[@]}" "$tmp/bench.hurl")
+else
+  echo "(no hurl on PATH: Hurl not measured)"
+fi
+awk -v n="$N" -v s="$s" -v m="$n" -v h="$h" 'BEGIN {
   split(s, a, " "); split(m, b, " ")
   printf "%d signed requests against the emulator (history on for sigscope)\n", n
   printf "  %-9s wall %7.2f s (%6.2f ms/request)  cpu %7.2f s\n", a[1], a[2], a[2]*1000/n, a[3]
   printf "  %-9s wall %7.2f s (%6.2f ms/request)  cpu %7.2f s\n", b[1], b[2], b[2]*1000/n, b[3]
+  if (h != "") { split(h, c, " "); printf "  %-9s wall %7.2f s (%6.2f ms/request)  cpu %7.2f s\n", c[1], c[2], c[2]*1000/n, c[3] }
   printf "  sigscope/newman: wall %.2fx, cpu %.2fx\n", a[2]/b[2], a[3]/b[3]
+  if (h != "") printf "  sigscope/hurl:   wall %.2fx, cpu %.2fx\n", a[2]/c[2], a[3]/c[3]
 }'

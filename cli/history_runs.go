@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/spf13/cobra"
@@ -131,19 +132,7 @@ func runsDiff(cmd *cobra.Command, s *history.Store, args []string, output string
 	if err != nil {
 		return withCode(ExitError, err)
 	}
-	regressed := 0
-	for _, c := range changes {
-		for _, ch := range c.Checks {
-			if ch.Before == history.VerdictPassed && ch.After == history.VerdictFailed {
-				regressed++
-			}
-		}
-	}
-	var regression error
-	if regressed > 0 {
-		regression = withCode(ExitError, fmt.Errorf("%d check(s) that held in %s fail in %s", regressed,
-			strings.TrimPrefix(a, history.RunPrefix), strings.TrimPrefix(b, history.RunPrefix)))
-	}
+	regression := regressionError(a, b, regressions(changes))
 	if output == "json" {
 		if changes == nil {
 			changes = []history.RunChange{}
@@ -153,11 +142,39 @@ func runsDiff(cmd *cobra.Command, s *history.Store, args []string, output string
 		}
 		return regression
 	}
-	w := cmd.OutOrStdout()
+	printRunDiff(cmd.OutOrStdout(), a, b, changes)
+	return regression
+}
+
+// regressions counts the checks that held before and fail now.
+func regressions(changes []history.RunChange) int {
+	n := 0
+	for _, c := range changes {
+		for _, ch := range c.Checks {
+			if ch.Before == history.VerdictPassed && ch.After == history.VerdictFailed {
+				n++
+			}
+		}
+	}
+	return n
+}
+
+// regressionError is exit 1 when checks that held in run a fail in b.
+func regressionError(a, b string, regressed int) error {
+	if regressed == 0 {
+		return nil
+	}
+	return withCode(ExitError, fmt.Errorf("%d check(s) that held in %s fail in %s", regressed,
+		strings.TrimPrefix(a, history.RunPrefix), strings.TrimPrefix(b, history.RunPrefix)))
+}
+
+// printRunDiff writes what changed from run a to run b: each request
+// whose status changed, and under it each check whose verdict changed.
+func printRunDiff(w io.Writer, a, b string, changes []history.RunChange) {
 	fmt.Fprintf(w, "%s → %s\n", termsafe.Line(strings.TrimPrefix(a, history.RunPrefix)), termsafe.Line(strings.TrimPrefix(b, history.RunPrefix)))
 	if len(changes) == 0 {
 		fmt.Fprintln(w, "  every request answered as before")
-		return nil
+		return
 	}
 	word := func(st int) string {
 		if st < 0 {
@@ -190,5 +207,4 @@ func runsDiff(cmd *cobra.Command, s *history.Store, args []string, output string
 			fmt.Fprintln(w, termsafe.Line(line))
 		}
 	}
-	return regression
 }

@@ -2,9 +2,11 @@ package cli
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/signal"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -19,7 +21,7 @@ import (
 type runFlags struct {
 	env, authMode, data, junit, output, emulator, caFile string
 	vars                                                 []string
-	bail, yes, showSecrets, noCookies                    bool
+	bail, yes, showSecrets, noCookies, diff              bool
 	repeat                                               int
 	timeout                                              time.Duration
 }
@@ -30,7 +32,7 @@ const builtinEmulator = "builtin"
 func newRunCmd() *cobra.Command {
 	f := &runFlags{}
 	cmd := &cobra.Command{
-		Use:   "run COLLECTION [FOLDER|REQUEST]... [--env E] [--var k=v] [--data FILE] [--bail] [--repeat N] [--junit FILE] [-o text|json|tap] [--emulator[=CONFIG]]",
+		Use:   "run COLLECTION [FOLDER|REQUEST]... [--env E] [--var k=v] [--data FILE] [--bail] [--repeat N] [--junit FILE] [-o text|json|tap] [--diff] [--emulator[=CONFIG]]",
 		Short: "Run a collection's requests in order, with its captures and assertions",
 		Long: `Run sends the requests of COLLECTION in file order (all of them, or the
 folders and requests named), takes each answer's capture: values into variables
@@ -47,13 +49,18 @@ JUnit XML as GitLab, Jenkins and GitHub's test reporters read it.
 variables) or a JSON array of objects, the row's values as variables;
 --repeat N runs each pass N times; --bail stops at the first failure.
 
---emulator starts sigscope's own emulator for the run (the built-in demo, or
+--emulator starts sigscope's own emulator for the run (the built-in demo, the
+configuration in .emulator.yaml beside the collection when there is one, or
 --emulator=CONFIG) and gives it to the collection as {{emulator}}; with the
 built-in demo the collection's demo profiles get its public demo keys and
 password, so a CI job needs only the binary. Cognito profiles log in by
 themselves when they name a username and password_env.
 
 The trust confirmation applies as for send: --yes for CI.
+
+--diff compares the run, when it is over, with the previous run of the same
+collection in the history (as 'history runs --diff'), and exits 1 when a check
+that held then fails now.
 
 Exit codes: 0 every assertion held, 1 one failed (or bad input), 2 usage
 error, 4 a request got no answer (before 1: a run that could not reach its
@@ -73,6 +80,7 @@ API says so), 130 interrupted (Ctrl-C; the lines so far, the summary and
 	fl.StringArrayVar(&f.vars, "var", nil, "runtime variable k=v, taken literally (repeatable)")
 	fl.StringVar(&f.data, "data", "", "CSV or JSON file: one pass per row, its columns as variables")
 	fl.BoolVar(&f.bail, "bail", false, "stop at the first request that fails or gets no answer")
+	fl.BoolVar(&f.diff, "diff", false, "after the run, compare it with the collection's previous run; exit 1 when a check that held fails now")
 	fl.IntVar(&f.repeat, "repeat", 1, "run each pass N times")
 	fl.StringVar(&f.junit, "junit", "", "write JUnit XML to FILE")
 	fl.StringVarP(&f.output, "output", "o", "text", "output format: text, json or tap")
@@ -116,6 +124,10 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	}
 	defer closeEmulator()
 	if _, err := wb.Selected(sel); err != nil {
+		if f.emulator == builtinEmulator && len(sel) > 0 && isFile(sel[0]) {
+			// `--emulator cfg.yaml` reads cfg.yaml as a folder to run.
+			err = fmt.Errorf("%w (to start the emulator with the configuration %s, write --emulator=%s)", err, sel[0], sel[0])
+		}
 		return withCode(ExitError, err) // a typo, before any question
 	}
 	if wb.NeedsEmulator() {
@@ -124,7 +136,8 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}
-	if h := openHistory(cmd.ErrOrStderr()); h != nil {
+	h := openHistory(cmd.ErrOrStderr())
+	if h != nil {
 		defer h.Close()
 		wb.Env.History = h
 	}
@@ -133,9 +146,10 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 		return withCode(ExitError, fmt.Errorf("make a folder for large bodies: %w", err))
 	}
 	defer os.RemoveAll(spool)
+	source := workbench.RunSource(time.Now(), "")
 	o := workbench.SuiteOptions{Select: sel, Rows: rows, Repeat: f.repeat, Bail: f.bail,
 		Run: workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile,
-			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: workbench.RunSource(time.Now(), "")}}
+			ShowSecrets: f.showSecrets, SpoolDir: spool, Source: source}}
 	rep := newRunReport(cmd.OutOrStdout(), f.output, f.showSecrets, wb.Coll.Name)
 	total, err := wb.StepCount(o)
 	if err != nil {
@@ -159,6 +173,16 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 			return withCode(ExitError, err)
 		}
 	}
+	var regression error
+	if f.diff {
+		// The comparison goes to stdout with the text output, to stderr
+		// beside JSON or TAP (which must stay one document).
+		w := cmd.OutOrStdout()
+		if f.output != "text" {
+			w = cmd.ErrOrStderr()
+		}
+		regression = diffWithPrevious(ctx, w, cmd.ErrOrStderr(), h, source, wb)
+	}
 	switch {
 	case res.Stopped == workbench.Stopped:
 		// As a shell reports a process ended by Ctrl-C; what ran is
@@ -167,9 +191,13 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 	case res.NoAnswer > 0:
 		return withCode(ExitTransport, fmt.Errorf("%d request(s) got no answer", res.NoAnswer))
 	case res.Failed > 0:
-		return withCode(ExitError, fmt.Errorf("%d request(s) failed their assertions", res.Failed))
+		msg := fmt.Sprintf("%d request(s) failed their assertions", res.Failed)
+		if regression != nil {
+			msg += "; " + regression.Error() // --diff: which of them held last run
+		}
+		return withCode(ExitError, errors.New(msg))
 	}
-	return nil
+	return regression
 }
 
 // startRunEmulator starts the emulator a run asked for and, for the
@@ -182,6 +210,9 @@ func runRun(cmd *cobra.Command, f *runFlags, collectionPath string, sel []string
 func openWithEmulator(ctx context.Context, collectionPath, emulatorConfig, envName string, vars map[string]string) (wb *workbench.Workbench, closeEmulator func(), err error) {
 	closeEmulator = func() {}
 	lookup := os.LookupEnv
+	if emulatorConfig == builtinEmulator {
+		emulatorConfig = besideEmulatorConfig(collectionPath)
+	}
 	if emulatorConfig != "" {
 		srv, env, err := startRunEmulator(ctx, emulatorConfig)
 		if err != nil {
@@ -208,6 +239,22 @@ func openWithEmulator(ctx context.Context, collectionPath, emulatorConfig, envNa
 	return wb, closeEmulator, nil
 }
 
+// BesideConfig is the emulator configuration --emulator (without a
+// file) takes from beside the collection, when there is one: a team keeps
+// its users, pools and routes with the collection they test. A hidden
+// name, so that opening the folder as collections (every *.yaml in it)
+// does not read it as one.
+const BesideConfig = ".emulator.yaml"
+
+// besideEmulatorConfig is the configuration beside the collection, or the
+// built-in one.
+func besideEmulatorConfig(collectionPath string) string {
+	if p := filepath.Join(filepath.Dir(collectionPath), BesideConfig); isFile(p) {
+		return p
+	}
+	return builtinEmulator
+}
+
 func startRunEmulator(ctx context.Context, config string) (*emulator.Server, map[string]string, error) {
 	opts := emulator.Options{}
 	if config != builtinEmulator {
@@ -230,4 +277,9 @@ func startRunEmulator(ctx context.Context, config string) (*emulator.Server, map
 		return nil, nil, err
 	}
 	return srv, env, nil
+}
+
+func isFile(p string) bool {
+	st, err := os.Stat(p)
+	return err == nil && st.Mode().IsRegular()
 }

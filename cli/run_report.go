@@ -54,7 +54,10 @@ func (r *runReport) step(s workbench.StepResult) {
 	r.n++
 	switch r.format {
 	case "json":
-		js := jsonStep{StepResult: s, MS: ms(s.Duration)}
+		js := jsonStep{StepResult: s, MS: ms(s.Duration), Captured: []jsonCapture{}}
+		if js.Checks == nil {
+			js.Checks = []workbench.CheckResult{} // [] rather than null: a consumer iterates it
+		}
 		for _, c := range s.Captures {
 			js.Captured = append(js.Captured, jsonCapture{Captured: c, Value: r.shown(c)})
 		}
@@ -67,55 +70,15 @@ func (r *runReport) step(s workbench.StepResult) {
 }
 
 func (r *runReport) textStep(s workbench.StepResult) {
-	mark, status := "✓", fmt.Sprint(s.Status)
-	switch s.Verdict {
-	case workbench.StepFailed:
-		mark = "✗"
-	case workbench.StepNoAnswer:
-		mark, status = "!", "---"
-	}
-	detail := fmt.Sprintf("%s  %d/%d assertions", fmtDuration(s.Duration), len(s.Checks)-countFailedChecks(s), len(s.Checks))
+	mark, status := s.Mark()
+	detail := fmt.Sprintf("%s  %d/%d assertions", fmtDuration(s.Duration), workbench.Held(s.Checks), len(s.Checks))
 	if s.Verdict == workbench.StepNoAnswer {
 		detail = "no answer"
 	}
 	fmt.Fprintf(r.w, "%s %s %s  %s\n", mark, status, termsafe.Line(s.Label()), detail)
-	for _, line := range failureLines(s, r.shown) {
+	for _, line := range s.FailureTexts() {
 		fmt.Fprintln(r.w, "    "+termsafe.Line(line))
 	}
-}
-
-func countFailedChecks(s workbench.StepResult) int {
-	n := 0
-	for _, c := range s.Checks {
-		if !c.Pass {
-			n++
-		}
-	}
-	return n
-}
-
-// failureLines are what a failed or unanswered step says: each failed
-// assertion as expected against actual with its place, captures that
-// found nothing, the error and the hint.
-func failureLines(s workbench.StepResult, shown func(workbench.Captured) string) []string {
-	var out []string
-	if s.Err != "" {
-		out = append(out, strings.Split(s.Err, "\n")...) // one error a line, as send prints them
-	}
-	for _, c := range s.Checks {
-		if !c.Pass {
-			out = append(out, fmt.Sprintf("%s: expected %s, got %s (%s)", c.Name, c.Expected, c.Actual, c.Where))
-		}
-	}
-	for _, c := range s.Captures {
-		if c.Err != "" {
-			out = append(out, fmt.Sprintf("capture %s: %s (%s)", c.Var, c.Err, c.Where))
-		}
-	}
-	if s.Hint != "" && s.Verdict != workbench.StepPassed {
-		out = append(out, "hint: "+s.Hint)
-	}
-	return out
 }
 
 func (r *runReport) tapStep(s workbench.StepResult) {
@@ -124,7 +87,7 @@ func (r *runReport) tapStep(s workbench.StepResult) {
 		ok = "not ok"
 	}
 	fmt.Fprintf(r.w, "%s %d - %s\n", ok, r.n, tapText(s.Label()))
-	if lines := failureLines(s, r.shown); len(lines) > 0 {
+	if lines := s.FailureTexts(); len(lines) > 0 {
 		fmt.Fprintln(r.w, "  ---")
 		fmt.Fprintf(r.w, "  status: %d\n", s.Status)
 		fmt.Fprintln(r.w, "  failures:")

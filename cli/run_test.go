@@ -117,6 +117,7 @@ func TestRunOutputs(t *testing.T) {
 		t.Errorf("junit %v:\n%s", err, data)
 	}
 	junitByPython(t, junit)
+	junitBySchema(t, junit)
 
 	out, _, code = run(t, env, nil, "run", bad, "QA smoke", "--emulator", "--yes", "-o", "tap", "--bail")
 	if code != ExitError || !strings.HasPrefix(out, "TAP version 13\n") || !strings.Contains(out, "not ok 4 - QA smoke/Delete pet") ||
@@ -272,4 +273,5 @@ func TestRunInterrupted(t *testing.T) {
 	if data, err := os.ReadFile(junit); err != nil || !strings.Contains(string(data), `tests="2"`) {
 		t.Errorf("junit after Ctrl-C: %v\n%s", err, data)
 	}
+	junitBySchema(t, junit)
 }

@@ -85,12 +85,50 @@ func (c *Collection) Tests(requestPath string) (*Tests, error) {
 		return nil, err
 	}
 	t := &Tests{Captures: r.captures}
-	t.Asserts = append(t.Asserts, c.defaults.asserts...)
+	t.Asserts = overlay(t.Asserts, c.defaults.asserts)
 	for _, f := range chain {
-		t.Asserts = append(t.Asserts, f.defaults.asserts...)
+		t.Asserts = overlay(t.Asserts, f.defaults.asserts)
 	}
-	t.Asserts = append(t.Asserts, r.asserts...)
+	t.Asserts = overlay(t.Asserts, r.asserts)
 	return t, nil
+}
+
+// overlay adds a level's assertions to the ones of the levels above it.
+// What can hold only one way replaces the default above: a folder's
+// `status: 2xx` gives way to a request's `status: 404`, a header's or a
+// claim's value to the request's own for that name, a duration or skew
+// limit, a schema. jq expressions and body checks add up.
+func overlay(above, level []Assert) []Assert {
+	if len(above) == 0 {
+		return level
+	}
+	replaced := map[string]bool{}
+	for _, a := range level {
+		if k := a.slot(); k != "" {
+			replaced[k] = true
+		}
+	}
+	out := make([]Assert, 0, len(above)+len(level))
+	for _, a := range above {
+		if !replaced[a.slot()] {
+			out = append(out, a)
+		}
+	}
+	return append(out, level...)
+}
+
+// slot names what an assertion decides alone, "" when others of its kind
+// add to it.
+func (a Assert) slot() string {
+	switch a.Kind {
+	case AssertStatus, AssertDuration, AssertSkew, AssertSchema, AssertSignature:
+		return string(a.Kind)
+	case AssertHeader, AssertCookie:
+		return string(a.Kind) + " " + strings.ToLower(a.Name)
+	case AssertClaim:
+		return string(a.Kind) + " " + a.Name
+	}
+	return ""
 }
 
 // CapturedVars lists the variables any request of the collection
@@ -201,8 +239,14 @@ func (l *loader) captures(n *yaml.Node, what string) []Capture {
 func checkExpr(k CaptureKind, s string) string {
 	switch k {
 	case CaptureJSON:
-		if _, err := gojq.Parse(s); err != nil {
+		q, err := gojq.Parse(s)
+		if err != nil {
 			return fmt.Sprintf("jq expression %q does not parse: %v", s, err)
+		}
+		// $vars holds the run's variables (workbench); any other $name
+		// is a mistake best reported with its line.
+		if _, err := gojq.Compile(q, gojq.WithVariables([]string{"$vars"})); err != nil {
+			return fmt.Sprintf("jq expression %q: %v (the one variable is $vars, the run's variables)", s, err)
 		}
 	case CaptureRegex:
 		if _, err := regexp.Compile(s); err != nil {

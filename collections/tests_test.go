@@ -106,3 +106,50 @@ func TestBadTestsAreRefusedWithTheirPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestDefaultsGiveWay: a request's own status, header value, limit or
+// schema replaces the default above it; jq expressions add up.
+func TestDefaultsGiveWay(t *testing.T) {
+	c, err := LoadBytes("d.yaml", []byte(`name: d
+environments:
+  dev: {base_url: "https://api.example.com"}
+defaults:
+  assert: {status: 2xx, duration: 2s, json: ['.ok'], headers: {Content-Type: "application/json*"}}
+requests:
+  - folder: qa
+    defaults:
+      assert: {duration: 1s, json: ['.v == 1']}
+    requests:
+      - name: Gone
+        url: "{{base_url}}/pets/1"
+        assert: {status: 404, headers: {content-type: "text/*"}, json: ['.message']}
+      - name: Plain
+        url: "{{base_url}}/pets"
+`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for req, want := range map[string]string{
+		"qa/Gone":  "json:.ok duration:1s json:.v == 1 status:404 header:text/* json:.message",
+		"qa/Plain": "status:2xx json:.ok header:application/json* duration:1s json:.v == 1",
+	} {
+		ts, err := c.Tests(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, a := range ts.Asserts {
+			v := a.Expr
+			switch a.Kind {
+			case AssertStatus:
+				v = strings.Join(a.Values, ",")
+			case AssertDuration:
+				v = a.Limit.String()
+			}
+			got = append(got, string(a.Kind)+":"+v)
+		}
+		if g := strings.Join(got, " "); g != want {
+			t.Errorf("%s: %s, want %s", req, g, want)
+		}
+	}
+}

@@ -182,36 +182,25 @@ func (d *suiteDialog) view(m *Model) []string {
 	rows := max(m.lay.H-12, 3)
 	var body []string
 	for _, s := range d.steps {
-		mark, status := st.OK.Render("✓"), fmt.Sprint(s.Status)
+		mark, status := s.Mark()
+		markStyle := st.OK
 		switch s.Verdict {
 		case workbench.StepFailed:
-			mark = st.Error.Render("✗")
+			markStyle = st.Error
 		case workbench.StepNoAnswer:
-			mark, status = st.Warn.Render("!"), "---"
+			markStyle = st.Warn
 		}
-		failed := 0
-		for _, c := range s.Checks {
-			if !c.Pass {
-				failed++
+		body = append(body, fit(fmt.Sprintf(" %s %s %s  %s", markStyle.Render(mark), status, bodyview.Escape(s.Label()),
+			st.Dim.Render(fmt.Sprintf("%s · %d/%d assertions", s.Duration.Round(100*time.Microsecond), workbench.Held(s.Checks), len(s.Checks)))), w))
+		for _, f := range s.Failures() {
+			style := st.Error
+			switch f.Kind {
+			case workbench.FailError:
+				style = st.Warn
+			case workbench.FailHint:
+				style = st.Dim
 			}
-		}
-		body = append(body, fit(fmt.Sprintf(" %s %s %s  %s", mark, status, bodyview.Escape(s.Request),
-			st.Dim.Render(fmt.Sprintf("%s · %d/%d assertions", s.Duration.Round(100*time.Microsecond), len(s.Checks)-failed, len(s.Checks)))), w))
-		for _, c := range s.Checks {
-			if !c.Pass {
-				body = append(body, fit(st.Error.Render("     "+bodyview.Escape(c.Name)+": expected "+bodyview.Escape(c.Expected)+", got "+bodyview.Escape(c.Actual)), w))
-			}
-		}
-		for _, c := range s.Captures {
-			if c.Err != "" {
-				body = append(body, fit(st.Error.Render("     capture "+bodyview.Escape(c.Var)+": "+bodyview.Escape(c.Err)), w))
-			}
-		}
-		if s.Err != "" {
-			body = append(body, fit(st.Warn.Render("     "+bodyview.Escape(s.Err)), w))
-		}
-		if s.Hint != "" && s.Verdict != workbench.StepPassed {
-			body = append(body, fit(st.Dim.Render("     hint: "+bodyview.Escape(s.Hint)), w))
+			body = append(body, fit(style.Render("     "+bodyview.Escape(f.Text)), w))
 		}
 	}
 	// Follow the end while running; the user scrolls after.

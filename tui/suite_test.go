@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/sigscope/sigscope/emulator"
+	examples "github.com/sigscope/sigscope/examples/collections"
 )
 
 // TestRunFolderFromTheUI: R on the QA smoke folder runs it against the
@@ -89,13 +90,42 @@ func TestRunStopsOnEsc(t *testing.T) {
 
 // runHarness is the demo against its emulator, with the demo's public
 // password and keys, so that a run logs in by itself.
-func runHarness(t *testing.T, w, h int) *harness {
-	return demoHarness(t, "demo", w, h, func(c *Config, srv *emulator.Server) {
+func runHarness(t *testing.T, w, h int, tweak ...func(*Config, *emulator.Server)) *harness {
+	return demoHarness(t, "demo", w, h, append([]func(*Config, *emulator.Server){func(c *Config, srv *emulator.Server) {
 		demo := map[string]string{
 			"SIGSCOPE_DEMO_PASSWORD":          srv.Config.Cognito.UserPools[0].Users[0].Password,
 			"SIGSCOPE_DEMO_ACCESS_KEY_ID":     srv.Config.Credentials[0].AccessKeyID,
 			"SIGSCOPE_DEMO_SECRET_ACCESS_KEY": srv.Config.Credentials[0].SecretAccessKey,
 		}
 		c.Env.LookupEnv = func(name string) (string, bool) { v, ok := demo[name]; return v, ok }
+	}}, tweak...)...)
+}
+
+// TestRunMarksFailures: R on a folder with an assertion that does not
+// hold shows it failed in the dialog, expected against actual with its
+// line, and the tree marks that request ✗ and the others ✓.
+func TestRunMarksFailures(t *testing.T) {
+	// The demo, with Get pet expecting a cat where the store has a dog.
+	hs := runHarness(t, 160, 48, func(c *Config, _ *emulator.Server) {
+		c.Data = []byte(strings.Replace(string(examples.Demo), `'.type == "dog"'`, `'.type == "cat"'`, 1))
 	})
+	if !hs.m.tree.selectFolder(0, "QA smoke") {
+		t.Fatal("no QA smoke folder in the tree")
+	}
+	hs.press("R")
+	scr := hs.screen()
+	for _, want := range []string{"6 requests: 5 passed, 1 failed, 0 no answer", "✗ 200 QA smoke/Get pet",
+		`json .type == "cat": expected true, got false (.type is "dog")`} {
+		if !strings.Contains(scr, want) {
+			t.Errorf("the dialog lacks %q:\n%s", want, scr)
+		}
+	}
+	hs.press("esc")
+	scr = hs.screen()
+	if l := lineWith(scr, "Get pet"); !strings.Contains(l, "✗200") {
+		t.Errorf("the tree does not mark Get pet failed: %q", l)
+	}
+	if l := lineWith(scr, "Pet is gone"); !strings.Contains(l, "✓404") {
+		t.Errorf("the tree does not mark Pet is gone passed: %q", l)
+	}
 }

@@ -30,13 +30,7 @@ func testsMark(checks []workbench.CheckResult, caps []workbench.Captured) string
 // testLines is the Tests tab: each assertion with expected and actual,
 // then the values captured (masked when secret, unless S).
 func testLines(st Styles, checks []workbench.CheckResult, caps []workbench.Captured, show bool) []string {
-	failed := 0
-	for _, c := range checks {
-		if !c.Pass {
-			failed++
-		}
-	}
-	lines := []string{st.Bold.Render(fmt.Sprintf("Assertions: %d of %d held", len(checks)-failed, len(checks)))}
+	lines := []string{st.Bold.Render(fmt.Sprintf("Assertions: %d of %d held", workbench.Held(checks), len(checks)))}
 	for _, c := range checks {
 		if c.Pass {
 			lines = append(lines, st.OK.Render("  ✓ ")+bodyview.Escape(c.Name)+st.Dim.Render("  "+bodyview.Escape(c.Actual)))
@@ -74,11 +68,5 @@ func (m *Model) tabCount() int {
 
 // testsLabel is the Tests tab's name: how many held.
 func testsLabel(checks []workbench.CheckResult, caps []workbench.Captured) string {
-	held := 0
-	for _, c := range checks {
-		if c.Pass {
-			held++
-		}
-	}
-	return fmt.Sprintf("Tests %d/%d", held, len(checks))
+	return fmt.Sprintf("Tests %d/%d", workbench.Held(checks), len(checks))
 }

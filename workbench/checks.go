@@ -11,9 +11,9 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 
 	"github.com/google/jsonschema-go/jsonschema"
-	"github.com/itchyny/gojq"
 
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/collections"
@@ -55,11 +55,12 @@ type answer struct {
 	body   []byte
 	json   any // nil when the body is not JSON
 	isJSON bool
-	bodyOK string // why the body cannot be read, "" when it can
+	bodyOK string                // why the body cannot be read, "" when it can
+	vars   func() map[string]any // $vars of jq expressions, gathered on first use
 }
 
-func readAnswer(oc *Outcome) *answer {
-	a := &answer{oc: oc}
+func (w *Workbench) readAnswer(oc *Outcome) *answer {
+	a := &answer{oc: oc, vars: sync.OnceValue(w.jqVars)}
 	if oc == nil || oc.Result == nil || oc.Result.Response == nil {
 		a.bodyOK = "no answer"
 		return a
@@ -109,7 +110,7 @@ func normalizeJSON(v any) any {
 // Capture takes the values of t's captures from the outcome. A value from
 // a credential-shaped field, header or cookie is a secret.
 func (w *Workbench) Capture(t *collections.Tests, oc *Outcome) []Captured {
-	a := readAnswer(oc)
+	a := w.readAnswer(oc)
 	var out []Captured
 	for _, cp := range t.Captures {
 		c := Captured{Var: cp.Var, Secret: cp.Secret, Where: cp.Where}
@@ -164,7 +165,7 @@ func (w *Workbench) Capture(t *collections.Tests, oc *Outcome) []Captured {
 
 // Check evaluates t's assertions on the outcome.
 func (w *Workbench) Check(t *collections.Tests, oc *Outcome) []CheckResult {
-	a := readAnswer(oc)
+	a := w.readAnswer(oc)
 	var out []CheckResult
 	for _, as := range t.Asserts {
 		r := CheckResult{Assert: as, Where: as.Where}
@@ -193,8 +194,7 @@ func (w *Workbench) check(a *answer, as collections.Assert, r *CheckResult) {
 			r.Expected, r.Actual, r.Pass = "absent", quoteOr(v, ok, "absent"), !ok
 		default:
 			r.Expected, r.Actual = as.Expr, quoteOr(v, ok, "absent")
-			matched, _ := path.Match(strings.ToLower(as.Expr), strings.ToLower(v))
-			r.Pass = ok && (matched || v == as.Expr)
+			r.Pass = ok && (globMatch(as.Expr, v) || v == as.Expr)
 		}
 		if CredentialHeader(as.Name) {
 			r.Actual = secret.Mask(r.Actual)
@@ -261,6 +261,17 @@ func (w *Workbench) check(a *answer, as collections.Assert, r *CheckResult) {
 	}
 }
 
+// globMatch matches a header value against a glob, case-insensitively:
+// * any run of characters, ? one, [a-z] a class. A header value is no
+// path: '/' is not special (path.Match would stop * at it, so that
+// "*json*" would not match "application/json").
+func globMatch(glob, v string) bool {
+	const slash = "\x00"
+	g := strings.ReplaceAll(strings.ToLower(glob), "/", slash)
+	matched, _ := path.Match(g, strings.ReplaceAll(strings.ToLower(v), "/", slash))
+	return matched
+}
+
 func statusMatches(want string, got int) bool {
 	if n, err := strconv.Atoi(want); err == nil {
 		return n == got
@@ -301,11 +312,15 @@ func (a *answer) jq(expr string) (any, error) {
 	if !a.isJSON {
 		return nil, fmt.Errorf("the body is not JSON")
 	}
-	q, err := gojq.Parse(expr)
+	code, err := compileJQ(expr)
 	if err != nil {
-		return nil, err // checked when the file loaded
+		return nil, err
 	}
-	it := q.Run(a.json)
+	var vars any = map[string]any{}
+	if a.vars != nil && usesVars(expr) {
+		vars = a.vars()
+	}
+	it := code.Run(a.json, vars)
 	v, ok := it.Next()
 	if !ok {
 		return nil, nil
