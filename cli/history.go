@@ -184,7 +184,7 @@ func runHistoryList(cmd *cobra.Command, f *historyFlags, text string) error {
 		return err
 	}
 	filter.Text = text
-	if path, _ := history.DefaultPath(nil); path != "" && !fileExists(path) {
+	if path, _ := history.DefaultPath(nil); path != "" && !history.Exists(path) {
 		if f.output == "json" {
 			return writeJSONValue(cmd.OutOrStdout(), []history.Summary{})
 		}
