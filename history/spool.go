@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"time"
 )
 
 // A Spool keeps entries for the store without opening it: one small file
@@ -132,12 +133,31 @@ func spooled(dir string) []string {
 	return names
 }
 
+// removeStaleTemps deletes files a spooling process began and never
+// renamed (it died while writing: the entry was never complete). A live
+// writer renames its file within milliseconds; an hour is far past that.
+func removeStaleTemps(dir string) {
+	des, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, de := range des {
+		if !strings.HasPrefix(de.Name(), spoolTempPre) {
+			continue
+		}
+		if info, err := de.Info(); err == nil && time.Since(info.ModTime()) > time.Hour {
+			_ = os.Remove(filepath.Join(dir, de.Name()))
+		}
+	}
+}
+
 // importSpool moves the spooled entries into the store. An entry already
 // there (a previous import committed, then died before deleting its
 // file) is not added again: the same time to the nanosecond, request and
 // URL is the same exchange.
 func (s *Store) importSpool(ctx context.Context) error {
 	dir := SpoolDir(s.path)
+	removeStaleTemps(dir)
 	names := spooled(dir)
 	for len(names) > 0 {
 		batch := names[:min(len(names), spoolBatch)]

@@ -7,6 +7,7 @@ import (
 	"reflect"
 	"strings"
 	"testing"
+	"time"
 )
 
 func openSpoolTest(t *testing.T) (*Spool, string) {
@@ -144,5 +145,66 @@ func TestSpoolImportedByOpenStoreOnList(t *testing.T) {
 	list, err := s.List(context.Background(), Filter{})
 	if err != nil || len(list) != 1 || !strings.Contains(list[0].URL, "/") {
 		t.Fatalf("list: %+v, %v", list, err)
+	}
+}
+
+// A file a spooling process began and never finished is removed once it
+// is old; a recent one (a send writing now) is left alone.
+func TestSpoolStaleTempsRemoved(t *testing.T) {
+	_, path := openSpoolTest(t)
+	dir := SpoolDir(path)
+	stale, fresh := filepath.Join(dir, spoolTempPre+"1"), filepath.Join(dir, spoolTempPre+"2")
+	for _, p := range []string{stale, fresh} {
+		if err := os.WriteFile(p, []byte(spoolMagic), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-2 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	s, err := Open(path, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := os.Stat(stale); err == nil {
+		t.Error("an hour-old unfinished spool file was kept")
+	}
+	if _, err := os.Stat(fresh); err != nil {
+		t.Errorf("a spool file being written was removed: %v", err)
+	}
+}
+
+// Readers that open at once (two terminals) import every spooled entry
+// once between them.
+func TestSpoolConcurrentImportsAddOnce(t *testing.T) {
+	sp, path := openSpoolTest(t)
+	const n = 40
+	for i := 0; i < n; i++ {
+		mustSpool(t, sp, sampleEntry(i))
+	}
+	errs := make(chan error, 3)
+	for range 3 {
+		go func() {
+			s, err := Open(path, Options{})
+			if err == nil {
+				err = s.Close()
+			}
+			errs <- err
+		}()
+	}
+	for range 3 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	s, err := Open(path, Options{ReadOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if got, err := s.Count(context.Background(), Filter{}); err != nil || got != n {
+		t.Errorf("count %d, %v; want %d", got, err, n)
 	}
 }
