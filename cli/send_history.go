@@ -22,7 +22,7 @@ const spoolImportAt = 100
 func openSendHistory(stderr io.Writer) (workbench.Recorder, func()) {
 	path, err := history.DefaultPath(nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
+		warnNotKept(stderr, err)
 		return nil, func() {}
 	}
 	if path == "" {
@@ -30,7 +30,7 @@ func openSendHistory(stderr io.Writer) (workbench.Recorder, func()) {
 	}
 	sp, err := history.OpenSpool(path, history.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
+		warnNotKept(stderr, err)
 		return nil, func() {}
 	}
 	if sp.Pending() < spoolImportAt {
@@ -42,4 +42,9 @@ func openSendHistory(stderr io.Writer) (workbench.Recorder, func()) {
 		return h, func() { h.Close() }
 	}
 	return sp, func() {}
+}
+
+// warnNotKept is the one warning of a history that cannot be used.
+func warnNotKept(stderr io.Writer, err error) {
+	fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
 }
