@@ -51,7 +51,7 @@ export HOME=$work/home XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data XDG_C
 unset SIGSCOPE_HISTORY
 mkdir -p "$HOME"
 
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "n/a"}'; }
 summary=()
 
 if [ -z "$ONLY" ] || [ "$ONLY" = version ]; then
