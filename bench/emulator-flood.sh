@@ -8,8 +8,16 @@
 # emulator's peak resident memory (VmHWM) and what it still holds
 # afterwards (VmRSS), and how the requests were answered.
 #
+# First, the rate (issue 21: at least half a bare net/http server's): the
+# emulator's BenchmarkVerifiedRate (emulator/rate_bench_test.go) answers
+# correctly signed GETs on an AWS_IAM route and a bare net/http server the
+# same GETs, from one keep-alive client, in alternating rounds; RATE_COUNT
+# runs of RATE_N requests to each, each run printing both rates and their
+# ratio.
+#
 # Usage: bench/emulator-flood.sh                    (N=100, V=16, SIZE_MIB=10)
 #        SIGSCOPE=/path/to/sigscope bench/emulator-flood.sh   (skip the build)
+#        ONLY=rate|memory bench/emulator-flood.sh   (RATE_N=8000, RATE_COUNT=3)
 # Needs: go (unless SIGSCOPE is set), curl, Linux (/proc). Client memory is
 # not counted: curl streams the bad bodies from a file, and the valid ones
 # (which curl must hold to sign) are only V at once.
@@ -26,6 +34,18 @@ stop_emulator() {
 	emu_pid=
 }
 trap 'stop_emulator; rm -rf "$work"' EXIT
+
+ONLY=${ONLY:-}
+if [ -z "$ONLY" ] || [ "$ONLY" = rate ]; then
+	echo "== rate: verified signed GETs against a bare net/http server (ratio target >= 0.5)"
+	(cd "$root" && go test ./emulator -run '^$' -bench VerifiedRate -benchtime "${RATE_N:-8000}x" -count "${RATE_COUNT:-3}") |
+		awk '/^BenchmarkVerifiedRate/ {printf "bare %6.0f/s  emulator %6.0f/s  ratio %.2f\n", $5, $7, $9}' | tee "$work/rate.txt"
+	awk '{print $NF}' "$work/rate.txt" | sort -n |
+		awk '{v[NR]=$1} END {if (NR) printf "median ratio %.2f of %d runs\n", NR % 2 ? v[(NR+1)/2] : (v[NR/2] + v[NR/2+1]) / 2, NR}'
+	[ "$ONLY" = rate ] && exit 0
+	echo
+	echo "== memory under floods of large bodies"
+fi
 
 command -v curl >/dev/null || { echo "curl is required (apt-get install curl)" >&2; exit 1; }
 bin=${SIGSCOPE:-}

@@ -83,7 +83,8 @@ curl_cmd="curl -sS -f -o /dev/null --aws-sigv4 aws:amz:us-east-1:execute-api --u
 # once (remembered in the temporary cache), as a user confirms it once.
 $send_cmd --yes >/dev/null || { echo "sigscope send was not accepted by the emulator" >&2; exit 1; }
 $curl_cmd || { echo "curl --aws-sigv4 was not accepted by the emulator" >&2; exit 1; }
-[ -s "$XDG_DATA_HOME/sigscope/history.db" ] || { echo "sigscope send kept no history in $XDG_DATA_HOME" >&2; exit 1; }
+# A send spools its entry (history.Spool); the history command imports it.
+"$bin" history -o json --limit 1 | grep -q '"request": *"list"' || { echo "sigscope send kept no history in $XDG_DATA_HOME" >&2; exit 1; }
 
 "$work/cpuclock" -n "$N" -inittrace "${INITTRACE:-0}" send="$send_cmd" curl="$curl_cmd" | tee "$work/clock.txt"
 if [ "${BENCH_LOOP:-}" != 1 ] && command -v hyperfine >/dev/null; then
@@ -91,6 +92,9 @@ if [ "${BENCH_LOOP:-}" != 1 ] && command -v hyperfine >/dev/null; then
 	hyperfine -N --warmup 3 --runs "$N" --style basic "$send_cmd" "$curl_cmd"
 fi
 
+# Every timed send is in the history (cpuclock's warm-up runs too).
+kept=$("$bin" history -o json --limit 100000 | grep -c '"request": *"list"' || true)
+[ "$kept" -gt "$N" ] || { echo "the history holds $kept sends of the $N timed" >&2; exit 1; }
 read -r send_wall send_cpu < <(awk '$1 == "median" && $2 == "send" {print $3, $4}' "$work/clock.txt")
 read -r curl_wall curl_cpu < <(awk '$1 == "median" && $2 == "curl" {print $3, $4}' "$work/clock.txt")
 cpu_ratio=$(awk -v a="$send_cpu" -v b="$curl_cpu" 'BEGIN {printf "%.2f", a / b}')

@@ -25,7 +25,7 @@ import (
 func openHistory(stderr io.Writer) *history.Store {
 	path, err := history.DefaultPath(nil)
 	if err != nil {
-		fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
+		warnNotKept(stderr, err)
 		return nil
 	}
 	if path == "" {
@@ -33,7 +33,7 @@ func openHistory(stderr io.Writer) *history.Store {
 	}
 	s, err := history.Open(path, history.Options{})
 	if err != nil {
-		fmt.Fprintf(stderr, "sigscope: warning: %s; this run is not kept\n", termsafe.Line(err.Error()))
+		warnNotKept(stderr, err)
 		return nil
 	}
 	return s
@@ -184,7 +184,7 @@ func runHistoryList(cmd *cobra.Command, f *historyFlags, text string) error {
 		return err
 	}
 	filter.Text = text
-	if path, _ := history.DefaultPath(nil); path != "" && !fileExists(path) {
+	if path, _ := history.DefaultPath(nil); path != "" && !history.Exists(path) {
 		if f.output == "json" {
 			return writeJSONValue(cmd.OutOrStdout(), []history.Summary{})
 		}

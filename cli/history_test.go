@@ -27,10 +27,6 @@ func TestHistoryCommands(t *testing.T) {
 			t.Fatalf("send %s: %d %s", r, code, stderr)
 		}
 	}
-	if st, err := os.Stat(db); err != nil || st.Mode().Perm() != 0o600 {
-		t.Fatalf("history file: %v %v", st, err)
-	}
-
 	var list []struct {
 		ID       int64  `json:"id"`
 		Request  string `json:"request"`
@@ -40,6 +36,11 @@ func TestHistoryCommands(t *testing.T) {
 	out, stderr, code := hist("-o", "json")
 	if code != 0 {
 		t.Fatalf("history: %d %s", code, stderr)
+	}
+	// Sends spool their entries (history.Spool); the first reader made
+	// the database, private.
+	if st, err := os.Stat(db); err != nil || st.Mode().Perm() != 0o600 {
+		t.Fatalf("history file: %v %v", st, err)
 	}
 	mustJSON(t, out, &list)
 	if len(list) != 3 || list[0].Request != "teaching/Through a proxy (deliberate mismatch)" || !list[0].Mismatch || list[2].Status != 200 {

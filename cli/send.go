@@ -196,8 +196,8 @@ func runSend(cmd *cobra.Command, f *sendFlags, collectionPath, requestPath strin
 	if err := confirmTrust(newAnswers(cmd.InOrStdin(), cmd.ErrOrStderr()), wb, f.yes); err != nil {
 		return err
 	}
-	if h := openHistory(cmd.ErrOrStderr()); h != nil {
-		defer h.Close()
+	if h, closeHistory := openSendHistory(cmd.ErrOrStderr()); h != nil {
+		defer closeHistory()
 		wb.Env.History = h
 	}
 	run := workbench.Run{Mode: collections.AuthMode(f.authMode), NoCookies: f.noCookies, Timeout: f.timeout, CAFile: f.caFile, Follow: f.follow, ShowSecrets: f.showSecrets, Username: f.username, SpoolDir: f.spoolDir, Source: "send"}

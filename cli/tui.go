@@ -4,10 +4,11 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
-	"strings"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigscope/sigscope/history"
+	"github.com/sigscope/sigscope/internal/termsafe"
 	"github.com/sigscope/sigscope/tui"
 	"github.com/sigscope/sigscope/workbench"
 )
@@ -63,17 +64,20 @@ func runTUI(cmd *cobra.Command, f *rootFlags, args []string) error {
 	return tui.Run(ctx, cfg, cmd.InOrStdin(), probeFirstFrame(cmd.OutOrStdout()))
 }
 
-// withHistory gives the UI the user's history to record into and read;
-// one that cannot be opened is a warning in the status line.
+// withHistory gives the UI the user's history to record into and read,
+// opened by the UI after its first frame (lateHistory); one that cannot
+// be opened is a warning in the status line. SIGSCOPE_HISTORY=off (or no
+// place for it) is known at once.
 func withHistory(cfg *tui.Config) (closeIt func()) {
-	var warn strings.Builder
-	h := openHistory(&warn)
-	if w := strings.TrimSpace(strings.TrimPrefix(warn.String(), "sigscope: warning: ")); w != "" {
-		cfg.Warnings = append(cfg.Warnings, w)
-	}
-	if h == nil {
+	path, err := history.DefaultPath(nil)
+	if err != nil {
+		cfg.Warnings = append(cfg.Warnings, termsafe.Line(err.Error())+"; this run is not kept")
 		return func() {}
 	}
-	cfg.Env.History, cfg.History = h, h
-	return func() { h.Close() }
+	if path == "" {
+		return func() {}
+	}
+	h := newLateHistory()
+	cfg.Env.History, cfg.History, cfg.OpenHistory = h, h, h.open
+	return h.close
 }

@@ -13,7 +13,8 @@ import (
 // FirstFrameEnv names a file: when it is set, the terminal UI writes there
 // the wall clock (Unix nanoseconds) at which the first frame showing
 // FirstFrameTextEnv's text (any visible text when unset) had been written
-// to the terminal. bench/startup.sh stamps the time just before it starts
+// to the terminal, and after a space the CPU time the process had used by
+// then (nanoseconds; 0 where it is not measured). bench/startup.sh stamps the time just before it starts
 // sigscope and reads this one: the time a person waits for the first
 // screen, measured outside View and the update loop, from the bytes that
 // reach the terminal.
@@ -53,7 +54,7 @@ func (p *firstFrameProbe) Write(b []byte) (int, error) {
 		}
 		if p.text == "" && strings.TrimSpace(visible) != "" || p.text != "" && strings.Contains(visible, p.text) {
 			p.done = true
-			_ = os.WriteFile(p.path, []byte(strconv.FormatInt(time.Now().UnixNano(), 10)+"\n"), 0o600)
+			_ = os.WriteFile(p.path, []byte(strconv.FormatInt(time.Now().UnixNano(), 10)+" "+strconv.FormatInt(int64(processCPU()), 10)+"\n"), 0o600)
 		}
 	}
 	return n, err

@@ -54,7 +54,7 @@ func benchStore(b *testing.B, opts Options) *Store {
 				}
 				defer tx.Rollback()
 				for i := start; i < start+5000; i++ {
-					e := s.prepare(sampleEntry(i))
+					e := prepareEntry(sampleEntry(i), s.opts)
 					detail, err := encodeDetail(e)
 					if err != nil {
 						return err

@@ -27,7 +27,7 @@ func addAtV1(t *testing.T, tx *sql.Tx, entries ...*Entry) []int64 {
 	var ids []int64
 	s := &Store{opts: Options{}.withDefaults()}
 	for _, e := range entries {
-		kept := s.prepare(e)
+		kept := prepareEntry(e, s.opts)
 		detail, err := encodeDetail(kept)
 		if err != nil {
 			t.Fatal(err)

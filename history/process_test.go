@@ -73,7 +73,7 @@ func runHelper(mode string) int {
 			return 1
 		}
 		for i := n; i < n+3000; i++ {
-			e := s.prepare(sampleEntry(i))
+			e := prepareEntry(sampleEntry(i), s.opts)
 			detail, _ := encodeDetail(e)
 			id, err := insertEntry(ctx, tx, e, detail, entrySize(e, detail))
 			if err == nil {

@@ -223,8 +223,13 @@ const summaryColumns = `e.id, e.time, e.collection, e.request, e.environment, e.
 
 // List gives the entries matching f, newest first: in the order they
 // were recorded, which is the order they were sent except for exchanges
-// that overlapped. It reads the summary columns only.
+// that overlapped. It reads the summary columns only. A writable store
+// first imports what sends spooled since it opened (the UI stays open
+// while sends run in another terminal); one that fails stays spooled.
 func (s *Store) List(ctx context.Context, f Filter) ([]Summary, error) {
+	if !s.opts.ReadOnly {
+		_ = s.importSpool(ctx)
+	}
 	q, err := s.query(ctx, f)
 	if err != nil || q.none {
 		return nil, err

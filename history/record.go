@@ -30,12 +30,11 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	if s.opts.ReadOnly {
 		return 0, &UnavailableError{Path: s.path, Problem: "add: the history was opened read-only"}
 	}
-	kept := s.prepare(e)
+	kept := prepareEntry(e, s.opts)
 	detail, err := encodeDetail(kept)
 	if err != nil {
 		return 0, fmt.Errorf("history add %s: encode entry: %w", s.path, err)
 	}
-	size := entrySize(kept, detail)
 
 	// Writers of this process queue here rather than in SQLite's busy
 	// handler, which polls; other processes still meet the busy timeout.
@@ -46,8 +45,21 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 		return 0, classify(s.path, "add", err)
 	}
 	defer tx.Rollback()
-	ex := preparedTx{s, tx}
-	id, err := insertEntry(ctx, ex, kept, detail, size)
+	id, err := s.addIn(ctx, preparedTx{s, tx}, kept, detail)
+	if err != nil {
+		return 0, err
+	}
+	if err := tx.Commit(); err != nil {
+		return 0, classify(s.path, "add", err)
+	}
+	e.ID = id
+	return id, nil
+}
+
+// addIn writes a prepared entry's rows, its full-text index and the
+// retention it calls for, in the caller's transaction.
+func (s *Store) addIn(ctx context.Context, ex preparedTx, kept *Entry, detail []byte) (int64, error) {
+	id, err := insertEntry(ctx, ex, kept, detail, entrySize(kept, detail))
 	if err != nil {
 		return 0, classify(s.path, "add", err)
 	}
@@ -57,23 +69,19 @@ func (s *Store) Add(ctx context.Context, e *Entry) (int64, error) {
 	if err := s.retain(ctx, ex, id); err != nil {
 		return 0, classify(s.path, "add: retention", err)
 	}
-	if err := tx.Commit(); err != nil {
-		return 0, classify(s.path, "add", err)
-	}
-	e.ID = id
 	return id, nil
 }
 
-// prepare is the entry as it will be stored: a shallow copy with the
-// time set and the bodies cut to the limit.
-func (s *Store) prepare(e *Entry) *Entry {
+// prepareEntry is the entry as it will be stored: a shallow copy with
+// the time set and the bodies cut to the limit (opts with defaults).
+func prepareEntry(e *Entry, opts Options) *Entry {
 	c := *e
 	if c.Time.IsZero() {
 		c.Time = time.Now()
 	}
 	c.Time = c.Time.UTC()
-	c.RequestBody = limitBody(c.RequestBody, s.opts.MaxBody)
-	c.ResponseBody = limitBody(c.ResponseBody, s.opts.MaxBody)
+	c.RequestBody = limitBody(c.RequestBody, opts.MaxBody)
+	c.ResponseBody = limitBody(c.ResponseBody, opts.MaxBody)
 	return &c
 }
 

@@ -110,7 +110,7 @@ func TestMigration5Checks(t *testing.T) {
 	old.Source, old.Request, old.Status, old.Mismatch = "run A", "pets/get", 200, false
 	buildAt(t, path, 4, func(tx *sql.Tx) {
 		s := &Store{opts: Options{}.withDefaults()}
-		kept := s.prepare(old)
+		kept := prepareEntry(old, s.opts)
 		detail, err := encodeDetail(kept)
 		if err != nil {
 			t.Fatal(err)

@@ -90,6 +90,10 @@ func Open(path string, opts Options) (*Store, error) {
 		return nil, fmt.Errorf("history %s: %w", path, err)
 	}
 	opts = opts.withDefaults()
+	if opts.ReadOnly {
+		// What sends spooled since the last writable Open is shown too.
+		drainSpool(abs, opts)
+	}
 	if err := prepareFile(abs, opts.ReadOnly); err != nil {
 		return nil, err
 	}
@@ -117,6 +121,10 @@ func Open(path string, opts Options) (*Store, error) {
 			return nil, classify(abs, "open", err)
 		}
 		tightenModes(abs)
+		if err := s.importSpool(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return s, nil
 }

@@ -96,13 +96,28 @@ func (m *Model) loaded(msg loadedMsg) tea.Cmd {
 		m.setStatus(fmt.Sprintf("%d collection(s) did not load: see the Request pane", len(m.errs)), false)
 	}
 	m.rebuildPreview()
-	cmds := []tea.Cmd{m.selectionChanged(), m.refreshLogins()}
+	cmds := []tea.Cmd{m.selectionChanged(), m.refreshLogins(), m.openHistory()}
 	if after != nil && after.folder {
 		// A folder renamed keeps the cursor; the panes keep the request
 		// they show.
 		m.tree.selectFolder(after.coll, after.key)
 	}
 	return tea.Batch(cmds...)
+}
+
+// historyOpenedMsg says cfg.OpenHistory returned, with its warning.
+type historyOpenedMsg struct{ warning string }
+
+// openHistory runs cfg.OpenHistory once, a frame after the collections
+// loaded: that frame is drawn first (the renderer writes on its own
+// ticker), the history's SQLite opens after it.
+func (m *Model) openHistory() tea.Cmd {
+	if m.cfg.OpenHistory == nil || m.historyOpened {
+		return nil
+	}
+	m.historyOpened = true
+	open := m.cfg.OpenHistory
+	return tea.Tick(time.Second/60, func(time.Time) tea.Msg { return historyOpenedMsg{warning: open()} })
 }
 
 // refreshLogins asks every collection with a Cognito profile who is

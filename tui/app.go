@@ -54,6 +54,11 @@ type Config struct {
 	Settings *settings.Settings
 	// History is read by H; Env.History records into it. Nil: no history.
 	History HistoryReader
+	// OpenHistory, when set, opens History (and Env.History) in a
+	// command once the collections are on screen: opening SQLite must not
+	// delay the first frame. Both wait for it until it returns; what it
+	// returns is a warning for the status line ("" when all went well).
+	OpenHistory func() (warning string)
 	// Warnings are shown in the status line once the UI is up (a history
 	// that could not be opened).
 	Warnings []string
@@ -146,8 +151,9 @@ type Model struct {
 	editing   *editor
 	editDelay time.Duration
 
-	history   HistoryReader
-	replaySeq int // of the last replay asked for: an older check is dropped
+	history       HistoryReader
+	historyOpened bool // cfg.OpenHistory was started
+	replaySeq     int  // of the last replay asked for: an older check is dropped
 
 	overlays []overlay
 	// still stops the spinner and the header's clock: tests render

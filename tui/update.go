@@ -49,6 +49,11 @@ func (m *Model) Update(msg tea.Msg) (tea.Model, tea.Cmd) {
 		return m, tea.Batch(cmd, m.updateOverlayMsg(msg))
 	case loadedMsg:
 		return m, m.loaded(msg)
+	case historyOpenedMsg:
+		if msg.warning != "" {
+			m.setStatus(msg.warning, false)
+		}
+		return m, nil
 	case savedMsg:
 		return m, m.saved(msg)
 	case savedAllMsg:

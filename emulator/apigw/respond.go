@@ -6,6 +6,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"strconv"
+	"sync"
 )
 
 // Error types API Gateway names in x-amzn-ErrorType.
@@ -75,10 +77,28 @@ func marshalJSON(v any) []byte {
 	return bytes.TrimRight(buf.Bytes(), "\n")
 }
 
+// jsonBuffers are writeJSON's encoding buffers, reused across requests;
+// one grown past 1 MiB (a large echo) is left to the collector.
+var jsonBuffers = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
 func writeJSON(w http.ResponseWriter, status int, v any) {
+	buf := jsonBuffers.Get().(*bytes.Buffer)
+	buf.Reset()
+	defer func() {
+		if buf.Cap() <= 1<<20 {
+			jsonBuffers.Put(buf)
+		}
+	}()
+	out := []byte(`{"message":"Internal server error"}`)
+	enc := json.NewEncoder(buf)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err == nil {
+		out = bytes.TrimRight(buf.Bytes(), "\n")
+	}
 	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
-	_, _ = w.Write(marshalJSON(v))
+	_, _ = w.Write(out)
 }
 
 func writeError(w http.ResponseWriter, e *apiError) {

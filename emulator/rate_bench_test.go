@@ -1,0 +1,127 @@
+package emulator
+
+import (
+	"context"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/aws/aws-sdk-go-v2/aws"
+	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+)
+
+// BenchmarkVerifiedRate is issue 21's emulator figure: the rate at which
+// the emulator answers correctly signed GETs on an AWS_IAM route
+// (signature verified, IAM policy evaluated, the echo answered) against
+// a bare net/http server answering the same GETs, on the same machine,
+// with the same keep-alive client: b.N requests to each, in rounds that
+// alternate (bare, emulator, bare, ...) so that a change of the
+// machine's load falls on both. Goal: ratio >= 0.5.
+//
+//	go test ./emulator -run '^$' -bench VerifiedRate -benchtime 4000x
+func BenchmarkVerifiedRate(b *testing.B) {
+	const parallel, rounds = 8, 4
+	// The request log goes to a file, as `sigscope emulator` writes it
+	// to its standard error: a line per request is part of the cost.
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devNull.Close()
+	srv, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", Log: devNull})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	body := []byte(`{"pets":[{"id":1,"name":"Rex"},{"id":2,"name":"Tom"}]}`)
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		b.Fatal(err)
+	}
+	bare := &http.Server{Handler: http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	})}
+	go bare.Serve(ln)
+	defer bare.Close()
+
+	cfg := DefaultConfig()
+	creds := aws.Credentials{AccessKeyID: cfg.Credentials[0].AccessKeyID, SecretAccessKey: cfg.Credentials[0].SecretAccessKey}
+	// One signature serves every request (it stays valid for minutes),
+	// as a load generator replays one signed request.
+	signed, err := http.NewRequest("GET", srv.URL+"/prod/pets?limit=10", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, signed, emptySHA, "execute-api", cfg.Region, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: parallel}}
+	defer hc.CloseIdleConnections()
+	get := func(url string, header http.Header) error {
+		req, err := http.NewRequest("GET", url, nil)
+		if err != nil {
+			return err
+		}
+		for k, v := range header {
+			req.Header[k] = v
+		}
+		res, err := hc.Do(req)
+		if err != nil {
+			return err
+		}
+		_, _ = io.Copy(io.Discard, res.Body)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK {
+			return &statusError{res.StatusCode}
+		}
+		return nil
+	}
+	// flood sends n requests from parallel clients and returns the time.
+	flood := func(url string, header http.Header, n int) time.Duration {
+		var next atomic.Int64
+		var wg sync.WaitGroup
+		var failed atomic.Value
+		start := time.Now()
+		for range parallel {
+			wg.Go(func() {
+				for next.Add(1) <= int64(n) {
+					if err := get(url, header); err != nil {
+						failed.Store(err)
+						return
+					}
+				}
+			})
+		}
+		wg.Wait()
+		if err, _ := failed.Load().(error); err != nil {
+			b.Fatalf("%s: %v", url, err)
+		}
+		return time.Since(start)
+	}
+	bareURL := "http://" + ln.Addr().String() + "/prod/pets?limit=10"
+	flood(bareURL, nil, 2*parallel) // connections open, handlers warm
+	flood(signed.URL.String(), signed.Header, 2*parallel)
+	b.ResetTimer()
+	var tBare, tEmu time.Duration
+	per := max(b.N/rounds, 1)
+	for range rounds {
+		tBare += flood(bareURL, nil, per)
+		tEmu += flood(signed.URL.String(), signed.Header, per)
+	}
+	b.StopTimer()
+	n := float64(per * rounds)
+	bareRate, emuRate := n/tBare.Seconds(), n/tEmu.Seconds()
+	b.ReportMetric(bareRate, "bare-req/s")
+	b.ReportMetric(emuRate, "emulator-req/s")
+	b.ReportMetric(emuRate/bareRate, "ratio")
+}
+
+type statusError struct{ code int }
+
+func (e *statusError) Error() string { return http.StatusText(e.code) }
