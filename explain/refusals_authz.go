@@ -25,16 +25,19 @@ const (
 	CauseAPIKey         = "api-key"
 	CauseUsagePlan      = "usage-plan"
 	CauseResourcePolicy = "resource-policy"
+	CauseARNMismatch    = "arn-not-this-request"
 )
 
 func init() {
-	for id, c := range map[string]struct{ title, fix string }{
-		CauseAuthorizer:     {"the Lambda authorizer refused the request", "send the identity source the authorizer reads (the header of a TOKEN authorizer, every header and query parameter of a REQUEST one), matching its validation regex; a policy it returns must allow execute-api:Invoke on this method's ARN, and a cached policy is reused for every method until its TTL ends: return a policy covering the API (arn:…:API-ID/*) or turn the cache off"},
-		CauseAPIKey:         {"the API key is missing, wrong, disabled or in no usage plan", "send the key's value in x-api-key (not its id, not Authorization); the key must be enabled and attached to a usage plan that includes this API and stage"},
-		CauseUsagePlan:      {"the usage plan's throttle or quota is used up", "slow down and retry with backoff (throttle), or wait for the quota period to end or raise the plan's limit (quota)"},
-		CauseResourcePolicy: {"the API's resource policy refused the caller", "the resource policy must allow this caller (Principal, or \"*\" for unsigned callers) execute-api:Invoke on this method's ARN, and no Deny in it may match (source IP, VPC endpoint conditions)"},
+	// In a fixed order: a cause's prior breaks ties between causes.
+	for _, c := range []struct{ id, title, fix string }{
+		{CauseAuthorizer, "the Lambda authorizer refused the request", "send the identity source the authorizer reads (the header of a TOKEN authorizer, every header and query parameter of a REQUEST one), matching its validation regex; a policy it returns must allow execute-api:Invoke on this method's ARN, and a cached policy is reused for every method until its TTL ends: return a policy covering the API (arn:…:API-ID/*) or turn the cache off"},
+		{CauseAPIKey, "the API key is missing, wrong, disabled or in no usage plan", "send the key's value in x-api-key (not its id, not Authorization); the key must be enabled and attached to a usage plan that includes this API and stage"},
+		{CauseUsagePlan, "the usage plan's throttle or quota is used up", "slow down and retry with backoff (throttle), or wait for the quota period to end or raise the plan's limit (quota)"},
+		{CauseResourcePolicy, "the API's resource policy refused the caller", "the resource policy must allow this caller (Principal, or \"*\" for unsigned callers) execute-api:Invoke on this method's ARN, and no Deny in it may match (source IP, VPC endpoint conditions)"},
+		{CauseARNMismatch, "the ARN in the answer is not this request's", "AWS checked the ARN it names: if a proxy, a custom domain's base path mapping or a rewrite changed the method or path on the way, the policy must allow that ARN (the statement above does); otherwise this answer belongs to another request"},
 	} {
-		catalog[id] = struct {
+		catalog[c.id] = struct {
 			title, fix string
 			prior      int
 		}{c.title, c.fix, 19 + len(catalog)}
@@ -130,16 +133,12 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	switch {
 	case anonymous && pd.Explicit:
 		layer = r.add(CauseResourcePolicy, weightCertain, "the caller did not sign (User: anonymous), so only the API's resource policy judged it, and one of its Deny statements matches %s", pd.Resource)
-		d.Hint = "the API's resource policy explicitly denies unsigned callers this method: find the Deny statement that matches (often a source IP or VPC endpoint condition) and narrow it; an Allow cannot override a Deny"
 	case anonymous:
 		layer = r.add(CauseResourcePolicy, weightCertain, "the caller did not sign (User: anonymous), so only the API's resource policy can allow it, and none of its statements allows %s", pd.Resource)
-		d.Hint = "the API's resource policy does not allow unsigned callers this method: add an Allow for Principal \"*\" on this ARN, or sign the request if the route uses AWS_IAM"
 	case pd.Explicit:
 		layer = r.add(CausePermission, weightCertain, "a Deny statement matches %s for %s: in the caller's identity policies, the API's resource policy, a permissions boundary or an SCP; an Allow cannot override it", pd.Resource, pd.Principal)
-		d.Hint = "a Deny statement matches this call: remove or narrow it (the caller's policies, the API's resource policy, a permissions boundary, an SCP); adding an Allow does not help"
 	default:
 		layer = r.add(CausePermission, weightCertain, "no statement allows %s %s on %s: neither the caller's identity policies nor the API's resource policy", pd.Principal, pd.Action, pd.Resource)
-		d.Hint = "no policy allows this caller execute-api:Invoke on this method's ARN: add the statement below to the caller's policy (for identity-pool credentials, to the pool's authenticated or unauthenticated role)"
 	}
 	layer.Quotes = msg
 	if pd.Because != "" {
@@ -147,11 +146,10 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	}
 	if why := emulatorDecision(e); why != "" {
 		layer.Evidence += "; the emulator says: " + why
-		d.Hint += " (the emulator: " + why + ")"
 	}
 	if pd.Method != "" {
 		if diff := arnAgainstRequest(e, pd); diff != "" {
-			c := r.add(CauseRoute, weightStrong, "%s", diff)
+			c := r.add(CauseARNMismatch, weightStrong, "%s", diff)
 			if need := neededARN(e, pd); need != "" {
 				c.Evidence += "; this request needs execute-api:Invoke on " + need
 			}
@@ -159,10 +157,52 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 			layer.Evidence += fmt.Sprintf("; the ARN is this request's (stage %s, %s %s)", pd.Stage, pd.Method, pd.Path)
 		}
 	}
-	if !pd.Explicit {
+	// send's hint is the fix itself: it names the statement to remove, or
+	// the statement to add and where.
+	switch {
+	case pd.Explicit && anonymous:
+		layer.Fix = removeDenyFix(pd, emulatorDecision(e))
+		d.Hint = "the API's resource policy explicitly denies unsigned callers this method: " + layer.Fix
+	case pd.Explicit:
+		layer.Fix = removeDenyFix(pd, emulatorDecision(e))
+		d.Hint = "a Deny statement matches this call: " + layer.Fix
+	case anonymous:
 		layer.Fix = minimalStatementFix(pd)
+		d.Hint = "the API's resource policy does not allow unsigned callers this method: " + layer.Fix + "; or sign the request, if the route uses AWS_IAM"
+	default:
+		layer.Fix = minimalStatementFix(pd)
+		d.Hint = "no policy allows " + pd.Principal + " " + pd.Action + " on " + pd.Resource + ": " + layer.Fix
 	}
 	return true
+}
+
+// denyingStatementRE reads the emulator's decision on an explicit deny:
+// "POLICY, statement "SID" denies …" (or "statement N" without a Sid).
+var denyingStatementRE = lazyre.New(`^(.+), statement ("[^"]*"|\d+) denies `)
+
+// removeDenyFix is what to do about an explicit deny: an Allow cannot
+// override a Deny, so the Deny must go or stop matching. The emulator
+// names the statement; AWS does not, so then it says where to look.
+func removeDenyFix(pd PolicyDenial, decision string) string {
+	if m := denyingStatementRE.FindStringSubmatch(decision); m != nil {
+		return fmt.Sprintf("remove the Deny statement %s from %s, or narrow it (its Resource, Action or a Condition) so that it no longer matches execute-api:Invoke on %s; adding an Allow does not help: an explicit Deny wins", m[2], m[1], pd.Resource)
+	}
+	where := "the caller's identity policies (" + pd.Principal + "), the API's resource policy, a permissions boundary or an SCP"
+	switch {
+	case pd.Principal == "anonymous":
+		where = "the API's resource policy (unsigned callers are judged by it alone; look at its source IP and VPC endpoint conditions)"
+	case strings.Contains(pd.Principal, ":assumed-role/"):
+		where = "the policies of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role), the API's resource policy, a permissions boundary or an SCP"
+	}
+	return fmt.Sprintf("find the Deny statement whose Action and Resource match %s on %s in %s, and remove it or narrow it so that it no longer matches; adding an Allow does not help: an explicit Deny wins", pd.Action, pd.Resource, where)
+}
+
+// roleOfSession is the role arn:aws:iam::ACCOUNT:role/ROLE whose session
+// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is.
+func roleOfSession(principal string) string {
+	acct, rest, _ := strings.Cut(strings.TrimPrefix(principal, "arn:aws:sts::"), ":assumed-role/")
+	role, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, role)
 }
 
 // minimalStatementFix is the smallest statement that allows the call, and
@@ -180,9 +220,7 @@ func minimalStatementFix(pd PolicyDenial) string {
 	case pd.Principal == "anonymous":
 		where, resourcePolicy = "the API's resource policy", true
 	case strings.Contains(pd.Principal, ":assumed-role/"):
-		acct, rest, _ := strings.Cut(strings.TrimPrefix(pd.Principal, "arn:aws:sts::"), ":assumed-role/")
-		role, _, _ := strings.Cut(rest, "/")
-		where = fmt.Sprintf("a policy of the role arn:aws:iam::%s:role/%s (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role)", acct, role)
+		where = "a policy of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role)"
 	}
 	st := iampolicy.MinimalAllow(req, resourcePolicy)
 	// On one line: the UI shows a cause's fix escaped, line breaks too.

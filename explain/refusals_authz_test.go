@@ -83,13 +83,13 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 		hint     string
 	}{
 		{"implicit deny", "GET", "/teaching/iam", ro, nil, KindAccessDenied, CausePermission,
-			[]string{"no statement allows arn:aws:iam::123456789012:user/sigscope-readonly", "the emulator says: no statement allows", "the ARN is this request's (stage prod, GET /teaching/iam)"}, "add the statement below"},
+			[]string{"no statement allows arn:aws:iam::123456789012:user/sigscope-readonly", "the emulator says: no statement allows", "the ARN is this request's (stage prod, GET /teaching/iam)"}, `add to the caller's identity policy (arn:aws:iam::123456789012:user/sigscope-readonly): { "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam" }`},
 		{"explicit deny", "GET", "/teaching/iam-denied", ro, nil, KindAccessDenied, CausePermission,
-			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, "adding an Allow does not help"},
+			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, `remove the Deny statement "NeverThis" from user sigscope-readonly`},
 		{"anonymous explicit", "GET", "/teaching/blocked", nil, nil, KindAccessDenied, CauseResourcePolicy,
-			[]string{"one of its Deny statements matches", `statement "NoBlocked"`}, "explicitly denies unsigned callers"},
+			[]string{"one of its Deny statements matches", `statement "NoBlocked"`}, `explicitly denies unsigned callers this method: remove the Deny statement "NoBlocked" from the API's resource policy`},
 		{"anonymous implicit", "GET", "/teaching/unlisted", nil, nil, KindAccessDenied, CauseResourcePolicy,
-			[]string{"none of its statements allows"}, "Principal \"*\""},
+			[]string{"none of its statements allows"}, `add to the API's resource policy: { "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/unlisted" }`},
 		{"no route", "GET", "/teaching/nowhere", nil, nil, KindMissingToken, CauseRoute, nil, "it is the route, not a token"},
 		{"API key", "GET", "/teaching/keyed", nil, nil, KindAPIKey, CauseAPIKey, []string{"the request sent no x-api-key header"}, "x-api-key"},
 		{"authorizer 401", "GET", "/teaching/lambda", nil, nil, KindUnauthorized, CauseAuthorizer,
@@ -119,6 +119,11 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 			}
 			if !strings.Contains(d.Hint, c.hint) {
 				t.Errorf("hint %q lacks %q", d.Hint, c.hint)
+			}
+			// The fix agrees with the hint: a Deny is removed, never
+			// answered with an Allow.
+			if fix := d.Causes[0].Fix; strings.Contains(c.name, "explicit") && (!strings.Contains(fix, "remove the Deny statement") || strings.Contains(fix, "allow the action")) {
+				t.Errorf("fix %q: want the Deny statement removed", fix)
 			}
 		})
 	}
@@ -179,7 +184,7 @@ func TestDenialARNAgainstRequest(t *testing.T) {
 	d, _ := Explain(Input{Body: []byte(msg), Request: &sign.Request{Method: "POST", Host: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", Path: "/prod/pets"}})
 	found := false
 	for _, c := range d.Causes {
-		if c.ID == CauseRoute && strings.Contains(c.Evidence, "method GET, the request's is POST") {
+		if c.ID == CauseARNMismatch && strings.Contains(c.Evidence, "method GET, the request's is POST") {
 			found = true
 		}
 	}
@@ -189,7 +194,7 @@ func TestDenialARNAgainstRequest(t *testing.T) {
 	// A custom domain's base path hides the stage: the path still agrees.
 	d, _ = Explain(Input{Body: []byte(msg), Request: &sign.Request{Method: "GET", Host: "api.example.com", Path: "/pets"}})
 	for _, c := range d.Causes {
-		if c.ID == CauseRoute {
+		if c.ID == CauseARNMismatch {
 			t.Errorf("a custom domain's path read as another request's: %s", c.Evidence)
 		}
 	}
