@@ -304,12 +304,20 @@ func authzRefusal(r *ranking, e *Evidence, d *Diagnosis) {
 	switch a.Kind {
 	case KindAuthorizerDenied:
 		if strings.Contains(a.Message, "explicit deny") {
-			r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy with a Deny that matches this method").Quotes = msg
+			c := r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy with a Deny that matches this method")
+			c.Quotes = msg
+			c.Fix = "send a token (or identity source) the authorizer allows, or change the authorizer's code or the policy it returns for this token; an Allow beside its Deny does not help"
+			d.Hint = "the Lambda authorizer decided to refuse this caller (a Deny in its policy): " + c.Fix
 		} else {
 			r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy in which no statement allows this method's ARN (often one cached from another method)").Quotes = msg
 		}
 	case KindAuthorizerConfig:
-		r.add(CauseAuthorizer, weightCertain, "API Gateway answers 500 AuthorizerConfigurationException when the authorizer's output cannot be used or the authorizer cannot be invoked").Quotes = msg
+		c := r.add(CauseAuthorizer, weightCertain, "API Gateway answers 500 AuthorizerConfigurationException when the authorizer's output cannot be used or the authorizer cannot be invoked")
+		c.Quotes = msg
+		if why := emulatorDecision(e); strings.Contains(why, "did not answer within") || strings.Contains(why, "timeout") {
+			c.Fix = "make the authorizer answer sooner (a cold start, a slow call it makes) or raise its timeout; API Gateway answers 500 rather than wait"
+			d.Hint = "the Lambda authorizer did not answer in time: " + c.Fix
+		}
 	case KindAPIKey:
 		c := r.add(CauseAPIKey, weightCertain, "API Gateway answers a bare \"Forbidden\" (ForbiddenException) when a method requires an API key and the request has none that is valid")
 		c.Quotes = msg
