@@ -9,7 +9,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
 )
 
@@ -30,18 +29,13 @@ func TestGetCallerIdentityRoutes(t *testing.T) {
 	}
 
 	anon := aws.AnonymousCredentials{}
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
-	login, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(demoWebClient),
-		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	idToken, _ := demoTokens(t, srv)
 	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
 	for _, c := range []struct {
 		name, role string
 		logins     map[string]string
 	}{
-		{"logged in", "sigscope-demo-auth", map[string]string{"cognito-idp.us-east-1.amazonaws.com/" + demoPool: aws.ToString(login.AuthenticationResult.IdToken)}},
+		{"logged in", "sigscope-demo-auth", map[string]string{"cognito-idp.us-east-1.amazonaws.com/" + demoPool: idToken}},
 		{"guest", "sigscope-demo-guest", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
