@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -10,6 +11,7 @@ import (
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // TestGetCallerIdentityRoutes: a call signed for sts reaches STS, which
@@ -57,12 +59,20 @@ func TestGetCallerIdentityRoutes(t *testing.T) {
 				aws.ToString(out.Account) != "123456789012" {
 				t.Errorf("got %s %s %s", aws.ToString(out.Arn), aws.ToString(out.UserId), aws.ToString(out.Account))
 			}
-			// Identity-pool keys sign Admin* calls too (their policies are
-			// not evaluated there).
+			// Identity-pool keys sign Admin* calls too, judged by their
+			// role's policies: the authenticated role's (role_policies)
+			// allow execute-api only; the guest role has none configured,
+			// so the emulator lets it call everything.
 			admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
 				Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(k.AccessKeyId), aws.ToString(k.SecretKey), aws.ToString(k.SessionToken))})
-			if _, err := admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(demoPool), Username: aws.String("demo")}); err != nil {
-				t.Errorf("AdminGetUser with identity-pool keys: %v", err)
+			_, err = admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(demoPool), Username: aws.String("demo")})
+			var api smithy.APIError
+			switch denied := errors.As(err, &api) && api.ErrorCode() == "AccessDeniedException" &&
+				strings.HasPrefix(api.ErrorMessage(), "User: arn:aws:sts::123456789012:assumed-role/"+c.role+"/CognitoIdentityCredentials is not authorized to perform: cognito-idp:AdminGetUser"); {
+			case c.role == "sigscope-demo-auth" && !denied:
+				t.Errorf("AdminGetUser with the authenticated role's keys: %v, want AccessDeniedException", err)
+			case c.role == "sigscope-demo-guest" && err != nil:
+				t.Errorf("AdminGetUser with the guest role's keys: %v", err)
 			}
 		})
 	}

@@ -85,7 +85,7 @@ func describeAuthz(k Kind) string {
 
 // accessDeniedRE reads "User: P is not authorized to perform: A on
 // resource: R[ with an explicit deny][ because …]".
-var accessDeniedRE = lazyre.New(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny)?(?:\s+because\s+(.*?))?\.?$`)
+var accessDeniedRE = lazyre.New(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny(?:\s+in an? ([\w-]+) policy)?)?(?:\s+because\s+(.*?))?\.?$`)
 
 // executeAPIARN is arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH.
 var executeAPIARN = lazyre.New(`^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9*]+):([^/]+)/([^/]+)/([^/]+)(/.*)?$`)
@@ -97,6 +97,7 @@ type PolicyDenial struct {
 	Resource  string
 	Explicit  bool
 	Because   string // IAM's newer "because no identity-based policy allows …"
+	DenyIn    string // IAM's newer "with an explicit deny in an identity-based policy": identity-based, resource-based…
 	// The resource ARN's parts, for execute-api.
 	Region, Account, APIID, Stage, Method, Path string
 }
@@ -107,7 +108,7 @@ func ReadPolicyDenial(msg string) (PolicyDenial, bool) {
 	if m == nil {
 		return PolicyDenial{}, false
 	}
-	d := PolicyDenial{Principal: m[1], Action: m[2], Resource: m[3], Because: m[4], Explicit: strings.Contains(msg, "with an explicit deny")}
+	d := PolicyDenial{Principal: m[1], Action: m[2], Resource: m[3], DenyIn: m[4], Because: m[5], Explicit: strings.Contains(msg, "with an explicit deny")}
 	if a := executeAPIARN.FindStringSubmatch(d.Resource); a != nil {
 		d.Region, d.Account, d.APIID, d.Stage, d.Method, d.Path = a[2], a[3], a[4], a[5], a[6], a[7]
 		if d.Path == "" {
@@ -187,12 +188,23 @@ func removeDenyFix(pd PolicyDenial, decision string) string {
 	if m := denyingStatementRE.FindStringSubmatch(decision); m != nil {
 		return fmt.Sprintf("remove the Deny statement %s from %s, or narrow it (its Resource, Action or a Condition) so that it no longer matches execute-api:Invoke on %s; adding an Allow does not help: an explicit Deny wins", m[2], m[1], pd.Resource)
 	}
-	where := "the caller's identity policies (" + pd.Principal + "), the API's resource policy, a permissions boundary or an SCP"
+	resourcePolicy := "the API's resource policy"
+	if !strings.HasPrefix(pd.Action, "execute-api:") {
+		resourcePolicy = "the resource's own policy"
+	}
+	where := "the caller's identity policies (" + pd.Principal + "), " + resourcePolicy + ", a permissions boundary or an SCP"
 	switch {
+	case pd.DenyIn == "identity-based":
+		where = "the caller's identity policies (" + pd.Principal + ")"
+		if strings.Contains(pd.Principal, ":assumed-role/") {
+			where = "the policies of the role " + roleOfSession(pd.Principal)
+		}
+	case pd.DenyIn == "resource-based":
+		where = resourcePolicy
 	case pd.Principal == "anonymous":
 		where = "the API's resource policy (unsigned callers are judged by it alone; look at its source IP and VPC endpoint conditions)"
 	case strings.Contains(pd.Principal, ":assumed-role/"):
-		where = "the policies of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role), the API's resource policy, a permissions boundary or an SCP"
+		where = "the policies of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role), " + resourcePolicy + ", a permissions boundary or an SCP"
 	}
 	return fmt.Sprintf("find the Deny statement whose Action and Resource match %s on %s in %s, and remove it or narrow it so that it no longer matches; adding an Allow does not help: an explicit Deny wins", pd.Action, pd.Resource, where)
 }

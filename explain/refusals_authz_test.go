@@ -199,3 +199,29 @@ func TestDenialARNAgainstRequest(t *testing.T) {
 		}
 	}
 }
+
+// TestDenialOfAnotherService: IAM's newer wording (Cognito's Admin* calls
+// answer it, 400 AccessDeniedException: "… because no identity-based
+// policy allows the ACTION action", "… with an explicit deny in an
+// identity-based policy"; IAM User Guide, "Troubleshoot access denied
+// error messages") is read as the gateway's is: the statement to add for
+// the action and resource it names, and for a Deny the kind of policy it
+// is in, never an API's resource policy.
+func TestDenialOfAnotherService(t *testing.T) {
+	pool := "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Demo1"
+	implicit := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/user-reader is not authorized to perform: cognito-idp:AdminCreateUser on resource: ` + pool + ` because no identity-based policy allows the cognito-idp:AdminCreateUser action"}`
+	d, ok := Explain(Input{Body: []byte(implicit)})
+	want := `add to the caller's identity policy (arn:aws:iam::123456789012:user/user-reader): { "Effect": "Allow", "Action": "cognito-idp:AdminCreateUser", "Resource": "` + pool + `" }`
+	if !ok || d.Kind != KindAccessDenied || d.Layer != LayerPolicy || len(d.Causes) == 0 || d.Causes[0].Fix != want {
+		t.Fatalf("implicit: %+v\nwant the fix %s", d, want)
+	}
+	explicit := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/user-reader is not authorized to perform: cognito-idp:AdminDeleteUser on resource: ` + pool + ` with an explicit deny in an identity-based policy"}`
+	d, ok = Explain(Input{Body: []byte(explicit)})
+	if !ok || d.Kind != KindAccessDenied || len(d.Causes) == 0 {
+		t.Fatalf("explicit: %+v", d)
+	}
+	fix := d.Causes[0].Fix
+	if !strings.Contains(fix, "in the caller's identity policies (arn:aws:iam::123456789012:user/user-reader), and remove it or narrow it") || strings.Contains(fix, "API's resource policy") || !strings.Contains(fix, "cognito-idp:AdminDeleteUser on "+pool) {
+		t.Errorf("explicit fix %q", fix)
+	}
+}

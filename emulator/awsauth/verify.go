@@ -23,6 +23,8 @@ import (
 	"time"
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
+
+	"github.com/sigscope/sigscope/emulator/iampolicy"
 )
 
 const (
@@ -45,6 +47,11 @@ type Credential struct {
 	SecretAccessKey string
 	SessionToken    string    // empty for long-term keys
 	Expiration      time.Time // zero: never expires
+	// Who the key is and the identity policies it acts under (Authorize);
+	// Restricted is false for a caller the emulator lets call everything.
+	Principal  iampolicy.Principal
+	Policies   []iampolicy.Named
+	Restricted bool
 }
 
 // Lookup finds the credential behind an access key id.
