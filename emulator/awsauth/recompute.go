@@ -27,6 +27,9 @@ type Signing struct {
 	// Presigned signs the query (X-Amz-Signature dropped) instead of the
 	// Authorization header.
 	Presigned bool
+	// S3Path, when set, is the path already canonical as S3 reads it
+	// (awsrule.S3Path), signed as it is: S3 does not escape it again.
+	S3Path string
 }
 
 // Recomputed is the signature the server computes, with the canonical
@@ -42,12 +45,16 @@ type Recomputed struct {
 // normalized, still escaped, then escaped once more by the signer); the
 // query as RFC 3986 says ('+' is a plus: the SDK form-decodes, so it gets
 // '+' and ';' escaped, and a client that signed a raw '+' as a space is
-// refused here, as AWS refuses it). The gateway and the Cognito and STS
-// verifiers all recompute through it.
+// refused here, as AWS refuses it). S3 gives its own path (S3Path). The
+// gateway, S3 and the Cognito and STS verifiers all recompute through it.
 func Recompute(signer *v4.Signer, r *http.Request, s Signing) (Recomputed, error) {
+	path := awsrule.Standard.Path(WirePath(r))
+	if s.S3Path != "" {
+		path = s.S3Path
+	}
 	req := &http.Request{
 		Method: r.Method,
-		URL:    &url.URL{Opaque: "//" + r.Host + awsrule.Standard.Path(WirePath(r)), RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
+		URL:    &url.URL{Opaque: "//" + r.Host + path, RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
 		Host:   r.Host,
 		Header: http.Header{},
 	}
@@ -96,7 +103,10 @@ func Recompute(signer *v4.Signer, r *http.Request, s Signing) (Recomputed, error
 		// the client listed it among the signed headers or sent it in the
 		// query.
 		o.DisableSessionToken = true
+		// X-Amz-* headers of a presigned request stay headers, as the
+		// client listed them.
 		o.DisableHeaderHoisting = true
+		o.DisableURIPathEscaping = s.S3Path != ""
 	}
 	creds := aws.Credentials{AccessKeyID: s.AccessKeyID, SecretAccessKey: s.Secret}
 	ctx := context.Background()
