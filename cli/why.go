@@ -158,7 +158,7 @@ func writeWhyText(w io.Writer, rep *workbench.WhyReport) {
 	if d == nil || rep.Refused == "" {
 		return
 	}
-	fmt.Fprintf(w, "\n%s refused: %s\n", termsafe.Line(rep.Refused), d.Kind.Describe())
+	fmt.Fprintf(w, "\n%s refused: %s\n", termsafe.Line(rep.Refused), d.Describe())
 	if d.Hint != "" {
 		fmt.Fprintf(w, "hint: %s\n", termsafe.Line(d.Hint))
 	}

@@ -73,6 +73,16 @@ func (d *Diagnosis) RefusedBy() string {
 	return "refused by " + LayerTitle(d.Layer)
 }
 
+// Describe is the kind of refusal in words, as Kind.Describe, but for
+// an unsigned caller's AccessDeniedException ("User: anonymous"), which
+// no signature came with.
+func (d *Diagnosis) Describe() string {
+	if d.Kind == KindAccessDenied && strings.HasPrefix(strings.TrimSpace(d.Message), "User: anonymous ") {
+		return "not authorized (an unsigned caller: the API's resource policy judged it)"
+	}
+	return d.Kind.Describe()
+}
+
 // HintAfterLayer is the hint without its "refused by LAYER: " lead, for a
 // face that shows the layer on its own line.
 func (d *Diagnosis) HintAfterLayer() string {

@@ -120,6 +120,10 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 			if !strings.Contains(d.Hint, c.hint) {
 				t.Errorf("hint %q lacks %q", d.Hint, c.hint)
 			}
+			// An unsigned caller's denial does not say the signature is valid.
+			if d.Kind == KindAccessDenied && strings.HasPrefix(c.name, "anonymous") != strings.Contains(d.Describe(), "an unsigned caller") {
+				t.Errorf("described as %q", d.Describe())
+			}
 			// The fix agrees with the hint: a Deny is removed, never
 			// answered with an Allow.
 			if fix := d.Causes[0].Fix; strings.Contains(c.name, "explicit") && (!strings.Contains(fix, "remove the Deny statement") || strings.Contains(fix, "allow the action")) {

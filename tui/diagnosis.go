@@ -28,7 +28,7 @@ func diagnosisLines(st Styles, oc *workbench.Outcome, mask func(string) string, 
 	res := oc.Result
 	switch {
 	case d != nil:
-		head, hint := d.Kind.Describe(), d.HintAfterLayer()
+		head, hint := d.Describe(), d.HintAfterLayer()
 		if by := d.RefusedBy(); by != "" {
 			// The layer leads: which of API Gateway's checks said no.
 			head = by + ": " + head
@@ -95,9 +95,9 @@ func diagnosisTitle(d *explain.Diagnosis) string {
 		return "Signature mismatch · ] [ next/prev"
 	}
 	if by := d.RefusedBy(); by != "" {
-		return "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + d.Kind.Describe()
+		return "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + d.Describe()
 	}
-	return "Refused: " + d.Kind.Describe()
+	return "Refused: " + d.Describe()
 }
 
 // noDiagnosis is the narrow Diff tab of a request without one.

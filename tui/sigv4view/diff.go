@@ -297,9 +297,9 @@ func (m *Diff) build() []string {
 
 	title, hint := "Signature mismatch", mm.HintAfterLayer()
 	if by := mm.RefusedBy(); by != "" {
-		title = "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + mm.Kind.Describe()
+		title = "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + mm.Describe()
 	} else if mm.Kind != "" && mm.Kind != explain.KindMismatch {
-		title = "Refused: " + mm.Kind.Describe()
+		title = "Refused: " + mm.Describe()
 	}
 	switch {
 	case mm.First != nil && mm.First.Line > 0:
