@@ -416,7 +416,7 @@ func staticCredential(sc StaticCredential, account string) apigw.Credential {
 	userID := "AIDA" + fakeID("user"+sc.AccessKeyID)
 	var policies []iampolicy.Named
 	for i, d := range sc.Policies {
-		policies = append(policies, iampolicy.Named{Name: fmt.Sprintf("user %s policy %d", arn[strings.LastIndex(arn, "/")+1:], i), Policy: d.Policy})
+		policies = append(policies, iampolicy.Named{Name: fmt.Sprintf("policy %d of user %s", i+1, arn[strings.LastIndex(arn, "/")+1:]), Policy: d.Policy})
 	}
 	return apigw.Credential{
 		SecretAccessKey: sc.SecretAccessKey,

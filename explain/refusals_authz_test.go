@@ -85,7 +85,7 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 		{"implicit deny", "GET", "/teaching/iam", ro, nil, KindAccessDenied, CausePermission,
 			[]string{"no statement allows arn:aws:iam::123456789012:user/sigscope-readonly", "the emulator says: no statement allows", "the ARN is this request's (stage prod, GET /teaching/iam)"}, `add to the caller's identity policy (arn:aws:iam::123456789012:user/sigscope-readonly): { "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam" }`},
 		{"explicit deny", "GET", "/teaching/iam-denied", ro, nil, KindAccessDenied, CausePermission,
-			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, `remove the Deny statement "NeverThis" from user sigscope-readonly`},
+			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, `remove the Deny statement "NeverThis" from policy 1 of user sigscope-readonly`},
 		{"anonymous explicit", "GET", "/teaching/blocked", nil, nil, KindAccessDenied, CauseResourcePolicy,
 			[]string{"one of its Deny statements matches", `statement "NoBlocked"`}, `explicitly denies unsigned callers this method: remove the Deny statement "NoBlocked" from the API's resource policy`},
 		{"anonymous implicit", "GET", "/teaching/unlisted", nil, nil, KindAccessDenied, CauseResourcePolicy,

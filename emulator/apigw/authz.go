@@ -171,7 +171,7 @@ func IdentityPolicies(cred Credential, p iampolicy.Principal, rolePolicies map[s
 		if docs, ok := rolePolicies[p.RoleARN]; ok {
 			restricted = true
 			for i, d := range docs {
-				pols = append(pols, iampolicy.Named{Name: fmt.Sprintf("role %s policy %d", p.RoleARN, i), Policy: d.Policy})
+				pols = append(pols, iampolicy.Named{Name: fmt.Sprintf("policy %d of role %s", i+1, p.RoleARN), Policy: d.Policy})
 			}
 		}
 	}
