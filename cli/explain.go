@@ -265,7 +265,7 @@ func writeExplainText(w *strings.Builder, d explain.Diagnosis, compared bool, ma
 		format += " · " + termsafe.Line(d.Code)
 	}
 	fmt.Fprintf(w, "format:   %s\n", format)
-	fmt.Fprintf(w, "kind:     %s\n", d.Kind.Describe())
+	fmt.Fprintf(w, "kind:     %s\n", d.Describe())
 	if d.Layer != "" {
 		fmt.Fprintf(w, "layer:    %s refused\n", explain.LayerTitle(d.Layer))
 	}

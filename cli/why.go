@@ -51,8 +51,8 @@ and password_env, as 'sigscope run' does.
 
 Exit codes: 0 every layer let the request through, 1 a layer refused it
 (or bad input), 2 usage error, 4 no answer.`,
-		Example: `  sigscope why examples/collections/demo.yaml "teaching/Permissions/IAM: no statement allows (implicit deny)" --emulator --yes
-  sigscope why examples/collections/demo.yaml "teaching/Permissions/Cognito: access token without the method's scope" --emulator --yes -o json`,
+		Example: `  sigscope why examples/collections/demo.yaml "Permissions/IAM: no statement allows (implicit deny)" --emulator --yes
+  sigscope why examples/collections/demo.yaml "Permissions/Cognito: access token without the method's scope (401)" --emulator --yes -o json`,
 		Args: cobra.ExactArgs(2),
 		RunE: func(cmd *cobra.Command, args []string) error {
 			return runWhy(cmd, f, args[0], args[1])
@@ -158,7 +158,7 @@ func writeWhyText(w io.Writer, rep *workbench.WhyReport) {
 	if d == nil || rep.Refused == "" {
 		return
 	}
-	fmt.Fprintf(w, "\n%s refused: %s\n", termsafe.Line(rep.Refused), d.Kind.Describe())
+	fmt.Fprintf(w, "\n%s refused: %s\n", termsafe.Line(rep.Refused), d.Describe())
 	if d.Hint != "" {
 		fmt.Fprintf(w, "hint: %s\n", termsafe.Line(d.Hint))
 	}

@@ -1,14 +1,9 @@
 package emulator
 
 import (
-	"context"
 	"net/http"
 	"strings"
 	"testing"
-
-	"github.com/aws/aws-sdk-go-v2/aws"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/sigscope/sigscope/emulator/apigw"
 )
@@ -20,15 +15,7 @@ import (
 // api-gateway-401-error-unauthorized and api-gateway-lambda-authorizer-errors).
 func TestDemoCognitoAndCommandAnswers(t *testing.T) {
 	srv := startDefault(t, Options{})
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
-	out, err := idp.InitiateAuth(context.Background(), &cip.InitiateAuthInput{
-		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String("3n4b5urk1ft4fl3mg5e62d9ado"),
-		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	id, access := aws.ToString(out.AuthenticationResult.IdToken), aws.ToString(out.AuthenticationResult.AccessToken)
+	id, access := demoTokens(t, srv)
 	cases := []struct {
 		name, path, auth string
 		status           int

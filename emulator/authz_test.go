@@ -7,8 +7,6 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	"gopkg.in/yaml.v3"
 
 	"github.com/sigscope/sigscope/emulator/apigw"
@@ -69,16 +67,8 @@ func TestDemoAuthorizationAnswers(t *testing.T) {
 // but /teaching/iam (implicit deny) and /teaching/iam-denied (a Deny).
 func TestDemoRolePolicy(t *testing.T) {
 	srv := startDefault(t, Options{})
-	ctx := context.Background()
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
-	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String("3n4b5urk1ft4fl3mg5e62d9ado"),
-		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	creds := identityPoolCredentials(t, srv, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1": aws.ToString(out.AuthenticationResult.IdToken)})
+	idToken, _ := demoTokens(t, srv)
+	creds := identityPoolCredentials(t, srv, map[string]string{"cognito-idp.us-east-1.amazonaws.com/us-east-1_Demo1": idToken})
 	hc := &http.Client{}
 	who := "User: arn:aws:sts::123456789012:assumed-role/sigscope-demo-auth/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/"
 	for path, want := range map[string]string{"/pets": "", "/store/pets": "", "/teaching/iam": who + "GET/teaching/iam", "/teaching/iam-denied": who + "GET/teaching/iam-denied with an explicit deny"} {

@@ -142,7 +142,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	// Cognito's Admin* calls are signed with the same keys the gateway
 	// knows, some of which Cognito itself issues: the lookup is filled in
 	// once both exist.
-	creds := &credentialLookup{static: map[string]apigw.Credential{}, account: account}
+	creds := &credentialLookup{static: map[string]apigw.Credential{}, account: account, rolePolicies: cfg.API.RolePolicies}
 	cog, err := cognito.New(cfg.Cognito, cognito.Options{Region: cfg.Region, Now: now, Log: opts.Log, AccountID: account, Credentials: creds.awsauth})
 	if err != nil {
 		return nil, cfg.cognitoError(err)
@@ -337,9 +337,10 @@ func loopbackAddr(addr string) (string, error) {
 // credentialLookup adapts static IAM users and Cognito identity-pool
 // credentials to the gateway's IAM authorizer.
 type credentialLookup struct {
-	static  map[string]apigw.Credential
-	cognito *cognito.Service
-	account string
+	static       map[string]apigw.Credential
+	cognito      *cognito.Service
+	account      string
+	rolePolicies map[string][]apigw.PolicyDoc // the API config's, by role ARN
 }
 
 func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, bool) {
@@ -378,10 +379,17 @@ func (c *credentialLookup) LookupCredentials(akid string) (apigw.Credential, boo
 	}, true
 }
 
-// awsauth is the lookup Cognito's Admin* calls are verified with.
+// awsauth is the lookup Cognito's Admin* calls are verified and judged
+// with: the key's principal and identity policies are the gateway's.
 func (c *credentialLookup) awsauth(akid string) (awsauth.Credential, bool) {
 	cred, ok := c.LookupCredentials(akid)
-	return awsauth.Credential{SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken, Expiration: cred.Expiration}, ok
+	if !ok {
+		return awsauth.Credential{}, false
+	}
+	p := apigw.CallerPrincipal(cred)
+	pols, restricted := apigw.IdentityPolicies(cred, p, c.rolePolicies)
+	return awsauth.Credential{SecretAccessKey: cred.SecretAccessKey, SessionToken: cred.SessionToken, Expiration: cred.Expiration,
+		Principal: p, Policies: pols, Restricted: restricted}, true
 }
 
 // identity is who an access key is, for STS GetCallerIdentity: the ARN,
@@ -408,7 +416,7 @@ func staticCredential(sc StaticCredential, account string) apigw.Credential {
 	userID := "AIDA" + fakeID("user"+sc.AccessKeyID)
 	var policies []iampolicy.Named
 	for i, d := range sc.Policies {
-		policies = append(policies, iampolicy.Named{Name: fmt.Sprintf("user %s policy %d", arn[strings.LastIndex(arn, "/")+1:], i), Policy: d.Policy})
+		policies = append(policies, iampolicy.Named{Name: fmt.Sprintf("policy %d of user %s", i+1, arn[strings.LastIndex(arn, "/")+1:]), Policy: d.Policy})
 	}
 	return apigw.Credential{
 		SecretAccessKey: sc.SecretAccessKey,

@@ -20,8 +20,6 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
-	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 
 	"github.com/sigscope/sigscope/internal/peer"
 )
@@ -101,15 +99,7 @@ func TestEndToEnd(t *testing.T) {
 	}
 
 	ctx := context.Background()
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: aws.AnonymousCredentials{}, RetryMaxAttempts: 1})
-	out, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{
-		AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String("3n4b5urk1ft4fl3mg5e62d9ado"),
-		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"},
-	})
-	if err != nil || out.AuthenticationResult == nil {
-		t.Fatalf("InitiateAuth: %v", err)
-	}
-	idToken := aws.ToString(out.AuthenticationResult.IdToken)
+	idToken, _ := demoTokens(t, srv)
 
 	me := mustReq(t, "GET", srv.APIURL()+"/me")
 	me.Header.Set("Authorization", idToken)

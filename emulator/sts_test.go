@@ -2,6 +2,7 @@ package emulator
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"testing"
 
@@ -9,8 +10,8 @@ import (
 	"github.com/aws/aws-sdk-go-v2/credentials"
 	"github.com/aws/aws-sdk-go-v2/service/cognitoidentity"
 	cip "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider"
-	ciptypes "github.com/aws/aws-sdk-go-v2/service/cognitoidentityprovider/types"
 	awssts "github.com/aws/aws-sdk-go-v2/service/sts"
+	"github.com/aws/smithy-go"
 )
 
 // TestGetCallerIdentityRoutes: a call signed for sts reaches STS, which
@@ -30,18 +31,13 @@ func TestGetCallerIdentityRoutes(t *testing.T) {
 	}
 
 	anon := aws.AnonymousCredentials{}
-	idp := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
-	login, err := idp.InitiateAuth(ctx, &cip.InitiateAuthInput{AuthFlow: ciptypes.AuthFlowTypeUserPasswordAuth, ClientId: aws.String(demoWebClient),
-		AuthParameters: map[string]string{"USERNAME": "demo", "PASSWORD": "Passw0rd!"}})
-	if err != nil {
-		t.Fatal(err)
-	}
+	idToken, _ := demoTokens(t, srv)
 	ident := cognitoidentity.New(cognitoidentity.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), Credentials: anon, RetryMaxAttempts: 1})
 	for _, c := range []struct {
 		name, role string
 		logins     map[string]string
 	}{
-		{"logged in", "sigscope-demo-auth", map[string]string{"cognito-idp.us-east-1.amazonaws.com/" + demoPool: aws.ToString(login.AuthenticationResult.IdToken)}},
+		{"logged in", "sigscope-demo-auth", map[string]string{"cognito-idp.us-east-1.amazonaws.com/" + demoPool: idToken}},
 		{"guest", "sigscope-demo-guest", nil},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -63,12 +59,20 @@ func TestGetCallerIdentityRoutes(t *testing.T) {
 				aws.ToString(out.Account) != "123456789012" {
 				t.Errorf("got %s %s %s", aws.ToString(out.Arn), aws.ToString(out.UserId), aws.ToString(out.Account))
 			}
-			// Identity-pool keys sign Admin* calls too (their policies are
-			// not evaluated there).
+			// Identity-pool keys sign Admin* calls too, judged by their
+			// role's policies: the authenticated role's (role_policies)
+			// allow execute-api only; the guest role has none configured,
+			// so the emulator lets it call everything.
 			admin := cip.New(cip.Options{Region: "us-east-1", BaseEndpoint: aws.String(srv.URL), RetryMaxAttempts: 1,
 				Credentials: credentials.NewStaticCredentialsProvider(aws.ToString(k.AccessKeyId), aws.ToString(k.SecretKey), aws.ToString(k.SessionToken))})
-			if _, err := admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(demoPool), Username: aws.String("demo")}); err != nil {
-				t.Errorf("AdminGetUser with identity-pool keys: %v", err)
+			_, err = admin.AdminGetUser(ctx, &cip.AdminGetUserInput{UserPoolId: aws.String(demoPool), Username: aws.String("demo")})
+			var api smithy.APIError
+			switch denied := errors.As(err, &api) && api.ErrorCode() == "AccessDeniedException" &&
+				strings.HasPrefix(api.ErrorMessage(), "User: arn:aws:sts::123456789012:assumed-role/"+c.role+"/CognitoIdentityCredentials is not authorized to perform: cognito-idp:AdminGetUser"); {
+			case c.role == "sigscope-demo-auth" && !denied:
+				t.Errorf("AdminGetUser with the authenticated role's keys: %v, want AccessDeniedException", err)
+			case c.role == "sigscope-demo-guest" && err != nil:
+				t.Errorf("AdminGetUser with the guest role's keys: %v", err)
 			}
 		})
 	}

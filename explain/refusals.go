@@ -32,7 +32,7 @@ func rankCauses(e *Evidence, d *Diagnosis) []Cause {
 	case KindMissingContentSHA256:
 		missingContentSHA256(r, e)
 	case KindMissingToken:
-		route(r, e)
+		route(r, e, d)
 	case KindInvalidToken, KindExpiredToken:
 		sessionToken(r, e)
 	case KindUnknownAccessKey:
@@ -178,9 +178,19 @@ func authorizationHeader(r *ranking, e *Evidence, d *Diagnosis) {
 }
 
 // route explains "Missing Authentication Token".
-func route(r *ranking, e *Evidence) {
-	if e.Trace != nil || e.sigOK {
+func route(r *ranking, e *Evidence, d *Diagnosis) {
+	signed := e.Trace != nil || e.sigOK
+	if e.Request != nil {
+		if auth, ok := e.Request.Get("Authorization"); ok && strings.HasPrefix(auth, "AWS4-") {
+			signed = true
+		}
+	}
+	if signed {
 		r.add(CauseRoute, weightCertain, "the request carried a signature, so API Gateway found no route: check the stage prefix, the path (a trailing slash, the root of the stage) and the method")
+		if e.Request != nil && e.Request.Path != "" {
+			stage, rest, _ := strings.Cut(strings.TrimPrefix(e.Request.Path, "/"), "/")
+			d.Hint = fmt.Sprintf("it is the route, not a token: the request is signed, so API Gateway has no %s /%s in stage %q (a stage, path or method it does not know, or an API not deployed to that stage since the route was added); check the stage prefix, the path and the method", strings.ToUpper(e.Request.Method), rest, stage)
+		}
 		return
 	}
 	r.add(CauseRoute, weightCertain, "")

@@ -25,16 +25,19 @@ const (
 	CauseAPIKey         = "api-key"
 	CauseUsagePlan      = "usage-plan"
 	CauseResourcePolicy = "resource-policy"
+	CauseARNMismatch    = "arn-not-this-request"
 )
 
 func init() {
-	for id, c := range map[string]struct{ title, fix string }{
-		CauseAuthorizer:     {"the Lambda authorizer refused the request", "send the identity source the authorizer reads (the header of a TOKEN authorizer, every header and query parameter of a REQUEST one), matching its validation regex; a policy it returns must allow execute-api:Invoke on this method's ARN, and a cached policy is reused for every method until its TTL ends: return a policy covering the API (arn:…:API-ID/*) or turn the cache off"},
-		CauseAPIKey:         {"the API key is missing, wrong, disabled or in no usage plan", "send the key's value in x-api-key (not its id, not Authorization); the key must be enabled and attached to a usage plan that includes this API and stage"},
-		CauseUsagePlan:      {"the usage plan's throttle or quota is used up", "slow down and retry with backoff (throttle), or wait for the quota period to end or raise the plan's limit (quota)"},
-		CauseResourcePolicy: {"the API's resource policy refused the caller", "the resource policy must allow this caller (Principal, or \"*\" for unsigned callers) execute-api:Invoke on this method's ARN, and no Deny in it may match (source IP, VPC endpoint conditions)"},
+	// In a fixed order: a cause's prior breaks ties between causes.
+	for _, c := range []struct{ id, title, fix string }{
+		{CauseAuthorizer, "the Lambda authorizer refused the request", "send the identity source the authorizer reads (the header of a TOKEN authorizer, every header and query parameter of a REQUEST one), matching its validation regex; a policy it returns must allow execute-api:Invoke on this method's ARN, and a cached policy is reused for every method until its TTL ends: return a policy covering the API (arn:…:API-ID/*) or turn the cache off"},
+		{CauseAPIKey, "the API key is missing, wrong, disabled or in no usage plan", "send the key's value in x-api-key (not its id, not Authorization); the key must be enabled and attached to a usage plan that includes this API and stage"},
+		{CauseUsagePlan, "the usage plan's throttle or quota is used up", "slow down and retry with backoff (throttle), or wait for the quota period to end or raise the plan's limit (quota)"},
+		{CauseResourcePolicy, "the API's resource policy refused the caller", "the resource policy must allow this caller (Principal, or \"*\" for unsigned callers) execute-api:Invoke on this method's ARN, and no Deny in it may match (source IP, VPC endpoint conditions)"},
+		{CauseARNMismatch, "the ARN in the answer is not this request's", "AWS checked the ARN it names: if a proxy, a custom domain's base path mapping or a rewrite changed the method or path on the way, the policy must allow that ARN (the statement above does); otherwise this answer belongs to another request"},
 	} {
-		catalog[id] = struct {
+		catalog[c.id] = struct {
 			title, fix string
 			prior      int
 		}{c.title, c.fix, 19 + len(catalog)}
@@ -82,7 +85,7 @@ func describeAuthz(k Kind) string {
 
 // accessDeniedRE reads "User: P is not authorized to perform: A on
 // resource: R[ with an explicit deny][ because …]".
-var accessDeniedRE = lazyre.New(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny)?(?:\s+because\s+(.*?))?\.?$`)
+var accessDeniedRE = lazyre.New(`User: (\S+) is not authorized to perform: (\S+) on resource: (\S+?)(?:\s+with an explicit deny(?:\s+in an? ([\w-]+) policy)?)?(?:\s+because\s+(.*?))?\.?$`)
 
 // executeAPIARN is arn:aws:execute-api:REGION:ACCOUNT:API/STAGE/METHOD/PATH.
 var executeAPIARN = lazyre.New(`^arn:(aws[a-z-]*):execute-api:([a-z0-9-]+):([0-9*]+):([^/]+)/([^/]+)/([^/]+)(/.*)?$`)
@@ -94,6 +97,7 @@ type PolicyDenial struct {
 	Resource  string
 	Explicit  bool
 	Because   string // IAM's newer "because no identity-based policy allows …"
+	DenyIn    string // IAM's newer "with an explicit deny in an identity-based policy": identity-based, resource-based…
 	// The resource ARN's parts, for execute-api.
 	Region, Account, APIID, Stage, Method, Path string
 }
@@ -104,7 +108,7 @@ func ReadPolicyDenial(msg string) (PolicyDenial, bool) {
 	if m == nil {
 		return PolicyDenial{}, false
 	}
-	d := PolicyDenial{Principal: m[1], Action: m[2], Resource: m[3], Because: m[4], Explicit: strings.Contains(msg, "with an explicit deny")}
+	d := PolicyDenial{Principal: m[1], Action: m[2], Resource: m[3], DenyIn: m[4], Because: m[5], Explicit: strings.Contains(msg, "with an explicit deny")}
 	if a := executeAPIARN.FindStringSubmatch(d.Resource); a != nil {
 		d.Region, d.Account, d.APIID, d.Stage, d.Method, d.Path = a[2], a[3], a[4], a[5], a[6], a[7]
 		if d.Path == "" {
@@ -130,16 +134,12 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	switch {
 	case anonymous && pd.Explicit:
 		layer = r.add(CauseResourcePolicy, weightCertain, "the caller did not sign (User: anonymous), so only the API's resource policy judged it, and one of its Deny statements matches %s", pd.Resource)
-		d.Hint = "the API's resource policy explicitly denies unsigned callers this method: find the Deny statement that matches (often a source IP or VPC endpoint condition) and narrow it; an Allow cannot override a Deny"
 	case anonymous:
 		layer = r.add(CauseResourcePolicy, weightCertain, "the caller did not sign (User: anonymous), so only the API's resource policy can allow it, and none of its statements allows %s", pd.Resource)
-		d.Hint = "the API's resource policy does not allow unsigned callers this method: add an Allow for Principal \"*\" on this ARN, or sign the request if the route uses AWS_IAM"
 	case pd.Explicit:
 		layer = r.add(CausePermission, weightCertain, "a Deny statement matches %s for %s: in the caller's identity policies, the API's resource policy, a permissions boundary or an SCP; an Allow cannot override it", pd.Resource, pd.Principal)
-		d.Hint = "a Deny statement matches this call: remove or narrow it (the caller's policies, the API's resource policy, a permissions boundary, an SCP); adding an Allow does not help"
 	default:
 		layer = r.add(CausePermission, weightCertain, "no statement allows %s %s on %s: neither the caller's identity policies nor the API's resource policy", pd.Principal, pd.Action, pd.Resource)
-		d.Hint = "no policy allows this caller execute-api:Invoke on this method's ARN: add the statement below to the caller's policy (for identity-pool credentials, to the pool's authenticated or unauthenticated role)"
 	}
 	layer.Quotes = msg
 	if pd.Because != "" {
@@ -147,11 +147,10 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 	}
 	if why := emulatorDecision(e); why != "" {
 		layer.Evidence += "; the emulator says: " + why
-		d.Hint += " (the emulator: " + why + ")"
 	}
 	if pd.Method != "" {
 		if diff := arnAgainstRequest(e, pd); diff != "" {
-			c := r.add(CauseRoute, weightStrong, "%s", diff)
+			c := r.add(CauseARNMismatch, weightStrong, "%s", diff)
 			if need := neededARN(e, pd); need != "" {
 				c.Evidence += "; this request needs execute-api:Invoke on " + need
 			}
@@ -159,10 +158,63 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 			layer.Evidence += fmt.Sprintf("; the ARN is this request's (stage %s, %s %s)", pd.Stage, pd.Method, pd.Path)
 		}
 	}
-	if !pd.Explicit {
+	// send's hint is the fix itself: it names the statement to remove, or
+	// the statement to add and where.
+	switch {
+	case pd.Explicit && anonymous:
+		layer.Fix = removeDenyFix(pd, emulatorDecision(e))
+		d.Hint = "the API's resource policy explicitly denies unsigned callers this method: " + layer.Fix
+	case pd.Explicit:
+		layer.Fix = removeDenyFix(pd, emulatorDecision(e))
+		d.Hint = "a Deny statement matches this call: " + layer.Fix
+	case anonymous:
 		layer.Fix = minimalStatementFix(pd)
+		d.Hint = "the API's resource policy does not allow unsigned callers this method: " + layer.Fix + "; or sign the request, if the route uses AWS_IAM"
+	default:
+		layer.Fix = minimalStatementFix(pd)
+		d.Hint = "no policy allows " + pd.Principal + " " + pd.Action + " on " + pd.Resource + ": " + layer.Fix
 	}
 	return true
+}
+
+// denyingStatementRE reads the emulator's decision on an explicit deny:
+// "POLICY, statement "SID" denies …" (or "statement N" without a Sid).
+var denyingStatementRE = lazyre.New(`^(.+), statement ("[^"]*"|\d+) denies `)
+
+// removeDenyFix is what to do about an explicit deny: an Allow cannot
+// override a Deny, so the Deny must go or stop matching. The emulator
+// names the statement; AWS does not, so then it says where to look.
+func removeDenyFix(pd PolicyDenial, decision string) string {
+	if m := denyingStatementRE.FindStringSubmatch(decision); m != nil {
+		return fmt.Sprintf("remove the Deny statement %s from %s, or narrow it (its Resource, Action or a Condition) so that it no longer matches execute-api:Invoke on %s; adding an Allow does not help: an explicit Deny wins", m[2], m[1], pd.Resource)
+	}
+	resourcePolicy := "the API's resource policy"
+	if !strings.HasPrefix(pd.Action, "execute-api:") {
+		resourcePolicy = "the resource's own policy"
+	}
+	where := "the caller's identity policies (" + pd.Principal + "), " + resourcePolicy + ", a permissions boundary or an SCP"
+	switch {
+	case pd.DenyIn == "identity-based":
+		where = "the caller's identity policies (" + pd.Principal + ")"
+		if strings.Contains(pd.Principal, ":assumed-role/") {
+			where = "the policies of the role " + roleOfSession(pd.Principal)
+		}
+	case pd.DenyIn == "resource-based":
+		where = resourcePolicy
+	case pd.Principal == "anonymous":
+		where = "the API's resource policy (unsigned callers are judged by it alone; look at its source IP and VPC endpoint conditions)"
+	case strings.Contains(pd.Principal, ":assumed-role/"):
+		where = "the policies of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role), " + resourcePolicy + ", a permissions boundary or an SCP"
+	}
+	return fmt.Sprintf("find the Deny statement whose Action and Resource match %s on %s in %s, and remove it or narrow it so that it no longer matches; adding an Allow does not help: an explicit Deny wins", pd.Action, pd.Resource, where)
+}
+
+// roleOfSession is the role arn:aws:iam::ACCOUNT:role/ROLE whose session
+// arn:aws:sts::ACCOUNT:assumed-role/ROLE/SESSION is.
+func roleOfSession(principal string) string {
+	acct, rest, _ := strings.Cut(strings.TrimPrefix(principal, "arn:aws:sts::"), ":assumed-role/")
+	role, _, _ := strings.Cut(rest, "/")
+	return fmt.Sprintf("arn:aws:iam::%s:role/%s", acct, role)
 }
 
 // minimalStatementFix is the smallest statement that allows the call, and
@@ -180,9 +232,7 @@ func minimalStatementFix(pd PolicyDenial) string {
 	case pd.Principal == "anonymous":
 		where, resourcePolicy = "the API's resource policy", true
 	case strings.Contains(pd.Principal, ":assumed-role/"):
-		acct, rest, _ := strings.Cut(strings.TrimPrefix(pd.Principal, "arn:aws:sts::"), ":assumed-role/")
-		role, _, _ := strings.Cut(rest, "/")
-		where = fmt.Sprintf("a policy of the role arn:aws:iam::%s:role/%s (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role)", acct, role)
+		where = "a policy of the role " + roleOfSession(pd.Principal) + " (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role)"
 	}
 	st := iampolicy.MinimalAllow(req, resourcePolicy)
 	// On one line: the UI shows a cause's fix escaped, line breaks too.
@@ -266,12 +316,20 @@ func authzRefusal(r *ranking, e *Evidence, d *Diagnosis) {
 	switch a.Kind {
 	case KindAuthorizerDenied:
 		if strings.Contains(a.Message, "explicit deny") {
-			r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy with a Deny that matches this method").Quotes = msg
+			c := r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy with a Deny that matches this method")
+			c.Quotes = msg
+			c.Fix = "send a token (or identity source) the authorizer allows, or change the authorizer's code or the policy it returns for this token; an Allow beside its Deny does not help"
+			d.Hint = "the Lambda authorizer decided to refuse this caller (a Deny in its policy): " + c.Fix
 		} else {
 			r.add(CauseAuthorizer, weightCertain, "the Lambda authorizer returned a policy in which no statement allows this method's ARN (often one cached from another method)").Quotes = msg
 		}
 	case KindAuthorizerConfig:
-		r.add(CauseAuthorizer, weightCertain, "API Gateway answers 500 AuthorizerConfigurationException when the authorizer's output cannot be used or the authorizer cannot be invoked").Quotes = msg
+		c := r.add(CauseAuthorizer, weightCertain, "API Gateway answers 500 AuthorizerConfigurationException when the authorizer's output cannot be used or the authorizer cannot be invoked")
+		c.Quotes = msg
+		if why := emulatorDecision(e); strings.Contains(why, "did not answer within") || strings.Contains(why, "timeout") {
+			c.Fix = "make the authorizer answer sooner (a cold start, a slow call it makes) or raise its timeout; API Gateway answers 500 rather than wait"
+			d.Hint = "the Lambda authorizer did not answer in time: " + c.Fix
+		}
 	case KindAPIKey:
 		c := r.add(CauseAPIKey, weightCertain, "API Gateway answers a bare \"Forbidden\" (ForbiddenException) when a method requires an API key and the request has none that is valid")
 		c.Quotes = msg

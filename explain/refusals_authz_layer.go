@@ -61,13 +61,42 @@ func layerOf(d *Diagnosis) string {
 	return LayerSignature
 }
 
-// layerHint puts the refusing layer in front of an API Gateway hint, for
-// the layers beyond the signature (whose hints already say it is the
-// signature); S3 has no such layers.
+// RefusedBy names the layer of API Gateway that refused, for the layers
+// beyond the signature (whose kinds alone do not say it: "Unauthorized"
+// is a Cognito or a Lambda authorizer): "refused by the Lambda
+// authorizer". It is "" for the signature layer, whose hints say it, and
+// for S3, which has no such layers.
+func (d *Diagnosis) RefusedBy() string {
+	if d.Layer == "" || d.Layer == LayerSignature || d.Format == FormatS3XML {
+		return ""
+	}
+	return "refused by " + LayerTitle(d.Layer)
+}
+
+// Describe is the kind of refusal in words, as Kind.Describe, but for
+// an unsigned caller's AccessDeniedException ("User: anonymous"), which
+// no signature came with.
+func (d *Diagnosis) Describe() string {
+	if d.Kind == KindAccessDenied && strings.HasPrefix(strings.TrimSpace(d.Message), "User: anonymous ") {
+		return "not authorized (an unsigned caller: the API's resource policy judged it)"
+	}
+	return d.Kind.Describe()
+}
+
+// HintAfterLayer is the hint without its "refused by LAYER: " lead, for a
+// face that shows the layer on its own line.
+func (d *Diagnosis) HintAfterLayer() string {
+	if by := d.RefusedBy(); by != "" {
+		return strings.TrimPrefix(d.Hint, by+": ")
+	}
+	return d.Hint
+}
+
+// layerHint puts the refusing layer in front of an API Gateway hint.
 func layerHint(d *Diagnosis) string {
-	layer, hint := d.Layer, d.Hint
-	if hint == "" || layer == "" || layer == LayerSignature || d.Format == FormatS3XML || strings.HasPrefix(hint, "refused by ") {
+	by, hint := d.RefusedBy(), d.Hint
+	if hint == "" || by == "" || strings.HasPrefix(hint, "refused by ") {
 		return hint
 	}
-	return "refused by " + LayerTitle(layer) + ": " + hint
+	return by + ": " + hint
 }

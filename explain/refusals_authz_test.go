@@ -83,13 +83,13 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 		hint     string
 	}{
 		{"implicit deny", "GET", "/teaching/iam", ro, nil, KindAccessDenied, CausePermission,
-			[]string{"no statement allows arn:aws:iam::123456789012:user/sigscope-readonly", "the emulator says: no statement allows", "the ARN is this request's (stage prod, GET /teaching/iam)"}, "add the statement below"},
+			[]string{"no statement allows arn:aws:iam::123456789012:user/sigscope-readonly", "the emulator says: no statement allows", "the ARN is this request's (stage prod, GET /teaching/iam)"}, `add to the caller's identity policy (arn:aws:iam::123456789012:user/sigscope-readonly): { "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam" }`},
 		{"explicit deny", "GET", "/teaching/iam-denied", ro, nil, KindAccessDenied, CausePermission,
-			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, "adding an Allow does not help"},
+			[]string{"a Deny statement matches", `statement "NeverThis" denies`}, `remove the Deny statement "NeverThis" from policy 1 of user sigscope-readonly`},
 		{"anonymous explicit", "GET", "/teaching/blocked", nil, nil, KindAccessDenied, CauseResourcePolicy,
-			[]string{"one of its Deny statements matches", `statement "NoBlocked"`}, "explicitly denies unsigned callers"},
+			[]string{"one of its Deny statements matches", `statement "NoBlocked"`}, `explicitly denies unsigned callers this method: remove the Deny statement "NoBlocked" from the API's resource policy`},
 		{"anonymous implicit", "GET", "/teaching/unlisted", nil, nil, KindAccessDenied, CauseResourcePolicy,
-			[]string{"none of its statements allows"}, "Principal \"*\""},
+			[]string{"none of its statements allows"}, `add to the API's resource policy: { "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/unlisted" }`},
 		{"no route", "GET", "/teaching/nowhere", nil, nil, KindMissingToken, CauseRoute, nil, "it is the route, not a token"},
 		{"API key", "GET", "/teaching/keyed", nil, nil, KindAPIKey, CauseAPIKey, []string{"the request sent no x-api-key header"}, "x-api-key"},
 		{"authorizer 401", "GET", "/teaching/lambda", nil, nil, KindUnauthorized, CauseAuthorizer,
@@ -119,6 +119,15 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 			}
 			if !strings.Contains(d.Hint, c.hint) {
 				t.Errorf("hint %q lacks %q", d.Hint, c.hint)
+			}
+			// An unsigned caller's denial does not say the signature is valid.
+			if d.Kind == KindAccessDenied && strings.HasPrefix(c.name, "anonymous") != strings.Contains(d.Describe(), "an unsigned caller") {
+				t.Errorf("described as %q", d.Describe())
+			}
+			// The fix agrees with the hint: a Deny is removed, never
+			// answered with an Allow.
+			if fix := d.Causes[0].Fix; strings.Contains(c.name, "explicit") && (!strings.Contains(fix, "remove the Deny statement") || strings.Contains(fix, "allow the action")) {
+				t.Errorf("fix %q: want the Deny statement removed", fix)
 			}
 		})
 	}
@@ -179,7 +188,7 @@ func TestDenialARNAgainstRequest(t *testing.T) {
 	d, _ := Explain(Input{Body: []byte(msg), Request: &sign.Request{Method: "POST", Host: "a1b2c3d4e5.execute-api.us-east-1.amazonaws.com", Path: "/prod/pets"}})
 	found := false
 	for _, c := range d.Causes {
-		if c.ID == CauseRoute && strings.Contains(c.Evidence, "method GET, the request's is POST") {
+		if c.ID == CauseARNMismatch && strings.Contains(c.Evidence, "method GET, the request's is POST") {
 			found = true
 		}
 	}
@@ -189,8 +198,34 @@ func TestDenialARNAgainstRequest(t *testing.T) {
 	// A custom domain's base path hides the stage: the path still agrees.
 	d, _ = Explain(Input{Body: []byte(msg), Request: &sign.Request{Method: "GET", Host: "api.example.com", Path: "/pets"}})
 	for _, c := range d.Causes {
-		if c.ID == CauseRoute {
+		if c.ID == CauseARNMismatch {
 			t.Errorf("a custom domain's path read as another request's: %s", c.Evidence)
 		}
+	}
+}
+
+// TestDenialOfAnotherService: IAM's newer wording (Cognito's Admin* calls
+// answer it, 400 AccessDeniedException: "… because no identity-based
+// policy allows the ACTION action", "… with an explicit deny in an
+// identity-based policy"; IAM User Guide, "Troubleshoot access denied
+// error messages") is read as the gateway's is: the statement to add for
+// the action and resource it names, and for a Deny the kind of policy it
+// is in, never an API's resource policy.
+func TestDenialOfAnotherService(t *testing.T) {
+	pool := "arn:aws:cognito-idp:us-east-1:123456789012:userpool/us-east-1_Demo1"
+	implicit := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/user-reader is not authorized to perform: cognito-idp:AdminCreateUser on resource: ` + pool + ` because no identity-based policy allows the cognito-idp:AdminCreateUser action"}`
+	d, ok := Explain(Input{Body: []byte(implicit)})
+	want := `add to the caller's identity policy (arn:aws:iam::123456789012:user/user-reader): { "Effect": "Allow", "Action": "cognito-idp:AdminCreateUser", "Resource": "` + pool + `" }`
+	if !ok || d.Kind != KindAccessDenied || d.Layer != LayerPolicy || len(d.Causes) == 0 || d.Causes[0].Fix != want {
+		t.Fatalf("implicit: %+v\nwant the fix %s", d, want)
+	}
+	explicit := `{"__type":"AccessDeniedException","message":"User: arn:aws:iam::123456789012:user/user-reader is not authorized to perform: cognito-idp:AdminDeleteUser on resource: ` + pool + ` with an explicit deny in an identity-based policy"}`
+	d, ok = Explain(Input{Body: []byte(explicit)})
+	if !ok || d.Kind != KindAccessDenied || len(d.Causes) == 0 {
+		t.Fatalf("explicit: %+v", d)
+	}
+	fix := d.Causes[0].Fix
+	if !strings.Contains(fix, "in the caller's identity policies (arn:aws:iam::123456789012:user/user-reader), and remove it or narrow it") || strings.Contains(fix, "API's resource policy") || !strings.Contains(fix, "cognito-idp:AdminDeleteUser on "+pool) {
+		t.Errorf("explicit fix %q", fix)
 	}
 }

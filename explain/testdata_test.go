@@ -67,6 +67,7 @@ func TestTestdata(t *testing.T) {
 		cause    string // the first cause
 		certain  bool
 		evidence string // part of the first cause's evidence
+		fix      string // part of the first cause's fix
 	}{
 		{file: "opensearch-mismatch.json", format: FormatJSON, kind: KindMismatch,
 			cr: "host:search-production-applicationlogs-omittied.us-east-1.es.amazonaws.com", sts: "20160210/us-east-1/es/aws4_request",
@@ -195,10 +196,14 @@ func TestTestdata(t *testing.T) {
 		// API Gateway's authorization layers (refusals_authz.go).
 		{file: "authz-lambda-explicit-deny.json", format: FormatJSON, kind: KindAuthorizerDenied, cause: CauseAuthorizer, certain: true, evidence: "a Deny that matches"},
 		{file: "authz-lambda-implicit-deny.json", format: FormatJSON, kind: KindAuthorizerDenied, cause: CauseAuthorizer, certain: true, evidence: "no statement allows"},
-		{file: "authz-anonymous-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "none of its statements allows arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets"},
-		{file: "authz-anonymous-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "one of its Deny statements matches"},
-		{file: "authz-iam-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "no statement allows arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials execute-api:Invoke"},
-		{file: "authz-iam-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "a Deny statement matches"},
+		{file: "authz-anonymous-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "none of its statements allows arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets",
+			fix: `add to the API's resource policy: { "Effect": "Allow", "Principal": "*", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/GET/pets" }`},
+		{file: "authz-anonymous-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CauseResourcePolicy, certain: true, evidence: "one of its Deny statements matches",
+			fix: "find the Deny statement whose Action and Resource match execute-api:Invoke on arn:aws:execute-api:"},
+		{file: "authz-iam-implicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "no statement allows arn:aws:sts::123456789012:assumed-role/Cognito_Auth_Role/CognitoIdentityCredentials execute-api:Invoke",
+			fix: `add to a policy of the role arn:aws:iam::123456789012:role/Cognito_Auth_Role (for Cognito identity-pool credentials: the pool's authenticated or unauthenticated role): { "Effect": "Allow", "Action": "execute-api:Invoke", "Resource": "arn:aws:execute-api:`},
+		{file: "authz-iam-explicit.json", format: FormatJSON, kind: KindAccessDenied, cause: CausePermission, certain: true, evidence: "a Deny statement matches",
+			fix: "find the Deny statement whose Action and Resource match execute-api:Invoke on arn:aws:execute-api:us-east-1:123456789012:a1b2c3d4e5/prod/DELETE/pets/7 in the caller's identity policies (arn:aws:iam::123456789012:user/carlos), the API's resource policy, a permissions boundary or an SCP, and remove it or narrow it"},
 		{file: "authz-api-key-forbidden.txt", format: FormatJSON, kind: KindAPIKey, code: "ForbiddenException", cause: CauseAPIKey, certain: true, evidence: "requires an API key"},
 		{file: "authz-throttled.txt", format: FormatJSON, kind: KindThrottled, code: "TooManyRequestsException", cause: CauseUsagePlan, certain: true, evidence: "throttle"},
 		{file: "authz-quota.txt", format: FormatJSON, kind: KindQuotaExceeded, code: "LimitExceededException", cause: CauseUsagePlan, certain: true, evidence: "quota"},
@@ -244,6 +249,9 @@ func TestTestdata(t *testing.T) {
 				t.Fatal("no cause")
 			}
 			c := d.Causes[0]
+			if !strings.Contains(c.Fix, tc.fix) {
+				t.Errorf("first cause's fix %q lacks %q", c.Fix, tc.fix)
+			}
 			if c.ID != tc.cause || c.Certain != tc.certain || !strings.Contains(c.Evidence, tc.evidence) {
 				t.Errorf("first cause %s (certain %v): %s\nwant %s (certain %v) with %q\nall: %+v", c.ID, c.Certain, c.Evidence, tc.cause, tc.certain, tc.evidence, d.Causes)
 			}

@@ -28,7 +28,11 @@ func diagnosisLines(st Styles, oc *workbench.Outcome, mask func(string) string, 
 	res := oc.Result
 	switch {
 	case d != nil:
-		head := d.Kind.Describe()
+		head, hint := d.Describe(), d.HintAfterLayer()
+		if by := d.RefusedBy(); by != "" {
+			// The layer leads: which of API Gateway's checks said no.
+			head = by + ": " + head
+		}
 		if d.Kind == explain.KindMismatch {
 			if p := d.First; p != nil && p.Line > 0 {
 				head += fmt.Sprintf(" at %s line %d", p.Step, p.Line)
@@ -38,8 +42,8 @@ func diagnosisLines(st Styles, oc *workbench.Outcome, mask func(string) string, 
 			head += " · d shows why"
 		}
 		lines = append(lines, st.Error.Render(say(head)))
-		if d.Hint != "" {
-			lines = append(lines, st.Warn.Render("hint: ")+say(d.Hint))
+		if hint != "" {
+			lines = append(lines, st.Warn.Render("hint: ")+say(hint))
 		}
 		if len(d.Causes) > 0 {
 			c := d.Causes[0]
@@ -90,7 +94,10 @@ func diagnosisTitle(d *explain.Diagnosis) string {
 	if d == nil || d.Kind == explain.KindMismatch {
 		return "Signature mismatch · ] [ next/prev"
 	}
-	return "Refused: " + d.Kind.Describe()
+	if by := d.RefusedBy(); by != "" {
+		return "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + d.Describe()
+	}
+	return "Refused: " + d.Describe()
 }
 
 // noDiagnosis is the narrow Diff tab of a request without one.

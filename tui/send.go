@@ -78,7 +78,7 @@ func (m *Model) sent(msg sentMsg) tea.Cmd {
 		case oc.Mismatch != nil:
 			m.setStatus(fmt.Sprintf("%s %s · signature mismatch: d shows the diff", msg.path, r.StatusText), false)
 		case oc.Diagnosis != nil:
-			m.setStatus(fmt.Sprintf("%s %s · %s: d shows why", msg.path, r.StatusText, oc.Diagnosis.Kind.Describe()), false)
+			m.setStatus(fmt.Sprintf("%s %s · %s: d shows why", msg.path, r.StatusText, oc.Diagnosis.Describe()), false)
 		}
 	}
 	m.statusAbout = id

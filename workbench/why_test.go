@@ -2,7 +2,6 @@ package workbench
 
 import (
 	"context"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -11,8 +10,9 @@ import (
 	"github.com/sigscope/sigscope/explain"
 )
 
-// whyBench opens testdata/why/permissions.yaml (the demo's Permissions
-// folder with the requests proposed for it) against the built-in emulator.
+// whyBench opens the demo collection (examples/collections/demo.yaml,
+// whose Permissions folder has a request per authorization answer)
+// against a fresh built-in emulator, with the demo's keys and password.
 func whyBench(t *testing.T) *Workbench {
 	t.Helper()
 	ctx, cancel := context.WithCancel(context.Background())
@@ -24,16 +24,11 @@ func whyBench(t *testing.T) *Workbench {
 	t.Cleanup(func() { srv.Close() })
 	cfg := srv.Config
 	env := map[string]string{
-		"SIGSCOPE_DEMO_PASSWORD":            cfg.Cognito.UserPools[0].Users[0].Password,
-		"SIGSCOPE_WHY_RO_ACCESS_KEY_ID":     cfg.Credentials[1].AccessKeyID,
-		"SIGSCOPE_WHY_RO_SECRET_ACCESS_KEY": cfg.Credentials[1].SecretAccessKey,
+		"SIGSCOPE_DEMO_PASSWORD":          cfg.Cognito.UserPools[0].Users[0].Password,
+		"SIGSCOPE_DEMO_ACCESS_KEY_ID":     cfg.Credentials[0].AccessKeyID,
+		"SIGSCOPE_DEMO_SECRET_ACCESS_KEY": cfg.Credentials[0].SecretAccessKey,
 	}
-	path := filepath.Join("testdata", "why", "permissions.yaml")
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	wb, err := OpenBytes(path, data, Options{
+	wb, err := Open(filepath.Join("..", "examples", "collections", "demo.yaml"), Options{
 		Vars: map[string]string{"emulator": srv.URL}, Trusted: true,
 		Env: Env{LookupEnv: func(k string) (string, bool) { v, ok := env[k]; return v, ok }, CacheDir: t.TempDir(), UserAgent: "sigscope/test"},
 	})
@@ -57,29 +52,36 @@ func TestWhyWalksTheLayers(t *testing.T) {
 		detail  string // in the refusing (or last passing) layer's detail
 		hint    string
 	}{
-		{"List pets (every layer passes)", 200, "", "", "", `statement "AllButTeachingIAM" allows`, ""},
-		{"IAM: no statement allows (implicit deny)", 403, "AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/sigscope-demo-auth/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam", explain.LayerPolicy, "no statement allows", "refused by the IAM policies"},
-		{"IAM user: a Deny matches (explicit deny)", 403, "AccessDeniedException", "User: arn:aws:iam::123456789012:user/sigscope-readonly is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam-denied with an explicit deny", explain.LayerPolicy, `statement "NeverThis" denies`, "an Allow"},
-		{"Resource policy: anonymous, no allow", 403, "AccessDeniedException", "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/unlisted", explain.LayerPolicy, "no statement of the resource policy allows", "resource policy"},
-		{"No such route (Missing Authentication Token)", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", explain.LayerRoute, "no route matches GET /teaching/no-such-route", "it is the route, not a token"},
-		{"API key: missing (Forbidden)", 403, "ForbiddenException", "Forbidden", explain.LayerAPIKey, "no x-api-key header", "x-api-key"},
-		{"Cognito: no token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "no Authorization header", "send the token in Authorization"},
-		{"Cognito: not a token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "not a JWT", "Authorization is not a JWT"},
-		{"Cognito: access token where the method wants an id token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "so it wants an id token", "wants the ID token"},
-		{"Cognito: id token where the method has scopes (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "so it wants an access token", "send the ACCESS token"},
-		{"Cognito: access token without the method's scope (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "has none of the method's authorization scopes (pets/read)", "OAuth 2.0 flows"},
-		{"Cognito: access token with the method's scope", 200, "", "", "", "an access token of demo", ""},
-		{"Cognito: token from another pool (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "this authorizer trusts us-east-1_Partner1", "provider ARNs"},
-		{"Cognito: expired token (401)", 401, "UnauthorizedException", "The incoming token has expired", explain.LayerToken, "the token expired at", "log in again"},
-		{"Command authorizer: Allow, with its context", 200, "", "", "", "principalId command-user", ""},
-		{"Command authorizer: Deny (explicit deny)", 403, "AccessDeniedException", "User is not authorized to access this resource with an explicit deny", explain.LayerAuthorizer, "denies execute-api:Invoke", "refused by the Lambda authorizer"},
-		{"Command authorizer: refuses the token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerAuthorizer, "raised Unauthorized", "refused by the Lambda authorizer"},
-		{"Command authorizer: prints garbage (500)", 500, "AuthorizerConfigurationException", "", explain.LayerAuthorizer, "not a JSON object", "could not use the Lambda authorizer's answer"},
-		{"Command authorizer: times out (500)", 500, "AuthorizerConfigurationException", "", explain.LayerAuthorizer, "did not answer within 2s", "timeout"},
+		{"List pets", 200, "", "", "", `statement "AllButTeachingIAM" allows`, ""},
+		{"Permissions/IAM: no statement allows (implicit deny)", 403, "AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/sigscope-demo-auth/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam", explain.LayerPolicy, "no statement allows", "refused by the IAM policies"},
+		{"Permissions/IAM: a Deny matches (explicit deny)", 403, "AccessDeniedException", "User: arn:aws:sts::123456789012:assumed-role/sigscope-demo-auth/CognitoIdentityCredentials is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/iam-denied with an explicit deny", explain.LayerPolicy, `statement "NeverThis" denies`, `remove the Deny statement "NeverThis" from policy 1 of role arn:aws:iam::123456789012:role/sigscope-demo-auth`},
+		{"Permissions/Resource policy: anonymous, no allow", 403, "AccessDeniedException", "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/unlisted", explain.LayerPolicy, "no statement of the resource policy allows", "resource policy"},
+		{"Permissions/Resource policy: anonymous, explicit deny", 403, "AccessDeniedException", "User: anonymous is not authorized to perform: execute-api:Invoke on resource: arn:aws:execute-api:us-east-1:123456789012:abc123/prod/GET/teaching/blocked with an explicit deny", explain.LayerPolicy, `the API's resource policy, statement "NoBlocked" denies`, `remove the Deny statement "NoBlocked" from the API's resource policy`},
+		{"Permissions/API key: wrong (Forbidden)", 403, "ForbiddenException", "Forbidden", explain.LayerAPIKey, "key no-plan is in no usage plan", "x-api-key"},
+		{"Permissions/Lambda authorizer: no token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerAuthorizer, "method.request.header.Authorization is missing or empty", "refused by the Lambda authorizer"},
+		{"Permissions/Lambda authorizer: Allow, with its context", 200, "", "", "", "principalId demo-user", ""},
+		{"Permissions/Lambda authorizer: Deny (explicit deny)", 403, "AccessDeniedException", "User is not authorized to access this resource with an explicit deny", explain.LayerAuthorizer, "statement 0 denies execute-api:Invoke", "decided to refuse this caller"},
+		{"Permissions/Lambda authorizer: policy for GET only (POST refused)", 403, "AccessDeniedException", "User is not authorized to access this resource", explain.LayerAuthorizer, "no statement of the authorizer's policy allows execute-api:Invoke on arn:aws:execute-api:us-east-1:123456789012:abc123/prod/POST/teaching/lambda", "a cached policy from another method"},
+		{"Permissions/Lambda authorizer: broken output (500)", 500, "AuthorizerConfigurationException", "", explain.LayerAuthorizer, "the output has no principalId", "could not use the Lambda authorizer's answer"},
+		{"Permissions/No such route (Missing Authentication Token)", 403, "MissingAuthenticationTokenException", "Missing Authentication Token", explain.LayerRoute, "no route matches GET /teaching/no-such-route", `it is the route, not a token: the request is signed, so API Gateway has no GET /teaching/no-such-route in stage "prod"`},
+		{"Permissions/API key: missing (Forbidden)", 403, "ForbiddenException", "Forbidden", explain.LayerAPIKey, "no x-api-key header", "x-api-key"},
+		{"Permissions/Cognito: no token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "no Authorization header", "send the token in Authorization"},
+		{"Permissions/Cognito: not a token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "not a JWT", "Authorization is not a JWT"},
+		{"Permissions/Cognito: access token where the method wants an id token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "so it wants an id token", "wants the ID token"},
+		{"Permissions/Cognito: id token where the method has scopes (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "so it wants an access token", "send the ACCESS token"},
+		{"Permissions/Cognito: access token without the method's scope (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "has none of the method's authorization scopes (pets/read)", "OAuth 2.0 flows"},
+		{"Permissions/Cognito: access token with the method's scope", 200, "", "", "", "an access token of demo", ""},
+		{"Permissions/Cognito: token from another pool (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerToken, "this authorizer trusts us-east-1_Partner1", "provider ARNs"},
+		{"Permissions/Cognito: expired token (401)", 401, "UnauthorizedException", "The incoming token has expired", explain.LayerToken, "the token expired at", "log in again"},
+		{"Permissions/Command authorizer: Allow, with its context", 200, "", "", "", "principalId command-user", ""},
+		{"Permissions/Command authorizer: Deny (explicit deny)", 403, "AccessDeniedException", "User is not authorized to access this resource with an explicit deny", explain.LayerAuthorizer, "denies execute-api:Invoke", "refused by the Lambda authorizer"},
+		{"Permissions/Command authorizer: refuses the token (401)", 401, "UnauthorizedException", "Unauthorized", explain.LayerAuthorizer, "raised Unauthorized", "refused by the Lambda authorizer"},
+		{"Permissions/Command authorizer: prints garbage (500)", 500, "AuthorizerConfigurationException", "", explain.LayerAuthorizer, "not a JSON object", "could not use the Lambda authorizer's answer"},
+		{"Permissions/Command authorizer: times out (500)", 500, "AuthorizerConfigurationException", "", explain.LayerAuthorizer, "did not answer within 2s", "timeout"},
 	}
 	for _, c := range cases {
 		t.Run(c.request, func(t *testing.T) {
-			rep, oc := wb.Why(context.Background(), "teaching/Permissions/"+c.request, Run{})
+			rep, oc := wb.Why(context.Background(), c.request, Run{})
 			if oc != nil {
 				defer oc.Close()
 			}

@@ -158,18 +158,28 @@ func (g *Gateway) policyContext(r *http.Request, cred *Credential) iampolicy.Con
 // false for a caller with none configured, whom the emulator lets invoke
 // everything (as before policies existed).
 func (g *Gateway) identityPolicies(cred Credential, p iampolicy.Principal) (pols []iampolicy.Named, restricted bool) {
+	return IdentityPolicies(cred, p, g.cfg.RolePolicies)
+}
+
+// IdentityPolicies are a caller's identity policies given the roles'
+// (role_policies): what the gateway judges execute-api:Invoke by, and the
+// Cognito Admin* calls their own actions.
+func IdentityPolicies(cred Credential, p iampolicy.Principal, rolePolicies map[string][]PolicyDoc) (pols []iampolicy.Named, restricted bool) {
 	pols = append(pols, cred.Policies...)
 	restricted = cred.Restricted || len(cred.Policies) > 0
 	if p.RoleARN != "" {
-		if docs, ok := g.cfg.RolePolicies[p.RoleARN]; ok {
+		if docs, ok := rolePolicies[p.RoleARN]; ok {
 			restricted = true
 			for i, d := range docs {
-				pols = append(pols, iampolicy.Named{Name: fmt.Sprintf("role %s policy %d", p.RoleARN, i), Policy: d.Policy})
+				pols = append(pols, iampolicy.Named{Name: fmt.Sprintf("policy %d of role %s", i+1, p.RoleARN), Policy: d.Policy})
 			}
 		}
 	}
 	return pols, restricted
 }
+
+// CallerPrincipal is who a verified credential belongs to.
+func CallerPrincipal(cred Credential) iampolicy.Principal { return callerPrincipal(cred) }
 
 // authorizePolicies evaluates the caller's identity policies and the
 // API's resource policy; cred is nil for a caller that did not sign.

@@ -46,6 +46,7 @@ import (
 
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
 
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/emulator/iampolicy"
 )
 
@@ -344,14 +345,14 @@ func (g *Gateway) verifyIAM(r *http.Request, c *iamCheck, bodySHA string) (map[s
 	if payloadHash == "" {
 		payloadHash = bodySHA
 	}
-	var exp expected
+	var exp awsauth.Recomputed
 	var err error
 	match := false
 	if in.algorithm == sigAlgorithmV4a {
 		exp, match, err = g.recomputeV4a(r, in, payloadHash, cred.SecretAccessKey)
 	} else {
 		exp, err = g.recompute(r, in, payloadHash, cred.SecretAccessKey)
-		match = subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1
+		match = subtle.ConstantTimeCompare([]byte(exp.Signature), []byte(in.signature)) == 1
 	}
 	if err != nil {
 		return nil, &apiError{status: http.StatusInternalServerError, errType: "InternalServerErrorException", message: "Internal server error"}

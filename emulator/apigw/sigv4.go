@@ -10,6 +10,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigscope/sigscope/emulator/awsauth"
 	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
@@ -255,20 +256,6 @@ func serverValues(r *http.Request) url.Values {
 	return v
 }
 
-// wirePath returns the request path exactly as the client sent it, still
-// percent-encoded: r.RequestURI, which Go's server hands over uncleaned
-// (only a ServeMux would clean or redirect it).
-func wirePath(r *http.Request) string {
-	uri := r.RequestURI
-	if uri == "" || uri == "*" {
-		return r.URL.EscapedPath()
-	}
-	if !strings.HasPrefix(uri, "/") {
-		// absolute-form (a proxy request): keep only the path
-		if u, err := url.Parse(uri); err == nil {
-			return u.EscapedPath()
-		}
-	}
-	p, _, _ := strings.Cut(uri, "?")
-	return p
-}
+// wirePath is the request path exactly as the client sent it, still
+// percent-encoded.
+func wirePath(r *http.Request) string { return awsauth.WirePath(r) }

@@ -12,6 +12,8 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+
+	"github.com/sigscope/sigscope/emulator/awsauth"
 )
 
 // sigAlgorithmV4a is SigV4a: ECDSA P-256 with a key derived from the
@@ -81,21 +83,21 @@ func regionSetCovers(set, region string) bool {
 // signer, as for SigV4 (a canonical request does not depend on the
 // algorithm, but for the X-Amz-Algorithm and X-Amz-Credential values of a
 // presigned query, put back here), then checks the signature with the
-// public key derived from the secret. exp.signature is left empty: ECDSA
+// public key derived from the secret. exp.Signature is left empty: ECDSA
 // signatures are checked, not recomputed.
-func (g *Gateway) recomputeV4a(r *http.Request, in *sigInput, payloadHash, secret string) (exp expected, ok bool, err error) {
+func (g *Gateway) recomputeV4a(r *http.Request, in *sigInput, payloadHash, secret string) (exp awsauth.Recomputed, ok bool, err error) {
 	exp, err = g.recompute(r, in, payloadHash, secret)
 	if err != nil {
 		return exp, false, err
 	}
 	if in.presigned {
-		exp.canonicalString = v4aPresignedQuery(exp.canonicalString, in.credential)
+		exp.CanonicalRequest = v4aPresignedQuery(exp.CanonicalRequest, in.credential)
 	}
-	sum := sha256.Sum256([]byte(exp.canonicalString))
+	sum := sha256.Sum256([]byte(exp.CanonicalRequest))
 	day := in.signTime.Format("20060102")
-	exp.stringToSign = sigAlgorithmV4a + "\n" + in.signTime.Format(amzDateLayout) + "\n" +
+	exp.StringToSign = sigAlgorithmV4a + "\n" + in.signTime.Format(amzDateLayout) + "\n" +
 		day + "/" + serviceName + "/" + terminator + "\n" + hex.EncodeToString(sum[:])
-	exp.signature = ""
+	exp.Signature = ""
 	pub, err := v4aPublicKey(in.akid, secret)
 	if err != nil {
 		return exp, false, err
@@ -104,7 +106,7 @@ func (g *Gateway) recomputeV4a(r *http.Request, in *sigInput, payloadHash, secre
 	if err != nil {
 		return exp, false, nil
 	}
-	digest := sha256.Sum256([]byte(exp.stringToSign))
+	digest := sha256.Sum256([]byte(exp.StringToSign))
 	return exp, ecdsa.VerifyASN1(pub, digest[:], sig), nil
 }
 

@@ -14,22 +14,17 @@
 package awsauth
 
 import (
-	"context"
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/hex"
 	"fmt"
 	"net/http"
-	"net/url"
-	"strconv"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
 	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go/logging"
 
-	"github.com/sigscope/sigscope/sign/awsrule"
+	"github.com/sigscope/sigscope/emulator/iampolicy"
 )
 
 const (
@@ -52,6 +47,11 @@ type Credential struct {
 	SecretAccessKey string
 	SessionToken    string    // empty for long-term keys
 	Expiration      time.Time // zero: never expires
+	// Who the key is and the identity policies it acts under (Authorize);
+	// Restricted is false for a caller the emulator lets call everything.
+	Principal  iampolicy.Principal
+	Policies   []iampolicy.Named
+	Restricted bool
 }
 
 // Lookup finds the credential behind an access key id.
@@ -84,7 +84,6 @@ type Failure struct {
 	Message          string
 	CanonicalRequest string
 	StringToSign     string
-	signature        string // the one computed
 }
 
 func (f *Failure) Error() string { return f.Message }
@@ -171,15 +170,14 @@ func (v *Verifier) Verify(r *http.Request, body []byte) (string, *Failure) {
 	if payload == "" {
 		payload = bodySHA
 	}
-	got, err := v.recompute(r, in, payload, cred.SecretAccessKey)
+	got, err := Recompute(v.signer, r, Signing{AccessKeyID: in.akid, Secret: cred.SecretAccessKey, Service: v.service, Region: v.region, Time: in.signTime, SignedHeaders: in.signedHeaders, PayloadHash: payload})
 	if err != nil {
 		return "", &Failure{Problem: Incomplete, Message: fmt.Sprintf("the emulator could not recompute the signature: %v", err)}
 	}
 	// A signed X-Amz-Content-Sha256 vouches for the body only if it is the
 	// body's hash.
-	if subtle.ConstantTimeCompare([]byte(got.signature), []byte(in.signature)) != 1 || !strings.EqualFold(payload, bodySHA) && payload != "UNSIGNED-PAYLOAD" {
-		got.Problem, got.Message = Mismatch, MsgMismatch
-		return "", got
+	if subtle.ConstantTimeCompare([]byte(got.Signature), []byte(in.signature)) != 1 || !strings.EqualFold(payload, bodySHA) && payload != "UNSIGNED-PAYLOAD" {
+		return "", &Failure{Problem: Mismatch, Message: MsgMismatch, CanonicalRequest: got.CanonicalRequest, StringToSign: got.StringToSign}
 	}
 	if subtle.ConstantTimeCompare([]byte(in.token), []byte(cred.SessionToken)) != 1 {
 		return "", &Failure{Problem: UnknownKey, Message: MsgInvalidToken}
@@ -263,76 +261,4 @@ func shortWord(w string) string {
 		return w[:4] + "…"
 	}
 	return w
-}
-
-// recompute signs a copy of r rebuilt from the headers the client listed,
-// and returns the signature with the canonical request and string-to-sign
-// the SDK logged. The path is read as every service but S3 reads it
-// (awsrule.Standard); the query as RFC 3986 says ('+' is a plus).
-func (v *Verifier) recompute(r *http.Request, in *signed, payload, secret string) (*Failure, error) {
-	req := &http.Request{
-		Method: r.Method,
-		URL:    &url.URL{Opaque: "//" + r.Host + awsrule.Standard.Path(WirePath(r)), RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
-		Host:   r.Host,
-		Header: http.Header{},
-	}
-	for _, name := range in.signedHeaders {
-		name = strings.ToLower(strings.TrimSpace(name))
-		switch name {
-		case "", "host":
-			continue
-		case "content-length":
-			// The signer signs content-length from ContentLength only.
-			req.ContentLength, _ = strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64)
-			continue
-		}
-		key := name
-		if name == "x-amz-date" {
-			key = "X-Amz-Date" // the signer sets this key itself
-		}
-		// Other keys stay lower case, so that a header the SDK never signs
-		// (User-Agent...) but the client did sign is still signed here.
-		req.Header[key] = append([]string(nil), r.Header.Values(name)...)
-	}
-	out := &Failure{}
-	logger := logging.LoggerFunc(func(_ logging.Classification, _ string, v ...any) {
-		if len(v) >= 2 {
-			out.CanonicalRequest, _ = v[0].(string)
-			out.StringToSign, _ = v[1].(string)
-		}
-	})
-	err := v.signer.SignHTTP(context.Background(), aws.Credentials{AccessKeyID: in.akid, SecretAccessKey: secret}, req, payload, v.service, v.region, in.signTime,
-		func(o *v4.SignerOptions) {
-			o.LogSigning, o.Logger = true, logger
-			// The token is checked on its own; it is signed only if the
-			// client listed it.
-			o.DisableSessionToken = true
-		})
-	if err != nil {
-		return nil, fmt.Errorf("sign: %w", err)
-	}
-	auth := req.Header.Get("Authorization")
-	i := strings.LastIndex(auth, "Signature=")
-	if i < 0 {
-		return nil, fmt.Errorf("the SDK signer produced no signature")
-	}
-	out.signature = auth[i+len("Signature="):]
-	return out, nil
-}
-
-// WirePath is the request path exactly as sent, still percent-encoded
-// (Go's server leaves r.RequestURI uncleaned): what the path rules
-// (awsrule) read.
-func WirePath(r *http.Request) string {
-	uri := r.RequestURI
-	if uri == "" || uri == "*" {
-		return r.URL.EscapedPath()
-	}
-	if !strings.HasPrefix(uri, "/") { // absolute-form, through a proxy
-		if u, err := url.Parse(uri); err == nil {
-			return u.EscapedPath()
-		}
-	}
-	p, _, _ := strings.Cut(uri, "?")
-	return p
 }

@@ -1,6 +1,7 @@
 package cognito
 
 import (
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"strings"
@@ -25,6 +26,27 @@ func adminRefusal(f *awsauth.Failure) *apiError {
 	}[f.Problem]
 	// AWS's JSON services answer all of these 400, as any client error.
 	return &apiError{Status: http.StatusBadRequest, Type: typ, Message: f.MismatchDetail()}
+}
+
+// HeaderDecision carries, on an Admin* call refused by the caller's
+// policies, the statement that denied or that none allowed (as the
+// gateway's X-Sigscope-Authz-Decision: AWS sends nothing like it).
+const HeaderDecision = "X-Sigscope-Authz-Decision"
+
+// adminAuthorize judges a verified Admin* call by the caller's identity
+// policies: the action cognito-idp:OPERATION on the user pool's ARN
+// (arn:aws:cognito-idp:REGION:ACCOUNT:userpool/POOL-ID), as IAM does.
+func (s *Service) adminAuthorize(r *http.Request, target string, body []byte, akid string) *awsauth.Denial {
+	cred, ok := s.opts.Credentials(akid)
+	if !ok {
+		return nil // Verify found it: a key gone since is judged by the handler
+	}
+	var in struct {
+		UserPoolID string `json:"UserPoolId"`
+	}
+	_ = json.Unmarshal(body, &in) // a body that does not decode is the handler's to refuse
+	resource := fmt.Sprintf("arn:aws:cognito-idp:%s:%s:userpool/%s", s.opts.Region, s.opts.AccountID, in.UserPoolID)
+	return awsauth.Authorize(cred, signingService+":"+strings.TrimPrefix(target, targetIDP), resource, r, s.opts.Now())
 }
 
 // isAdmin reports whether an operation needs IAM credentials (SigV4): the

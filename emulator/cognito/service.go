@@ -345,8 +345,15 @@ func (s *Service) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	// Before the lock: the credentials of an identity pool are looked up
 	// under it.
 	if isAdmin(target) {
-		if _, f := s.admin.Verify(r, body); f != nil {
+		akid, f := s.admin.Verify(r, body)
+		if f != nil {
 			writeError(w, adminRefusal(f))
+			return
+		}
+		if d := s.adminAuthorize(r, target, body, akid); d != nil {
+			// The emulator names the statement (AWS never does).
+			w.Header().Set(HeaderDecision, d.Reason)
+			writeError(w, &apiError{Status: http.StatusBadRequest, Type: "AccessDeniedException", Message: d.Message})
 			return
 		}
 	}

@@ -1,22 +1,14 @@
 package s3
 
 import (
-	"context"
 	"crypto/subtle"
 	"encoding/hex"
-	"fmt"
 	"net/http"
-	"net/url"
 	"strconv"
 	"strings"
 	"time"
 
-	"github.com/aws/aws-sdk-go-v2/aws"
-	v4 "github.com/aws/aws-sdk-go-v2/aws/signer/v4"
-	"github.com/aws/smithy-go/logging"
-
 	"github.com/sigscope/sigscope/emulator/awsauth"
-	"github.com/sigscope/sigscope/sign/awsrule"
 )
 
 const (
@@ -122,95 +114,24 @@ func (s *Service) checkScope(in *authInput, bad func(string, ...any) *s3Error) *
 	return nil
 }
 
-// expected is the signature S3 computes, with what it signed.
-type expected struct {
-	signature, canonicalRequest, stringToSign string
-}
-
-// verify recomputes the signature with aws-sdk-go-v2's signer (never with
-// sigscope's sign/, so that the two check each other) over a copy of the
-// request rebuilt from the headers the client listed as signed.
+// verify recomputes the signature with aws-sdk-go-v2's signer
+// (awsauth.Recompute) and compares it with the client's.
 //
 // The path is handed to the signer already canonical, and the signer told
-// not to escape it again (DisableURIPathEscaping): S3 decodes the path to
-// find the object key and signs that key encoded once, so %7e and ~ (or
-// %c3 and %C3) name the same key and sign the same, ~ and %C3, and . ..
-// // stay (awsrule.S3Path; the differential test's reference,
-// internal/differential/reference_test.go, reads S3 the same way). The
-// SDK form-decodes the query, so '+' and ';' are escaped first to be read
-// as S3 reads them (RFC 3986: a '+' is a plus).
-func (s *Service) verify(r *http.Request, in *authInput, secret, path string) (expected, bool, error) {
-	req := &http.Request{
-		Method: r.Method,
-		URL:    &url.URL{Opaque: "//" + r.Host + path, RawQuery: awsrule.FormDecoderQuery(r.URL.RawQuery)},
-		Host:   r.Host,
-		Header: http.Header{},
-	}
-	for _, name := range in.signedHeaders {
-		name = strings.ToLower(strings.TrimSpace(name))
-		switch name {
-		case "", "host":
-			continue
-		case "content-length":
-			// The signer signs content-length from ContentLength only.
-			req.ContentLength, _ = strconv.ParseInt(r.Header.Get("Content-Length"), 10, 64)
-			continue
-		}
-		values := r.Header.Values(name)
-		if name == "transfer-encoding" && len(r.TransferEncoding) > 0 {
-			values = []string{strings.Join(r.TransferEncoding, ",")}
-		}
-		key := name
-		if name == "x-amz-date" {
-			key = "X-Amz-Date" // the signer sets this key itself
-		}
-		// Other keys stay lower case, so that a header the SDK never signs
-		// (User-Agent...) but the client did sign is still signed here.
-		req.Header[key] = append([]string(nil), values...)
-	}
-	var exp expected
-	logger := logging.LoggerFunc(func(_ logging.Classification, _ string, v ...any) {
-		if len(v) >= 2 {
-			exp.canonicalRequest, _ = v[0].(string)
-			exp.stringToSign, _ = v[1].(string)
-		}
+// not to escape it again: S3 decodes the path to find the object key and
+// signs that key encoded once, so %7e and ~ (or %c3 and %C3) name the same
+// key and sign the same, ~ and %C3, and . .. // stay (awsrule.S3Path; the
+// differential test's reference, internal/differential/reference_test.go,
+// reads S3 the same way).
+func (s *Service) verify(r *http.Request, in *authInput, secret, path string) (awsauth.Recomputed, bool, error) {
+	exp, err := awsauth.Recompute(s.signer, r, awsauth.Signing{
+		AccessKeyID: in.akid, Secret: secret, Service: serviceName, Region: s.region, Time: in.signTime,
+		SignedHeaders: in.signedHeaders, PayloadHash: in.payload, Presigned: in.presigned, S3Path: path,
 	})
-	opts := func(o *v4.SignerOptions) {
-		o.LogSigning, o.Logger = true, logger
-		o.DisableURIPathEscaping = true
-		// The token is checked on its own; it is signed only if the client
-		// listed it.
-		o.DisableSessionToken = true
+	if err != nil {
+		return exp, false, err
 	}
-	creds := aws.Credentials{AccessKeyID: in.akid, SecretAccessKey: secret}
-	if in.presigned {
-		// The signer writes X-Amz-Signature itself; X-Amz-* headers stay
-		// headers, as the client listed them.
-		q := req.URL.Query()
-		q.Del("X-Amz-Signature")
-		req.URL.RawQuery = q.Encode()
-		signed, _, err := s.signer.PresignHTTP(context.Background(), creds, req, in.payload, serviceName, s.region, in.signTime, opts,
-			func(o *v4.SignerOptions) { o.DisableHeaderHoisting = true })
-		if err != nil {
-			return exp, false, fmt.Errorf("presign: %w", err)
-		}
-		u, err := url.Parse(signed)
-		if err != nil {
-			return exp, false, err
-		}
-		exp.signature = u.Query().Get("X-Amz-Signature")
-	} else {
-		if err := s.signer.SignHTTP(context.Background(), creds, req, in.payload, serviceName, s.region, in.signTime, opts); err != nil {
-			return exp, false, fmt.Errorf("sign: %w", err)
-		}
-		auth := req.Header.Get("Authorization")
-		i := strings.LastIndex(auth, "Signature=")
-		if i < 0 {
-			return exp, false, fmt.Errorf("signer produced no signature")
-		}
-		exp.signature = auth[i+len("Signature="):]
-	}
-	return exp, subtle.ConstantTimeCompare([]byte(exp.signature), []byte(in.signature)) == 1, nil
+	return exp, subtle.ConstantTimeCompare([]byte(exp.Signature), []byte(in.signature)) == 1, nil
 }
 
 func isSHA256Hex(s string) bool {

@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+
+	"github.com/sigscope/sigscope/emulator/awsauth"
 )
 
 // s3Error is an answer in S3's XML error form:
@@ -26,16 +28,16 @@ func errNotImplemented(msg string) *s3Error {
 
 // errMismatch is S3's SignatureDoesNotMatch: it shows the string to sign
 // and canonical request it computed, as text and as bytes in hex.
-func errMismatch(akid, provided string, exp expected) *s3Error {
+func errMismatch(akid, provided string, exp awsauth.Recomputed) *s3Error {
 	return &s3Error{status: http.StatusForbidden, code: "SignatureDoesNotMatch",
 		message: "The request signature we calculated does not match the signature you provided. Check your key and signing method.",
 		extra: [][2]string{
 			{"AWSAccessKeyId", akid},
-			{"StringToSign", exp.stringToSign},
+			{"StringToSign", exp.StringToSign},
 			{"SignatureProvided", provided},
-			{"StringToSignBytes", hexBytes(exp.stringToSign)},
-			{"CanonicalRequest", exp.canonicalRequest},
-			{"CanonicalRequestBytes", hexBytes(exp.canonicalRequest)},
+			{"StringToSignBytes", hexBytes(exp.StringToSign)},
+			{"CanonicalRequest", exp.CanonicalRequest},
+			{"CanonicalRequestBytes", hexBytes(exp.CanonicalRequest)},
 		}}
 }
 

@@ -295,9 +295,11 @@ func (m *Diff) build() []string {
 		return renderRows(rows, w)
 	}
 
-	title := "Signature mismatch"
-	if mm.Kind != "" && mm.Kind != explain.KindMismatch {
-		title = "Refused: " + mm.Kind.Describe()
+	title, hint := "Signature mismatch", mm.HintAfterLayer()
+	if by := mm.RefusedBy(); by != "" {
+		title = "Refused by " + strings.TrimPrefix(by, "refused by ") + ": " + mm.Describe()
+	} else if mm.Kind != "" && mm.Kind != explain.KindMismatch {
+		title = "Refused: " + mm.Describe()
 	}
 	switch {
 	case mm.First != nil && mm.First.Line > 0:
@@ -310,7 +312,7 @@ func (m *Diff) build() []string {
 	}
 	if len(m.rows) == 0 {
 		para("server: ", m.sec.cellText(mm.Message), st.Label, st.Error)
-		para("hint: ", m.sec.cellText(mm.Hint), st.Label, st.Text)
+		para("hint: ", m.sec.cellText(hint), st.Label, st.Text)
 		m.causes(add, para)
 		return renderRows(rows, w)
 	}
