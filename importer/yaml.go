@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -24,7 +25,10 @@ func (c *Collection) YAML() ([]byte, error) {
 		return nil, err
 	}
 	c.scrubRoot(root)
-	data, err := encode(root)
+	data, err := writeYAML(root)
+	if errors.Is(err, errUnwritable) {
+		data, err = encode(root)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -137,7 +141,7 @@ func (c *Collection) node() (*yaml.Node, error) {
 			pm := yMapping(false)
 			yAdd(pm, "type", yStr(p.Type))
 			for _, f := range p.Fields {
-				yAdd(pm, f.Key, yStr(f.Value)).LineComment = yComment(yLines(f.Comment))
+				yAdd(pm, f.Key, yStr(f.Value)).LineComment = yLineComment(f.Comment)
 			}
 			yAdd(ps, p.Name, pm).HeadComment = yComment(yLines(p.Comment))
 		}
@@ -431,7 +435,9 @@ func ySeq(flow bool) *yaml.Node {
 func yStr(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	switch {
-	case strings.ContainsAny(s, "\t\r") || strings.HasSuffix(s, " ") || strings.HasPrefix(s, " "):
+	case strings.ContainsAny(s, "\t\r") || strings.HasSuffix(s, " ") || strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n"):
+		// yaml.v3 writes a leading line break as a literal block that
+		// reads back without it.
 		n.Style = yaml.DoubleQuotedStyle
 	case yaml11Bool(s):
 		// A string to YAML 1.2 readers, a boolean to YAML 1.1 ones.
@@ -475,7 +481,7 @@ func yPairs(kvs []KV) *yaml.Node {
 			continue
 		}
 		at[kv.Key] = len(m.Content)
-		yAdd(m, kv.Key, yStr(kv.Value)).LineComment = yComment(yLines(kv.Comment))
+		yAdd(m, kv.Key, yStr(kv.Value)).LineComment = yLineComment(kv.Comment)
 	}
 	return m
 }
@@ -485,6 +491,16 @@ func yLines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// yLineComment is a comment at the end of a line: its lines joined by
+// spaces, since yaml.v3 writes the lines of a longer one inside the value
+// that follows (a literal block then reads back with them).
+func yLineComment(s string) string {
+	if s == "" {
+		return ""
+	}
+	return yComment([]string{strings.Join(strings.Fields(s), " ")})
 }
 
 // comment joins lines into a YAML comment, each line prefixed by "# " and
