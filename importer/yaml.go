@@ -323,6 +323,10 @@ func isPrintableText(s string) bool {
 // collection format reads them: escape literal "{{" with Literal first
 // (LiteralJSON does it for a whole document).
 func JSONNode(raw json.RawMessage) (*yaml.Node, error) {
+	if n, err := readJSONTree(raw, yStr, false); err == nil {
+		return n, nil
+	}
+	// What the fast reader does not take, encoding/json reads and names.
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	n, err := jsonValue(dec, 0)
