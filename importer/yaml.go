@@ -25,14 +25,21 @@ func (c *Collection) YAML() ([]byte, error) {
 		return nil, err
 	}
 	c.scrubRoot(root)
+	// The writer marks each node with its place in the text, so the loader
+	// checks the tree without parsing the text again; yaml.v3's text is
+	// parsed.
+	load := func(data []byte) (*collections.Collection, error) {
+		return collections.LoadParsed("imported.yaml", data, &yaml.Node{Kind: yaml.DocumentNode, Line: 1, Column: 1, Content: []*yaml.Node{root}})
+	}
 	data, err := writeYAML(root)
 	if errors.Is(err, errUnwritable) {
 		data, err = encode(root)
+		load = func(data []byte) (*collections.Collection, error) { return collections.LoadBytes("imported.yaml", data) }
 	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := collections.LoadBytes("imported.yaml", data); err != nil {
+	if _, err := load(data); err != nil {
 		return data, fmt.Errorf("the imported collection does not validate: %w", err)
 	}
 	return data, nil

@@ -28,12 +28,28 @@ var errUnwritable = errors.New("a node the YAML writer does not lay out")
 const maxSimpleKey = 128
 
 type yamlWriter struct {
-	b bytes.Buffer
+	b         bytes.Buffer
+	line      int // the line being written, from 1
+	lineStart int // its offset in b
+}
+
+// nl ends a line.
+func (w *yamlWriter) nl() {
+	w.b.WriteByte('\n')
+	w.line++
+	w.lineStart = w.b.Len()
+}
+
+// mark gives n the position the writer stands at, as yaml.v3's parser
+// would, so that the collection loader can validate the tree itself and
+// name the same lines as it would reading the text.
+func (w *yamlWriter) mark(n *yaml.Node) {
+	n.Line, n.Column = w.line, w.b.Len()-w.lineStart+1
 }
 
 // writeYAML writes root as a YAML document.
 func writeYAML(root *yaml.Node) ([]byte, error) {
-	w := &yamlWriter{}
+	w := &yamlWriter{line: 1}
 	w.b.Grow(4096)
 	if root.Kind != yaml.MappingNode || root.Style&yaml.FlowStyle != 0 || len(root.Content) == 0 {
 		return nil, errUnwritable
@@ -65,7 +81,7 @@ func (w *yamlWriter) headComment(c string, indent int) error {
 		}
 		w.indent(indent)
 		w.b.WriteString(line)
-		w.b.WriteByte('\n')
+		w.nl()
 	}
 	return nil
 }
@@ -97,6 +113,9 @@ func (w *yamlWriter) blockMapping(m *yaml.Node, indent int, inline bool) error {
 	}
 	for i := 0; i < len(m.Content); i += 2 {
 		k, v := m.Content[i], m.Content[i+1]
+		if i == 0 && inline {
+			w.mark(m)
+		}
 		if k.Kind != yaml.ScalarNode || k.FootComment != "" || v.FootComment != "" || v.HeadComment != "" && v.Kind == yaml.ScalarNode {
 			return errUnwritable
 		}
@@ -109,6 +128,9 @@ func (w *yamlWriter) blockMapping(m *yaml.Node, indent int, inline bool) error {
 				return err
 			}
 			w.indent(indent)
+			if i == 0 {
+				w.mark(m)
+			}
 		}
 		if err := w.scalar(k, true, false, indent); err != nil {
 			return err
@@ -146,13 +168,13 @@ func (w *yamlWriter) value(k, v *yaml.Node, indent int) error {
 		if err := w.lineComment(comment); err != nil {
 			return err
 		}
-		w.b.WriteByte('\n')
+		w.nl()
 		return nil
 	}
 	if err := w.lineComment(comment); err != nil {
 		return err
 	}
-	w.b.WriteByte('\n')
+	w.nl()
 	if v.HeadComment != "" {
 		return errUnwritable
 	}
@@ -181,6 +203,9 @@ func (w *yamlWriter) blockSequence(s *yaml.Node, indent int, inline bool) error 
 			}
 			w.indent(indent)
 		}
+		if i == 0 {
+			w.mark(s)
+		}
 		w.b.WriteString("- ")
 		if flat(it) {
 			if it.LineComment != "" && it.Kind == yaml.ScalarNode && strings.Contains(it.Value, "\n") {
@@ -192,7 +217,7 @@ func (w *yamlWriter) blockSequence(s *yaml.Node, indent int, inline bool) error 
 			if err := w.lineComment(it.LineComment); err != nil {
 				return err
 			}
-			w.b.WriteByte('\n')
+			w.nl()
 			continue
 		}
 		var err error
@@ -217,6 +242,7 @@ func (w *yamlWriter) flowOrScalar(n *yaml.Node, inFlow bool, indent int) error {
 	if n.Kind == yaml.ScalarNode {
 		return w.scalar(n, false, inFlow, indent)
 	}
+	w.mark(n)
 	if n.HeadComment != "" || n.LineComment != "" || n.FootComment != "" || n.Anchor != "" {
 		return errUnwritable
 	}
@@ -269,6 +295,7 @@ func (w *yamlWriter) scalar(n *yaml.Node, key, inFlow bool, indent int) error {
 	if n.Anchor != "" || n.Alias != nil || n.FootComment != "" || !utf8.ValidString(v) || n.Style&(yaml.TaggedStyle|yaml.FoldedStyle) != 0 {
 		return errUnwritable
 	}
+	w.mark(n)
 	a := analyzeScalar(v)
 	if key && (a.multiline || len(v) > maxSimpleKey) {
 		return errUnwritable
@@ -362,7 +389,7 @@ func (w *yamlWriter) literal(v, comment string, indent int) error {
 	// The line break ends the indicator's line; each line of text follows
 	// at the indent, an empty line written empty.
 	for line := range strings.SplitSeq(strings.TrimSuffix(v, "\n"), "\n") {
-		w.b.WriteByte('\n')
+		w.nl()
 		if line != "" {
 			w.indent(indent)
 			w.b.WriteString(line)

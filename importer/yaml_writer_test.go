@@ -79,6 +79,13 @@ func TestWriterWritesWhatTheEncoderWrites(t *testing.T) {
 		if d := firstDiff(got, want); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
+		var back yaml.Node
+		if err := yaml.Unmarshal(got, &back); err != nil {
+			t.Fatalf("%s: %v", name, err)
+		}
+		if d := samePositions(root, back.Content[0]); d != "" {
+			t.Errorf("%s: %s", name, d)
+		}
 	}
 	if written == 0 {
 		t.Fatal("the writer wrote none of the corpus")
@@ -243,4 +250,18 @@ func firstDiff(got, want []byte) string {
 		}
 	}
 	return fmt.Sprintf("the writer wrote %d lines, yaml.v3 %d", len(gl), len(wl))
+}
+
+// samePositions compares the line and column the writer gave each node
+// with those yaml.v3's parser gives it reading the text; "" when all agree.
+func samePositions(a, b *yaml.Node) string {
+	if a.Line != b.Line || a.Column != b.Column {
+		return fmt.Sprintf("%v %q at %d:%d, parsed at %d:%d", a.Kind, a.Value, a.Line, a.Column, b.Line, b.Column)
+	}
+	for i := range min(len(a.Content), len(b.Content)) {
+		if d := samePositions(a.Content[i], b.Content[i]); d != "" {
+			return d
+		}
+	}
+	return ""
 }
