@@ -34,7 +34,9 @@ func (c *Collection) YAML() ([]byte, error) {
 	data, err := writeYAML(root)
 	if errors.Is(err, errUnwritable) {
 		data, err = encode(root)
-		load = func(data []byte) (*collections.Collection, error) { return collections.LoadBytes("imported.yaml", data) }
+		load = func(data []byte) (*collections.Collection, error) {
+			return collections.LoadBytes("imported.yaml", data)
+		}
 	}
 	if err != nil {
 		return nil, err
