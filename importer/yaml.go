@@ -460,6 +460,9 @@ func yStr(s string) *yaml.Node {
 }
 
 func yaml11Bool(s string) bool {
+	if len(s) > 3 {
+		return false
+	}
 	switch strings.ToLower(s) {
 	case "y", "yes", "n", "no", "on", "off":
 		return true

@@ -305,11 +305,11 @@ func (w *yamlWriter) scalar(n *yaml.Node, key, inFlow bool, indent int) error {
 	force := false
 	switch tag {
 	case "!!str":
-		if !quoted && (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag() != "!!str" {
+		if !quoted && plainTag(v) != "!!str" {
 			force = true
 		}
 	case "!!int", "!!float", "!!bool", "!!null":
-		if quoted || (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag() != tag {
+		if quoted || plainTag(v) != tag {
 			return errUnwritable // yaml.v3 would tag it
 		}
 	default:
@@ -470,6 +470,18 @@ func printable(r rune) bool {
 
 func isBreak(r rune) bool {
 	return r == '\r' || r == '\n' || r == 0x85 || r == 0x2028 || r == 0x2029
+}
+
+// plainTag is the tag yaml.v3 reads a plain scalar with. yaml.v3 looks
+// at a value only when its first byte may start something else than a
+// string (a sign, a digit, a dot, or a letter of true, null, yes, on...):
+// the others are strings without asking it, which would allocate a node
+// for every string of the document.
+func plainTag(v string) string {
+	if v != "" && !strings.ContainsRune("+-.0123456789yYnNtTfFoO~", rune(v[0])) {
+		return "!!str"
+	}
+	return (&yaml.Node{Kind: yaml.ScalarNode, Value: v}).ShortTag()
 }
 
 // scalarShape is what yaml_emitter_analyze_scalar learns of a value.
