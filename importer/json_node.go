@@ -188,23 +188,33 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 			return nil, err
 		}
 		m.Content = append(m.Content, p.str(k), v)
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, errJSONShape
-		}
-		if p.data[p.i] == '}' {
-			p.i++
-			if p.flow {
-				m.Style = yaml.FlowStyle
-			}
+		if done, err := p.after('}', m); err != nil {
+			return nil, err
+		} else if done {
 			return m, nil
 		}
-		if p.data[p.i] != ',' {
-			return nil, errJSONShape
-		}
-		p.i++
-		p.space()
 	}
+}
+
+// after reads what follows a member of collection n: a comma, or the
+// closing byte (then done, and n flow style when the reader marks all).
+func (p *jsonTree) after(closing byte, n *yaml.Node) (bool, error) {
+	p.space()
+	switch {
+	case p.i >= len(p.data):
+		return false, errJSONShape
+	case p.data[p.i] == closing:
+		p.i++
+		if p.flow {
+			n.Style = yaml.FlowStyle
+		}
+		return true, nil
+	case p.data[p.i] != ',':
+		return false, errJSONShape
+	}
+	p.i++
+	p.space()
+	return false, nil
 }
 
 func (p *jsonTree) array(depth int) (*yaml.Node, error) {
@@ -222,22 +232,11 @@ func (p *jsonTree) array(depth int) (*yaml.Node, error) {
 			return nil, err
 		}
 		s.Content = append(s.Content, v)
-		p.space()
-		if p.i >= len(p.data) {
-			return nil, errJSONShape
-		}
-		if p.data[p.i] == ']' {
-			p.i++
-			if p.flow {
-				s.Style = yaml.FlowStyle
-			}
+		if done, err := p.after(']', s); err != nil {
+			return nil, err
+		} else if done {
 			return s, nil
 		}
-		if p.data[p.i] != ',' {
-			return nil, errJSONShape
-		}
-		p.i++
-		p.space()
 	}
 }
 
