@@ -58,12 +58,24 @@ func readFile(path string) ([]byte, error) {
 // in error positions, as the base for relative body files, and as the file
 // Save writes to.
 func LoadBytes(name string, data []byte) (*Collection, error) {
-	c := &Collection{Path: name, now: time.Now, uuid: newUUID}
 	data = append([]byte(nil), data...) // the caller may reuse its buffer
 	doc, err := parseYAML(name, data)
 	if err != nil {
 		return nil, err
 	}
+	return loadParsed(name, data, doc)
+}
+
+// LoadParsed validates a collection whose text data was just written from
+// doc (a document node, positions set as parsing data would set them), as
+// LoadBytes does without parsing the text again: the importer checks the
+// file it writes this way.
+func LoadParsed(name string, data []byte, doc *yaml.Node) (*Collection, error) {
+	return loadParsed(name, append([]byte(nil), data...), doc)
+}
+
+func loadParsed(name string, data []byte, doc *yaml.Node) (*Collection, error) {
+	c := &Collection{Path: name, now: time.Now, uuid: newUUID}
 	c.src = newSource(data)
 	c.doc = doc
 	c.version = versions.Add(1)

@@ -78,7 +78,7 @@ func Merge(into []byte, path string, c *Collection) ([]byte, error) {
 		pm := yMapping(false)
 		yAdd(pm, "type", yStr(p.Type))
 		for _, f := range p.Fields {
-			yAdd(pm, f.Key, yStr(f.Value)).LineComment = yComment(yLines(f.Comment))
+			yAdd(pm, f.Key, yStr(f.Value)).LineComment = yLineComment(f.Comment)
 		}
 		yAdd(profNode, p.Name, pm).HeadComment = yComment(yLines(p.Comment))
 	}

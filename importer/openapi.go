@@ -50,9 +50,9 @@ type oas struct {
 }
 
 func (openapiImporter) Import(data []byte, filename string) (*Collection, error) {
-	var doc yaml.Node
-	if err := yaml.Unmarshal(data, &doc); err != nil {
-		return nil, fmt.Errorf("parse: %w", err)
+	doc, err := parseOpenAPI(data)
+	if err != nil {
+		return nil, err
 	}
 	if len(doc.Content) == 0 || doc.Content[0].Kind != yaml.MappingNode {
 		return nil, fmt.Errorf("not an OpenAPI document: the top level is not a mapping")

@@ -3,6 +3,7 @@ package importer
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -24,11 +25,23 @@ func (c *Collection) YAML() ([]byte, error) {
 		return nil, err
 	}
 	c.scrubRoot(root)
-	data, err := encode(root)
+	// The writer marks each node with its place in the text, so the loader
+	// checks the tree without parsing the text again; yaml.v3's text is
+	// parsed.
+	load := func(data []byte) (*collections.Collection, error) {
+		return collections.LoadParsed("imported.yaml", data, &yaml.Node{Kind: yaml.DocumentNode, Line: 1, Column: 1, Content: []*yaml.Node{root}})
+	}
+	data, err := writeYAML(root)
+	if errors.Is(err, errUnwritable) {
+		data, err = encode(root)
+		load = func(data []byte) (*collections.Collection, error) {
+			return collections.LoadBytes("imported.yaml", data)
+		}
+	}
 	if err != nil {
 		return nil, err
 	}
-	if _, err := collections.LoadBytes("imported.yaml", data); err != nil {
+	if _, err := load(data); err != nil {
 		return data, fmt.Errorf("the imported collection does not validate: %w", err)
 	}
 	return data, nil
@@ -137,7 +150,7 @@ func (c *Collection) node() (*yaml.Node, error) {
 			pm := yMapping(false)
 			yAdd(pm, "type", yStr(p.Type))
 			for _, f := range p.Fields {
-				yAdd(pm, f.Key, yStr(f.Value)).LineComment = yComment(yLines(f.Comment))
+				yAdd(pm, f.Key, yStr(f.Value)).LineComment = yLineComment(f.Comment)
 			}
 			yAdd(ps, p.Name, pm).HeadComment = yComment(yLines(p.Comment))
 		}
@@ -319,6 +332,10 @@ func isPrintableText(s string) bool {
 // collection format reads them: escape literal "{{" with Literal first
 // (LiteralJSON does it for a whole document).
 func JSONNode(raw json.RawMessage) (*yaml.Node, error) {
+	if n, err := readJSONTree(raw, yStr, false); err == nil {
+		return n, nil
+	}
+	// What the fast reader does not take, encoding/json reads and names.
 	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.UseNumber()
 	n, err := jsonValue(dec, 0)
@@ -431,7 +448,9 @@ func ySeq(flow bool) *yaml.Node {
 func yStr(s string) *yaml.Node {
 	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
 	switch {
-	case strings.ContainsAny(s, "\t\r") || strings.HasSuffix(s, " ") || strings.HasPrefix(s, " "):
+	case strings.ContainsAny(s, "\t\r") || strings.HasSuffix(s, " ") || strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n"):
+		// yaml.v3 writes a leading line break as a literal block that
+		// reads back without it.
 		n.Style = yaml.DoubleQuotedStyle
 	case yaml11Bool(s):
 		// A string to YAML 1.2 readers, a boolean to YAML 1.1 ones.
@@ -441,6 +460,9 @@ func yStr(s string) *yaml.Node {
 }
 
 func yaml11Bool(s string) bool {
+	if len(s) > 3 {
+		return false
+	}
 	switch strings.ToLower(s) {
 	case "y", "yes", "n", "no", "on", "off":
 		return true
@@ -475,7 +497,7 @@ func yPairs(kvs []KV) *yaml.Node {
 			continue
 		}
 		at[kv.Key] = len(m.Content)
-		yAdd(m, kv.Key, yStr(kv.Value)).LineComment = yComment(yLines(kv.Comment))
+		yAdd(m, kv.Key, yStr(kv.Value)).LineComment = yLineComment(kv.Comment)
 	}
 	return m
 }
@@ -485,6 +507,16 @@ func yLines(s string) []string {
 		return nil
 	}
 	return strings.Split(s, "\n")
+}
+
+// yLineComment is a comment at the end of a line: its lines joined by
+// spaces, since yaml.v3 writes the lines of a longer one inside the value
+// that follows (a literal block then reads back with them).
+func yLineComment(s string) string {
+	if s == "" {
+		return ""
+	}
+	return yComment([]string{strings.Join(strings.Fields(s), " ")})
 }
 
 // comment joins lines into a YAML comment, each line prefixed by "# " and

@@ -7,7 +7,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/itchyny/gojq"
@@ -22,6 +24,9 @@ const (
 	// filterMaxInput bounds the decoded tree, which takes roughly ten
 	// times the size of the JSON text.
 	filterMaxInput = 64 << 20
+	// freeAfterInput is the body size from which a filter gives the
+	// memory of its decoded body back to the system when it is done.
+	freeAfterInput = 4 << 20
 )
 
 // SetFilter runs the jq expression expr over the JSON body and shows its
@@ -50,8 +55,26 @@ func (m *Model) SetFilter(expr string) error {
 func (m *Model) FilterFunc(expr string) func() ([]byte, error) {
 	body, raw := m.body, m.raw
 	expr = strings.TrimSpace(expr)
-	return func() ([]byte, error) { return runFilter(expr, body, raw) }
+	return func() ([]byte, error) {
+		out, err := runFilter(expr, body, raw)
+		if len(raw) >= freeAfterInput {
+			// The decoded body (about ten times its text) is garbage now;
+			// the runtime would keep its pages for a while, so the
+			// process stayed at the filter's peak after the result showed.
+			// Given back beside the result's display, not before it.
+			releasing.Add(1)
+			go func() {
+				defer releasing.Done()
+				debug.FreeOSMemory()
+			}()
+		}
+		return out, err
+	}
 }
+
+// releasing counts the filters still giving memory back (for the
+// benchmark, which reads what the process holds after them).
+var releasing sync.WaitGroup
 
 // ApplyFilter shows the output of a FilterFunc of expr.
 func (m *Model) ApplyFilter(expr string, out []byte) {

@@ -1,0 +1,261 @@
+package importer
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"unicode/utf8"
+
+	"gopkg.in/yaml.v3"
+)
+
+// A JSON document read straight into a yaml.Node tree, in one pass over
+// the bytes: yaml.v3's parser took most of an OpenAPI import's time on a
+// JSON export, and encoding/json's token reader most of a body's. What the
+// reader does not take (invalid JSON, invalid UTF-8, nesting deeper than
+// maxJSONDepth) returns errJSONShape, and the caller reads the document
+// the slower way, which then names the problem as before.
+
+var errJSONShape = errors.New("not JSON the fast reader takes")
+
+const maxJSONDepth = 200
+
+// jsonTree reads JSON into nodes; str makes a string's node, and flow
+// says whether collections are marked flow style (as yaml.v3 marks the
+// JSON it parses) or only empty ones (as the collection file writes them).
+type jsonTree struct {
+	data []byte
+	i    int
+	str  func(string) *yaml.Node
+	flow bool
+}
+
+func readJSONTree(data []byte, str func(string) *yaml.Node, flow bool) (*yaml.Node, error) {
+	if !utf8.Valid(data) {
+		return nil, errJSONShape
+	}
+	p := &jsonTree{data: data, str: str, flow: flow}
+	p.space()
+	n, err := p.value(0)
+	if err != nil {
+		return nil, err
+	}
+	if p.space(); p.i != len(p.data) {
+		return nil, errJSONShape
+	}
+	return n, nil
+}
+
+func (p *jsonTree) space() {
+	for p.i < len(p.data) {
+		switch p.data[p.i] {
+		case ' ', '\t', '\n', '\r':
+			p.i++
+		default:
+			return
+		}
+	}
+}
+
+func (p *jsonTree) value(depth int) (*yaml.Node, error) {
+	if depth > maxJSONDepth || p.i >= len(p.data) {
+		return nil, errJSONShape
+	}
+	switch c := p.data[p.i]; {
+	case c == '{':
+		return p.object(depth)
+	case c == '[':
+		return p.array(depth)
+	case c == '"':
+		s, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		return p.str(s), nil
+	case c == 't':
+		return p.word("true", "!!bool")
+	case c == 'f':
+		return p.word("false", "!!bool")
+	case c == 'n':
+		return p.word("null", "!!null")
+	case c == '-' || c >= '0' && c <= '9':
+		return p.number()
+	}
+	return nil, errJSONShape
+}
+
+func (p *jsonTree) word(w, tag string) (*yaml.Node, error) {
+	if len(p.data)-p.i < len(w) || string(p.data[p.i:p.i+len(w)]) != w {
+		return nil, errJSONShape
+	}
+	p.i += len(w)
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: w}, nil
+}
+
+// number takes a JSON number as written, tagged as YAML reads it back.
+func (p *jsonTree) number() (*yaml.Node, error) {
+	start := p.i
+	digits := func() int {
+		n := 0
+		for p.i < len(p.data) && p.data[p.i] >= '0' && p.data[p.i] <= '9' {
+			p.i++
+			n++
+		}
+		return n
+	}
+	if p.data[p.i] == '-' {
+		p.i++
+	}
+	intStart := p.i
+	if digits() == 0 || p.data[intStart] == '0' && p.i-intStart > 1 {
+		return nil, errJSONShape
+	}
+	if p.i < len(p.data) && p.data[p.i] == '.' {
+		p.i++
+		if digits() == 0 {
+			return nil, errJSONShape
+		}
+	}
+	if p.i < len(p.data) && (p.data[p.i] == 'e' || p.data[p.i] == 'E') {
+		p.i++
+		if p.i < len(p.data) && (p.data[p.i] == '+' || p.data[p.i] == '-') {
+			p.i++
+		}
+		if digits() == 0 {
+			return nil, errJSONShape
+		}
+	}
+	v := string(p.data[start:p.i])
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: numberTag(v), Value: v}, nil
+}
+
+// string reads a JSON string; one with escapes is decoded by
+// encoding/json.
+func (p *jsonTree) string() (string, error) {
+	start := p.i
+	p.i++
+	escaped := false
+	for p.i < len(p.data) {
+		switch c := p.data[p.i]; {
+		case c == '"':
+			p.i++
+			if !escaped {
+				return string(p.data[start+1 : p.i-1]), nil
+			}
+			var s string
+			if json.Unmarshal(p.data[start:p.i], &s) != nil {
+				return "", errJSONShape
+			}
+			return s, nil
+		case c == '\\':
+			escaped = true
+			p.i += 2
+		case c < 0x20:
+			return "", errJSONShape
+		default:
+			p.i++
+		}
+	}
+	return "", errJSONShape
+}
+
+func (p *jsonTree) object(depth int) (*yaml.Node, error) {
+	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == '}' {
+		p.i++
+		m.Style = yaml.FlowStyle
+		return m, nil
+	}
+	for {
+		if p.i >= len(p.data) || p.data[p.i] != '"' {
+			return nil, errJSONShape
+		}
+		k, err := p.string()
+		if err != nil {
+			return nil, err
+		}
+		p.space()
+		if p.i >= len(p.data) || p.data[p.i] != ':' {
+			return nil, errJSONShape
+		}
+		p.i++
+		p.space()
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		m.Content = append(m.Content, p.str(k), v)
+		if done, err := p.after('}', m); err != nil {
+			return nil, err
+		} else if done {
+			return m, nil
+		}
+	}
+}
+
+// after reads what follows a member of collection n: a comma, or the
+// closing byte (then done, and n flow style when the reader marks all).
+func (p *jsonTree) after(closing byte, n *yaml.Node) (bool, error) {
+	p.space()
+	switch {
+	case p.i >= len(p.data):
+		return false, errJSONShape
+	case p.data[p.i] == closing:
+		p.i++
+		if p.flow {
+			n.Style = yaml.FlowStyle
+		}
+		return true, nil
+	case p.data[p.i] != ',':
+		return false, errJSONShape
+	}
+	p.i++
+	p.space()
+	return false, nil
+}
+
+func (p *jsonTree) array(depth int) (*yaml.Node, error) {
+	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	p.i++
+	p.space()
+	if p.i < len(p.data) && p.data[p.i] == ']' {
+		p.i++
+		s.Style = yaml.FlowStyle
+		return s, nil
+	}
+	for {
+		v, err := p.value(depth + 1)
+		if err != nil {
+			return nil, err
+		}
+		s.Content = append(s.Content, v)
+		if done, err := p.after(']', s); err != nil {
+			return nil, err
+		} else if done {
+			return s, nil
+		}
+	}
+}
+
+// quotedStr is a string node as yaml.v3 parses a JSON string.
+func quotedStr(s string) *yaml.Node {
+	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: s}
+}
+
+// parseOpenAPI reads an OpenAPI document: a JSON one (as API Gateway
+// exports it) by the fast reader, anything else by yaml.v3.
+func parseOpenAPI(data []byte) (*yaml.Node, error) {
+	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
+		if root, err := readJSONTree(data, quotedStr, true); err == nil {
+			return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
+		}
+	}
+	var doc yaml.Node
+	if err := yaml.Unmarshal(data, &doc); err != nil {
+		return nil, fmt.Errorf("parse: %w", err)
+	}
+	return &doc, nil
+}
