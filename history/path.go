@@ -8,7 +8,9 @@ import (
 )
 
 // DefaultPath is where the history lives: SIGSCOPE_HISTORY when set (the
-// value "off" disables history and gives ""), else
+// value "off" (or 0, false, no) disables history and gives ""; "on" (or
+// 1, true, yes) is the default place, never a file of that name in the
+// working folder), else
 // $XDG_DATA_HOME/sigscope/history.db, else
 // ~/.local/share/sigscope/history.db. lookup reads the environment; nil
 // means os.LookupEnv. A relative XDG_DATA_HOME is ignored, as the XDG
@@ -19,8 +21,11 @@ func DefaultPath(lookup func(string) (string, bool)) (string, error) {
 	}
 	if v, ok := lookup("SIGSCOPE_HISTORY"); ok && strings.TrimSpace(v) != "" {
 		v = strings.TrimSpace(v)
-		if strings.EqualFold(v, "off") {
+		switch strings.ToLower(v) {
+		case "off", "0", "false", "no":
 			return "", nil
+		case "on", "1", "true", "yes":
+			return defaultPlace(lookup)
 		}
 		if v == "~" || strings.HasPrefix(v, "~/") {
 			home, err := homeDir(lookup)
@@ -31,6 +36,11 @@ func DefaultPath(lookup func(string) (string, bool)) (string, error) {
 		}
 		return filepath.Clean(v), nil
 	}
+	return defaultPlace(lookup)
+}
+
+// defaultPlace is the history's place without SIGSCOPE_HISTORY.
+func defaultPlace(lookup func(string) (string, bool)) (string, error) {
 	if v, ok := lookup("XDG_DATA_HOME"); ok && filepath.IsAbs(v) {
 		return filepath.Join(v, "sigscope", "history.db"), nil
 	}

@@ -410,6 +410,9 @@ func TestDefaultPath(t *testing.T) {
 		{"override with ~", env("HOME", "/home/ana", "SIGSCOPE_HISTORY", "~/h.db"), "/home/ana/h.db"},
 		{"off", env("HOME", "/home/ana", "SIGSCOPE_HISTORY", "off"), ""},
 		{"OFF", env("SIGSCOPE_HISTORY", "OFF"), ""},
+		{"false", env("SIGSCOPE_HISTORY", "false"), ""},
+		{"on is the default place, not a file named on", env("HOME", "/home/ana", "SIGSCOPE_HISTORY", "on"), "/home/ana/.local/share/sigscope/history.db"},
+		{"1", env("HOME", "/home/ana", "XDG_DATA_HOME", "/data", "SIGSCOPE_HISTORY", "1"), "/data/sigscope/history.db"},
 	}
 	for _, c := range cases {
 		got, err := DefaultPath(c.env)
