@@ -11,6 +11,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigscope/sigscope/internal/buildinfo"
 	"github.com/sigscope/sigscope/internal/termsafe"
 )
 
@@ -40,8 +41,10 @@ func withCode(code int, err error) error {
 	return &exitError{code: code, err: err}
 }
 
-// Version is set at build time with -ldflags "-X github.com/sigscope/sigscope/cli.Version=…".
-var Version = "dev"
+// Version names this build in User-Agents and HAR files: the release's
+// version (set by the linker in internal/buildinfo), or what the go
+// command embedded, or "dev".
+var Version = buildinfo.Version()
 
 // newRoot builds the whole command tree; a fresh tree per call keeps tests independent.
 func newRoot(stdin io.Reader, stdout, stderr io.Writer) *cobra.Command {
@@ -111,6 +114,7 @@ var commands = []func() *cobra.Command{
 	newLoginCmd, newLogoutCmd,
 	newHistoryCmd,
 	newConfigCmd,
+	newManCmd,
 	newVersionCmd,
 }
 

@@ -2,9 +2,10 @@ package cli
 
 import (
 	"fmt"
-	"runtime"
 
 	"github.com/spf13/cobra"
+
+	"github.com/sigscope/sigscope/internal/buildinfo"
 )
 
 func newVersionCmd() *cobra.Command {
@@ -21,5 +22,5 @@ func newVersionCmd() *cobra.Command {
 
 // versionLine is what `sigscope version` and `sigscope --version` print.
 func versionLine() string {
-	return fmt.Sprintf("sigscope %s (%s, %s/%s)\n", Version, runtime.Version(), runtime.GOOS, runtime.GOARCH)
+	return buildinfo.Read().String() + "\n"
 }

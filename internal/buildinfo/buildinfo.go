@@ -82,10 +82,13 @@ func fromBuild(bi *debug.BuildInfo, ldVersion, ldCommit, ldDate string) Info {
 	if ldVersion != "" {
 		info.Version = ldVersion
 	}
-	if ldCommit != "" {
+	// "none" and the zero time are what GoReleaser passes when it could
+	// not read the git state (a snapshot without a remote): no better than
+	// what the go command embedded.
+	if ldCommit != "" && ldCommit != "none" {
 		info.Commit = ldCommit
 	}
-	if ldDate != "" {
+	if ldDate != "" && !strings.HasPrefix(ldDate, "0001-01-01") {
 		info.Date = ldDate
 	}
 	if info.Version == "" {

@@ -43,6 +43,8 @@ func TestFromBuild(t *testing.T) {
 			version: "v0.0.0-20261207205640-6968389a1b2c", commit: rev, date: "2026-12-07T20:56:40Z", modified: true},
 		{name: "release: the linker's values win", bi: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("false")},
 			ldV: "v2.0.0", ldC: "abc", ldD: "2026-12-08T00:00:00Z", version: "v2.0.0", commit: "abc", date: "2026-12-08T00:00:00Z"},
+		{name: "snapshot without git state: the placeholders give way", bi: &debug.BuildInfo{Main: debug.Module{Version: "(devel)"}, Settings: vcs("false")},
+			ldV: "0.0.1-next", ldC: "none", ldD: "0001-01-01T00:00:00Z", version: "0.0.1-next", commit: rev, date: "2026-12-07T20:56:40Z"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
