@@ -1,6 +1,8 @@
 package tui
 
 import (
+	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 )
@@ -69,4 +71,66 @@ func TestDiagnosisNamesTheLayer(t *testing.T) {
 func flatten(scr string) string {
 	scr = strings.NewReplacer("│", " ", "┌", " ", "┐", " ", "└", " ", "┘", " ", "─", " ").Replace(scr)
 	return strings.Join(strings.Fields(scr), " ")
+}
+
+// TestEveryPermissionsAnswerInTheUI: every request of the demo's
+// Permissions folder, sent from the UI, gets the answer its assertions
+// name (AWS's status, x-amzn-ErrorType and exact message: the Tests tab
+// counts them all held), and every refusal leads with the layer that
+// refused it.
+func TestEveryPermissionsAnswerInTheUI(t *testing.T) {
+	hs := runHarness(t, 120, 30)
+	hs.press("L", "enter")
+	if strings.Contains(hs.screen(), "not logged in") {
+		t.Fatalf("the login failed:\n%s", hs.screen())
+	}
+	sent := 0
+	for _, ref := range hs.m.benches[0].Requests() {
+		if !strings.HasPrefix(ref.Path, "Permissions/") {
+			continue
+		}
+		sent++
+		if !hs.m.tree.selectRequest(0, ref.Path) {
+			t.Fatalf("no request %q in the tree", ref.Path)
+		}
+		hs.run(hs.m.selectionChanged())
+		hs.press("enter")
+		hs.press("3")
+		hs.press("z")
+		flat := flatten(hs.screen())
+		hs.press("z")
+		m := statusRe.FindStringSubmatch(flat)
+		if m == nil {
+			t.Errorf("%s: no status on the Response pane:\n%s", ref.Path, hs.screen())
+			continue
+		}
+		refused := m[1] >= "400"
+		// The requests the layers let through assert nothing: their 2xx is
+		// the answer.
+		if held, total, ok := testsCount(flat); (ok || refused) && (held != total || total == 0) {
+			t.Errorf("%s: the Tests tab does not count every assertion held:\n%s", ref.Path, hs.screen())
+		}
+		if refused && !strings.Contains(flat, "refused by ") {
+			t.Errorf("%s: the %s does not name the layer that refused it:\n%s", ref.Path, m[1], hs.screen())
+		}
+	}
+	if sent < 20 {
+		t.Fatalf("the Permissions folder has %d requests; the demo lost its answers", sent)
+	}
+}
+
+var (
+	statusRe = regexp.MustCompile(`Response · \S.*? · (\d{3}) `)
+	testsRe  = regexp.MustCompile(`Tests (\d+)/(\d+)`)
+)
+
+// testsCount reads the Tests tab's "Tests held/total".
+func testsCount(flat string) (held, total int, ok bool) {
+	m := testsRe.FindStringSubmatch(flat)
+	if m == nil {
+		return 0, 0, false
+	}
+	held, _ = strconv.Atoi(m[1])
+	total, _ = strconv.Atoi(m[2])
+	return held, total, true
 }
