@@ -138,6 +138,8 @@ func policyDenied(r *ranking, e *Evidence, d *Diagnosis) bool {
 		layer = r.add(CauseResourcePolicy, weightCertain, "the caller did not sign (User: anonymous), so only the API's resource policy can allow it, and none of its statements allows %s", pd.Resource)
 	case pd.Explicit:
 		layer = r.add(CausePermission, weightCertain, "a Deny statement matches %s for %s: in the caller's identity policies, the API's resource policy, a permissions boundary or an SCP; an Allow cannot override it", pd.Resource, pd.Principal)
+		// The catalog's title reads as a missing Allow; here a Deny refuses.
+		layer.Title = "a Deny statement in IAM refuses the call"
 	default:
 		layer = r.add(CausePermission, weightCertain, "no statement allows %s %s on %s: neither the caller's identity policies nor the API's resource policy", pd.Principal, pd.Action, pd.Resource)
 	}

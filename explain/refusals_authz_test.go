@@ -129,6 +129,10 @@ func TestAuthzAnswersFromTheEmulator(t *testing.T) {
 			if fix := d.Causes[0].Fix; strings.Contains(c.name, "explicit") && (!strings.Contains(fix, "remove the Deny statement") || strings.Contains(fix, "allow the action")) {
 				t.Errorf("fix %q: want the Deny statement removed", fix)
 			}
+			// So does the title: a Deny refuses, no Allow is missing.
+			if title := d.Causes[0].Title; c.cause == CausePermission && strings.Contains(c.name, "explicit") != strings.Contains(title, "Deny statement") {
+				t.Errorf("title %q for %s", title, c.name)
+			}
 		})
 	}
 }
