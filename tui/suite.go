@@ -192,7 +192,15 @@ func (d *suiteDialog) view(m *Model) []string {
 		}
 		body = append(body, fit(fmt.Sprintf(" %s %s %s  %s", markStyle.Render(mark), status, bodyview.Escape(s.Label()),
 			st.Dim.Render(fmt.Sprintf("%s · %d/%d assertions", s.Duration.Round(100*time.Microsecond), workbench.Held(s.Checks), len(s.Checks)))), w))
+		worded := false
 		for _, f := range s.Failures() {
+			if f.Kind == workbench.FailError && s.Login != nil {
+				// The command line's `sigscope login FILE` is a key here.
+				if worded {
+					continue
+				}
+				f.Text, worded = s.Login.Step("press "+m.keys.Login.Help().Key+" to log in"), true
+			}
 			style := st.Error
 			switch f.Kind {
 			case workbench.FailError:

@@ -129,3 +129,22 @@ func TestRunMarksFailures(t *testing.T) {
 		t.Errorf("the tree does not mark Pet is gone passed: %q", l)
 	}
 }
+
+// TestRunAsksForTheLoginKey: a run that cannot log in by itself (the
+// profile names no password) says to press the login key, not to run the
+// command line's `sigscope login FILE`.
+func TestRunAsksForTheLoginKey(t *testing.T) {
+	hs := runHarness(t, 160, 48, func(c *Config, _ *emulator.Server) {
+		c.Data = []byte(strings.Replace(string(examples.Demo), "    password_env: SIGSCOPE_DEMO_PASSWORD\n", "", 1))
+	})
+	if !hs.m.tree.selectFolder(0, "QA smoke") {
+		t.Fatal("no QA smoke folder in the tree")
+	}
+	hs.press("R")
+	flat := flatten(hs.screen())
+	// The dialog cuts its lines at its width: the start says it.
+	if !strings.Contains(flat, `auth profile "app" needs a login and the run cannot ask for one: press L to log in`) ||
+		strings.Contains(flat, "sigscope login") {
+		t.Errorf("the run dialog does not say to press L:\n%s", hs.screen())
+	}
+}

@@ -2,6 +2,7 @@ package workbench
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -63,6 +64,7 @@ type StepResult struct {
 	Status    int                `json:"status"`   // 0 without an answer
 	Duration  time.Duration      `json:"duration"` // of the exchange
 	Err       string             `json:"error,omitempty"`
+	Login     *RunLoginError     `json:"-"` // the login the run could not do, when that is Err
 	Hint      string             `json:"hint,omitempty"`
 	Verdict   StepOutcome        `json:"outcome"`
 	Tests     *collections.Tests `json:"-"`
@@ -243,6 +245,10 @@ func (w *Workbench) runStep(ctx context.Context, path string, t *collections.Tes
 	switch {
 	case oc.Err != nil:
 		step.Err, step.Verdict = w.MaskError(oc.Err).Error(), StepNoAnswer
+		var le *RunLoginError
+		if errors.As(oc.Err, &le) {
+			step.Login = le
+		}
 		return step
 	case oc.Result.Err != nil && oc.Result.Response == nil:
 		mask := oc.Redact()
