@@ -125,3 +125,66 @@ func BenchmarkVerifiedRate(b *testing.B) {
 type statusError struct{ code int }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) }
+
+// BenchmarkVerifiedHandler is the emulator's own share of
+// BenchmarkVerifiedRate without the network: the server's handler
+// answering the same signed GET, in this goroutine, into a reused
+// ResponseWriter. Its ns/op and allocs/op are what profiling cuts.
+//
+//	go test ./emulator -run '^$' -bench VerifiedHandler -benchmem
+func BenchmarkVerifiedHandler(b *testing.B) {
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer devNull.Close()
+	srv, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", Log: devNull})
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer srv.Close()
+	cfg := DefaultConfig()
+	creds := aws.Credentials{AccessKeyID: cfg.Credentials[0].AccessKeyID, SecretAccessKey: cfg.Credentials[0].SecretAccessKey}
+	signed, err := http.NewRequest("GET", srv.URL+"/prod/pets?limit=10", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	signed.Header.Set("User-Agent", "Go-http-client/1.1")
+	signed.Header.Set("Accept-Encoding", "gzip")
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, signed, emptySHA, "execute-api", cfg.Region, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	// As the server hands it to the handler: RequestURI set, no body.
+	signed.RequestURI = signed.URL.RequestURI()
+	signed.RemoteAddr = "127.0.0.1:40000"
+	signed.Body = http.NoBody
+	w := &discardWriter{header: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		clear(w.header)
+		w.status = 0
+		r := signed.Clone(context.Background())
+		srv.srv.Handler.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps only the status.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+func (w *discardWriter) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status = s
+	}
+}
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(p), nil
+}

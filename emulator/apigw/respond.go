@@ -101,6 +101,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_, _ = w.Write(out)
 }
 
+// echoBuffers are writeEcho's, reused across requests as jsonBuffers are.
+var echoBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeEcho writes the echo, encoded straight into a reused buffer.
+func writeEcho(w http.ResponseWriter, e *echoEvent) {
+	bp := echoBuffers.Get().(*[]byte)
+	out, err := e.appendJSON((*bp)[:0])
+	if grown := out[:0]; cap(grown) <= 1<<20 {
+		defer func() { *bp = grown; echoBuffers.Put(bp) }()
+	}
+	if err != nil {
+		out = []byte(`{"message":"Internal server error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(http.StatusOK)
+	_, _ = w.Write(out)
+}
+
 func writeError(w http.ResponseWriter, e *apiError) {
 	body := map[string]any{"message": e.message}
 	for k, v := range e.extra {
