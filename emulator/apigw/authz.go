@@ -3,6 +3,7 @@ package apigw
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -153,6 +154,28 @@ func (g *Gateway) policyContext(r *http.Request, cred *Credential) iampolicy.Con
 	return ctx
 }
 
+// readsContext reports whether a policy has a condition or a policy
+// variable in a resource, the only statements that read the request's
+// condition keys.
+func readsContext(p *iampolicy.Named) bool {
+	if p == nil || p.Policy == nil {
+		return false
+	}
+	for _, st := range p.Policy.Statements {
+		if len(st.Conditions) > 0 {
+			return true
+		}
+		for _, list := range [][]string{st.Resource, st.NotResource} {
+			for _, res := range list {
+				if strings.Contains(res, "${") {
+					return true
+				}
+			}
+		}
+	}
+	return false
+}
+
 // identityPolicies are the caller's identity policies: those its
 // credential carries, and its role's from role_policies. restricted is
 // false for a caller with none configured, whom the emulator lets invoke
@@ -199,7 +222,11 @@ func (g *Gateway) authorizePolicies(w http.ResponseWriter, r *http.Request, rc *
 	}
 	in.Request.Action = actionInvoke
 	in.Request.Resource = g.requestARN(r, rc)
-	in.Request.Context = g.policyContext(r, cred)
+	// The condition keys are a dozen strings and a map per request; only
+	// a condition or a ${variable} reads them.
+	if readsContext(in.Resource) || slices.ContainsFunc(in.Identity, func(n iampolicy.Named) bool { return readsContext(&n) }) {
+		in.Request.Context = g.policyContext(r, cred)
+	}
 	res := iampolicy.Authorize(in)
 	rc.decision = res.Reason
 	if res.Decision == iampolicy.Allowed {
