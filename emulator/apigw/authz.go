@@ -107,7 +107,7 @@ func callerPrincipal(cred Credential) iampolicy.Principal {
 // lower case (as Context.Set stores them) and the values share one array.
 func (g *Gateway) policyContext(r *http.Request, cred *Credential) iampolicy.Context {
 	now := g.now().UTC()
-	ctx := make(iampolicy.Context, 16+len(cred.contextOrNil()))
+	ctx := make(iampolicy.Context, 12+len(cred.contextOrNil()))
 	vals := make([]string, 0, 16)
 	set := func(key, v string) {
 		vals = append(vals, v)

@@ -72,10 +72,18 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) *echoEvent {
 		bodyVal = nil
 	}
 
-	identity := make(map[string]any, len(rc.identity)+4)
-	identity["sourceIp"], identity["userAgent"] = remoteIP(r), r.UserAgent()
-	for k, v := range rc.identity {
-		identity[k] = v
+	// The IAM caller's map is this request's own (verifyIAM made it with
+	// room for these): filled in place, its own keys winning, as when
+	// they were copied over these.
+	identity := rc.identity
+	if identity == nil {
+		identity = make(map[string]any, 4)
+	}
+	if _, ok := identity["sourceIp"]; !ok {
+		identity["sourceIp"] = remoteIP(r)
+	}
+	if _, ok := identity["userAgent"]; !ok {
+		identity["userAgent"] = r.UserAgent()
 	}
 	rctx := echoContext{
 		AccountID:         g.deps.AccountID,

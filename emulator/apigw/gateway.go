@@ -373,16 +373,12 @@ func (g *Gateway) verifyIAM(r *http.Request, c *iamCheck, bodySHA string) (map[s
 	if !cred.Expiration.IsZero() && !now.Before(cred.Expiration) {
 		return nil, errForbidden(ErrExpiredToken, MsgExpiredToken)
 	}
-	id := map[string]any{
-		"accessKey":                     in.akid,
-		"accountId":                     nil,
-		"caller":                        nil,
-		"cognitoAuthenticationProvider": nil,
-		"cognitoAuthenticationType":     nil,
-		"cognitoIdentityId":             nil,
-		"cognitoIdentityPoolId":         nil,
-		"user":                          nil,
-		"userArn":                       nil,
+	// Room for the echo's sourceIp, userAgent, apiKey and apiKeyId too.
+	id := make(map[string]any, 13)
+	id["accessKey"] = in.akid
+	for _, k := range [...]string{"accountId", "caller", "cognitoAuthenticationProvider", "cognitoAuthenticationType",
+		"cognitoIdentityId", "cognitoIdentityPoolId", "user", "userArn"} {
+		id[k] = nil
 	}
 	for k, v := range cred.Caller {
 		id[k] = v
