@@ -43,7 +43,7 @@ func (g *Gateway) ResourceARN(method, stage, path string) string {
 	if path == "" {
 		path = "/"
 	}
-	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", g.region, g.deps.AccountID, g.cfg.ID, stage, strings.ToUpper(method), path)
+	return "arn:aws:execute-api:" + g.region + ":" + g.deps.AccountID + ":" + g.cfg.ID + "/" + stage + "/" + strings.ToUpper(method) + path
 }
 
 // requestARN is ResourceARN for the request being served.
