@@ -156,47 +156,11 @@ func appendJSONValue(b []byte, v any, err *error) []byte {
 	case []string:
 		return appendJSONStrings(b, x)
 	case map[string]string:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONString(b, x[k])
-		}
-		return append(b, '}')
+		return appendJSONMap(b, x, appendJSONString)
 	case map[string][]string:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONStrings(b, x[k])
-		}
-		return append(b, '}')
+		return appendJSONMap(b, x, appendJSONStrings)
 	case map[string]any:
-		if x == nil {
-			return append(b, "null"...)
-		}
-		b = append(b, '{')
-		for i, k := range sortedKeys(x) {
-			if i > 0 {
-				b = append(b, ',')
-			}
-			b = appendJSONString(b, k)
-			b = append(b, ':')
-			b = appendJSONValue(b, x[k], err)
-		}
-		return append(b, '}')
+		return appendJSONMap(b, x, func(b []byte, v any) []byte { return appendJSONValue(b, v, err) })
 	}
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
@@ -206,6 +170,24 @@ func appendJSONValue(b []byte, v any, err *error) []byte {
 		return b
 	}
 	return append(b, bytes.TrimRight(buf.Bytes(), "\n")...)
+}
+
+// appendJSONMap writes m with its keys sorted, as encoding/json does, and
+// null for a nil map.
+func appendJSONMap[V any](b []byte, m map[string]V, value func([]byte, V) []byte) []byte {
+	if m == nil {
+		return append(b, "null"...)
+	}
+	b = append(b, '{')
+	for i, k := range sortedKeys(m) {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = appendJSONString(b, k)
+		b = append(b, ':')
+		b = value(b, m[k])
+	}
+	return append(b, '}')
 }
 
 func sortedKeys[V any](m map[string]V) []string {
