@@ -50,21 +50,15 @@ func echoHeaders(r *http.Request) headerList {
 	return h
 }
 
+// appendSingle writes "headers": the last value of each.
 func (h headerList) appendSingle(b []byte) []byte {
-	b = append(b, '{')
-	for i, k := range h.names {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = appendJSONString(b, k)
-		b = append(b, ':')
-		vs := h.values[i]
-		b = appendJSONString(b, vs[len(vs)-1])
-	}
-	return append(b, '}')
+	return h.appendEach(b, func(b []byte, vs []string) []byte { return appendJSONString(b, vs[len(vs)-1]) })
 }
 
-func (h headerList) appendMulti(b []byte) []byte {
+// appendMulti writes "multiValueHeaders": every value of each.
+func (h headerList) appendMulti(b []byte) []byte { return h.appendEach(b, appendJSONStrings) }
+
+func (h headerList) appendEach(b []byte, value func([]byte, []string) []byte) []byte {
 	b = append(b, '{')
 	for i, k := range h.names {
 		if i > 0 {
@@ -72,7 +66,7 @@ func (h headerList) appendMulti(b []byte) []byte {
 		}
 		b = appendJSONString(b, k)
 		b = append(b, ':')
-		b = appendJSONStrings(b, h.values[i])
+		b = value(b, h.values[i])
 	}
 	return append(b, '}')
 }
