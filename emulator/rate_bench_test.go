@@ -26,18 +26,7 @@ import (
 //	go test ./emulator -run '^$' -bench VerifiedRate -benchtime 4000x
 func BenchmarkVerifiedRate(b *testing.B) {
 	const parallel, rounds = 8, 4
-	// The request log goes to a file, as `sigscope emulator` writes it
-	// to its standard error: a line per request is part of the cost.
-	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer devNull.Close()
-	srv, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", Log: devNull})
-	if err != nil {
-		b.Fatal(err)
-	}
-	defer srv.Close()
+	_, signed := signedEmulator(b, nil)
 	body := []byte(`{"pets":[{"id":1,"name":"Rex"},{"id":2,"name":"Tom"}]}`)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -50,17 +39,6 @@ func BenchmarkVerifiedRate(b *testing.B) {
 	go bare.Serve(ln)
 	defer bare.Close()
 
-	cfg := DefaultConfig()
-	creds := aws.Credentials{AccessKeyID: cfg.Credentials[0].AccessKeyID, SecretAccessKey: cfg.Credentials[0].SecretAccessKey}
-	// One signature serves every request (it stays valid for minutes),
-	// as a load generator replays one signed request.
-	signed, err := http.NewRequest("GET", srv.URL+"/prod/pets?limit=10", nil)
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := v4.NewSigner().SignHTTP(context.Background(), creds, signed, emptySHA, "execute-api", cfg.Region, time.Now()); err != nil {
-		b.Fatal(err)
-	}
 	hc := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: parallel}}
 	defer hc.CloseIdleConnections()
 	get := func(url string, header http.Header) error {
@@ -122,6 +100,82 @@ func BenchmarkVerifiedRate(b *testing.B) {
 	b.ReportMetric(emuRate/bareRate, "ratio")
 }
 
+// signedEmulator starts an emulator logging to /dev/null (as
+// `sigscope emulator` writes its log, a line per request is part of the
+// cost) and signs, with the demo key, a GET on its AWS_IAM echo route.
+// One signature serves every request (it stays valid for minutes), as a
+// load generator replays one signed request.
+func signedEmulator(b *testing.B, header map[string]string) (*Server, *http.Request) {
+	b.Helper()
+	devNull, err := os.OpenFile(os.DevNull, os.O_WRONLY, 0)
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { devNull.Close() })
+	srv, err := Start(context.Background(), Options{Addr: "127.0.0.1:0", Log: devNull})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { srv.Close() })
+	cfg := DefaultConfig()
+	creds := aws.Credentials{AccessKeyID: cfg.Credentials[0].AccessKeyID, SecretAccessKey: cfg.Credentials[0].SecretAccessKey}
+	signed, err := http.NewRequest("GET", srv.URL+"/prod/pets?limit=10", nil)
+	if err != nil {
+		b.Fatal(err)
+	}
+	for k, v := range header {
+		signed.Header.Set(k, v)
+	}
+	if err := v4.NewSigner().SignHTTP(context.Background(), creds, signed, emptySHA, "execute-api", cfg.Region, time.Now()); err != nil {
+		b.Fatal(err)
+	}
+	return srv, signed
+}
+
 type statusError struct{ code int }
 
 func (e *statusError) Error() string { return http.StatusText(e.code) }
+
+// BenchmarkVerifiedHandler is the emulator's own share of
+// BenchmarkVerifiedRate without the network: the server's handler
+// answering the same signed GET, in this goroutine, into a reused
+// ResponseWriter. Its ns/op and allocs/op are what profiling cuts.
+//
+//	go test ./emulator -run '^$' -bench VerifiedHandler -benchmem
+func BenchmarkVerifiedHandler(b *testing.B) {
+	// The headers Go's client adds, as the server would receive them.
+	srv, signed := signedEmulator(b, map[string]string{"User-Agent": "Go-http-client/1.1", "Accept-Encoding": "gzip"})
+	// As the server hands it to the handler: RequestURI set, no body.
+	signed.RequestURI = signed.URL.RequestURI()
+	signed.RemoteAddr = "127.0.0.1:40000"
+	signed.Body = http.NoBody
+	w := &discardWriter{header: http.Header{}}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for range b.N {
+		clear(w.header)
+		w.status = 0
+		r := signed.Clone(context.Background())
+		srv.srv.Handler.ServeHTTP(w, r)
+		if w.status != http.StatusOK {
+			b.Fatalf("status %d", w.status)
+		}
+	}
+}
+
+// discardWriter is a ResponseWriter that keeps only the status.
+type discardWriter struct {
+	header http.Header
+	status int
+}
+
+func (w *discardWriter) Header() http.Header { return w.header }
+func (w *discardWriter) WriteHeader(s int) {
+	if w.status == 0 {
+		w.status = s
+	}
+}
+func (w *discardWriter) Write(p []byte) (int, error) {
+	w.WriteHeader(http.StatusOK)
+	return len(p), nil
+}

@@ -3,6 +3,7 @@ package apigw
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -42,7 +43,7 @@ func (g *Gateway) ResourceARN(method, stage, path string) string {
 	if path == "" {
 		path = "/"
 	}
-	return fmt.Sprintf("arn:aws:execute-api:%s:%s:%s/%s/%s%s", g.region, g.deps.AccountID, g.cfg.ID, stage, strings.ToUpper(method), path)
+	return "arn:aws:execute-api:" + g.region + ":" + g.deps.AccountID + ":" + g.cfg.ID + "/" + stage + "/" + strings.ToUpper(method) + path
 }
 
 // requestARN is ResourceARN for the request being served.
@@ -101,56 +102,95 @@ func callerPrincipal(cred Credential) iampolicy.Principal {
 	return p
 }
 
-// policyContext holds the condition keys of a request.
+// policyContext holds the condition keys of a request. Every request a
+// conditional policy judges builds it, so the keys are written already
+// lower case (as Context.Set stores them) and the values share one array.
 func (g *Gateway) policyContext(r *http.Request, cred *Credential) iampolicy.Context {
 	now := g.now().UTC()
-	ctx := iampolicy.Context{}
-	ctx.Set("aws:SourceIp", remoteIP(r))
-	ctx.Set("aws:CurrentTime", now.Format("2006-01-02T15:04:05Z"))
-	ctx.Set("aws:EpochTime", strconv.FormatInt(now.Unix(), 10))
-	ctx.Set("aws:SecureTransport", strconv.FormatBool(r.TLS != nil))
+	ctx := make(iampolicy.Context, 12+len(cred.contextOrNil()))
+	vals := make([]string, 0, 16)
+	set := func(key, v string) {
+		vals = append(vals, v)
+		ctx[key] = vals[len(vals)-1 : len(vals) : len(vals)]
+	}
+	nowText := now.Format("2006-01-02T15:04:05Z")
+	set("aws:sourceip", remoteIP(r))
+	set("aws:currenttime", nowText)
+	set("aws:epochtime", strconv.FormatInt(now.Unix(), 10))
+	set("aws:securetransport", strconv.FormatBool(r.TLS != nil))
 	if ua := r.UserAgent(); ua != "" {
-		ctx.Set("aws:UserAgent", ua)
+		set("aws:useragent", ua)
 	}
 	if ref := r.Referer(); ref != "" {
-		ctx.Set("aws:Referer", ref)
+		set("aws:referer", ref)
 	}
 	if cred == nil {
-		ctx.Set("aws:PrincipalType", "Anonymous")
+		set("aws:principaltype", "Anonymous")
 		return ctx
 	}
 	p := callerPrincipal(*cred)
-	ctx.Set("aws:PrincipalArn", p.ARN)
 	if p.RoleARN != "" {
-		ctx.Set("aws:PrincipalArn", p.RoleARN)
+		set("aws:principalarn", p.RoleARN)
+	} else {
+		set("aws:principalarn", p.ARN)
 	}
-	ctx.Set("aws:PrincipalAccount", p.Account)
+	set("aws:principalaccount", p.Account)
 	if id, _ := cred.Caller["user"].(string); id != "" {
-		ctx.Set("aws:userid", id)
+		set("aws:userid", id)
 	}
 	switch {
 	case strings.Contains(p.ARN, ":user/"):
-		ctx.Set("aws:PrincipalType", "User")
-		ctx.Set("aws:username", p.ARN[strings.LastIndex(p.ARN, "/")+1:])
+		set("aws:principaltype", "User")
+		set("aws:username", p.ARN[strings.LastIndex(p.ARN, "/")+1:])
 	case p.RoleARN != "":
-		ctx.Set("aws:PrincipalType", "AssumedRole")
+		set("aws:principaltype", "AssumedRole")
 	}
 	if cred.SessionToken != "" {
-		ctx.Set("aws:TokenIssueTime", now.Format("2006-01-02T15:04:05Z"))
+		set("aws:tokenissuetime", nowText)
 	}
 	if v, _ := cred.Caller["cognitoIdentityId"].(string); v != "" {
-		ctx.Set("cognito-identity.amazonaws.com:sub", v)
+		set("cognito-identity.amazonaws.com:sub", v)
 	}
 	if v, _ := cred.Caller["cognitoIdentityPoolId"].(string); v != "" {
-		ctx.Set("cognito-identity.amazonaws.com:aud", v)
+		set("cognito-identity.amazonaws.com:aud", v)
 	}
 	if v, _ := cred.Caller["cognitoAuthenticationType"].(string); v != "" {
-		ctx.Set("cognito-identity.amazonaws.com:amr", v)
+		set("cognito-identity.amazonaws.com:amr", v)
 	}
 	for k, v := range cred.Context {
-		ctx.Set(k, v)
+		ctx.Set(k, v) // the caller's own keys, in any case
 	}
 	return ctx
+}
+
+// contextOrNil is the credential's own condition keys (none for nil).
+func (c *Credential) contextOrNil() map[string]string {
+	if c == nil {
+		return nil
+	}
+	return c.Context
+}
+
+// readsContext reports whether a policy has a condition or a policy
+// variable in a resource, the only statements that read the request's
+// condition keys.
+func readsContext(p *iampolicy.Named) bool {
+	if p == nil || p.Policy == nil {
+		return false
+	}
+	for _, st := range p.Policy.Statements {
+		if len(st.Conditions) > 0 {
+			return true
+		}
+		for _, list := range [][]string{st.Resource, st.NotResource} {
+			for _, res := range list {
+				if strings.Contains(res, "${") {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 // identityPolicies are the caller's identity policies: those its
@@ -199,7 +239,11 @@ func (g *Gateway) authorizePolicies(w http.ResponseWriter, r *http.Request, rc *
 	}
 	in.Request.Action = actionInvoke
 	in.Request.Resource = g.requestARN(r, rc)
-	in.Request.Context = g.policyContext(r, cred)
+	// The condition keys are a dozen strings and a map per request; only
+	// a condition or a ${variable} reads them.
+	if readsContext(in.Resource) || slices.ContainsFunc(in.Identity, func(n iampolicy.Named) bool { return readsContext(&n) }) {
+		in.Request.Context = g.policyContext(r, cred)
+	}
 	res := iampolicy.Authorize(in)
 	rc.decision = res.Reason
 	if res.Decision == iampolicy.Allowed {

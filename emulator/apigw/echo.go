@@ -17,7 +17,7 @@ func (g *Gateway) respond(w http.ResponseWriter, r *http.Request, rc *reqCtx) *a
 	}
 	switch rt.Response.Kind {
 	case KindEcho:
-		writeJSON(w, http.StatusOK, g.echo(r, rc))
+		writeEcho(w, g.echo(r, rc))
 	case KindStatic:
 		status := rt.Response.Status
 		if status == 0 {
@@ -52,20 +52,6 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) *echoEvent {
 		decodedPath = d
 	}
 
-	multiHeaders := make(map[string][]string, len(r.Header)+1)
-	headers := make(map[string]string, len(r.Header)+1)
-	addHeader := func(k string, vs []string) {
-		for _, v := range vs {
-			v = maskHeaderValue(k, v)
-			multiHeaders[k] = append(multiHeaders[k], v)
-			headers[k] = v
-		}
-	}
-	addHeader("Host", []string{r.Host})
-	for k, vs := range r.Header {
-		addHeader(k, vs)
-	}
-
 	var query, multiQuery any
 	if q := r.URL.Query(); len(q) > 0 {
 		single := map[string]string{}
@@ -86,10 +72,18 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) *echoEvent {
 		bodyVal = nil
 	}
 
-	identity := make(map[string]any, len(rc.identity)+4)
-	identity["sourceIp"], identity["userAgent"] = remoteIP(r), r.UserAgent()
-	for k, v := range rc.identity {
-		identity[k] = v
+	// The IAM caller's map is this request's own (verifyIAM made it with
+	// room for these): filled in place, its own keys winning, as when
+	// they were copied over these.
+	identity := rc.identity
+	if identity == nil {
+		identity = make(map[string]any, 4)
+	}
+	if _, ok := identity["sourceIp"]; !ok {
+		identity["sourceIp"] = remoteIP(r)
+	}
+	if _, ok := identity["userAgent"]; !ok {
+		identity["userAgent"] = r.UserAgent()
 	}
 	rctx := echoContext{
 		AccountID:         g.deps.AccountID,
@@ -121,8 +115,7 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) *echoEvent {
 		RawPath:                         wirePath(r),
 		RawQuery:                        r.URL.RawQuery,
 		HTTPMethod:                      r.Method,
-		Headers:                         headers,
-		MultiValueHeaders:               multiHeaders,
+		Headers:                         echoHeaders(r),
 		QueryStringParameters:           query,
 		MultiValueQueryStringParameters: multiQuery,
 		PathParameters:                  pathParams,
@@ -132,41 +125,39 @@ func (g *Gateway) echo(r *http.Request, rc *reqCtx) *echoEvent {
 	}
 }
 
-// echoEvent is the echo's answer. Structs rather than maps: encoding a
-// map sorts its keys through reflection on every request, which was the
-// largest cost of an echo; the fields are in the order of their names,
-// so the bytes are those a map gave.
+// echoEvent is the echo's answer, written by appendJSON (echo_json.go)
+// with its keys in the order of their names, the bytes a map of the same
+// keys gave through encoding/json.
 type echoEvent struct {
-	Body                            any                 `json:"body"`
-	Headers                         map[string]string   `json:"headers"`
-	HTTPMethod                      string              `json:"httpMethod"`
-	IsBase64Encoded                 bool                `json:"isBase64Encoded"`
-	MultiValueHeaders               map[string][]string `json:"multiValueHeaders"`
-	MultiValueQueryStringParameters any                 `json:"multiValueQueryStringParameters"`
-	Path                            string              `json:"path"`
-	PathParameters                  any                 `json:"pathParameters"`
-	QueryStringParameters           any                 `json:"queryStringParameters"`
-	RawPath                         string              `json:"rawPath"`
-	RawQuery                        string              `json:"rawQuery"`
-	RequestContext                  echoContext         `json:"requestContext"`
-	Resource                        string              `json:"resource"`
-	StageVariables                  any                 `json:"stageVariables"`
+	Body                            any
+	Headers                         headerList // headers and multiValueHeaders
+	HTTPMethod                      string
+	IsBase64Encoded                 bool
+	MultiValueQueryStringParameters any
+	Path                            string
+	PathParameters                  any
+	QueryStringParameters           any
+	RawPath                         string
+	RawQuery                        string
+	RequestContext                  echoContext
+	Resource                        string
+	StageVariables                  any
 }
 
 type echoContext struct {
-	AccountID         string         `json:"accountId"`
-	APIID             string         `json:"apiId"`
-	AuthorizationType string         `json:"authorizationType"`
-	Authorizer        any            `json:"authorizer,omitempty"`
-	DomainName        string         `json:"domainName"`
-	HTTPMethod        string         `json:"httpMethod"`
-	Identity          map[string]any `json:"identity"`
-	Path              string         `json:"path"`
-	Protocol          string         `json:"protocol"`
-	RequestID         string         `json:"requestId"`
-	RequestTimeEpoch  int64          `json:"requestTimeEpoch"`
-	ResourcePath      string         `json:"resourcePath"`
-	Stage             string         `json:"stage"`
+	AccountID         string
+	APIID             string
+	AuthorizationType string
+	Authorizer        any // left out when nil
+	DomainName        string
+	HTTPMethod        string
+	Identity          map[string]any
+	Path              string
+	Protocol          string
+	RequestID         string
+	RequestTimeEpoch  int64
+	ResourcePath      string
+	Stage             string
 }
 
 // maskHeaderValue hides secrets a client sent: a session token, an API

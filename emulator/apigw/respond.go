@@ -3,6 +3,7 @@ package apigw
 import (
 	"bytes"
 	"crypto/rand"
+	"encoding/hex"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -62,7 +63,15 @@ func newRequestID() string {
 	_, _ = rand.Read(b[:])
 	b[6] = b[6]&0x0f | 0x40
 	b[8] = b[8]&0x3f | 0x80
-	return fmt.Sprintf("%x-%x-%x-%x-%x", b[0:4], b[4:6], b[6:8], b[8:10], b[10:16])
+	// 8-4-4-4-12 hex digits, without fmt's reflection on every request.
+	var out [36]byte
+	hex.Encode(out[0:8], b[0:4])
+	hex.Encode(out[9:13], b[4:6])
+	hex.Encode(out[14:18], b[6:8])
+	hex.Encode(out[19:23], b[8:10])
+	hex.Encode(out[24:36], b[10:16])
+	out[8], out[13], out[18], out[23] = '-', '-', '-', '-'
+	return string(out[:])
 }
 
 // marshalJSON encodes without HTML escaping: AWS sends '<', '>' and '&'
@@ -98,6 +107,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
 	w.WriteHeader(status)
+	_, _ = w.Write(out)
+}
+
+// echoBuffers are writeEcho's, reused across requests as jsonBuffers are.
+var echoBuffers = sync.Pool{New: func() any { b := make([]byte, 0, 4096); return &b }}
+
+// writeEcho writes the echo, encoded straight into a reused buffer.
+func writeEcho(w http.ResponseWriter, e *echoEvent) {
+	bp := echoBuffers.Get().(*[]byte)
+	out, err := e.appendJSON((*bp)[:0])
+	if grown := out[:0]; cap(grown) <= 1<<20 {
+		defer func() { *bp = grown; echoBuffers.Put(bp) }()
+	}
+	if err != nil {
+		out = []byte(`{"message":"Internal server error"}`)
+	}
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Content-Length", strconv.Itoa(len(out)))
+	w.WriteHeader(http.StatusOK)
 	_, _ = w.Write(out)
 }
 

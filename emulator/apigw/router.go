@@ -126,20 +126,27 @@ func splitWirePath(escaped string) []string {
 }
 
 // matchSegments reports whether a resource matches the request's segments
-// and, if so, its parameters.
+// and, if so, its parameters (nil when it has none: every route is tried
+// on every request, so the map is made only for a parameter).
 func matchSegments(segs []segment, parts []string) (map[string]string, bool) {
-	params := map[string]string{}
+	var params map[string]string
 	for i, s := range segs {
 		switch s.kind {
 		case segGreedy:
 			if i >= len(parts) {
 				return nil, false
 			}
+			if params == nil {
+				params = map[string]string{}
+			}
 			params[s.text] = strings.Join(parts[i:], "/")
 			return params, true
 		case segParam:
 			if i >= len(parts) || parts[i] == "" {
 				return nil, false
+			}
+			if params == nil {
+				params = map[string]string{}
 			}
 			params[s.text] = parts[i]
 		case segLiteral:

@@ -44,7 +44,18 @@ type sigInput struct {
 // hasSigV4 reports whether the request carries any SigV4
 // material at all; without it API Gateway answers Missing Authentication Token.
 func hasSigV4(r *http.Request) (header, query bool) {
-	return r.Header.Get("Authorization") != "", serverValues(r).Has("X-Amz-Algorithm")
+	return r.Header.Get("Authorization") != "", queryHasAlgorithm(r)
+}
+
+// queryHasAlgorithm is serverValues(r).Has("X-Amz-Algorithm"), without
+// parsing a query that cannot hold the name: one with neither the name
+// as it is nor a percent sign to spell it otherwise.
+func queryHasAlgorithm(r *http.Request) bool {
+	raw := r.URL.RawQuery
+	if !strings.Contains(raw, "X-Amz-Algorithm") && !strings.Contains(raw, "%") {
+		return false
+	}
+	return serverValues(r).Has("X-Amz-Algorithm")
 }
 
 // readSigInput parses and checks the shape of the signature, in the order

@@ -3,6 +3,7 @@ package apigw
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
@@ -324,5 +325,17 @@ func TestRawPlusReadAsAWSReadsIt(t *testing.T) {
 	req.URL.RawQuery = "q=a+b"
 	if res := do(t, nil, req); res.status != 200 {
 		t.Fatalf("a raw '+' signed as a plus: status %d: %s", res.status, res.message)
+	}
+}
+
+// The query is parsed for X-Amz-Algorithm only when it could hold it;
+// the answer is the parser's either way.
+func TestQueryHasAlgorithm(t *testing.T) {
+	for _, q := range []string{"", "limit=10", "X-Amz-Algorithm=AWS4-HMAC-SHA256", "a=1&X-Amz-Algorithm", "X-Amz-%41lgorithm=x",
+		"X-Amz-Algorithm+=x", "x-amz-algorithm=x", "X-Amz-Algorithmx=1", "%58-Amz-Algorithm=1;a=b", "a=%zz&X-Amz-Algorithm=1"} {
+		r := &http.Request{URL: &url.URL{RawQuery: q}}
+		if got, want := queryHasAlgorithm(r), serverValues(r).Has("X-Amz-Algorithm"); got != want {
+			t.Errorf("%q: %v, the parser says %v", q, got, want)
+		}
 	}
 }

@@ -90,6 +90,19 @@ func Recompute(signer *v4.Signer, r *http.Request, s Signing) (Recomputed, error
 		q.Del("X-Amz-Signature")
 		req.URL.RawQuery = q.Encode()
 	}
+	key := memoKey(req, s)
+	if out, ok := recomputed.get(key); ok {
+		return out, nil
+	}
+	out, err := sign(signer, req, s)
+	if err == nil {
+		recomputed.put(key, out)
+	}
+	return out, err
+}
+
+// sign runs the SDK's signer over the rebuilt request.
+func sign(signer *v4.Signer, req *http.Request, s Signing) (Recomputed, error) {
 	var out Recomputed
 	logger := logging.LoggerFunc(func(_ logging.Classification, _ string, v ...any) {
 		if len(v) >= 2 {

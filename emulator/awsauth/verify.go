@@ -119,15 +119,40 @@ func New(service, region string, now func() time.Time, lookup Lookup) *Verifier 
 // Authorization header or a presigned X-Amz-Credential ("" if none): what
 // the emulator routes a signed call by.
 func ScopeService(r *http.Request) string {
-	cred := r.URL.Query().Get("X-Amz-Credential")
+	// Every request asks (the server routes S3 and STS by it), so the
+	// header is read in place rather than through AuthParams' map, and
+	// the query is parsed only when there is no header to read.
+	var cred string
 	if a := r.Header.Get("Authorization"); a != "" {
-		cred = AuthParams(a)["Credential"]
+		cred = authParam(a, "Credential")
+	} else {
+		cred = r.URL.Query().Get("X-Amz-Credential")
 	}
-	parts := strings.Split(cred, "/")
-	if len(parts) < 4 {
-		return ""
+	// The service is the credential's fourth part: AKID/DATE/REGION/SERVICE/...
+	for range 3 {
+		i := strings.IndexByte(cred, '/')
+		if i < 0 {
+			return ""
+		}
+		cred = cred[i+1:]
 	}
-	return parts[3]
+	service, _, _ := strings.Cut(cred, "/")
+	return service
+}
+
+// authParam is AuthParams(value)[key] without the map: the last part
+// named key wins, as it does there.
+func authParam(value, key string) string {
+	_, rest, _ := strings.Cut(strings.TrimSpace(value), " ")
+	var out string
+	for rest != "" {
+		var part string
+		part, rest, _ = strings.Cut(rest, ",")
+		if k, v, ok := strings.Cut(strings.TrimSpace(part), "="); ok && strings.TrimSpace(k) == key {
+			out = strings.TrimSpace(v)
+		}
+	}
+	return out
 }
 
 // AuthParams reads "ALG Credential=..., SignedHeaders=..., Signature=...".

@@ -101,3 +101,32 @@ func sha256Hex(s string) string {
 	sum := sha256.Sum256([]byte(s))
 	return hex.EncodeToString(sum[:])
 }
+
+// ScopeService reads the header in place; it names what AuthParams'
+// Credential says, the last one of several, and the query's otherwise.
+func TestScopeServiceAsAuthParams(t *testing.T) {
+	for _, tc := range []struct{ auth, query, want string }{
+		{"AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/s3/aws4_request, SignedHeaders=host, Signature=ab", "", "s3"},
+		{"AWS4-HMAC-SHA256 Credential=AK/20260101/us-east-1/sts/aws4_request,Credential=AK/d/r/s3/aws4_request", "", "s3"},
+		{"AWS4-HMAC-SHA256  Credential = AK/d/r/execute-api/aws4_request ,", "", "execute-api"},
+		{"AWS4-HMAC-SHA256 Credential=AK/d/r", "X-Amz-Credential=AK%2Fd%2Fr%2Fs3%2Faws4_request", ""},
+		{"AWS4-HMAC-SHA256 Credential=AK/d/r/", "", ""},
+		{"AWS4-HMAC-SHA256 SignedHeaders=host", "", ""},
+		{"", "X-Amz-Credential=AK%2Fd%2Fr%2Fsts%2Faws4_request&X-Amz-Credential=AK%2Fd%2Fr%2Fs3%2Fx", "sts"},
+		{"", "a=b", ""},
+	} {
+		r, err := http.NewRequest("GET", "http://127.0.0.1/?"+tc.query, nil)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc.auth != "" {
+			r.Header.Set("Authorization", tc.auth)
+			if got := authParam(tc.auth, "Credential"); got != AuthParams(tc.auth)["Credential"] {
+				t.Errorf("authParam(%q) = %q, AuthParams says %q", tc.auth, got, AuthParams(tc.auth)["Credential"])
+			}
+		}
+		if got := ScopeService(r); got != tc.want {
+			t.Errorf("ScopeService(%q, %q) = %q, want %q", tc.auth, tc.query, got, tc.want)
+		}
+	}
+}
