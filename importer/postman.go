@@ -25,12 +25,97 @@ type postmanImporter struct{}
 func (postmanImporter) Name() string { return "postman" }
 
 func (postmanImporter) Detect(data []byte, filename string) bool {
-	kind, _ := postmanKind(data)
-	return kind != ""
+	return decodePostman(data).kind != ""
 }
 
 func (postmanImporter) Import(data []byte, filename string) (*Collection, error) {
 	return ImportPostman(data)
+}
+
+func (postmanImporter) detectDoc(data []byte) (any, bool) {
+	d := decodePostman(data)
+	return d, d.kind != ""
+}
+
+func (postmanImporter) importDoc(doc any) (*Collection, error) {
+	return importPostman(doc.(*pmDoc), nil)
+}
+
+// pmDoc is a Postman document as decodePostman read it: its kind
+// ("collection", "environment", "v1", or "" when it is no Postman export)
+// and, when decoded is set, its collection or environment.
+type pmDoc struct {
+	kind    string
+	raw     []byte // the document (a wrapped collection unwrapped)
+	decoded bool
+	col     pmCollection
+	env     pmEnvironment
+}
+
+// pmWhole is every field postmanKind looks at and every field of a
+// collection and of an environment, so that detecting a file and
+// importing it decode it once.
+type pmWhole struct {
+	Info       *pmInfo         `json:"info"`
+	Item       []pmItem        `json:"item"`
+	Auth       *pmAuth         `json:"auth"`
+	Event      []pmEvent       `json:"event"`
+	Variable   []pmVar         `json:"variable"`
+	Collection json.RawMessage `json:"collection"`
+	Scope      string          `json:"_postman_variable_scope"`
+	Values     []pmVar         `json:"values"`
+	Name       *string         `json:"name"`
+	Requests   json.RawMessage `json:"requests"`
+	Order      json.RawMessage `json:"order"`
+}
+
+// decodePostman reads a JSON document in one pass into what both
+// detecting and importing it need. What that pass cannot settle (a field
+// of the wrong type, which the import reports; a key given as null, which
+// postmanKind tells from a missing one) goes the way of postmanKind.
+func decodePostman(data []byte) *pmDoc {
+	t := bytes.TrimSpace(data)
+	if len(t) == 0 || t[0] != '{' {
+		return &pmDoc{}
+	}
+	var w pmWhole
+	if json.Unmarshal(t, &w) != nil || (w.Item == nil && w.Info != nil || w.Values == nil && w.Name != nil) && (hasKeyText(t, "item") || hasKeyText(t, "values")) {
+		kind, doc := postmanKind(t)
+		return &pmDoc{kind: kind, raw: doc}
+	}
+	switch {
+	case w.Info != nil && (strings.Contains(w.Info.Schema, "postman.com/json/collection") || w.Item != nil):
+		return &pmDoc{kind: "collection", raw: t, decoded: true,
+			col: pmCollection{Info: *w.Info, Item: w.Item, Auth: w.Auth, Event: w.Event, Variable: w.Variable}}
+	case len(w.Collection) > 0 && w.Info == nil:
+		if d := decodePostman(w.Collection); d.kind == "collection" {
+			return d
+		}
+	case w.Scope == "environment" || w.Scope == "globals" || (w.Values != nil && w.Name != nil && w.Item == nil):
+		env := pmEnvironment{Values: w.Values}
+		if w.Name != nil {
+			env.Name = *w.Name
+		}
+		return &pmDoc{kind: "environment", raw: t, decoded: true, env: env}
+	case w.Requests != nil && w.Order != nil:
+		return &pmDoc{kind: "v1", raw: t}
+	}
+	return &pmDoc{}
+}
+
+// hasKeyText reports whether data may hold the key "key" (ASCII letters,
+// any case, as encoding/json matches field names).
+func hasKeyText(data []byte, key string) bool {
+	for i := 0; ; {
+		j := bytes.IndexByte(data[i:], '"')
+		if j < 0 {
+			return false
+		}
+		i += j + 1
+		if end := i + len(key); end < len(data) && data[end] == '"' && strings.EqualFold(string(data[i:end]), key) {
+			return true
+		}
+	}
 }
 
 // postmanKind says what a JSON document is: "collection", "environment",
@@ -73,8 +158,11 @@ func postmanKind(data []byte) (string, []byte) {
 // number of Postman environment files. The first argument may itself be an
 // environment file, for an import of environments only.
 func ImportPostman(collection []byte, environments ...[]byte) (*Collection, error) {
-	kind, doc := postmanKind(collection)
-	switch kind {
+	return importPostman(decodePostman(collection), environments)
+}
+
+func importPostman(d *pmDoc, environments [][]byte) (*Collection, error) {
+	switch d.kind {
 	case "":
 		return nil, errors.New("not a Postman collection or environment (expected a JSON object with info.schema of collection v2.0 or v2.1)")
 	case "v1":
@@ -83,26 +171,32 @@ func ImportPostman(collection []byte, environments ...[]byte) (*Collection, erro
 	c := &Collection{}
 	k := newKitConv(c, "Postman")
 	var col pmCollection
-	if kind == "collection" {
-		if err := json.Unmarshal(doc, &col); err != nil {
-			return nil, fmt.Errorf("read the Postman collection: %w", jsonPlace(doc, err))
+	var envs []pmEnvironment
+	if d.kind == "collection" {
+		col = d.col
+		if !d.decoded {
+			if err := json.Unmarshal(d.raw, &col); err != nil {
+				return nil, fmt.Errorf("read the Postman collection: %w", jsonPlace(d.raw, err))
+			}
 		}
 		k.pmCollection(&col)
 	} else {
-		environments = append([][]byte{collection}, environments...)
-	}
-	var envs []pmEnvironment
-	for i, data := range environments {
-		var e pmEnvironment
-		if kd, d := postmanKind(data); kd != "environment" {
-			return nil, &EnvironmentError{N: i + 1, Err: errors.New("not a Postman environment export (expected name and values)")}
-		} else if err := json.Unmarshal(d, &e); err != nil {
-			return nil, &EnvironmentError{N: i + 1, Err: jsonPlace(d, err)}
+		env, err := d.environment()
+		if err != nil {
+			return nil, &EnvironmentError{N: 1, Err: err}
 		}
-		envs = append(envs, e)
+		envs = append(envs, env)
+	}
+	first := len(envs) + 1 // the number of environments[0]
+	for i, data := range environments {
+		env, err := decodePostman(data).environment()
+		if err != nil {
+			return nil, &EnvironmentError{N: first + i, Err: err}
+		}
+		envs = append(envs, env)
 	}
 	k.pmEnvironments(&col, envs)
-	if kind != "collection" {
+	if d.kind != "collection" {
 		c.Name = "Imported environments"
 		if len(envs) == 1 && envs[0].Name != "" {
 			c.Name = envs[0].Name
@@ -111,6 +205,21 @@ func ImportPostman(collection []byte, environments ...[]byte) (*Collection, erro
 	// Import fills these too; a caller of ImportPostman then only names the source.
 	c.Report.Format, c.Report.Imported = "postman", c.Requests()
 	return c, nil
+}
+
+// environment is the Postman environment d holds.
+func (d *pmDoc) environment() (pmEnvironment, error) {
+	var e pmEnvironment
+	if d.kind != "environment" {
+		return e, errors.New("not a Postman environment export (expected name and values)")
+	}
+	if d.decoded {
+		return d.env, nil
+	}
+	if err := json.Unmarshal(d.raw, &e); err != nil {
+		return e, jsonPlace(d.raw, err)
+	}
+	return e, nil
 }
 
 // EnvironmentError is an environment file ImportPostman could not read; N
@@ -146,15 +255,17 @@ func jsonPlace(doc []byte, err error) error {
 // that v2.0 and v2.1 write differently (auth parameters, URLs, headers)
 // stay raw and are read by the functions below.
 type pmCollection struct {
-	Info struct {
-		Name        string          `json:"name"`
-		Description json.RawMessage `json:"description"`
-		Schema      string          `json:"schema"`
-	} `json:"info"`
+	Info     pmInfo    `json:"info"`
 	Item     []pmItem  `json:"item"`
 	Auth     *pmAuth   `json:"auth"`
 	Event    []pmEvent `json:"event"`
 	Variable []pmVar   `json:"variable"`
+}
+
+type pmInfo struct {
+	Name        string          `json:"name"`
+	Description json.RawMessage `json:"description"`
+	Schema      string          `json:"schema"`
 }
 
 type pmItem struct {
