@@ -315,6 +315,9 @@ func pmText(raw json.RawMessage) string {
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
+	if s, ok := jsonPlainString(raw); ok {
+		return s
+	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
 		return s
@@ -419,8 +422,11 @@ func (k *kitConv) pmRequest(it *pmItem, path string, inherited *authPlan) *Reque
 	if len(raw) > 0 && raw[0] == '"' {
 		// v2 allows a request that is only its URL.
 		pr.URL = raw
-	} else if err := json.Unmarshal(raw, &pr); err != nil {
-		k.c.Unmapped(r, where, "the request could not be read (%v)", err)
+	} else if !pmFastRequest(raw, &pr) {
+		pr = pmRequest{}
+		if err := json.Unmarshal(raw, &pr); err != nil {
+			k.c.Unmapped(r, where, "the request could not be read (%v)", err)
+		}
 	}
 	if pr.Description != nil && r.Description == "" {
 		r.Description = pmText(pr.Description)
@@ -454,25 +460,21 @@ func (k *kitConv) pmRequest(it *pmItem, path string, inherited *authPlan) *Reque
 // SigV4 Authorization header frozen into the export (older Postman wrote
 // them) becomes auth mode iam; the returned auth is nil otherwise.
 func (k *kitConv) pmHeaders(r *Request, where string, raw json.RawMessage) *Auth {
-	var hs []struct {
-		Key      string          `json:"key"`
-		Value    json.RawMessage `json:"value"`
-		Disabled bool            `json:"disabled"`
-	}
+	var hs []pmHeader
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
 		for _, line := range strings.Split(pmText(raw), "\n") {
 			if name, val, ok := strings.Cut(line, ":"); ok {
-				hs = append(hs, struct {
-					Key      string          `json:"key"`
-					Value    json.RawMessage `json:"value"`
-					Disabled bool            `json:"disabled"`
-				}{Key: strings.TrimSpace(name), Value: jsonString(strings.TrimSpace(val))})
+				hs = append(hs, pmHeader{Key: strings.TrimSpace(name), Value: jsonString(strings.TrimSpace(val))})
 			}
 		}
 	} else if len(raw) > 0 && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &hs); err != nil {
-			k.c.Unmapped(r, where, "the headers could not be read (%v)", err)
+		var ok bool
+		if hs, ok = pmFastHeaders(raw); !ok {
+			hs = nil
+			if err := json.Unmarshal(raw, &hs); err != nil {
+				k.c.Unmapped(r, where, "the headers could not be read (%v)", err)
+			}
 		}
 	}
 	var frozen *Auth

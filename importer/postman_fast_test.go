@@ -1,0 +1,98 @@
+package importer
+
+import (
+	"encoding/json"
+	"reflect"
+	"testing"
+)
+
+// The fast readers fill what encoding/json fills, or step aside.
+func TestPostmanFastReadersMatchEncodingJSON(t *testing.T) {
+	requests := []string{
+		`{"method":"GET","url":"https://x/a?b=1","header":[]}`,
+		`{"method":"POST","header":[{"key":"A","value":"1"},null,{"key":"B","value":2,"disabled":true}],"body":{"mode":"raw","raw":"{}"},"url":{"raw":"{{u}}/x","host":["{{u}}"],"path":["x"]}}`,
+		`{"method":null,"url":null,"auth":{"type":"bearer","bearer":[{"key":"token","value":"{{t}}"}]},"description":{"content":"d"}}`,
+		` { "method" : "put" , "extra" : [1, {"a": "}"}], "url" : { "raw" : "h\u00e9", "query" : [ {"key": null}, {"key": "q", "value": "v\"w"} ] } } `,
+	}
+	for _, in := range requests {
+		var want, got pmRequest
+		if err := json.Unmarshal([]byte(in), &want); err != nil {
+			t.Fatalf("%s: %v", in, err)
+		}
+		if !pmFastRequest([]byte(in), &got) {
+			t.Fatalf("%s: the fast reader stepped aside", in)
+		}
+		if !reflect.DeepEqual(compactRequest(t, got), compactRequest(t, want)) {
+			t.Errorf("%s:\n got %+v\nwant %+v", in, got, want)
+		}
+		var wu, gu pmURLObject
+		if len(want.URL) > 0 && want.URL[0] == '{' {
+			if err := json.Unmarshal(want.URL, &wu); err != nil {
+				t.Fatal(err)
+			}
+			if !pmFastURL(got.URL, &gu) || !reflect.DeepEqual(gu, wu) {
+				t.Errorf("%s: URL\n got %+v\nwant %+v", in, gu, wu)
+			}
+		}
+		if len(want.Header) > 0 && want.Header[0] == '[' {
+			var wh []pmHeader
+			if err := json.Unmarshal(want.Header, &wh); err != nil {
+				t.Fatal(err)
+			}
+			gh, ok := pmFastHeaders(got.Header)
+			if !ok || !reflect.DeepEqual(gh, wh) {
+				t.Errorf("%s: headers\n got %+v\nwant %+v", in, gh, wh)
+			}
+		}
+	}
+	// What encoding/json reads otherwise (keys matched by case, a key
+	// twice, a value of another type) is left to it.
+	for _, in := range []string{
+		`{"Method":"GET"}`,
+		`{"method":"GET","method":"POST"}`,
+		`{"method":5}`,
+		`{"m\u0065thod":"GET"}`,
+	} {
+		var pr pmRequest
+		if pmFastRequest([]byte(in), &pr) {
+			t.Errorf("%s: read by the fast reader", in)
+		}
+	}
+	if _, ok := pmFastHeaders([]byte(`[{"key":"a","disabled":"yes"}]`)); ok {
+		t.Error("a disabled flag that is a string was read by the fast reader")
+	}
+}
+
+// compactRequest compares raw fields by their meaning: encoding/json
+// copies them as written, the fast reader slices them.
+func compactRequest(t *testing.T, r pmRequest) []any {
+	t.Helper()
+	norm := func(raw json.RawMessage) any {
+		if raw == nil {
+			return nil
+		}
+		var v any
+		if err := json.Unmarshal(raw, &v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	return []any{r.Method, norm(r.URL), norm(r.Header), r.Body, r.Auth, norm(r.Description)}
+}
+
+func TestJSONSpans(t *testing.T) {
+	ms, ok := jsonMembers([]byte(`{"a": [1, "]"], "b" : {"c": null} ,"d":-1.5e3}`))
+	if !ok || len(ms) != 3 || ms[0].key != "a" || string(ms[0].val) != `[1, "]"]` || string(ms[1].val) != `{"c": null}` || string(ms[2].val) != "-1.5e3" {
+		t.Fatalf("members: %q %v", ms, ok)
+	}
+	els, ok := jsonElements([]byte(`[ "x" , {"y": "\""}, true ]`))
+	if !ok || len(els) != 3 || string(els[1]) != `{"y": "\""}` || string(els[2]) != "true" {
+		t.Fatalf("elements: %q %v", els, ok)
+	}
+	if _, ok := jsonMembers([]byte(`{"a": [1, 2}`)); ok {
+		t.Error("an object that ends early was split")
+	}
+	if s, ok := jsonPlainString([]byte(`"a\nb"`)); ok {
+		t.Errorf("an escaped string read plain: %q", s)
+	}
+}
