@@ -14,12 +14,6 @@ import (
 // again. Anything unexpected (a key with escapes, bytes that end early)
 // says !ok, and the caller decodes with encoding/json as before.
 
-// jsonMember is one member of a JSON object.
-type jsonMember struct {
-	key string
-	val []byte
-}
-
 func jsonSpace(b []byte, i int) int {
 	for i < len(b) && (b[i] == ' ' || b[i] == '\t' || b[i] == '\n' || b[i] == '\r') {
 		i++
@@ -81,75 +75,73 @@ func jsonValueEnd(b []byte, i int) (int, bool) {
 	return i, true
 }
 
-// jsonMembers splits an object into its members, in order.
-func jsonMembers(b []byte) ([]jsonMember, bool) {
+// jsonMembers hands each member of an object to fn, in order, its key
+// without escapes (or !ok); fn returning false stops with !ok.
+func jsonMembers(b []byte, fn func(key, val []byte) bool) bool {
 	i := jsonSpace(b, 0)
 	if i >= len(b) || b[i] != '{' {
-		return nil, false
+		return false
 	}
-	var out []jsonMember
 	i = jsonSpace(b, i+1)
 	if i < len(b) && b[i] == '}' {
-		return out, true
+		return true
 	}
 	for i < len(b) {
 		if b[i] != '"' {
-			return nil, false
+			return false
 		}
 		end, escaped, ok := jsonStringEnd(b, i)
 		if !ok || escaped {
-			return nil, false
+			return false
 		}
-		key := string(b[i+1 : end-1])
+		key := b[i+1 : end-1]
 		i = jsonSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
-			return nil, false
+			return false
 		}
 		i = jsonSpace(b, i+1)
 		vend, ok := jsonValueEnd(b, i)
-		if !ok {
-			return nil, false
+		if !ok || !fn(key, b[i:vend]) {
+			return false
 		}
-		out = append(out, jsonMember{key: key, val: b[i:vend]})
 		i = jsonSpace(b, vend)
 		if i < len(b) && b[i] == '}' {
-			return out, true
+			return true
 		}
 		if i >= len(b) || b[i] != ',' {
-			return nil, false
+			return false
 		}
 		i = jsonSpace(b, i+1)
 	}
-	return nil, false
+	return false
 }
 
-// jsonElements splits an array into its elements.
-func jsonElements(b []byte) ([][]byte, bool) {
+// jsonElements hands each element of an array to fn; fn returning false
+// stops with !ok.
+func jsonElements(b []byte, fn func(el []byte) bool) bool {
 	i := jsonSpace(b, 0)
 	if i >= len(b) || b[i] != '[' {
-		return nil, false
+		return false
 	}
-	out := [][]byte{}
 	i = jsonSpace(b, i+1)
 	if i < len(b) && b[i] == ']' {
-		return out, true
+		return true
 	}
 	for i < len(b) {
 		end, ok := jsonValueEnd(b, i)
-		if !ok {
-			return nil, false
+		if !ok || !fn(b[i:end]) {
+			return false
 		}
-		out = append(out, b[i:end])
 		i = jsonSpace(b, end)
 		if i < len(b) && b[i] == ']' {
-			return out, true
+			return true
 		}
 		if i >= len(b) || b[i] != ',' {
-			return nil, false
+			return false
 		}
 		i = jsonSpace(b, i+1)
 	}
-	return nil, false
+	return false
 }
 
 // jsonPlainString is the text of a string literal without escapes or
@@ -203,14 +195,14 @@ func jsonBoolInto(b []byte, dst *bool) bool {
 // jsonFoldedKey reports whether encoding/json could match key to one of
 // fields by folding case (or Unicode) only: the fast readers match keys
 // exactly, and leave such a document to encoding/json.
-func jsonFoldedKey(key string, fields ...string) bool {
+func jsonFoldedKey(key []byte, fields ...string) bool {
 	for i := 0; i < len(key); i++ {
 		if key[i] >= utf8.RuneSelf {
 			return true
 		}
 	}
 	for _, f := range fields {
-		if key != f && strings.EqualFold(key, f) {
+		if string(key) != f && strings.EqualFold(string(key), f) {
 			return true
 		}
 	}

@@ -40,84 +40,63 @@ type pmHeader = struct {
 
 var pmRequestFields = []string{"url", "method", "header", "body", "auth", "description"}
 
-func pmFastRequest(raw []byte, pr *pmRequest) bool {
-	ms, ok := jsonMembers(raw)
-	if !ok {
-		return false
-	}
+// pmFastFields hands each member of the object raw whose key is one of
+// fields to set, by the field's index; other keys are skipped as
+// encoding/json skips them.
+func pmFastFields(raw []byte, fields []string, set func(i int, val []byte) bool) bool {
 	var seen jsonSeen
-	for _, m := range ms {
-		i := fieldIndex(pmRequestFields, m.key)
+	return jsonMembers(raw, func(key, val []byte) bool {
+		i := fieldIndex(fields, key)
 		if i < 0 {
-			if jsonFoldedKey(m.key, pmRequestFields...) {
-				return false
-			}
-			continue
+			return !jsonFoldedKey(key, fields...)
 		}
-		if !seen.first(i) {
-			return false
-		}
+		return seen.first(i) && set(i, val)
+	})
+}
+
+func pmFastRequest(raw []byte, pr *pmRequest) bool {
+	return pmFastFields(raw, pmRequestFields, func(i int, val []byte) bool {
 		switch i {
 		case 0:
-			pr.URL = m.val
+			pr.URL = val
 		case 1:
-			ok = jsonStringInto(m.val, &pr.Method)
+			return jsonStringInto(val, &pr.Method)
 		case 2:
-			pr.Header = m.val
+			pr.Header = val
 		case 3:
-			ok = json.Unmarshal(m.val, &pr.Body) == nil
+			return json.Unmarshal(val, &pr.Body) == nil
 		case 4:
-			ok = json.Unmarshal(m.val, &pr.Auth) == nil
+			return json.Unmarshal(val, &pr.Auth) == nil
 		case 5:
-			pr.Description = m.val
+			pr.Description = val
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return true
+	})
 }
 
 var pmURLFields = []string{"raw", "protocol", "host", "port", "path", "query", "variable"}
 
 func pmFastURL(raw []byte, u *pmURLObject) bool {
-	ms, ok := jsonMembers(raw)
-	if !ok {
-		return false
-	}
-	var seen jsonSeen
-	for _, m := range ms {
-		i := fieldIndex(pmURLFields, m.key)
-		if i < 0 {
-			if jsonFoldedKey(m.key, pmURLFields...) {
-				return false
-			}
-			continue
-		}
-		if !seen.first(i) {
-			return false
-		}
+	return pmFastFields(raw, pmURLFields, func(i int, val []byte) bool {
+		ok := true
 		switch i {
 		case 0:
-			ok = jsonStringInto(m.val, &u.Raw)
+			ok = jsonStringInto(val, &u.Raw)
 		case 1:
-			ok = jsonStringInto(m.val, &u.Protocol)
+			ok = jsonStringInto(val, &u.Protocol)
 		case 2:
-			u.Host = m.val
+			u.Host = val
 		case 3:
-			ok = jsonStringInto(m.val, &u.Port)
+			ok = jsonStringInto(val, &u.Port)
 		case 4:
-			u.Path = m.val
+			u.Path = val
 		case 5:
-			u.Query, ok = pmFastQuery(m.val)
+			u.Query, ok = pmFastQuery(val)
 		case 6:
-			ok = json.Unmarshal(m.val, &u.Variable) == nil
+			ok = json.Unmarshal(val, &u.Variable) == nil
 		}
-		if !ok {
-			return false
-		}
-	}
-	return true
+		return ok
+	})
 }
 
 var pmParamFields = []string{"key", "value", "disabled"}
@@ -126,14 +105,10 @@ func pmFastQuery(raw []byte) ([]pmQueryParam, bool) {
 	if string(raw) == "null" {
 		return nil, true
 	}
-	els, ok := jsonElements(raw)
-	if !ok {
-		return nil, false
-	}
-	out := make([]pmQueryParam, len(els))
-	for n, el := range els {
+	out := []pmQueryParam{}
+	ok := jsonElements(raw, func(el []byte) bool {
+		var q pmQueryParam
 		ok := pmFastParam(el, func(i int, v []byte) bool {
-			q := &out[n]
 			switch i {
 			case 0:
 				if string(v) == "null" {
@@ -148,22 +123,17 @@ func pmFastQuery(raw []byte) ([]pmQueryParam, bool) {
 			}
 			return jsonBoolInto(v, &q.Disabled)
 		})
-		if !ok {
-			return nil, false
-		}
-	}
-	return out, true
+		out = append(out, q)
+		return ok
+	})
+	return out, ok
 }
 
 func pmFastHeaders(raw []byte) ([]pmHeader, bool) {
-	els, ok := jsonElements(raw)
-	if !ok {
-		return nil, false
-	}
-	out := make([]pmHeader, len(els))
-	for n, el := range els {
+	out := []pmHeader{}
+	ok := jsonElements(raw, func(el []byte) bool {
+		var h pmHeader
 		ok := pmFastParam(el, func(i int, v []byte) bool {
-			h := &out[n]
 			switch i {
 			case 0:
 				return jsonStringInto(v, &h.Key)
@@ -173,43 +143,21 @@ func pmFastHeaders(raw []byte) ([]pmHeader, bool) {
 			}
 			return jsonBoolInto(v, &h.Disabled)
 		})
-		if !ok {
-			return nil, false
-		}
-	}
-	return out, true
+		out = append(out, h)
+		return ok
+	})
+	return out, ok
 }
 
 // pmFastParam reads one {"key", "value", "disabled"} object of a list (a
-// null element is left zero, as encoding/json leaves it), handing each
-// field's index and value to set.
+// null element is left zero, as encoding/json leaves it).
 func pmFastParam(el []byte, set func(int, []byte) bool) bool {
-	if string(el) == "null" {
-		return true
-	}
-	ms, ok := jsonMembers(el)
-	if !ok {
-		return false
-	}
-	var seen jsonSeen
-	for _, m := range ms {
-		i := fieldIndex(pmParamFields, m.key)
-		if i < 0 {
-			if jsonFoldedKey(m.key, pmParamFields...) {
-				return false
-			}
-			continue
-		}
-		if !seen.first(i) || !set(i, m.val) {
-			return false
-		}
-	}
-	return true
+	return string(el) == "null" || pmFastFields(el, pmParamFields, set)
 }
 
-func fieldIndex(fields []string, key string) int {
+func fieldIndex(fields []string, key []byte) int {
 	for i, f := range fields {
-		if f == key {
+		if f == string(key) {
 			return i
 		}
 	}

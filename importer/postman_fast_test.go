@@ -81,15 +81,23 @@ func compactRequest(t *testing.T, r pmRequest) []any {
 }
 
 func TestJSONSpans(t *testing.T) {
-	ms, ok := jsonMembers([]byte(`{"a": [1, "]"], "b" : {"c": null} ,"d":-1.5e3}`))
-	if !ok || len(ms) != 3 || ms[0].key != "a" || string(ms[0].val) != `[1, "]"]` || string(ms[1].val) != `{"c": null}` || string(ms[2].val) != "-1.5e3" {
+	var ms []string
+	ok := jsonMembers([]byte(`{"a": [1, "]"], "b" : {"c": null} ,"d":-1.5e3}`), func(k, v []byte) bool {
+		ms = append(ms, string(k), string(v))
+		return true
+	})
+	if want := []string{"a", `[1, "]"]`, "b", `{"c": null}`, "d", "-1.5e3"}; !ok || !reflect.DeepEqual(ms, want) {
 		t.Fatalf("members: %q %v", ms, ok)
 	}
-	els, ok := jsonElements([]byte(`[ "x" , {"y": "\""}, true ]`))
-	if !ok || len(els) != 3 || string(els[1]) != `{"y": "\""}` || string(els[2]) != "true" {
+	var els []string
+	ok = jsonElements([]byte(`[ "x" , {"y": "\""}, true ]`), func(el []byte) bool {
+		els = append(els, string(el))
+		return true
+	})
+	if want := []string{`"x"`, `{"y": "\""}`, "true"}; !ok || !reflect.DeepEqual(els, want) {
 		t.Fatalf("elements: %q %v", els, ok)
 	}
-	if _, ok := jsonMembers([]byte(`{"a": [1, 2}`)); ok {
+	if jsonMembers([]byte(`{"a": [1, 2}`), func(k, v []byte) bool { return true }) {
 		t.Error("an object that ends early was split")
 	}
 	if s, ok := jsonPlainString([]byte(`"a\nb"`)); ok {

@@ -70,18 +70,13 @@ func pmList(raw json.RawMessage, sep string) string {
 	if len(raw) == 0 {
 		return ""
 	}
-	if els, ok := jsonElements(raw); ok {
-		parts := make([]string, 0, len(els))
-		for _, el := range els {
-			p, ok := jsonPlainString(el)
-			if !ok {
-				break
-			}
-			parts = append(parts, p)
-		}
-		if len(parts) == len(els) {
-			return strings.Join(parts, sep)
-		}
+	var fast []string
+	if jsonElements(raw, func(el []byte) bool {
+		p, ok := jsonPlainString(el)
+		fast = append(fast, p)
+		return ok
+	}) {
+		return strings.Join(fast, sep)
 	}
 	var parts []string
 	if json.Unmarshal(raw, &parts) == nil {
