@@ -21,17 +21,41 @@ var errJSONShape = errors.New("not JSON the fast reader takes")
 
 const maxJSONDepth = 200
 
-// jsonTree reads JSON into nodes; str makes a string's node, and flow
+// jsonTree reads JSON into nodes; str makes a node a string's, and flow
 // says whether collections are marked flow style (as yaml.v3 marks the
 // JSON it parses) or only empty ones (as the collection file writes them).
+// Nodes come from slabs, not one allocation each: an OpenAPI document has
+// hundreds of thousands. A slab is twice the last one, up to maxNodeSlab,
+// so that a small body does not hold a large slab.
 type jsonTree struct {
-	data []byte
-	i    int
-	str  func(string) *yaml.Node
-	flow bool
+	data     []byte
+	i        int
+	str      func(*yaml.Node, string)
+	flow     bool
+	slab     []yaml.Node
+	slabSize int
 }
 
-func readJSONTree(data []byte, str func(string) *yaml.Node, flow bool) (*yaml.Node, error) {
+const maxNodeSlab = 256
+
+// node is a fresh node of the tree.
+func (p *jsonTree) node() *yaml.Node {
+	if len(p.slab) == 0 {
+		p.slabSize = min(max(2*p.slabSize, 4), maxNodeSlab)
+		p.slab = make([]yaml.Node, p.slabSize)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+func (p *jsonTree) strNode(s string) *yaml.Node {
+	n := p.node()
+	p.str(n, s)
+	return n
+}
+
+func readJSONTree(data []byte, str func(*yaml.Node, string), flow bool) (*yaml.Node, error) {
 	if !utf8.Valid(data) {
 		return nil, errJSONShape
 	}
@@ -72,7 +96,7 @@ func (p *jsonTree) value(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.str(s), nil
+		return p.strNode(s), nil
 	case c == 't':
 		return p.word("true", "!!bool")
 	case c == 'f':
@@ -90,7 +114,9 @@ func (p *jsonTree) word(w, tag string) (*yaml.Node, error) {
 		return nil, errJSONShape
 	}
 	p.i += len(w)
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: w}, nil
+	n := p.node()
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, tag, w
+	return n, nil
 }
 
 // number takes a JSON number as written, tagged as YAML reads it back.
@@ -127,7 +153,9 @@ func (p *jsonTree) number() (*yaml.Node, error) {
 		}
 	}
 	v := string(p.data[start:p.i])
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: numberTag(v), Value: v}, nil
+	n := p.node()
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, numberTag(v), v
+	return n, nil
 }
 
 // string reads a JSON string; one with escapes is decoded by
@@ -161,7 +189,8 @@ func (p *jsonTree) string() (string, error) {
 }
 
 func (p *jsonTree) object(depth int) (*yaml.Node, error) {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	m := p.node()
+	m.Kind, m.Tag = yaml.MappingNode, "!!map"
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
@@ -187,7 +216,7 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Content = append(m.Content, p.str(k), v)
+		m.Content = append(m.Content, p.strNode(k), v)
 		if done, err := p.after('}', m); err != nil {
 			return nil, err
 		} else if done {
@@ -218,7 +247,8 @@ func (p *jsonTree) after(closing byte, n *yaml.Node) (bool, error) {
 }
 
 func (p *jsonTree) array(depth int) (*yaml.Node, error) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	s := p.node()
+	s.Kind, s.Tag = yaml.SequenceNode, "!!seq"
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
@@ -240,9 +270,9 @@ func (p *jsonTree) array(depth int) (*yaml.Node, error) {
 	}
 }
 
-// quotedStr is a string node as yaml.v3 parses a JSON string.
-func quotedStr(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: s}
+// quotedStr makes n a string node as yaml.v3 parses a JSON string.
+func quotedStr(n *yaml.Node, s string) {
+	n.Kind, n.Tag, n.Style, n.Value = yaml.ScalarNode, "!!str", yaml.DoubleQuotedStyle, s
 }
 
 // parseOpenAPI reads an OpenAPI document: a JSON one (as API Gateway

@@ -71,7 +71,7 @@ func FuzzJSONNode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		fast, err := readJSONTree([]byte(s), yStr, false)
+		fast, err := readJSONTree([]byte(s), yStrInto, false)
 		if err != nil {
 			return
 		}
