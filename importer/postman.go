@@ -75,7 +75,7 @@ type pmWhole struct {
 // postmanKind tells from a missing one) goes the way of postmanKind.
 func decodePostman(data []byte) *pmDoc {
 	t := bytes.TrimSpace(data)
-	if len(t) == 0 || t[0] != '{' {
+	if len(t) == 0 || t[0] != '{' || !maybePostman(t) {
 		return &pmDoc{}
 	}
 	var w pmWhole
@@ -101,6 +101,26 @@ func decodePostman(data []byte) *pmDoc {
 		return &pmDoc{kind: "v1", raw: t}
 	}
 	return &pmDoc{}
+}
+
+// maybePostman reports whether a JSON document may be a Postman export,
+// without decoding it (an OpenAPI document is decoded by its own
+// importer): one holds a key of a shape postmanKind tells, or names
+// Postman's schema. Text that escapes characters (\u) or holds one of the
+// runes encoding/json folds into ASCII letters may spell those another
+// way, and is decoded.
+func maybePostman(t []byte) bool {
+	for _, s := range []string{`\u`, "postman.com", "\u0131", "\u017f", "\u212a"} {
+		if bytes.Contains(t, []byte(s)) {
+			return true
+		}
+	}
+	for _, k := range []string{"item", "collection", "_postman_variable_scope", "values", "requests"} {
+		if hasKeyText(t, k) {
+			return true
+		}
+	}
+	return false
 }
 
 // hasKeyText reports whether data may hold the key "key" (ASCII letters,

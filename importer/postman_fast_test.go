@@ -104,3 +104,25 @@ func TestJSONSpans(t *testing.T) {
 		t.Errorf("an escaped string read plain: %q", s)
 	}
 }
+
+// What decodePostman tells without decoding agrees with postmanKind.
+func TestPostmanPrefilterAgreesWithKind(t *testing.T) {
+	for _, doc := range []string{
+		`{"openapi":"3.0.1","info":{"title":"t","version":"1"},"paths":{}}`,
+		`{"info":{"name":"x","schema":"https://schema.getpostman.com/json/collection/v2.1.0/collection.json"},"item":[]}`,
+		`{"info":{"name":"x"},"ITEM":null}`,
+		`{"info":{"name":"x"},"ıtem":[]}`,
+		`{"info":{"name":"x"},"\u0069tem":[]}`,
+		`{"name":"env","values":null}`,
+		`{"name":"env","valueſ":[]}`,
+		`{"_postman_variable_scope":"globals"}`,
+		`{"collection":{"info":{"schema":"postman.com\/json\/collection"}}}`,
+		`{"requests":[],"order":[]}`,
+		`{"name":"not postman"}`,
+	} {
+		want, _ := postmanKind([]byte(doc))
+		if got := decodePostman([]byte(doc)).kind; got != want {
+			t.Errorf("%s: kind %q, postmanKind says %q", doc, got, want)
+		}
+	}
+}
