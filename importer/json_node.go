@@ -34,6 +34,11 @@ type jsonTree struct {
 	flow     bool
 	slab     []yaml.Node
 	slabSize int
+	// keys, when set, gives every key of the same text one node: a parsed
+	// document that is only read (OpenAPI's) repeats a few hundred keys
+	// over and over. A tree that is written is marked node by node with
+	// its place in the text, and keeps a node per key.
+	keys map[string]*yaml.Node
 }
 
 const maxNodeSlab = 256
@@ -56,10 +61,20 @@ func (p *jsonTree) strNode(s string) *yaml.Node {
 }
 
 func readJSONTree(data []byte, str func(*yaml.Node, string), flow bool) (*yaml.Node, error) {
-	if !utf8.Valid(data) {
+	return (&jsonTree{data: data, str: str, flow: flow}).read()
+}
+
+// readJSONTreeShared reads a document that is only read, never written:
+// its collections marked flow style, as yaml.v3 marks the JSON it parses,
+// and its keys of the same text sharing a node.
+func readJSONTreeShared(data []byte, str func(*yaml.Node, string)) (*yaml.Node, error) {
+	return (&jsonTree{data: data, str: str, flow: true, keys: map[string]*yaml.Node{}}).read()
+}
+
+func (p *jsonTree) read() (*yaml.Node, error) {
+	if !utf8.Valid(p.data) {
 		return nil, errJSONShape
 	}
-	p := &jsonTree{data: data, str: str, flow: flow}
 	p.space()
 	n, err := p.value(0)
 	if err != nil {
@@ -158,6 +173,23 @@ func (p *jsonTree) number() (*yaml.Node, error) {
 	return n, nil
 }
 
+// key reads a key's string into its node.
+func (p *jsonTree) key() (*yaml.Node, error) {
+	k, err := p.string()
+	if err != nil {
+		return nil, err
+	}
+	if p.keys == nil {
+		return p.strNode(k), nil
+	}
+	if n, ok := p.keys[k]; ok {
+		return n, nil
+	}
+	n := p.strNode(k)
+	p.keys[k] = n
+	return n, nil
+}
+
 // string reads a JSON string; one with escapes is decoded by
 // encoding/json.
 func (p *jsonTree) string() (string, error) {
@@ -202,7 +234,7 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
 			return nil, errJSONShape
 		}
-		k, err := p.string()
+		kn, err := p.key()
 		if err != nil {
 			return nil, err
 		}
@@ -216,7 +248,7 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Content = append(m.Content, p.strNode(k), v)
+		m.Content = append(m.Content, kn, v)
 		if done, err := p.after('}', m); err != nil {
 			return nil, err
 		} else if done {
@@ -279,7 +311,7 @@ func quotedStr(n *yaml.Node, s string) {
 // exports it) by the fast reader, anything else by yaml.v3.
 func parseOpenAPI(data []byte) (*yaml.Node, error) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
-		if root, err := readJSONTree(data, quotedStr, true); err == nil {
+		if root, err := readJSONTreeShared(data, quotedStr); err == nil {
 			return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
 		}
 	}

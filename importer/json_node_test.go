@@ -58,6 +58,15 @@ func TestJSONTreeReadsAsYAMLDoes(t *testing.T) {
 		if d := sameTree(got, want.Content[0]); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
+		// The reader for documents that are only read shares key nodes:
+		// the same tree to read.
+		shared, err := readJSONTreeShared(data, quotedStr)
+		if err != nil {
+			t.Fatalf("%s: the shared reader declined what the other read: %v", name, err)
+		}
+		if d := sameTree(shared, want.Content[0]); d != "" {
+			t.Errorf("%s: shared keys: %s", name, d)
+		}
 	}
 	if read < len(files) {
 		t.Errorf("read %d of %d documents", read, len(docs))
