@@ -78,8 +78,17 @@ func decodePostman(data []byte) *pmDoc {
 	if len(t) == 0 || t[0] != '{' || !maybePostman(t) {
 		return &pmDoc{}
 	}
+	if !json.Valid(t) {
+		return &pmDoc{} // as postmanKind tells it
+	}
+	// The spans reader first; encoding/json for what it does not take.
 	var w pmWhole
-	if json.Unmarshal(t, &w) != nil || (w.Item == nil && w.Info != nil || w.Values == nil && w.Name != nil) && (hasKeyText(t, "item") || hasKeyText(t, "values")) {
+	decoded := pmFastWhole(t, &w)
+	if !decoded {
+		w = pmWhole{}
+		decoded = json.Unmarshal(t, &w) == nil
+	}
+	if !decoded || (w.Item == nil && w.Info != nil || w.Values == nil && w.Name != nil) && (hasKeyText(t, "item") || hasKeyText(t, "values")) {
 		kind, doc := postmanKind(t)
 		return &pmDoc{kind: kind, raw: doc}
 	}

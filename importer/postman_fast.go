@@ -163,3 +163,94 @@ func fieldIndex(fields []string, key []byte) int {
 	}
 	return -1
 }
+
+var pmItemFields = []string{"name", "description", "item", "request", "auth", "event", "response", "variable"}
+
+// pmFastItems reads a list of items (folders and requests), each item's
+// own list too.
+func pmFastItems(raw []byte) ([]pmItem, bool) {
+	if string(raw) == "null" {
+		return nil, true
+	}
+	out := []pmItem{}
+	ok := jsonElements(raw, func(el []byte) bool {
+		var it pmItem
+		ok := string(el) == "null" || pmFastFields(el, pmItemFields, func(i int, val []byte) bool {
+			ok := true
+			switch i {
+			case 0:
+				ok = jsonStringInto(val, &it.Name)
+			case 1:
+				it.Description = val
+			case 2:
+				it.Item, ok = pmFastItems(val)
+			case 3:
+				it.Request = val
+			case 4:
+				ok = json.Unmarshal(val, &it.Auth) == nil
+			case 5:
+				ok = json.Unmarshal(val, &it.Event) == nil
+			case 6:
+				it.Response, ok = pmFastRaws(val)
+			case 7:
+				ok = json.Unmarshal(val, &it.Variable) == nil
+			}
+			return ok
+		})
+		out = append(out, it)
+		return ok
+	})
+	return out, ok
+}
+
+// pmFastRaws reads a list of values kept as written.
+func pmFastRaws(raw []byte) ([]json.RawMessage, bool) {
+	if string(raw) == "null" {
+		return nil, true
+	}
+	out := []json.RawMessage{}
+	ok := jsonElements(raw, func(el []byte) bool {
+		out = append(out, el)
+		return true
+	})
+	return out, ok
+}
+
+var pmWholeFields = []string{"info", "item", "auth", "event", "variable", "collection", "_postman_variable_scope", "values", "name", "requests", "order"}
+
+// pmFastWhole reads a whole document, which must be valid JSON.
+func pmFastWhole(raw []byte, w *pmWhole) bool {
+	return pmFastFields(raw, pmWholeFields, func(i int, val []byte) bool {
+		ok := true
+		switch i {
+		case 0:
+			ok = json.Unmarshal(val, &w.Info) == nil
+		case 1:
+			w.Item, ok = pmFastItems(val)
+		case 2:
+			ok = json.Unmarshal(val, &w.Auth) == nil
+		case 3:
+			ok = json.Unmarshal(val, &w.Event) == nil
+		case 4:
+			ok = json.Unmarshal(val, &w.Variable) == nil
+		case 5:
+			w.Collection = val
+		case 6:
+			ok = jsonStringInto(val, &w.Scope)
+		case 7:
+			ok = json.Unmarshal(val, &w.Values) == nil
+		case 8:
+			if string(val) == "null" {
+				w.Name = nil
+				return true
+			}
+			w.Name = new(string)
+			ok = jsonStringInto(val, w.Name)
+		case 9:
+			w.Requests = val
+		case 10:
+			w.Order = val
+		}
+		return ok
+	})
+}

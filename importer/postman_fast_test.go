@@ -2,6 +2,8 @@ package importer
 
 import (
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"testing"
 )
@@ -124,5 +126,37 @@ func TestPostmanPrefilterAgreesWithKind(t *testing.T) {
 		if got := decodePostman([]byte(doc)).kind; got != want {
 			t.Errorf("%s: kind %q, postmanKind says %q", doc, got, want)
 		}
+	}
+}
+
+// The spans reader of a whole document fills what encoding/json fills, on
+// every Postman file of the test data.
+func TestPostmanFastWholeMatchesEncodingJSON(t *testing.T) {
+	files, _ := filepath.Glob("testdata/postman/*.json")
+	if len(files) == 0 {
+		t.Fatal("no Postman test data")
+	}
+	compared := 0
+	for _, f := range files {
+		data, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var want, got pmWhole
+		if json.Unmarshal(data, &want) != nil {
+			continue
+		}
+		if !pmFastWhole(data, &got) {
+			continue // left to encoding/json
+		}
+		compared++
+		w, _ := json.Marshal(want)
+		g, _ := json.Marshal(got)
+		if string(g) != string(w) {
+			t.Errorf("%s: the spans reader read\n%s\nencoding/json\n%s", f, g, w)
+		}
+	}
+	if compared == 0 {
+		t.Error("the spans reader read none of the Postman test data")
 	}
 }
