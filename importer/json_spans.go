@@ -78,62 +78,52 @@ func jsonValueEnd(b []byte, i int) (int, bool) {
 // jsonMembers hands each member of an object to fn, in order, its key
 // without escapes (or !ok); fn returning false stops with !ok.
 func jsonMembers(b []byte, fn func(key, val []byte) bool) bool {
-	i := jsonSpace(b, 0)
-	if i >= len(b) || b[i] != '{' {
-		return false
-	}
-	i = jsonSpace(b, i+1)
-	if i < len(b) && b[i] == '}' {
-		return true
-	}
-	for i < len(b) {
+	return jsonList(b, '{', '}', func(i int) (int, bool) {
 		if b[i] != '"' {
-			return false
+			return 0, false
 		}
 		end, escaped, ok := jsonStringEnd(b, i)
 		if !ok || escaped {
-			return false
+			return 0, false
 		}
 		key := b[i+1 : end-1]
 		i = jsonSpace(b, end)
 		if i >= len(b) || b[i] != ':' {
-			return false
+			return 0, false
 		}
 		i = jsonSpace(b, i+1)
 		vend, ok := jsonValueEnd(b, i)
-		if !ok || !fn(key, b[i:vend]) {
-			return false
-		}
-		i = jsonSpace(b, vend)
-		if i < len(b) && b[i] == '}' {
-			return true
-		}
-		if i >= len(b) || b[i] != ',' {
-			return false
-		}
-		i = jsonSpace(b, i+1)
-	}
-	return false
+		return vend, ok && fn(key, b[i:vend])
+	})
 }
 
 // jsonElements hands each element of an array to fn; fn returning false
 // stops with !ok.
 func jsonElements(b []byte, fn func(el []byte) bool) bool {
+	return jsonList(b, '[', ']', func(i int) (int, bool) {
+		end, ok := jsonValueEnd(b, i)
+		return end, ok && fn(b[i:end])
+	})
+}
+
+// jsonList walks the comma-separated entries between open and closing,
+// item reading the entry at an offset and returning the offset after it.
+func jsonList(b []byte, open, closing byte, item func(i int) (int, bool)) bool {
 	i := jsonSpace(b, 0)
-	if i >= len(b) || b[i] != '[' {
+	if i >= len(b) || b[i] != open {
 		return false
 	}
 	i = jsonSpace(b, i+1)
-	if i < len(b) && b[i] == ']' {
+	if i < len(b) && b[i] == closing {
 		return true
 	}
 	for i < len(b) {
-		end, ok := jsonValueEnd(b, i)
-		if !ok || !fn(b[i:end]) {
+		end, ok := item(i)
+		if !ok {
 			return false
 		}
 		i = jsonSpace(b, end)
-		if i < len(b) && b[i] == ']' {
+		if i < len(b) && b[i] == closing {
 			return true
 		}
 		if i >= len(b) || b[i] != ',' {

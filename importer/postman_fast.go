@@ -105,45 +105,44 @@ func pmFastQuery(raw []byte) ([]pmQueryParam, bool) {
 	if string(raw) == "null" {
 		return nil, true
 	}
-	out := []pmQueryParam{}
-	ok := jsonElements(raw, func(el []byte) bool {
-		var q pmQueryParam
-		ok := pmFastParam(el, func(i int, v []byte) bool {
-			switch i {
-			case 0:
-				if string(v) == "null" {
-					q.Key = nil
-					return true
-				}
-				q.Key = new(string)
-				return jsonStringInto(v, q.Key)
-			case 1:
-				q.Value = v
+	return pmFastParams(raw, func(q *pmQueryParam, i int, v []byte) bool {
+		switch i {
+		case 0:
+			if string(v) == "null" {
+				q.Key = nil
 				return true
 			}
-			return jsonBoolInto(v, &q.Disabled)
-		})
-		out = append(out, q)
-		return ok
+			q.Key = new(string)
+			return jsonStringInto(v, q.Key)
+		case 1:
+			q.Value = v
+			return true
+		}
+		return jsonBoolInto(v, &q.Disabled)
 	})
-	return out, ok
 }
 
 func pmFastHeaders(raw []byte) ([]pmHeader, bool) {
-	out := []pmHeader{}
+	return pmFastParams(raw, func(h *pmHeader, i int, v []byte) bool {
+		switch i {
+		case 0:
+			return jsonStringInto(v, &h.Key)
+		case 1:
+			h.Value = v
+			return true
+		}
+		return jsonBoolInto(v, &h.Disabled)
+	})
+}
+
+// pmFastParams reads a list of {"key", "value", "disabled"} objects, set
+// filling an element from a field's index and value.
+func pmFastParams[T any](raw []byte, set func(el *T, i int, v []byte) bool) ([]T, bool) {
+	out := []T{}
 	ok := jsonElements(raw, func(el []byte) bool {
-		var h pmHeader
-		ok := pmFastParam(el, func(i int, v []byte) bool {
-			switch i {
-			case 0:
-				return jsonStringInto(v, &h.Key)
-			case 1:
-				h.Value = v
-				return true
-			}
-			return jsonBoolInto(v, &h.Disabled)
-		})
-		out = append(out, h)
+		var p T
+		ok := pmFastParam(el, func(i int, v []byte) bool { return set(&p, i, v) })
+		out = append(out, p)
 		return ok
 	})
 	return out, ok
