@@ -175,6 +175,16 @@ func (p *jsonTree) number() (*yaml.Node, error) {
 
 // key reads a key's string into its node.
 func (p *jsonTree) key() (*yaml.Node, error) {
+	if p.keys != nil {
+		// A key met before is looked up by its bytes, without making its
+		// string again.
+		if end, escaped, ok := jsonStringEnd(p.data, p.i); ok && !escaped && !hasControl(p.data[p.i+1:end-1]) {
+			if n, ok := p.keys[string(p.data[p.i+1:end-1])]; ok {
+				p.i = end
+				return n, nil
+			}
+		}
+	}
 	k, err := p.string()
 	if err != nil {
 		return nil, err
@@ -188,6 +198,17 @@ func (p *jsonTree) key() (*yaml.Node, error) {
 	n := p.strNode(k)
 	p.keys[k] = n
 	return n, nil
+}
+
+// hasControl reports whether b holds a control character, which a JSON
+// string may hold only escaped.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // string reads a JSON string; one with escapes is decoded by

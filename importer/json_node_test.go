@@ -98,3 +98,15 @@ func FuzzJSONNode(f *testing.F) {
 		}
 	})
 }
+
+// A key met escaped and then raw with the control character it escaped is
+// not JSON, and the shared reader declines it as the other does.
+func TestJSONTreeSharedDeclinesRawControlKey(t *testing.T) {
+	doc := []byte("{\"a\\n\": 1, \"b\": {\"a\n\": 2}}")
+	if _, err := readJSONTree(doc, quotedStr, true); err == nil {
+		t.Fatal("the reader took a raw line break in a key")
+	}
+	if _, err := readJSONTreeShared(doc, quotedStr); err == nil {
+		t.Error("the shared reader took a raw line break in a key it had met escaped")
+	}
+}
