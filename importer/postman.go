@@ -88,7 +88,7 @@ func decodePostman(data []byte) *pmDoc {
 		w = pmWhole{}
 		decoded = json.Unmarshal(t, &w) == nil
 	}
-	if !decoded || (w.Item == nil && w.Info != nil || w.Values == nil && w.Name != nil) && (hasKeyText(t, "item") || hasKeyText(t, "values")) {
+	if !decoded || (w.Item == nil && w.Info != nil || w.Values == nil && w.Name != nil) && mayHaveKey(t, "item", "values") {
 		kind, doc := postmanKind(t)
 		return &pmDoc{kind: kind, raw: doc}
 	}
@@ -115,36 +115,48 @@ func decodePostman(data []byte) *pmDoc {
 // maybePostman reports whether a JSON document may be a Postman export,
 // without decoding it (an OpenAPI document is decoded by its own
 // importer): one holds a key of a shape postmanKind tells, or names
-// Postman's schema. Text that escapes characters (\u) or holds one of the
-// runes encoding/json folds into ASCII letters may spell those another
-// way, and is decoded.
+// Postman's schema.
 func maybePostman(t []byte) bool {
-	for _, s := range []string{`\u`, "postman.com", "\u0131", "\u017f", "\u212a"} {
-		if bytes.Contains(t, []byte(s)) {
-			return true
-		}
-	}
-	for _, k := range []string{"item", "collection", "_postman_variable_scope", "values", "requests"} {
-		if hasKeyText(t, k) {
-			return true
-		}
-	}
-	return false
+	return bytes.Contains(t, []byte("postman.com")) || mayHaveKey(t, "item", "collection", "_postman_variable_scope", "values", "requests")
 }
 
-// hasKeyText reports whether data may hold the key "key" (ASCII letters,
-// any case, as encoding/json matches field names).
-func hasKeyText(data []byte, key string) bool {
+// mayHaveKey reports whether data may hold one of the keys (lower-case
+// ASCII), in any case, as encoding/json matches field names. Text that
+// escapes characters (\u) or holds one of the runes encoding/json folds
+// into ASCII letters may spell a key another way, and may hold it.
+func mayHaveKey(data []byte, keys ...string) bool {
+	for _, s := range []string{`\u`, "\u0131", "\u017f", "\u212a"} {
+		if bytes.Contains(data, []byte(s)) {
+			return true
+		}
+	}
+	// One pass over the strings of the text.
 	for i := 0; ; {
 		j := bytes.IndexByte(data[i:], '"')
 		if j < 0 {
 			return false
 		}
 		i += j + 1
-		if end := i + len(key); end < len(data) && data[end] == '"' && strings.EqualFold(string(data[i:end]), key) {
-			return true
+		for _, k := range keys {
+			if end := i + len(k); end < len(data) && data[end] == '"' && asciiFoldEqual(data[i:end], k) {
+				return true
+			}
 		}
 	}
+}
+
+// asciiFoldEqual reports whether b is lower, a lower-case ASCII word, in
+// any case.
+func asciiFoldEqual(b []byte, lower string) bool {
+	for i, c := range b {
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != lower[i] {
+			return false
+		}
+	}
+	return true
 }
 
 // postmanKind says what a JSON document is: "collection", "environment",
