@@ -64,7 +64,12 @@ func pmFastRequest(raw []byte, pr *pmRequest) bool {
 		case 2:
 			pr.Header = val
 		case 3:
-			return json.Unmarshal(val, &pr.Body) == nil
+			if string(val) == "null" {
+				pr.Body = nil
+				return true
+			}
+			pr.Body = &pmBody{}
+			return pmFastBody(val, pr.Body)
 		case 4:
 			return json.Unmarshal(val, &pr.Auth) == nil
 		case 5:
@@ -252,4 +257,38 @@ func pmFastWhole(raw []byte, w *pmWhole) bool {
 		}
 		return ok
 	})
+}
+
+var pmBodyFields = []string{"mode", "raw", "urlencoded", "formdata", "file", "graphql", "options", "disabled"}
+
+// pmFastBody reads a body; its rarer modes' fields by encoding/json.
+func pmFastBody(raw []byte, b *pmBody) bool {
+	return pmFastFields(raw, pmBodyFields, func(i int, val []byte) bool {
+		switch i {
+		case 0:
+			return jsonStringInto(val, &b.Mode)
+		case 1:
+			return jsonStringInto(val, &b.Raw)
+		case 2:
+			return json.Unmarshal(val, &b.URLEncoded) == nil
+		case 3:
+			return json.Unmarshal(val, &b.FormData) == nil
+		case 4:
+			return json.Unmarshal(val, &b.File) == nil
+		case 5:
+			return json.Unmarshal(val, &b.GraphQL) == nil
+		case 6:
+			// options.raw.language, each level null or an object.
+			return pmFastObject(val, "raw", func(v []byte) bool {
+				return pmFastObject(v, "language", func(v []byte) bool { return jsonStringInto(v, &b.Options.Raw.Language) })
+			})
+		}
+		return jsonBoolInto(val, &b.Disabled)
+	})
+}
+
+// pmFastObject reads the one field of an object that is read (null leaves
+// it, as encoding/json does).
+func pmFastObject(raw []byte, field string, set func([]byte) bool) bool {
+	return string(raw) == "null" || pmFastFields(raw, []string{field}, func(_ int, v []byte) bool { return set(v) })
 }

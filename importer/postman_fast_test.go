@@ -14,6 +14,10 @@ func TestPostmanFastReadersMatchEncodingJSON(t *testing.T) {
 		`{"method":"GET","url":"https://x/a?b=1","header":[]}`,
 		`{"method":"POST","header":[{"key":"A","value":"1"},null,{"key":"B","value":2,"disabled":true}],"body":{"mode":"raw","raw":"{}"},"url":{"raw":"{{u}}/x","host":["{{u}}"],"path":["x"]}}`,
 		`{"method":null,"url":null,"auth":{"type":"bearer","bearer":[{"key":"token","value":"{{t}}"}]},"description":{"content":"d"}}`,
+		`{"body":{"mode":"urlencoded","urlencoded":[{"key":"a","value":"b","disabled":false}],"options":{"raw":{"language":"json"}},"disabled":true}}`,
+		`{"body":{"mode":"graphql","graphql":{"query":"{x}","variables":"{}"},"options":null,"file":{"src":"f"},"formdata":[{"key":"k","type":"file"}]}}`,
+		`{"body":{"mode":"raw","raw":"x","options":{"raw":null}}}`,
+		`{"body":null}`,
 		` { "method" : "put" , "extra" : [1, {"a": "}"}], "url" : { "raw" : "h\u00e9", "query" : [ {"key": null}, {"key": "q", "value": "v\"w"} ] } } `,
 	}
 	for _, in := range requests {
@@ -53,6 +57,8 @@ func TestPostmanFastReadersMatchEncodingJSON(t *testing.T) {
 		`{"Method":"GET"}`,
 		`{"method":"GET","method":"POST"}`,
 		`{"method":5}`,
+		`{"body":{"options":{"raw":{"language":1}}}}`,
+		`{"body":{"mode":"raw","Mode":"x"}}`,
 		`{"m\u0065thod":"GET"}`,
 	} {
 		var pr pmRequest
