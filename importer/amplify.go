@@ -31,7 +31,19 @@ type amplifyImporter struct{}
 func (amplifyImporter) Name() string { return "amplify" }
 
 // amplifyMarkers are keys only Amplify configuration files have.
-var amplifyMarkers = lazyre.New(`["']?(aws_user_pools_id|aws_cognito_identity_pool_id|aws_cloud_logic_custom|aws_project_region|aws_appsync_graphqlEndpoint|awsCognitoAuthPlugin|awsAPIPlugin|user_pool_client_id|unauthenticated_identities_enabled)["']?\s*:`)
+// amplifyWords are the keys amplifyMarkers looks for.
+var amplifyWords = []string{"aws_user_pools_id", "aws_cognito_identity_pool_id", "aws_cloud_logic_custom", "aws_project_region", "aws_appsync_graphqlEndpoint", "awsCognitoAuthPlugin", "awsAPIPlugin", "user_pool_client_id", "unauthenticated_identities_enabled"}
+
+func hasAmplifyWord(head []byte) bool {
+	for _, w := range amplifyWords {
+		if bytes.Contains(head, []byte(w)) {
+			return true
+		}
+	}
+	return false
+}
+
+var amplifyMarkers = lazyre.New(`["']?(` + strings.Join(amplifyWords, "|") + `)["']?\s*:`)
 
 func (amplifyImporter) Detect(data []byte, filename string) bool {
 	base := strings.ToLower(filepath.Base(filename))
@@ -47,7 +59,9 @@ func (amplifyImporter) Detect(data []byte, filename string) bool {
 	}
 	// Other names: by content, a JSON or JavaScript object with Amplify's keys.
 	t := bytes.TrimSpace(head)
-	return len(t) > 0 && amplifyMarkers.Match(head) && !bytes.Contains(head, []byte(`"openapi"`)) && !bytes.Contains(head, []byte(`"_postman_id"`))
+	// The regular expression last, and only when one of its words is
+	// there: it costs most.
+	return len(t) > 0 && !bytes.Contains(head, []byte(`"openapi"`)) && !bytes.Contains(head, []byte(`"_postman_id"`)) && hasAmplifyWord(head) && amplifyMarkers.Match(head)
 }
 
 // amplifyApp is what an Amplify configuration says, whatever its

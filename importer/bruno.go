@@ -1,6 +1,7 @@
 package importer
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,8 +29,8 @@ func (brunoImporter) Detect(data []byte, filename string) bool {
 	if strings.HasSuffix(filename, ".bru") {
 		return true
 	}
-	s := strings.TrimSpace(string(data))
-	return strings.HasPrefix(s, "meta {") && strings.Contains(s, "\n}")
+	s := bytes.TrimSpace(data)
+	return bytes.HasPrefix(s, []byte("meta {")) && bytes.Contains(s, []byte("\n}"))
 }
 
 func (brunoImporter) DetectDir(dir string) bool {

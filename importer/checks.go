@@ -80,7 +80,28 @@ func (c *Collection) checkScopes() {
 
 // placeholderRE finds a placeholder import wrote: REPLACE_ME, us-east-1_REPLACEME,
 // REPLACE_APP_CLIENT_ID.
-var placeholderRE = lazyre.New(`[A-Za-z0-9:-]*_?REPLACE[A-Z0-9_]*`)
+var placeholderRE = lazyre.New(`[A-Za-z0-9:-]*_?` + placeholderWord + `[A-Z0-9_]*`)
+
+const placeholderWord = "REPLACE"
+
+// requestHolds reports whether the URL, a header or a query value of r
+// holds s.
+func requestHolds(r *Request, s string) bool {
+	if strings.Contains(r.URL, s) {
+		return true
+	}
+	for _, h := range r.Headers {
+		if strings.Contains(h.Value, s) {
+			return true
+		}
+	}
+	for _, q := range r.Query {
+		if strings.Contains(q.Value, s) {
+			return true
+		}
+	}
+	return false
+}
 
 // reportPlaceholders names every placeholder value the import wrote that
 // no finding names yet: a file that looks complete but logs into
@@ -95,6 +116,9 @@ func (c *Collection) reportPlaceholders() {
 		return false
 	}
 	report := func(where, field, value string) {
+		if !strings.Contains(value, placeholderWord) {
+			return // what every match holds: the expression is not run on every value
+		}
 		for _, ph := range placeholderRE.FindAllString(value, -1) {
 			if !said(ph) {
 				c.Note(where, "%s is the placeholder %s, as the source does not say it: replace it", field, ph)
@@ -112,6 +136,9 @@ func (c *Collection) reportPlaceholders() {
 		}
 	}
 	walkItemsPath(c.Items, "", func(string, *Folder) {}, func(path string, r *Request) {
+		if !requestHolds(r, placeholderWord) {
+			return
+		}
 		report("request "+path, "the URL", r.URL)
 		for _, h := range r.Headers {
 			report("request "+path, "header "+h.Key, h.Value)
@@ -131,12 +158,12 @@ func (c *Collection) reportPlaceholders() {
 func (c *Collection) reportRawPlus() {
 	walkItemsPath(c.Items, "", func(string, *Folder) {}, func(path string, r *Request) {
 		for _, q := range r.Query {
-			if strings.Contains(untemplated(q.Value), "+") {
+			if strings.Contains(q.Value, "+") && strings.Contains(untemplated(q.Value), "+") {
 				c.Note("request "+path, "the query value %s=%s holds a raw +: AWS reads it as a plus, so sigscope sends %s (newman's aws4 and Bruno sign it as a space, which AWS refuses); where a space is meant, write a space", q.Key, q.Value, strings.ReplaceAll(untemplated(q.Value), "+", "%2B"))
 			}
 		}
 		// A query kept in the URL goes as written, and is signed as read.
-		if _, raw, ok := strings.Cut(r.URL, "?"); ok {
+		if _, raw, ok := strings.Cut(r.URL, "?"); ok && strings.Contains(raw, "+") {
 			for _, kv := range strings.Split(raw, "&") {
 				if k, v, _ := strings.Cut(kv, "="); strings.Contains(untemplated(v), "+") {
 					c.Note("request "+path, "the query value %s=%s in the URL holds a raw +: AWS reads it as a plus, and sigscope signs it so (curl 7 signs it as written, newman's aws4 and Bruno as a space: AWS refuses those); where a space is meant, write %%20", k, v)

@@ -34,8 +34,10 @@ var (
 // any line does.
 func (curlImporter) Detect(data []byte, filename string) bool {
 	script := strings.HasSuffix(filename, ".sh") || strings.HasSuffix(filename, ".bash")
-	for _, l := range strings.Split(string(data), "\n") {
-		l = strings.TrimSpace(l)
+	// Line by line without copying the whole file: a non-script stops at
+	// its first line that says something.
+	for line := range bytes.SplitSeq(data, []byte("\n")) {
+		l := strings.TrimSpace(string(line))
 		if l == "" || strings.HasPrefix(l, "#") || strings.HasPrefix(l, "REM ") || strings.HasPrefix(l, "::") {
 			continue
 		}

@@ -79,19 +79,48 @@ func Lookup(format string) (Importer, error) {
 	return nil, fmt.Errorf("unknown format %q: use one of %s", format, strings.Join(names, ", "))
 }
 
+// docImporter is an Importer whose Detect has to decode the whole
+// document (Postman's JSON): it hands what it decoded to its import, so
+// that an import decodes the file once.
+type docImporter interface {
+	Importer
+	// detectDoc is Detect, returning the decoded document when it matches.
+	detectDoc(data []byte) (doc any, ok bool)
+	// importDoc is Import of a document detectDoc returned.
+	importDoc(doc any) (*Collection, error)
+}
+
 // Detect picks the importer for data. No match, or more than one, is an
 // error that says to pass the format.
 func Detect(data []byte, filename string) (Importer, error) {
+	im, _, err := detect(data, filename)
+	return im, err
+}
+
+// detect is Detect, with the document the picked importer decoded while
+// detecting (nil when it is no docImporter).
+func detect(data []byte, filename string) (Importer, any, error) {
 	regMu.Lock()
 	all := append([]Importer(nil), importers...)
 	regMu.Unlock()
 	var hits []Importer
+	var docs []any
 	for _, im := range all {
+		if d, ok := im.(docImporter); ok {
+			if doc, ok := d.detectDoc(data); ok {
+				hits, docs = append(hits, im), append(docs, doc)
+			}
+			continue
+		}
 		if im.Detect(data, filename) {
-			hits = append(hits, im)
+			hits, docs = append(hits, im), append(docs, nil)
 		}
 	}
-	return pick(hits, all, filename)
+	im, err := pick(hits, all, filename)
+	if err != nil {
+		return nil, nil, err
+	}
+	return im, docs[0], nil
 }
 
 func pick(hits, all []Importer, filename string) (Importer, error) {
@@ -122,16 +151,22 @@ func show(filename string) string {
 // is "", and fills the report's source, format and count.
 func Import(data []byte, filename, format string) (*Collection, error) {
 	var im Importer
+	var doc any
 	var err error
 	if format == "" {
-		im, err = Detect(data, filename)
+		im, doc, err = detect(data, filename)
 	} else {
 		im, err = Lookup(format)
 	}
 	if err != nil {
 		return nil, err
 	}
-	c, err := im.Import(data, filename)
+	var c *Collection
+	if d, ok := im.(docImporter); ok && doc != nil {
+		c, err = d.importDoc(doc)
+	} else {
+		c, err = im.Import(data, filename)
+	}
 	if err != nil {
 		return nil, fmt.Errorf("import %s as %s: %w", show(filename), im.Name(), err)
 	}

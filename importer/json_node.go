@@ -21,21 +21,60 @@ var errJSONShape = errors.New("not JSON the fast reader takes")
 
 const maxJSONDepth = 200
 
-// jsonTree reads JSON into nodes; str makes a string's node, and flow
+// jsonTree reads JSON into nodes; str makes a node a string's, and flow
 // says whether collections are marked flow style (as yaml.v3 marks the
 // JSON it parses) or only empty ones (as the collection file writes them).
+// Nodes come from slabs, not one allocation each: an OpenAPI document has
+// hundreds of thousands. A slab is twice the last one, up to maxNodeSlab,
+// so that a small body does not hold a large slab.
 type jsonTree struct {
-	data []byte
-	i    int
-	str  func(string) *yaml.Node
-	flow bool
+	data     []byte
+	i        int
+	str      func(*yaml.Node, string)
+	flow     bool
+	slab     []yaml.Node
+	slabSize int
+	// keys, when set, gives every key of the same text one node: a parsed
+	// document that is only read (OpenAPI's) repeats a few hundred keys
+	// over and over. A tree that is written is marked node by node with
+	// its place in the text, and keeps a node per key.
+	keys map[string]*yaml.Node
 }
 
-func readJSONTree(data []byte, str func(string) *yaml.Node, flow bool) (*yaml.Node, error) {
-	if !utf8.Valid(data) {
+const maxNodeSlab = 256
+
+// node is a fresh node of the tree.
+func (p *jsonTree) node() *yaml.Node {
+	if len(p.slab) == 0 {
+		p.slabSize = min(max(2*p.slabSize, 4), maxNodeSlab)
+		p.slab = make([]yaml.Node, p.slabSize)
+	}
+	n := &p.slab[0]
+	p.slab = p.slab[1:]
+	return n
+}
+
+func (p *jsonTree) strNode(s string) *yaml.Node {
+	n := p.node()
+	p.str(n, s)
+	return n
+}
+
+func readJSONTree(data []byte, str func(*yaml.Node, string), flow bool) (*yaml.Node, error) {
+	return (&jsonTree{data: data, str: str, flow: flow}).read()
+}
+
+// readJSONTreeShared reads a document that is only read, never written:
+// its collections marked flow style, as yaml.v3 marks the JSON it parses,
+// and its keys of the same text sharing a node.
+func readJSONTreeShared(data []byte, str func(*yaml.Node, string)) (*yaml.Node, error) {
+	return (&jsonTree{data: data, str: str, flow: true, keys: map[string]*yaml.Node{}}).read()
+}
+
+func (p *jsonTree) read() (*yaml.Node, error) {
+	if !utf8.Valid(p.data) {
 		return nil, errJSONShape
 	}
-	p := &jsonTree{data: data, str: str, flow: flow}
 	p.space()
 	n, err := p.value(0)
 	if err != nil {
@@ -72,7 +111,7 @@ func (p *jsonTree) value(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		return p.str(s), nil
+		return p.strNode(s), nil
 	case c == 't':
 		return p.word("true", "!!bool")
 	case c == 'f':
@@ -90,7 +129,9 @@ func (p *jsonTree) word(w, tag string) (*yaml.Node, error) {
 		return nil, errJSONShape
 	}
 	p.i += len(w)
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: tag, Value: w}, nil
+	n := p.node()
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, tag, w
+	return n, nil
 }
 
 // number takes a JSON number as written, tagged as YAML reads it back.
@@ -127,7 +168,47 @@ func (p *jsonTree) number() (*yaml.Node, error) {
 		}
 	}
 	v := string(p.data[start:p.i])
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: numberTag(v), Value: v}, nil
+	n := p.node()
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, numberTag(v), v
+	return n, nil
+}
+
+// key reads a key's string into its node.
+func (p *jsonTree) key() (*yaml.Node, error) {
+	if p.keys != nil {
+		// A key met before is looked up by its bytes, without making its
+		// string again.
+		if end, escaped, ok := jsonStringEnd(p.data, p.i); ok && !escaped && !hasControl(p.data[p.i+1:end-1]) {
+			if n, ok := p.keys[string(p.data[p.i+1:end-1])]; ok {
+				p.i = end
+				return n, nil
+			}
+		}
+	}
+	k, err := p.string()
+	if err != nil {
+		return nil, err
+	}
+	if p.keys == nil {
+		return p.strNode(k), nil
+	}
+	if n, ok := p.keys[k]; ok {
+		return n, nil
+	}
+	n := p.strNode(k)
+	p.keys[k] = n
+	return n, nil
+}
+
+// hasControl reports whether b holds a control character, which a JSON
+// string may hold only escaped.
+func hasControl(b []byte) bool {
+	for _, c := range b {
+		if c < 0x20 {
+			return true
+		}
+	}
+	return false
 }
 
 // string reads a JSON string; one with escapes is decoded by
@@ -161,7 +242,8 @@ func (p *jsonTree) string() (string, error) {
 }
 
 func (p *jsonTree) object(depth int) (*yaml.Node, error) {
-	m := &yaml.Node{Kind: yaml.MappingNode, Tag: "!!map"}
+	m := p.node()
+	m.Kind, m.Tag = yaml.MappingNode, "!!map"
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == '}' {
@@ -173,7 +255,7 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 		if p.i >= len(p.data) || p.data[p.i] != '"' {
 			return nil, errJSONShape
 		}
-		k, err := p.string()
+		kn, err := p.key()
 		if err != nil {
 			return nil, err
 		}
@@ -187,7 +269,7 @@ func (p *jsonTree) object(depth int) (*yaml.Node, error) {
 		if err != nil {
 			return nil, err
 		}
-		m.Content = append(m.Content, p.str(k), v)
+		m.Content = append(m.Content, kn, v)
 		if done, err := p.after('}', m); err != nil {
 			return nil, err
 		} else if done {
@@ -218,7 +300,8 @@ func (p *jsonTree) after(closing byte, n *yaml.Node) (bool, error) {
 }
 
 func (p *jsonTree) array(depth int) (*yaml.Node, error) {
-	s := &yaml.Node{Kind: yaml.SequenceNode, Tag: "!!seq"}
+	s := p.node()
+	s.Kind, s.Tag = yaml.SequenceNode, "!!seq"
 	p.i++
 	p.space()
 	if p.i < len(p.data) && p.data[p.i] == ']' {
@@ -240,16 +323,16 @@ func (p *jsonTree) array(depth int) (*yaml.Node, error) {
 	}
 }
 
-// quotedStr is a string node as yaml.v3 parses a JSON string.
-func quotedStr(s string) *yaml.Node {
-	return &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Style: yaml.DoubleQuotedStyle, Value: s}
+// quotedStr makes n a string node as yaml.v3 parses a JSON string.
+func quotedStr(n *yaml.Node, s string) {
+	n.Kind, n.Tag, n.Style, n.Value = yaml.ScalarNode, "!!str", yaml.DoubleQuotedStyle, s
 }
 
 // parseOpenAPI reads an OpenAPI document: a JSON one (as API Gateway
 // exports it) by the fast reader, anything else by yaml.v3.
 func parseOpenAPI(data []byte) (*yaml.Node, error) {
 	if t := bytes.TrimLeft(data, " \t\r\n"); len(t) > 0 && t[0] == '{' {
-		if root, err := readJSONTree(data, quotedStr, true); err == nil {
+		if root, err := readJSONTreeShared(data, quotedStr); err == nil {
 			return &yaml.Node{Kind: yaml.DocumentNode, Content: []*yaml.Node{root}}, nil
 		}
 	}

@@ -58,6 +58,15 @@ func TestJSONTreeReadsAsYAMLDoes(t *testing.T) {
 		if d := sameTree(got, want.Content[0]); d != "" {
 			t.Errorf("%s: %s", name, d)
 		}
+		// The reader for documents that are only read shares key nodes:
+		// the same tree to read.
+		shared, err := readJSONTreeShared(data, quotedStr)
+		if err != nil {
+			t.Fatalf("%s: the shared reader declined what the other read: %v", name, err)
+		}
+		if d := sameTree(shared, want.Content[0]); d != "" {
+			t.Errorf("%s: shared keys: %s", name, d)
+		}
 	}
 	if read < len(files) {
 		t.Errorf("read %d of %d documents", read, len(docs))
@@ -71,7 +80,7 @@ func FuzzJSONNode(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		fast, err := readJSONTree([]byte(s), yStr, false)
+		fast, err := readJSONTree([]byte(s), yStrInto, false)
 		if err != nil {
 			return
 		}
@@ -88,4 +97,16 @@ func FuzzJSONNode(f *testing.F) {
 			t.Fatalf("%q: style %v, encoding/json's %v", s, fast.Style, slow.Style)
 		}
 	})
+}
+
+// A key met escaped and then raw with the control character it escaped is
+// not JSON, and the shared reader declines it as the other does.
+func TestJSONTreeSharedDeclinesRawControlKey(t *testing.T) {
+	doc := []byte("{\"a\\n\": 1, \"b\": {\"a\n\": 2}}")
+	if _, err := readJSONTree(doc, quotedStr, true); err == nil {
+		t.Fatal("the reader took a raw line break in a key")
+	}
+	if _, err := readJSONTreeShared(doc, quotedStr); err == nil {
+		t.Error("the shared reader took a raw line break in a key it had met escaped")
+	}
 }

@@ -25,56 +25,31 @@ type postmanImporter struct{}
 func (postmanImporter) Name() string { return "postman" }
 
 func (postmanImporter) Detect(data []byte, filename string) bool {
-	kind, _ := postmanKind(data)
-	return kind != ""
+	return decodePostman(data).kind != ""
 }
 
 func (postmanImporter) Import(data []byte, filename string) (*Collection, error) {
 	return ImportPostman(data)
 }
 
-// postmanKind says what a JSON document is: "collection", "environment",
-// or "" when it is no Postman export. A collection wrapped as Postman's API
-// returns it ({"collection": {...}}) is unwrapped.
-func postmanKind(data []byte) (string, []byte) {
-	t := bytes.TrimSpace(data)
-	if len(t) == 0 || t[0] != '{' {
-		return "", nil
-	}
-	var probe struct {
-		Info       *struct{ Schema string } `json:"info"`
-		Item       json.RawMessage          `json:"item"`
-		Collection json.RawMessage          `json:"collection"`
-		Scope      string                   `json:"_postman_variable_scope"`
-		Values     json.RawMessage          `json:"values"`
-		Name       *string                  `json:"name"`
-		Requests   json.RawMessage          `json:"requests"`
-		Order      json.RawMessage          `json:"order"`
-	}
-	if json.Unmarshal(t, &probe) != nil {
-		return "", nil
-	}
-	switch {
-	case probe.Info != nil && (strings.Contains(probe.Info.Schema, "postman.com/json/collection") || probe.Item != nil):
-		return "collection", t
-	case len(probe.Collection) > 0 && probe.Info == nil:
-		if k, inner := postmanKind(probe.Collection); k == "collection" {
-			return k, inner
-		}
-	case probe.Scope == "environment" || probe.Scope == "globals" || (len(probe.Values) > 0 && probe.Name != nil && probe.Item == nil):
-		return "environment", t
-	case probe.Requests != nil && probe.Order != nil:
-		return "v1", t
-	}
-	return "", nil
+func (postmanImporter) detectDoc(data []byte) (any, bool) {
+	d := decodePostman(data)
+	return d, d.kind != ""
+}
+
+func (postmanImporter) importDoc(doc any) (*Collection, error) {
+	return importPostman(doc.(*pmDoc), nil)
 }
 
 // ImportPostman imports a Postman collection (v2.0 or v2.1) and any
 // number of Postman environment files. The first argument may itself be an
 // environment file, for an import of environments only.
 func ImportPostman(collection []byte, environments ...[]byte) (*Collection, error) {
-	kind, doc := postmanKind(collection)
-	switch kind {
+	return importPostman(decodePostman(collection), environments)
+}
+
+func importPostman(d *pmDoc, environments [][]byte) (*Collection, error) {
+	switch d.kind {
 	case "":
 		return nil, errors.New("not a Postman collection or environment (expected a JSON object with info.schema of collection v2.0 or v2.1)")
 	case "v1":
@@ -83,26 +58,32 @@ func ImportPostman(collection []byte, environments ...[]byte) (*Collection, erro
 	c := &Collection{}
 	k := newKitConv(c, "Postman")
 	var col pmCollection
-	if kind == "collection" {
-		if err := json.Unmarshal(doc, &col); err != nil {
-			return nil, fmt.Errorf("read the Postman collection: %w", jsonPlace(doc, err))
+	var envs []pmEnvironment
+	if d.kind == "collection" {
+		col = d.col
+		if !d.decoded {
+			if err := json.Unmarshal(d.raw, &col); err != nil {
+				return nil, fmt.Errorf("read the Postman collection: %w", jsonPlace(d.raw, err))
+			}
 		}
 		k.pmCollection(&col)
 	} else {
-		environments = append([][]byte{collection}, environments...)
-	}
-	var envs []pmEnvironment
-	for i, data := range environments {
-		var e pmEnvironment
-		if kd, d := postmanKind(data); kd != "environment" {
-			return nil, &EnvironmentError{N: i + 1, Err: errors.New("not a Postman environment export (expected name and values)")}
-		} else if err := json.Unmarshal(d, &e); err != nil {
-			return nil, &EnvironmentError{N: i + 1, Err: jsonPlace(d, err)}
+		env, err := d.environment()
+		if err != nil {
+			return nil, &EnvironmentError{N: 1, Err: err}
 		}
-		envs = append(envs, e)
+		envs = append(envs, env)
+	}
+	first := len(envs) + 1 // the number of environments[0]
+	for i, data := range environments {
+		env, err := decodePostman(data).environment()
+		if err != nil {
+			return nil, &EnvironmentError{N: first + i, Err: err}
+		}
+		envs = append(envs, env)
 	}
 	k.pmEnvironments(&col, envs)
-	if kind != "collection" {
+	if d.kind != "collection" {
 		c.Name = "Imported environments"
 		if len(envs) == 1 && envs[0].Name != "" {
 			c.Name = envs[0].Name
@@ -111,6 +92,21 @@ func ImportPostman(collection []byte, environments ...[]byte) (*Collection, erro
 	// Import fills these too; a caller of ImportPostman then only names the source.
 	c.Report.Format, c.Report.Imported = "postman", c.Requests()
 	return c, nil
+}
+
+// environment is the Postman environment d holds.
+func (d *pmDoc) environment() (pmEnvironment, error) {
+	var e pmEnvironment
+	if d.kind != "environment" {
+		return e, errors.New("not a Postman environment export (expected name and values)")
+	}
+	if d.decoded {
+		return d.env, nil
+	}
+	if err := json.Unmarshal(d.raw, &e); err != nil {
+		return e, jsonPlace(d.raw, err)
+	}
+	return e, nil
 }
 
 // EnvironmentError is an environment file ImportPostman could not read; N
@@ -146,15 +142,17 @@ func jsonPlace(doc []byte, err error) error {
 // that v2.0 and v2.1 write differently (auth parameters, URLs, headers)
 // stay raw and are read by the functions below.
 type pmCollection struct {
-	Info struct {
-		Name        string          `json:"name"`
-		Description json.RawMessage `json:"description"`
-		Schema      string          `json:"schema"`
-	} `json:"info"`
+	Info     pmInfo    `json:"info"`
 	Item     []pmItem  `json:"item"`
 	Auth     *pmAuth   `json:"auth"`
 	Event    []pmEvent `json:"event"`
 	Variable []pmVar   `json:"variable"`
+}
+
+type pmInfo struct {
+	Name        string          `json:"name"`
+	Description json.RawMessage `json:"description"`
+	Schema      string          `json:"schema"`
 }
 
 type pmItem struct {
@@ -203,6 +201,9 @@ func pmText(raw json.RawMessage) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 || string(raw) == "null" {
 		return ""
+	}
+	if s, ok := jsonPlainString(raw); ok {
+		return s
 	}
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
@@ -308,8 +309,11 @@ func (k *kitConv) pmRequest(it *pmItem, path string, inherited *authPlan) *Reque
 	if len(raw) > 0 && raw[0] == '"' {
 		// v2 allows a request that is only its URL.
 		pr.URL = raw
-	} else if err := json.Unmarshal(raw, &pr); err != nil {
-		k.c.Unmapped(r, where, "the request could not be read (%v)", err)
+	} else if !pmFastRequest(raw, &pr) {
+		pr = pmRequest{}
+		if err := json.Unmarshal(raw, &pr); err != nil {
+			k.c.Unmapped(r, where, "the request could not be read (%v)", err)
+		}
 	}
 	if pr.Description != nil && r.Description == "" {
 		r.Description = pmText(pr.Description)
@@ -343,25 +347,21 @@ func (k *kitConv) pmRequest(it *pmItem, path string, inherited *authPlan) *Reque
 // SigV4 Authorization header frozen into the export (older Postman wrote
 // them) becomes auth mode iam; the returned auth is nil otherwise.
 func (k *kitConv) pmHeaders(r *Request, where string, raw json.RawMessage) *Auth {
-	var hs []struct {
-		Key      string          `json:"key"`
-		Value    json.RawMessage `json:"value"`
-		Disabled bool            `json:"disabled"`
-	}
+	var hs []pmHeader
 	raw = bytes.TrimSpace(raw)
 	if len(raw) > 0 && raw[0] == '"' {
 		for _, line := range strings.Split(pmText(raw), "\n") {
 			if name, val, ok := strings.Cut(line, ":"); ok {
-				hs = append(hs, struct {
-					Key      string          `json:"key"`
-					Value    json.RawMessage `json:"value"`
-					Disabled bool            `json:"disabled"`
-				}{Key: strings.TrimSpace(name), Value: jsonString(strings.TrimSpace(val))})
+				hs = append(hs, pmHeader{Key: strings.TrimSpace(name), Value: jsonString(strings.TrimSpace(val))})
 			}
 		}
 	} else if len(raw) > 0 && string(raw) != "null" {
-		if err := json.Unmarshal(raw, &hs); err != nil {
-			k.c.Unmapped(r, where, "the headers could not be read (%v)", err)
+		var ok bool
+		if hs, ok = pmFastHeaders(raw); !ok {
+			hs = nil
+			if err := json.Unmarshal(raw, &hs); err != nil {
+				k.c.Unmapped(r, where, "the headers could not be read (%v)", err)
+			}
 		}
 	}
 	var frozen *Auth

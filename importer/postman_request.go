@@ -20,22 +20,13 @@ func (k *kitConv) pmURL(r *Request, where string, raw json.RawMessage) (string, 
 		base, q := kitSplitQuery(pmText(raw))
 		return k.tpl(base, where), k.pmQueryKV(where, q)
 	}
-	var u struct {
-		Raw      string          `json:"raw"`
-		Protocol string          `json:"protocol"`
-		Host     json.RawMessage `json:"host"`
-		Port     string          `json:"port"`
-		Path     json.RawMessage `json:"path"`
-		Query    []struct {
-			Key      *string         `json:"key"`
-			Value    json.RawMessage `json:"value"`
-			Disabled bool            `json:"disabled"`
-		} `json:"query"`
-		Variable []pmVar `json:"variable"`
-	}
-	if err := json.Unmarshal(raw, &u); err != nil {
-		k.c.Unmapped(r, where, "the URL could not be read (%v)", err)
-		return "", nil
+	var u pmURLObject
+	if !pmFastURL(raw, &u) {
+		u = pmURLObject{}
+		if err := json.Unmarshal(raw, &u); err != nil {
+			k.c.Unmapped(r, where, "the URL could not be read (%v)", err)
+			return "", nil
+		}
 	}
 	base, rawQuery := kitSplitQuery(strings.TrimSpace(u.Raw))
 	if base == "" {
@@ -78,6 +69,14 @@ func pmList(raw json.RawMessage, sep string) string {
 	raw = bytes.TrimSpace(raw)
 	if len(raw) == 0 {
 		return ""
+	}
+	var fast []string
+	if jsonElements(raw, func(el []byte) bool {
+		p, ok := jsonPlainString(el)
+		fast = append(fast, p)
+		return ok
+	}) {
+		return strings.Join(fast, sep)
 	}
 	var parts []string
 	if json.Unmarshal(raw, &parts) == nil {

@@ -332,7 +332,7 @@ func isPrintableText(s string) bool {
 // collection format reads them: escape literal "{{" with Literal first
 // (LiteralJSON does it for a whole document).
 func JSONNode(raw json.RawMessage) (*yaml.Node, error) {
-	if n, err := readJSONTree(raw, yStr, false); err == nil {
+	if n, err := readJSONTree(raw, yStrInto, false); err == nil {
 		return n, nil
 	}
 	// What the fast reader does not take, encoding/json reads and names.
@@ -446,7 +446,14 @@ func ySeq(flow bool) *yaml.Node {
 // str is a string scalar; the encoder quotes it when plain text would read
 // back as something else ("yes", "10", "{{x}}").
 func yStr(s string) *yaml.Node {
-	n := &yaml.Node{Kind: yaml.ScalarNode, Tag: "!!str", Value: s}
+	n := &yaml.Node{}
+	yStrInto(n, s)
+	return n
+}
+
+// yStrInto makes n the string scalar yStr makes.
+func yStrInto(n *yaml.Node, s string) {
+	n.Kind, n.Tag, n.Value = yaml.ScalarNode, "!!str", s
 	switch {
 	case strings.ContainsAny(s, "\t\r") || strings.HasSuffix(s, " ") || strings.HasPrefix(s, " ") || strings.HasPrefix(s, "\n"):
 		// yaml.v3 writes a leading line break as a literal block that
@@ -456,7 +463,6 @@ func yStr(s string) *yaml.Node {
 		// A string to YAML 1.2 readers, a boolean to YAML 1.1 ones.
 		n.Style = yaml.DoubleQuotedStyle
 	}
-	return n
 }
 
 func yaml11Bool(s string) bool {
