@@ -52,7 +52,7 @@ func corpusSources(t *testing.T) []string {
 	}
 	var out []string
 	for _, f := range formats {
-		if !f.IsDir() {
+		if !isCorpusFormat(f) {
 			continue
 		}
 		entries, err := os.ReadDir(filepath.Join("testdata", f.Name()))

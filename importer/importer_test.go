@@ -20,7 +20,7 @@ func TestEveryTestdataImportLoads(t *testing.T) {
 	}
 	n := 0
 	for _, f := range formats {
-		if !f.IsDir() {
+		if !isCorpusFormat(f) {
 			continue
 		}
 		format := f.Name()

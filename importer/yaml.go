@@ -526,7 +526,8 @@ func yLineComment(s string) string {
 }
 
 // comment joins lines into a YAML comment, each line prefixed by "# " and
-// stripped of control characters (a comment cannot hold them).
+// every character a YAML reader refuses raw replaced by a space: a comment
+// cannot escape them, and one of them makes the whole file unreadable.
 func yComment(ls []string) string {
 	if len(ls) == 0 {
 		return ""
@@ -535,7 +536,7 @@ func yComment(ls []string) string {
 	for _, l := range ls {
 		for _, part := range strings.Split(l, "\n") {
 			part = strings.Map(func(r rune) rune {
-				if r < 0x20 || r == 0x7f {
+				if !commentSafe(r) {
 					return ' '
 				}
 				return r
@@ -544,4 +545,20 @@ func yComment(ls []string) string {
 		}
 	}
 	return strings.Join(out, "\n")
+}
+
+// commentSafe reports whether r may stand raw in a comment: YAML's
+// printable characters (C0 and C1 controls, DEL, the byte order mark,
+// surrogates and U+FFFE/U+FFFF are not; a broken UTF-8 byte decodes as
+// U+FFFD, which is), less tab and NEL, which read as space and line break.
+func commentSafe(r rune) bool {
+	switch {
+	case r >= 0x20 && r <= 0x7e:
+		return true
+	case r == 0xfeff:
+		return false
+	case r >= 0xa0 && r <= 0xd7ff, r >= 0xe000 && r <= 0xfffd, r >= 0x10000 && r <= 0x10ffff:
+		return true
+	}
+	return false
 }

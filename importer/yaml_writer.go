@@ -292,7 +292,9 @@ func (w *yamlWriter) flowOrScalar(n *yaml.Node, inFlow bool, indent int) error {
 // indented to indent.
 func (w *yamlWriter) scalar(n *yaml.Node, key, inFlow bool, indent int) error {
 	v := n.Value
-	if n.Anchor != "" || n.Alias != nil || n.FootComment != "" || !utf8.ValidString(v) || n.Style&(yaml.TaggedStyle|yaml.FoldedStyle) != 0 {
+	// yaml.v3 escapes what follows a byte order mark its own way
+	// ("\uFEFF\x30"): such a string is left to it.
+	if n.Anchor != "" || n.Alias != nil || n.FootComment != "" || !utf8.ValidString(v) || strings.ContainsRune(v, '\ufeff') || n.Style&(yaml.TaggedStyle|yaml.FoldedStyle) != 0 {
 		return errUnwritable
 	}
 	w.mark(n)

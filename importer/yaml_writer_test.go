@@ -26,7 +26,7 @@ func corpusRoots(t *testing.T) map[string]*yaml.Node {
 		t.Fatal(err)
 	}
 	for _, f := range formats {
-		if !f.IsDir() {
+		if !isCorpusFormat(f) {
 			continue
 		}
 		entries, _ := os.ReadDir(filepath.Join("testdata", f.Name()))
