@@ -86,8 +86,15 @@ func (s *screen) waitFor(want ...string) string {
 				break
 			}
 		}
+		// tmux may show a frame half drawn (the top new, the rest the
+		// frame before): a screen counts once it holds still.
+		// One that keeps moving (a spinner) is taken at the deadline.
 		if missing == "" {
-			return scr
+			time.Sleep(150 * time.Millisecond)
+			if again := s.capture(); again == scr || time.Now().After(deadline) {
+				return scr
+			}
+			continue
 		}
 		if time.Now().After(deadline) {
 			s.t.Fatalf("screen never showed %q:\n%s", missing, scr)
