@@ -47,34 +47,14 @@ if [ -z "$ONLY" ] || [ "$ONLY" = rate ]; then
 	echo "== memory under floods of large bodies"
 fi
 
-command -v curl >/dev/null || { echo "curl is required (apt-get install curl)" >&2; exit 1; }
-bin=${SIGSCOPE:-}
-if [ -z "$bin" ]; then
-	echo "building sigscope..." >&2
-	(cd "$root" && go build -o "$work/sigscope" .)
-	bin=$work/sigscope
-fi
+. "$root/bench/lib.sh"
+bench_build
 head -c "$((SIZE_MIB << 20))" /dev/zero | tr '\0' 'a' >"$work/body"
 
 # The demo IAM user of emulator/default.yaml: public, fake demo keys.
 akid=AKIDSIGSCOPEDEMO0001
 secret='sigscopeDemoSecretKey0000/NotASecret+0001'
 
-start_emulator() {
-	# A log of its own per start: the shell truncates it only once the
-	# background process is forked, and an old URL must not be read.
-	local log
-	log=$(mktemp "$work/emulator.XXXXXX")
-	"$bin" emulator --addr 127.0.0.1:0 >"$log" 2>&1 &
-	emu_pid=$!
-	url=
-	for _ in $(seq 1 100); do
-		url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$log" || true)
-		[ -n "$url" ] && break
-		sleep 0.1
-	done
-	[ -n "$url" ] || { echo "the emulator did not print its URL:" >&2; cat "$log" >&2; exit 1; }
-}
 
 kib() { awk -v k="$1" '/^'"$1"':/ {print $2}' "/proc/$emu_pid/status"; }
 
@@ -82,7 +62,7 @@ kib() { awk -v k="$1" '/^'"$1"':/ {print $2}' "/proc/$emu_pid/status"; }
 flood() {
 	local name=$1 parallel=$2
 	shift 2
-	start_emulator
+	bench_emulator
 	local before start end
 	before=$(kib VmRSS)
 	start=$(date +%s%N)

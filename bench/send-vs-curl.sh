@@ -30,29 +30,13 @@ cleanup() {
 }
 trap cleanup EXIT
 
-command -v curl >/dev/null || { echo "curl is required (apt-get install curl)" >&2; exit 1; }
-bin=${SIGSCOPE:-}
-if [ -z "$bin" ]; then
-	echo "building sigscope..." >&2
-	(cd "$root" && go build -o "$work/sigscope" .)
-	bin=$work/sigscope
-fi
-(cd "$root" && go build -o "$work/cpuclock" ./bench/cpuclock)
+. "$root/bench/lib.sh"
+bench_build
 
 # The user's own settings, caches and history stay out of it; history on.
-export HOME=$work/home XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
-unset SIGSCOPE_HISTORY
-mkdir -p "$HOME"
+bench_home
 
-"$bin" emulator --addr 127.0.0.1:0 >"$work/emulator.log" 2>&1 &
-emu_pid=$!
-url=
-for _ in $(seq 1 100); do
-	url=$(grep -o -m1 'http://127\.0\.0\.1:[0-9]*' "$work/emulator.log" || true)
-	[ -n "$url" ] && break
-	sleep 0.1
-done
-[ -n "$url" ] || { echo "the emulator did not print its URL:" >&2; cat "$work/emulator.log" >&2; exit 1; }
+bench_emulator
 
 # The demo IAM user of emulator/default.yaml: public, fake demo keys.
 export SIGSCOPE_DEMO_ACCESS_KEY_ID=AKIDSIGSCOPEDEMO0001

@@ -39,17 +39,9 @@ cleanup() {
 }
 trap cleanup EXIT
 
-command -v curl >/dev/null || { echo "curl is required (apt-get install curl)" >&2; exit 1; }
-bin=${SIGSCOPE:-}
-if [ -z "$bin" ]; then
-	echo "building sigscope..." >&2
-	(cd "$root" && go build -o "$work/sigscope" .)
-	bin=$work/sigscope
-fi
-(cd "$root" && go build -o "$work/cpuclock" ./bench/cpuclock)
-export HOME=$work/home XDG_CACHE_HOME=$work/cache XDG_DATA_HOME=$work/data XDG_CONFIG_HOME=$work/config
-unset SIGSCOPE_HISTORY
-mkdir -p "$HOME"
+. "$root/bench/lib.sh"
+bench_build
+bench_home
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {if (b > 0) printf "%.2f", a / b; else printf "n/a"}'; }
 summary=()
