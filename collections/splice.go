@@ -155,18 +155,28 @@ func (e *editor) appendEntry(m *yaml.Node, key string, nv *yaml.Node) {
 		e.add(last, last, ", "+renderFlow(k)+": "+renderFlow(nv))
 		return
 	}
-	if len(m.Content) == 0 {
-		e.textOK = false
-		return
-	}
-	last, ok := e.src.nodeEnd(m.Content[len(m.Content)-1])
+	at, indent, ok := e.blockMappingEnd(m)
 	if !ok {
 		e.textOK = false
 		return
 	}
-	indent := m.Content[0].Column - 1
-	at := e.afterComments(e.src.lineEnd(last), indent)
 	e.add(at, at, "\n"+strings.Repeat(" ", indent)+renderEntry(k, nv, indent))
+}
+
+// blockMappingEnd is where an entry added at the end of block mapping m
+// goes (past the comment lines indented under its last entry) and the
+// indent of its keys; not ok for an empty mapping or one whose end the
+// text does not show.
+func (e *editor) blockMappingEnd(m *yaml.Node) (at, indent int, ok bool) {
+	if len(m.Content) == 0 {
+		return 0, 0, false
+	}
+	last, ok := e.src.nodeEnd(m.Content[len(m.Content)-1])
+	if !ok {
+		return 0, 0, false
+	}
+	indent = m.Content[0].Column - 1
+	return e.afterComments(e.src.lineEnd(last), indent), indent, true
 }
 
 // deleteEntry removes entry i (index of the key) from mapping m.

@@ -182,17 +182,15 @@ func (e *editor) appendEntries(m *yaml.Node, kv []*yaml.Node) {
 	if !e.textOK {
 		return
 	}
-	if m.Style&yaml.FlowStyle != 0 || len(m.Content) == 0 {
+	if m.Style&yaml.FlowStyle != 0 {
 		e.textOK = false
 		return
 	}
-	last, ok := e.src.nodeEnd(m.Content[len(m.Content)-1])
+	at, indent, ok := e.blockMappingEnd(m)
 	if !ok {
 		e.textOK = false
 		return
 	}
-	indent := m.Content[0].Column - 1
-	at := e.afterComments(e.src.lineEnd(last), indent)
 	var b strings.Builder
 	for i := 0; i+1 < len(kv); i += 2 {
 		b.WriteString("\n" + strings.Repeat(" ", indent) + renderEntry(kv[i], kv[i+1], indent))
