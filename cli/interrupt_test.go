@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
@@ -19,7 +18,7 @@ func TestCtrlCAtLoginPrompts(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds the binary and drives it in tmux")
 	}
-	tmux := peer.Command(t, "tmux")
+	peer.Command(t, "tmux") // before the build: a missing tmux skips at once
 	bin := filepath.Join(t.TempDir(), "sigscope")
 	if out, err := exec.Command("go", "build", "-o", bin, "github.com/sigscope/sigscope").CombinedOutput(); err != nil {
 		t.Fatalf("go build: %v\n%s", err, out)
@@ -28,15 +27,7 @@ func TestCtrlCAtLoginPrompts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	socket := fmt.Sprintf("sigscope-login-%d", os.Getpid())
-	run := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
+	run := tmuxServer(t)
 	waitFor := func(want string) string {
 		t.Helper()
 		deadline := time.Now().Add(20 * time.Second)

@@ -11,7 +11,6 @@ import (
 	"net/http"
 	"net/url"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -22,7 +21,6 @@ import (
 	"github.com/sigscope/sigscope/auth"
 	"github.com/sigscope/sigscope/emulator"
 	"github.com/sigscope/sigscope/emulator/cognito"
-	"github.com/sigscope/sigscope/internal/peer"
 	"github.com/sigscope/sigscope/sign"
 )
 
@@ -428,21 +426,12 @@ func TestLogout(t *testing.T) {
 // terminal: the password typed at the prompt is not echoed, and the code
 // prompt follows.
 func TestLoginPromptsInATerminal(t *testing.T) {
-	tmux := peer.Command(t, "tmux")
+	tm := tmuxServer(t)
 	e := newLoginEnv(t)
-	sock := filepath.Join(t.TempDir(), "tmux.sock")
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-S", sock}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v: %s", args, err, out)
-		}
-		return string(out)
-	}
 	coll, _ := filepath.Abs(demoCollection)
 	script := fmt.Sprintf("env XDG_CACHE_HOME=%s SIGSCOPE_DEMO_PASSWORD= %s login %s --var emulator=%s --username totp-user; echo EXIT=$?; sleep 60",
 		os.Getenv("XDG_CACHE_HOME"), binary, coll, e.srv.URL)
 	tm("new-session", "-d", "-x", "160", "-y", "50", "sh", "-c", script)
-	t.Cleanup(func() { exec.Command(tmux, "-S", sock, "kill-server").Run() })
 	screen := func() string { return tm("capture-pane", "-p", "-J") }
 	// First use of the collection: what it reads and where it goes, y/N.
 	waitFor(t, "the trust question", func() string {

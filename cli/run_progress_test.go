@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -12,7 +11,6 @@ import (
 
 	"github.com/charmbracelet/x/ansi"
 
-	"github.com/sigscope/sigscope/internal/peer"
 	"github.com/sigscope/sigscope/workbench"
 )
 
@@ -98,21 +96,12 @@ func TestProgressInTmux(t *testing.T) {
 	if testing.Short() {
 		t.Skip("drives the binary in tmux")
 	}
-	tmux := peer.Command(t, "tmux")
 	coll, err := filepath.Abs("../examples/collections/demo.yaml")
 	if err != nil {
 		t.Fatal(err)
 	}
 	home := t.TempDir()
-	socket := fmt.Sprintf("sigscope-progress-%d", os.Getpid())
-	tm := func(args ...string) string {
-		out, err := exec.Command(tmux, append([]string{"-L", socket}, args...)...).CombinedOutput()
-		if err != nil {
-			t.Fatalf("tmux %v: %v\n%s", args, err, out)
-		}
-		return string(out)
-	}
-	t.Cleanup(func() { exec.Command(tmux, "-L", socket, "kill-server").Run() })
+	tm := tmuxServer(t)
 	// The run waits for the go file, so that the pane's bytes are
 	// recorded from its first one.
 	gate, raw := filepath.Join(home, "go"), filepath.Join(home, "raw")
